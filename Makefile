@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEMO_FAMILIES ?= 60
+DEMO_MUNICIPALITIES ?= 2
+
+.PHONY: run test install install-test lint format bench clean
+
+run: install
+	$(BIN)/velferdslab db upgrade
+	$(BIN)/velferdslab demo --if-empty --families $(DEMO_FAMILIES) --municipalities $(DEMO_MUNICIPALITIES)
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops)"
+	$(BIN)/velferdslab serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	scripts/test.sh
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	scripts/system-deps.sh run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	scripts/system-deps.sh test
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-test
+	scripts/bench.sh
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test`: lint, type-check, then the whole suite on SQLite and the database tests on a
+# throwaway PostgreSQL that this script starts and always stops.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+export VELFERDSLAB_ARTIFACTS=${VELFERDSLAB_ARTIFACTS:-test-artifacts}
+mkdir -p "$VELFERDSLAB_ARTIFACTS"
+
+status=0
+step() { echo; echo "== $*"; }
+
+step "ruff"
+"$VENV/bin/ruff" check . || status=1
+"$VENV/bin/ruff" format --check . || status=1
+
+step "mypy"
+"$VENV/bin/mypy" || status=1
+
+# shellcheck source=scripts/pg_throwaway.sh
+source scripts/pg_throwaway.sh
+step "PostgreSQL"
+pg_up || { echo "could not start PostgreSQL" >&2; exit 1; }
+trap pg_down EXIT
+
+step "tests on SQLite"
+"$VENV/bin/python" -m pytest -p no:cacheprovider "$@" || status=1
+
+step "database tests on PostgreSQL"
+VELFERDSLAB_TEST_DATABASE_URL="$VELFERDSLAB_TEST_PG_URL" \
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -m db "$@" || status=1
+
+echo
+if [ $status -eq 0 ]; then echo "make test: all green"; else echo "make test: FAILED"; fi
+exit $status

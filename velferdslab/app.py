@@ -1,0 +1,42 @@
+"""The application factory, made of named steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from velferdslab import health
+from velferdslab.database import configure_engine
+from velferdslab.extensions import db
+from velferdslab.settings import PROJECT_ROOT, load_settings
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask("velferdslab", instance_path=str(PROJECT_ROOT / "instance"))
+    load_config(app, overrides)
+    init_extensions(app)
+    register_blueprints(app)
+    return app
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    settings = load_settings(overrides, instance_path=Path(app.instance_path))
+    app.config.update(settings)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config["TESTING"] = settings["ENV"] == "test"
+
+
+def init_extensions(app: Flask) -> None:
+    import velferdslab.models  # noqa: F401  (every table known to the metadata)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(health.create_blueprint())

@@ -1,0 +1,61 @@
+"""The `velferdslab` console script: Flask's CLI with the project's own commands."""
+
+from __future__ import annotations
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from velferdslab.app import create_app
+from velferdslab.extensions import db
+from velferdslab.settings import PROJECT_ROOT
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(app: Flask) -> None:
+    with app.app_context():
+        alembic_command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
+
+
+@click.group("db", help="Database schema commands.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database to the newest schema.")
+@with_appcontext
+def db_upgrade() -> None:
+    upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("database is at the newest schema")
+
+
+@db_group.command("check", help="Fail when the models and the migrations disagree.")
+@with_appcontext
+def db_check() -> None:
+    alembic_command.check(alembic_config(current_app.config["DATABASE_URL"]))
+
+
+def register_commands(group: click.Group) -> None:
+    from velferdslab import commands
+
+    group.add_command(db_group)
+    for cmd in commands.COMMANDS:
+        group.add_command(cmd)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Velferdslab: families, investment teams, trajectories and gain estimates."""
+
+
+register_commands(main)
+
+__all__ = ["db", "main", "upgrade_database"]

@@ -1,0 +1,58 @@
+"""Configuration: defaults from config/defaults.toml, overridden by VELFERDSLAB_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(os.environ.get("VELFERDSLAB_CONFIG_DIR", PROJECT_ROOT / "config"))
+ENV_PREFIX = "VELFERDSLAB_"
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def _parse_env_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    instance_path: Path | None = None,
+) -> dict[str, Any]:
+    environ = os.environ if environ is None else environ
+    with open(CONFIG_DIR / "defaults.toml", "rb") as handle:
+        settings: dict[str, Any] = tomllib.load(handle)
+    for key in list(settings):
+        if ENV_PREFIX + key in environ:
+            settings[key] = _parse_env_value(environ[ENV_PREFIX + key])
+    settings.update(overrides or {})
+    _resolve_database_url(settings, instance_path or PROJECT_ROOT / "instance")
+    _require_secret(settings)
+    return settings
+
+
+def _resolve_database_url(settings: dict[str, Any], instance_path: Path) -> None:
+    if not settings.get("DATABASE_URL"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'velferdslab.db'}"
+
+
+def _require_secret(settings: dict[str, Any]) -> None:
+    if settings.get("SECRET_KEY"):
+        return
+    if settings.get("ENV") == "production":
+        raise ConfigurationError(
+            "VELFERDSLAB_SECRET_KEY must be set in production: refusing to start without a secret."
+        )
+    # Development and tests get a fresh random key per process: sessions do not survive restarts.
+    settings["SECRET_KEY"] = os.urandom(32).hex()
