@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from velferdslab.app import create_app
 from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.extensions import limiter
 
 DB_FIXTURES = {"database_url", "app", "db", "client", "committing_app"}
 
@@ -64,21 +66,27 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         }
     )
     upgrade_database(application)
+    # No app context stays pushed: each request pushes its own, so the request's session is not
+    # the test's (see the db fixture).
+    yield application
     with application.app_context():
-        yield application
         flask_db.engine.dispose()
 
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
     """The app's session, inside a transaction that is rolled back after the test."""
-    connection = flask_db.engine.connect()
+    with app.app_context():
+        engine = flask_db.engine
+    connection = engine.connect()
     transaction = connection.begin()
     # Commits in the code under test release a savepoint; the outer transaction is never committed.
     factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    session = scoped_session(factory)
+    # One session per app context, as Flask-SQLAlchemy does: a request's rollback undoes only its
+    # own savepoint, not the data the test prepared.
+    session = scoped_session(factory, scopefunc=_session_scope)
     original = flask_db.session
     flask_db.session = session
     try:
@@ -90,8 +98,13 @@ def db(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
         connection.close()
 
 
+def _session_scope() -> int | str:
+    return _app_ctx_id() if has_app_context() else "test"
+
+
 @pytest.fixture
 def client(app: Flask, db: scoped_session) -> FlaskClient:  # type: ignore[type-arg]
+    limiter.reset()  # login attempts counted by earlier tests must not leak into this one
     return app.test_client()
 
 
@@ -99,7 +112,6 @@ def client(app: Flask, db: scoped_session) -> FlaskClient:  # type: ignore[type-
 def committing_app(app: Flask, database_url: str) -> Iterator[Flask]:
     """For tests that need real commits from several threads; every table is emptied after."""
     yield app
-    flask_db.session.remove()
     empty_all_tables(database_url)
 
 

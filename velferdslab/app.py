@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Flask
 
-from velferdslab import health
+from velferdslab import health, transactions
 from velferdslab.database import configure_engine
-from velferdslab.extensions import db
+from velferdslab.extensions import db, limiter
 from velferdslab.settings import PROJECT_ROOT, load_settings
 
 
@@ -28,6 +28,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config["TESTING"] = settings["ENV"] == "test"
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
 
 
 def init_extensions(app: Flask) -> None:
@@ -36,7 +37,15 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    limiter.init_app(app)
+    transactions.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from velferdslab.api.core import init_api
+    from velferdslab.api.registry import api_blueprints
+
     app.register_blueprint(health.create_blueprint())
+    api = init_api(app)
+    for blueprint in api_blueprints():
+        api.register_blueprint(blueprint)

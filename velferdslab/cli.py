@@ -45,8 +45,10 @@ def db_check() -> None:
 
 def register_commands(group: click.Group) -> None:
     from velferdslab import commands
+    from velferdslab.audit.commands import audit_group
 
     group.add_command(db_group)
+    group.add_command(audit_group)
     for cmd in commands.COMMANDS:
         group.add_command(cmd)
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_sqlalchemy import SQLAlchemy
 
 from velferdslab.db import Base
 
 # Models derive from velferdslab.db.Base (no Flask in models); the extension shares its metadata.
 db = SQLAlchemy(metadata=Base.metadata, session_options={"expire_on_commit": False})
+
+# Counts live in each process's memory: with N gunicorn workers an address gets at most N times
+# the limit. Point RATELIMIT_STORAGE_URI at Redis or memcached for one shared count.
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

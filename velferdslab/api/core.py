@@ -1,0 +1,101 @@
+"""The flask-smorest Api of /api/v1: error shape, bearer authentication, OpenAPI settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Flask, Response, jsonify, request, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from velferdslab.api.errors import error_body, http_exception_body
+from velferdslab.auth.current import set_current_user
+from velferdslab.auth.tokens import user_for_token
+from velferdslab.errors import DomainError
+from velferdslab.extensions import db
+
+API_PREFIX = "/api/v1"
+# Reached without a token: how to get one, and the API's own description.
+PUBLIC_ENDPOINTS = {"auth.token", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
+
+OPENAPI_SETTINGS: dict[str, Any] = {
+    "API_TITLE": "Velferdslab API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": API_PREFIX,
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": f"{API_PREFIX}/docs-static/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "Families, investment teams, budgets, assessments and gain estimates of a "
+                "welfare investment lab. Authenticate with POST /api/v1/auth/token and send "
+                "`Authorization: Bearer <token>`. Errors always have the shape "
+                "{code, status, message, errors: {field: [messages]}}. A record you may not "
+                "see answers 404, exactly as a missing one."
+            )
+        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    },
+}
+
+
+class VelferdslabApi(Api):  # type: ignore[misc]
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        # flask-smorest drops werkzeug's headers (Allow on 405, Retry-After on 429): keep them.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        data = getattr(error, "data", None) or {}
+        headers.update(data.get("headers") or {})
+        if not request.path.startswith(API_PREFIX) and _html_errors is not None:
+            return _html_errors(error)
+        return jsonify(http_exception_body(error)), error.code, headers
+
+
+# The web pages register their own renderer for errors outside /api (see velferdslab.web).
+_html_errors: Any = None
+
+
+def set_html_error_renderer(renderer: Any) -> None:
+    global _html_errors
+    _html_errors = renderer
+
+
+def handle_domain_error(error: DomainError) -> Any:
+    if not request.path.startswith(API_PREFIX) and _html_errors is not None:
+        return _html_errors(error)
+    return jsonify(error_body(error.status_code, error.message, error.errors)), error.status_code
+
+
+def authenticate_request() -> Response | None:
+    if not request.path.startswith(API_PREFIX) or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    if user is None and request.endpoint is not None:
+        response = jsonify(error_body(401))
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="velferdslab"'
+        return response
+    set_current_user(user)
+    return None
+
+
+def serve_docs_static(filename: str) -> Response:
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
+
+
+def init_api(app: Flask) -> VelferdslabApi:
+    for key, value in OPENAPI_SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = VelferdslabApi(app)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.before_request(authenticate_request)
+    app.add_url_rule(
+        f"{API_PREFIX}/docs-static/<path:filename>", "api_docs_static", serve_docs_static
+    )
+    PUBLIC_ENDPOINTS.add("api_docs_static")
+    return api

@@ -1,0 +1,20 @@
+"""Every blueprint of /api/v1, in the order the OpenAPI document lists them."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from velferdslab.extensions import limiter
+
+
+def api_blueprints() -> list[Blueprint]:
+    # Blueprints are made per app: a module-level one cannot be registered on a second app.
+    from velferdslab.audit import api as audit_api
+    from velferdslab.auth import api as auth_api
+    from velferdslab.families import api as families_api
+
+    return [
+        auth_api.create_blueprint(limiter),
+        families_api.create_blueprint(),
+        audit_api.create_blueprint(),
+    ]

@@ -1,0 +1,29 @@
+"""API schemas of audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+
+from velferdslab.api.common import Date, Id
+
+
+class AuditEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.AwareDateTime(default_timezone=dt.UTC)
+    user_id = ma.fields.Integer(allow_none=True)
+    action = ma.fields.String()
+    entity = ma.fields.String()
+    entity_id = ma.fields.Integer(allow_none=True)
+    family_id = ma.fields.Integer(allow_none=True)
+    ip = ma.fields.String(allow_none=True)
+
+
+class AuditQuerySchema(ma.Schema):
+    user_id = Id()
+    family_id = Id()
+    action = ma.fields.String(validate=ma.validate.Length(max=40))
+    entity = ma.fields.String(validate=ma.validate.Length(max=40))
+    since = Date()
+    until = Date()

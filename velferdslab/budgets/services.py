@@ -1,0 +1,263 @@
+"""Budgets, contributions and the spending rules: mandate, year budget, the lead's decision.
+
+The year's approved total may never pass the budget, also when requests arrive at once: the
+budget row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite takes its write lock at BEGIN)
+before the approved total is read, so concurrent requests are decided one after the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from velferdslab.budgets.models import Budget, Contribution, Expenditure
+from velferdslab.db import AnySession, utcnow
+from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.families.models import Family, TeamMembership
+from velferdslab.users.models import User
+from velferdslab.vocabulary import ExpenditureStatus
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class SpendingLimits:
+    """What a user may spend on a family in a year: shown before the form is sent."""
+
+    year: int
+    budget: Decimal | None
+    approved: Decimal
+    pending: Decimal
+    mandate: Decimal
+    decides_alone: bool
+
+    @property
+    def remaining(self) -> Decimal:
+        return (self.budget or Decimal(0)) - self.approved
+
+
+def money(value: Decimal | float | int | str) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+def budget_for_year(session: AnySession, family_id: int, year: int, *, lock: bool) -> Budget:
+    query = select(Budget).where(Budget.family_id == family_id, Budget.year == year)
+    if lock:
+        query = query.with_for_update()
+    budget = session.scalars(query).one_or_none()
+    if budget is None:
+        raise Conflict(
+            f"The family has no budget for {year}: the investment lead sets it first.",
+            {"spent_on": [f"No budget for {year}."]},
+        )
+    return budget
+
+
+def approved_total(session: AnySession, budget_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Expenditure.amount), 0)).where(
+            Expenditure.budget_id == budget_id,
+            Expenditure.status == ExpenditureStatus.APPROVED,
+        )
+    )
+    return money(total or 0)
+
+
+def pending_total(session: AnySession, budget_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Expenditure.amount), 0)).where(
+            Expenditure.budget_id == budget_id,
+            Expenditure.status == ExpenditureStatus.PENDING,
+        )
+    )
+    return money(total or 0)
+
+
+def current_mandate(session: AnySession, family_id: int, user_id: int, on: dt.date) -> Decimal:
+    memberships = session.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family_id, TeamMembership.user_id == user_id
+        )
+    ).all()
+    mandates = [m.mandate_nok for m in memberships if m.is_current(on)]
+    return max(mandates, default=Decimal(0))
+
+
+def decides_alone(family: Family, user: User) -> bool:
+    # The family's investment lead is the one who decides above mandates.
+    return family.investment_lead_id == user.id
+
+
+def spending_limits(
+    session: AnySession, family: Family, user: User, year: int, today: dt.date
+) -> SpendingLimits:
+    budget = session.scalars(
+        select(Budget).where(Budget.family_id == family.id, Budget.year == year)
+    ).one_or_none()
+    return SpendingLimits(
+        year=year,
+        budget=budget.amount if budget else None,
+        approved=approved_total(session, budget.id) if budget else Decimal(0),
+        pending=pending_total(session, budget.id) if budget else Decimal(0),
+        mandate=current_mandate(session, family.id, user.id, today),
+        decides_alone=decides_alone(family, user),
+    )
+
+
+def _check_within_budget(session: AnySession, budget: Budget, amount: Decimal) -> None:
+    approved = approved_total(session, budget.id)
+    if approved + amount > budget.amount:
+        left = budget.amount - approved
+        raise Conflict(
+            f"The {budget.year} budget would be exceeded: {left:.2f} NOK of "
+            f"{budget.amount:.2f} NOK is left, {amount:.2f} NOK was asked for.",
+            {"amount": [f"At most {left:.2f} NOK is left of the {budget.year} budget."]},
+        )
+
+
+def request_expenditure(
+    session: AnySession,
+    family: Family,
+    requester: User,
+    *,
+    spent_on: dt.date,
+    amount: Decimal,
+    description: str,
+    paying_agency_id: int,
+    domain: str | None = None,
+    measure_id: int | None = None,
+    today: dt.date | None = None,
+) -> Expenditure:
+    """Approved at once within the requester's mandate, else pending for the lead's decision."""
+    today = today or dt.date.today()
+    amount = money(amount)
+    if amount <= 0:
+        raise ValidationFailed("The amount must be positive.", {"amount": ["Must be above 0."]})
+    budget = budget_for_year(session, family.id, spent_on.year, lock=True)
+    # Refuse what could never be approved: more than is left of the year's budget.
+    _check_within_budget(session, budget, amount)
+    within_mandate = decides_alone(family, requester) or amount <= current_mandate(
+        session, family.id, requester.id, today
+    )
+    expenditure = Expenditure(
+        family_id=family.id,
+        budget_id=budget.id,
+        spent_on=spent_on,
+        amount=amount,
+        description=description,
+        domain=domain,
+        paying_agency_id=paying_agency_id,
+        measure_id=measure_id,
+        requested_by=requester.id,
+        status=ExpenditureStatus.APPROVED if within_mandate else ExpenditureStatus.PENDING,
+        decided_by=requester.id if within_mandate else None,
+        decided_at=utcnow() if within_mandate else None,
+    )
+    session.add(expenditure)
+    session.flush()
+    return expenditure
+
+
+def decide_expenditure(
+    session: AnySession,
+    family: Family,
+    expenditure: Expenditure,
+    decider: User,
+    *,
+    approve: bool,
+    note: str | None = None,
+) -> Expenditure:
+    if not decides_alone(family, decider):
+        raise NotFound()
+    if expenditure.status != ExpenditureStatus.PENDING:
+        raise Conflict(
+            f"The expenditure is already {expenditure.status.value}.",
+            {
+                "status": [
+                    f"Only a pending one can be decided; this is {expenditure.status.value}."
+                ]
+            },
+        )
+    if approve:
+        budget = budget_for_year(session, family.id, expenditure.spent_on.year, lock=True)
+        _check_within_budget(session, budget, expenditure.amount)
+    expenditure.status = ExpenditureStatus.APPROVED if approve else ExpenditureStatus.REJECTED
+    expenditure.decided_by = decider.id
+    expenditure.decided_at = utcnow()
+    expenditure.decision_note = note
+    session.flush()
+    return expenditure
+
+
+def set_budget(
+    session: AnySession,
+    family: Family,
+    *,
+    year: int,
+    amount: Decimal,
+    contributions: Sequence[Mapping[str, object]] = (),
+) -> Budget:
+    """Create or change the year's budget and its contributions (who invests how much)."""
+    amount = money(amount)
+    budget = session.scalars(
+        select(Budget).where(Budget.family_id == family.id, Budget.year == year).with_for_update()
+    ).one_or_none()
+    if budget is None:
+        budget = Budget(family_id=family.id, year=year, amount=amount)
+        session.add(budget)
+        session.flush()
+    else:
+        approved = approved_total(session, budget.id)
+        if amount < approved:
+            raise Conflict(
+                f"{approved:.2f} NOK is already approved for {year}: the budget cannot be lower.",
+                {"amount": [f"At least {approved:.2f} NOK (already approved spending)."]},
+            )
+        budget.amount = amount
+    _replace_contributions(budget, contributions)
+    session.flush()
+    return budget
+
+
+def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, object]]) -> None:
+    by_agency: dict[int, Decimal] = {}
+    for row in contributions:
+        agency_id = int(str(row["agency_id"]))
+        if agency_id in by_agency:
+            raise ValidationFailed(
+                "An agency is listed twice.", {"contributions": [f"Agency {agency_id} twice."]}
+            )
+        by_agency[agency_id] = money(str(row["amount"]))
+    total = sum(by_agency.values(), Decimal(0))
+    if total > budget.amount:
+        raise ValidationFailed(
+            "The contributions add up to more than the budget.",
+            {
+                "contributions": [
+                    f"They add up to {total:.2f} NOK, the budget is {budget.amount:.2f} NOK."
+                ]
+            },
+        )
+    existing = {c.agency_id: c for c in budget.contributions}
+    budget.contributions[:] = [
+        _contribution(existing.get(agency_id), agency_id, value)
+        for agency_id, value in sorted(by_agency.items())
+    ]
+
+
+def _contribution(existing: Contribution | None, agency_id: int, amount: Decimal) -> Contribution:
+    if existing is None:
+        return Contribution(agency_id=agency_id, amount=amount)
+    existing.amount = amount
+    return existing
+
+
+def get_expenditure(session: AnySession, family_id: int, expenditure_id: int) -> Expenditure:
+    expenditure = session.get(Expenditure, expenditure_id)
+    if expenditure is None or expenditure.family_id != family_id:
+        raise NotFound()
+    return expenditure

@@ -1,0 +1,51 @@
+"""Errors that services raise and the edges (API, pages, CLI) turn into a clear answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class DomainError(Exception):
+    """A request that the rules refuse; `errors` maps a field to its messages."""
+
+    status_code = 422
+
+    def __init__(self, message: str, errors: Mapping[str, Sequence[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = {field: list(messages) for field, messages in (errors or {}).items()}
+
+
+class ValidationFailed(DomainError):
+    status_code = 422
+
+
+class Conflict(DomainError):
+    """The request is well-formed but conflicts with the state (budget exceeded, immutable…)."""
+
+    status_code = 409
+
+
+class NotFound(DomainError):
+    """Missing, or not visible to this user: the two are indistinguishable on purpose."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(DomainError):
+    """The role lacks a collection-level permission (a record one may not see is NotFound)."""
+
+    status_code = 403
+
+    def __init__(self, message: str = "Your role does not allow this.") -> None:
+        super().__init__(message)
+
+
+class PreconditionFailed(DomainError):
+    status_code = 412
+
+    def __init__(self, message: str = "The record changed since you read it.") -> None:
+        super().__init__(message)

@@ -1,0 +1,225 @@
+"""Families: enrolment with a generated reference, lifecycle steps, consent windows, the team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from velferdslab.db import AnySession
+from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
+from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.users.models import User
+from velferdslab.vocabulary import FamilyStatus, Protection, Role, TeamRole
+
+REFERENCE_ATTEMPTS = 5
+
+
+def next_reference_number(session: AnySession, municipality_id: int, year: int) -> int:
+    current = session.scalar(
+        select(func.max(Family.reference_number)).where(
+            Family.municipality_id == municipality_id, Family.reference_year == year
+        )
+    )
+    return int(current or 0) + 1
+
+
+def create_family(
+    session: AnySession,
+    *,
+    municipality_id: int,
+    referred_on: dt.date,
+    investment_lead_id: int | None,
+    protection: str = Protection.NONE,
+    today: dt.date | None = None,
+) -> Family:
+    """A newly referred family, numbered PREFIX-YEAR-NNNN within its municipality and year."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise ValidationFailed(
+            "Unknown municipality.", {"municipality_id": ["No such municipality."]}
+        )
+    if referred_on > (today or dt.date.today()):
+        raise ValidationFailed(
+            "The referral date is in the future.", {"referred_on": ["Cannot be in the future."]}
+        )
+    check_lead(session, investment_lead_id, municipality_id)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        number = next_reference_number(session, municipality_id, referred_on.year)
+        family = Family(
+            municipality_id=municipality_id,
+            reference=f"{municipality.reference_prefix}-{referred_on.year}-{number:04d}",
+            reference_year=referred_on.year,
+            reference_number=number,
+            status=FamilyStatus.REFERRED,
+            referred_on=referred_on,
+            investment_lead_id=investment_lead_id,
+            protection=Protection(protection),
+        )
+        try:
+            # A concurrent enrolment may take the same number: retry with the next one.
+            with session.begin_nested():
+                session.add(family)
+            return family
+        except IntegrityError:
+            continue
+    raise Conflict("Could not number the family: try again.")
+
+
+def check_lead(session: AnySession, lead_id: int | None, municipality_id: int) -> None:
+    if lead_id is None:
+        return
+    lead = session.get(User, lead_id)
+    if (
+        lead is None
+        or not lead.active
+        or not lead.has_role(Role.INVESTMENT_LEAD)
+        or lead.municipality_id not in (None, municipality_id)
+    ):
+        raise ValidationFailed(
+            "The investment lead must be an active investment lead of the municipality.",
+            {"investment_lead_id": ["Not an active investment lead of this municipality."]},
+        )
+
+
+def change_status(
+    family: Family,
+    status: str,
+    *,
+    enrolled_on: dt.date | None = None,
+    concluded_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> None:
+    from velferdslab.families.lifecycle import LifecycleError, check_transition
+
+    enrolled = enrolled_on or family.enrolled_on
+    concluded = concluded_on or family.concluded_on
+    try:
+        check_transition(
+            family.status.value,
+            status,
+            family.referred_on,
+            enrolled,
+            concluded,
+            today=today or dt.date.today(),
+        )
+    except LifecycleError as error:
+        raise ValidationFailed(str(error), error.errors) from error
+    family.status = FamilyStatus(status)
+    family.enrolled_on = enrolled
+    family.concluded_on = concluded
+
+
+def consented_agency_ids(session: AnySession, family_id: int, on: dt.date) -> set[int]:
+    """Agencies whose team members may see the family's personal data on that day."""
+    consents = session.scalars(select(Consent).where(Consent.family_id == family_id)).all()
+    return {
+        agency_id
+        for consent in consents
+        for agency_id in consent.agency_ids
+        if consent.covers(agency_id, on)
+    }
+
+
+def record_consent(
+    session: AnySession,
+    family: Family,
+    *,
+    given_on: dt.date,
+    agency_ids: list[int],
+    expires_on: dt.date | None = None,
+    withdrawn_on: dt.date | None = None,
+    scope: str = "",
+    recorded_by: int | None = None,
+) -> Consent:
+    _check_agencies(session, agency_ids, family.municipality_id)
+    _check_consent_dates(given_on, expires_on, withdrawn_on)
+    consent = Consent(
+        family_id=family.id,
+        given_on=given_on,
+        expires_on=expires_on,
+        withdrawn_on=withdrawn_on,
+        scope=scope,
+        recorded_by=recorded_by,
+        agency_rows=[ConsentAgency(agency_id=a) for a in sorted(set(agency_ids))],
+    )
+    session.add(consent)
+    session.flush()
+    return consent
+
+
+def _check_consent_dates(
+    given_on: dt.date, expires_on: dt.date | None, withdrawn_on: dt.date | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if expires_on is not None and expires_on < given_on:
+        errors["expires_on"] = ["Cannot be before the date the consent was given."]
+    if withdrawn_on is not None and withdrawn_on < given_on:
+        errors["withdrawn_on"] = ["Cannot be before the date the consent was given."]
+    if errors:
+        raise ValidationFailed("The consent's dates are out of order.", errors)
+
+
+def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id: int) -> None:
+    if not agency_ids:
+        raise ValidationFailed("Name at least one agency.", {"agency_ids": ["Name at least one."]})
+    found = set(
+        session.scalars(
+            select(Agency.id).where(
+                Agency.id.in_(agency_ids), Agency.municipality_id == municipality_id
+            )
+        )
+    )
+    missing = sorted(set(agency_ids) - found)
+    if missing:
+        raise ValidationFailed(
+            "Unknown agency.",
+            {"agency_ids": [f"No agency {a} in the family's municipality." for a in missing]},
+        )
+
+
+def add_team_member(
+    session: AnySession,
+    family: Family,
+    *,
+    user_id: int,
+    agency_id: int,
+    team_role: str,
+    mandate_nok: Decimal,
+    joined_on: dt.date,
+    left_on: dt.date | None = None,
+) -> TeamMembership:
+    user = session.get(User, user_id)
+    if (
+        user is None
+        or not user.active
+        or user.municipality_id not in (None, family.municipality_id)
+    ):
+        raise ValidationFailed("Unknown user.", {"user_id": ["No such active staff member."]})
+    _check_agencies(session, [agency_id], family.municipality_id)
+    if mandate_nok < 0:
+        raise ValidationFailed("Negative mandate.", {"mandate_nok": ["Cannot be negative."]})
+    if left_on is not None and left_on < joined_on:
+        raise ValidationFailed("Dates out of order.", {"left_on": ["Cannot be before joined_on."]})
+    membership = TeamMembership(
+        family_id=family.id,
+        user_id=user_id,
+        agency_id=agency_id,
+        team_role=TeamRole(team_role),
+        mandate_nok=mandate_nok,
+        joined_on=joined_on,
+        left_on=left_on,
+    )
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def get_family(session: AnySession, family_id: int) -> Family:
+    family = session.get(Family, family_id)
+    if family is None:
+        raise NotFound()
+    return family
