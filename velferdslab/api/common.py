@@ -54,6 +54,14 @@ class Id(ma.fields.Integer):
         super().__init__(**kwargs)
 
 
+class QueryId(ma.fields.Integer):
+    """An id in a query string: text by nature, so not strict, but bounded."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_INT))
+        super().__init__(**kwargs)
+
+
 class Money(ma.fields.Decimal):
     """NOK with at most two decimals, as a JSON number."""
 

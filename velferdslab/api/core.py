@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 import swagger_ui_bundle
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask_smorest import Api
@@ -43,7 +44,33 @@ OPENAPI_SETTINGS: dict[str, Any] = {
 }
 
 
+class ErrorSchema(ma.Schema):
+    code = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = ma.fields.String(required=True, metadata={"description": "Its reason phrase."})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong."})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        required=True,
+        metadata={"description": "Messages per field (`field.sub` for nested fields)."},
+    )
+
+
 class VelferdslabApi(Api):  # type: ignore[misc]
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self) -> None:
+        # The header carries JSON text: documenting it as an object would misdescribe it.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata as JSON: total, total_pages, first_page, "
+                "last_page, page, previous_page, next_page.",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+
     def handle_http_exception(self, error: HTTPException) -> Any:
         # flask-smorest drops werkzeug's headers (Allow on 405, Retry-After on 429): keep them.
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import marshmallow as ma
 
-from velferdslab.api.common import Date, Id
+from velferdslab.api.common import Date, QueryId
 
 
 class AuditEventSchema(ma.Schema):
@@ -21,8 +21,8 @@ class AuditEventSchema(ma.Schema):
 
 
 class AuditQuerySchema(ma.Schema):
-    user_id = Id()
-    family_id = Id()
+    user_id = QueryId()
+    family_id = QueryId()
     action = ma.fields.String(validate=ma.validate.Length(max=40))
     entity = ma.fields.String(validate=ma.validate.Length(max=40))
     since = Date()

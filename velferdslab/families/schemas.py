@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from velferdslab.api.common import Date, Id, Money, StrictSchema, text
+from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, text
 from velferdslab.people.national_id import InvalidNationalId, parse
 from velferdslab.vocabulary import FamilyStatus, Protection, Relation, TeamRole, values
 
@@ -48,7 +48,7 @@ class FamilyUpdateSchema(StrictSchema):
 
 class FamilyQuerySchema(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(values(FamilyStatus)))
-    municipality_id = Id()
+    municipality_id = QueryId()
 
 
 def validate_national_id(value: str) -> None:
