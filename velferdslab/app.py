@@ -19,6 +19,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, overrides)
     init_extensions(app)
     register_blueprints(app)
+    register_cli(app)
     return app
 
 
@@ -49,3 +50,9 @@ def register_blueprints(app: Flask) -> None:
     api = init_api(app)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from velferdslab.cli import register_commands
+
+    register_commands(app)

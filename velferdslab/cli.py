@@ -9,7 +9,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from velferdslab.app import create_app
-from velferdslab.extensions import db
 from velferdslab.settings import PROJECT_ROOT
 
 
@@ -43,21 +42,17 @@ def db_check() -> None:
     alembic_command.check(alembic_config(current_app.config["DATABASE_URL"]))
 
 
-def register_commands(group: click.Group) -> None:
+def register_commands(app: Flask) -> None:
+    """The factory's CLI step: `velferdslab --help` (and `flask --help`) list these."""
     from velferdslab import commands
     from velferdslab.audit.commands import audit_group
 
-    group.add_command(db_group)
-    group.add_command(audit_group)
+    app.cli.add_command(db_group)
+    app.cli.add_command(audit_group)
     for cmd in commands.COMMANDS:
-        group.add_command(cmd)
+        app.cli.add_command(cmd)
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """Velferdslab: families, investment teams, trajectories and gain estimates."""
-
-
-register_commands(main)
-
-__all__ = ["db", "main", "upgrade_database"]

@@ -91,7 +91,7 @@ def test_a_budget_cannot_go_below_what_is_approved(db: scoped_session) -> None:
     lab = make_lab(db)
     family = make_family(db, lab, budget=Decimal("50000"), member_mandate=Decimal("40000"))
     spend(db, family, lab.member, "40000", lab.nav.id)
-    with pytest.raises(Conflict, match="40000.00 NOK is already approved"):
+    with pytest.raises(Conflict, match=r"40000\.00 NOK is already approved"):
         set_budget(db, family, year=TODAY.year, amount=Decimal("39999.99"))
 
 
