@@ -21,11 +21,12 @@ test: install-test
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml velferdslab/translations/nb/LC_MESSAGES/messages.po
 	scripts/system-deps.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	VENV=$(VENV) scripts/translations.sh compile
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

@@ -31,6 +31,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: touches the database (runs on SQLite and PostgreSQL)")
+    compile_catalogs()
+
+
+def compile_catalogs() -> None:
+    """The .mo files are built, not committed: build them when missing or older than the .po."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).parent.parent / "velferdslab" / "translations").glob("*/*/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 
 
 def is_postgres(url: str) -> bool:

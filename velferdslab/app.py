@@ -15,7 +15,12 @@ from velferdslab.settings import PROJECT_ROOT, load_settings
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask("velferdslab", instance_path=str(PROJECT_ROOT / "instance"))
+    app = Flask(
+        "velferdslab",
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder="templates",
+        static_folder="static",
+    )
     load_config(app, overrides)
     init_extensions(app)
     register_blueprints(app)
@@ -45,8 +50,12 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from velferdslab.api.core import init_api
     from velferdslab.api.registry import api_blueprints
+    from velferdslab.web import navigation
+    from velferdslab.web.setup import init_web
 
     app.register_blueprint(health.create_blueprint())
+    init_web(app)
+    navigation.init_app(app)
     api = init_api(app)
     for blueprint in api_blueprints():
         api.register_blueprint(blueprint)

@@ -1,0 +1,120 @@
+"""Reading the benefit engine's input tables from the database, for one family or thousands.
+
+Rows are fetched with one query per table and handed to pandas column-wise: the engine then
+works on whole columns, never on ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import ColumnElement
+
+from velferdslab.assessments.models import Assessment
+from velferdslab.budgets.models import Budget, Contribution, Expenditure
+from velferdslab.db import AnySession
+from velferdslab.families.models import Family
+from velferdslab.municipalities.models import Agency
+from velferdslab.vocabulary import DOMAINS
+
+
+@dataclass(frozen=True)
+class EngineInput:
+    families: pd.DataFrame  # family_id, municipality_id, status, reference
+    assessments: pd.DataFrame  # family_id, assessment_id, assessed_on, <domain>…
+    expenditures: pd.DataFrame  # family_id, spent_on, amount, status, paying_agency_id
+    contributions: pd.DataFrame  # family_id, year, agency_id, amount
+    budgets: pd.DataFrame  # family_id, year, amount
+    agencies: pd.DataFrame  # agency_id, name, kind, government_level, municipality_id
+
+    @property
+    def family_ids(self) -> list[int]:
+        return [int(v) for v in self.families["family_id"]]
+
+
+def _frame(session: AnySession, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
+    rows = session.execute(query).all()
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def load_engine_input(
+    session: AnySession, family_filter: ColumnElement[bool], as_of: dt.date | None = None
+) -> EngineInput:
+    """Every table the engine needs for the families matching the filter (a WHERE on Family)."""
+    ids = select(Family.id).where(family_filter)
+    families = _frame(
+        session,
+        select(Family.id, Family.municipality_id, Family.status, Family.reference).where(
+            family_filter
+        ),
+        ["family_id", "municipality_id", "status", "reference"],
+    )
+    level_columns = [getattr(Assessment, f"level_{d}") for d in DOMAINS]
+    assessment_query = select(
+        Assessment.family_id, Assessment.id, Assessment.assessed_on, *level_columns
+    ).where(Assessment.family_id.in_(ids))
+    if as_of is not None:
+        assessment_query = assessment_query.where(Assessment.assessed_on <= as_of)
+    assessments = _frame(
+        session, assessment_query, ["family_id", "assessment_id", "assessed_on", *DOMAINS]
+    )
+    expenditures = _frame(
+        session,
+        select(
+            Expenditure.family_id,
+            Expenditure.spent_on,
+            Expenditure.amount,
+            Expenditure.status,
+            Expenditure.paying_agency_id,
+        ).where(Expenditure.family_id.in_(ids)),
+        ["family_id", "spent_on", "amount", "status", "paying_agency_id"],
+    )
+    contributions = _frame(
+        session,
+        select(Budget.family_id, Budget.year, Contribution.agency_id, Contribution.amount)
+        .join(Contribution, Contribution.budget_id == Budget.id)
+        .where(Budget.family_id.in_(ids)),
+        ["family_id", "year", "agency_id", "amount"],
+    )
+    budgets = _frame(
+        session,
+        select(Budget.family_id, Budget.year, Budget.amount).where(Budget.family_id.in_(ids)),
+        ["family_id", "year", "amount"],
+    )
+    agencies = _frame(
+        session,
+        select(
+            Agency.id, Agency.name, Agency.kind, Agency.government_level, Agency.municipality_id
+        ),
+        ["agency_id", "name", "kind", "government_level", "municipality_id"],
+    )
+    return EngineInput(
+        families=families,
+        assessments=_typed_assessments(assessments),
+        expenditures=_money(_enum_values(expenditures, "status"), "amount"),
+        contributions=_money(contributions, "amount"),
+        budgets=_money(budgets, "amount"),
+        agencies=_enum_values(_enum_values(agencies, "kind"), "government_level"),
+    )
+
+
+def _typed_assessments(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["assessed_on"] = pd.to_datetime(frame["assessed_on"])
+    for domain in DOMAINS:
+        frame[domain] = pd.to_numeric(frame[domain], errors="coerce").astype("float64")
+    return frame
+
+
+def _money(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _enum_values(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    frame[column] = [getattr(v, "value", v) for v in frame[column]]
+    return frame

@@ -1,0 +1,1 @@
+"""Server-rendered pages: session login, CSRF on every form, security headers, nb/en."""

@@ -1,0 +1,25 @@
+"""Norwegian bokmål by default, English on request; the choice is kept in the session."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+from flask_babel import Babel
+
+from velferdslab.settings import PROJECT_ROOT
+
+LANGUAGES = ("nb", "en")
+babel = Babel()
+
+
+def select_locale() -> str:
+    # Bokmål unless the user chose English: the browser's language is not asked.
+    chosen = session.get("language")
+    return str(chosen) if chosen in LANGUAGES else str(current_app.config["DEFAULT_LANGUAGE"])
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANGUAGE", "nb"))
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "velferdslab" / "translations")
+    )
+    babel.init_app(app, locale_selector=select_locale)

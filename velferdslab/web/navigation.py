@@ -1,0 +1,53 @@
+"""The menu each role sees, and the template helpers every page uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from velferdslab.vocabulary import Role
+
+# (endpoint, label, roles that see it). Entries whose page is not built are left out.
+MENU: tuple[tuple[str, Any, frozenset[str]], ...] = (
+    (
+        "family_pages.my_families",
+        _l("My families"),
+        frozenset({Role.TEAM_MEMBER, Role.INVESTMENT_LEAD}),
+    ),
+    ("family_pages.new_family", _l("Enrol a family"), frozenset({Role.INVESTMENT_LEAD})),
+    ("family_pages.approvals", _l("Approvals"), frozenset({Role.INVESTMENT_LEAD})),
+    ("leader_pages.dashboard", _l("Dashboard"), frozenset({Role.LEADER})),
+    ("auditor_pages.expenditures", _l("Audit"), frozenset({Role.AUDITOR})),
+    ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
+)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    url: str
+    label: str
+    active: bool
+
+
+def navigation() -> list[MenuItem]:
+    user = g.get("user")
+    if user is None:
+        return []
+    items = []
+    for endpoint, label, roles in MENU:
+        if endpoint in current_app.view_functions and user.roles & roles:
+            url = url_for(endpoint)
+            items.append(MenuItem(url, str(label), request.path.startswith(url)))
+    return items
+
+
+def current_language() -> str:
+    return str(get_locale() or "nb")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(navigation=navigation, current_language=current_language)

@@ -1,0 +1,41 @@
+"""Wiring of the web pages into the app: CSRF, i18n, headers, session user, HTML errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from velferdslab.api.core import set_html_error_renderer
+from velferdslab.errors import DomainError
+from velferdslab.web import auth, i18n, security
+
+csrf = CSRFProtect()
+
+
+def protect_forms() -> None:
+    # The API authenticates with bearer tokens, never cookies: CSRF cannot reach it.
+    if not request.path.startswith("/api/"):
+        csrf.protect()
+
+
+def render_error(error: HTTPException | DomainError) -> Any:
+    code = error.code if isinstance(error, HTTPException) else error.status_code
+    message = error.message if isinstance(error, DomainError) else None
+    return render_template("error.html", code=code, message=message), code or 500
+
+
+def init_web(app: Flask) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    app.before_request(auth.load_session_user)
+    app.before_request(protect_forms)
+    set_html_error_renderer(render_error)
+    from velferdslab.web import pages
+
+    app.register_blueprint(auth.create_blueprint())
+    app.register_blueprint(pages.create_blueprint())
