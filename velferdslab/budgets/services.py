@@ -176,11 +176,7 @@ def decide_expenditure(
     if expenditure.status != ExpenditureStatus.PENDING:
         raise Conflict(
             f"The expenditure is already {expenditure.status.value}.",
-            {
-                "status": [
-                    f"Only a pending one can be decided; this is {expenditure.status.value}."
-                ]
-            },
+            {"status": [f"Only a pending one can be decided; this is {expenditure.status.value}."]},
         )
     if approve:
         budget = budget_for_year(session, family.id, expenditure.spent_on.year, lock=True)
