@@ -112,7 +112,8 @@ def _consent_covers(agency_column: SQLColumn, today: dt.date) -> ColumnElement[b
         select(Consent.id)
         .join(ConsentAgency, ConsentAgency.consent_id == Consent.id)
         .where(
-            Consent.family_id == Family.id,
+            # The membership's family, not Family: a second correlation level would not bind.
+            Consent.family_id == TeamMembership.family_id,
             ConsentAgency.agency_id == agency_column,
             Consent.given_on <= today,
             or_(Consent.expires_on.is_(None), Consent.expires_on >= today),

@@ -50,4 +50,8 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from velferdslab.web.labels import template_helpers
+
     app.jinja_env.globals.update(navigation=navigation, current_language=current_language)
+    app.jinja_env.globals.update(template_helpers())
+    app.jinja_env.filters["dict_without"] = lambda d, key: {k: v for k, v in d.items() if k != key}

@@ -1,0 +1,104 @@
+"""The investment lead's pages: enrol a family, and decide spending above mandates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from velferdslab import policy
+from velferdslab.auth.current import audit
+from velferdslab.budgets.models import Expenditure
+from velferdslab.budgets.services import decide_expenditure, get_expenditure
+from velferdslab.errors import DomainError, Forbidden
+from velferdslab.extensions import db
+from velferdslab.families.forms import EnrolForm
+from velferdslab.families.models import Family
+from velferdslab.families.services import create_family
+from velferdslab.municipalities.models import Municipality
+from velferdslab.users.models import User
+from velferdslab.vocabulary import ExpenditureStatus, Role
+from velferdslab.web.auth import login_required
+
+
+def _lead() -> User:
+    user: User = g.user
+    if not user.has_role(Role.INVESTMENT_LEAD):
+        raise Forbidden()
+    return user
+
+
+def municipality_choices(user: User) -> list[tuple[int, str]]:
+    query = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if user.municipality_id is not None:
+        query = query.where(Municipality.id == user.municipality_id)
+    return [(row[0], row[1]) for row in db.session.execute(query)]
+
+
+def register(blp: Blueprint) -> None:
+    @blp.route("/new", methods=["GET", "POST"])
+    @login_required
+    def new_family() -> ResponseReturnValue:
+        user = _lead()
+        form = EnrolForm(municipality_choices(user))
+        if form.validate_on_submit():
+            try:
+                family = create_family(
+                    db.session,
+                    municipality_id=form.municipality_id.data,
+                    referred_on=form.referred_on.data,
+                    investment_lead_id=user.id,
+                    protection=form.protection.data,
+                )
+            except DomainError as error:
+                form.referred_on.errors = [error.message]
+            else:
+                audit("create", "family", family.id, family_id=family.id)
+                flash(_l("%(ref)s is enrolled. Record the consent and assemble the team next.",
+                         ref=family.reference), "success")  # fmt: skip
+                return redirect(url_for(".family_page", family_id=family.id))
+        return render_template("families/new.html", form=form), 422 if form.errors else 200
+
+    @blp.route("/approvals")
+    @login_required
+    def approvals() -> ResponseReturnValue:
+        user = _lead()
+        requester = aliased(User)
+        rows = db.session.execute(
+            select(Expenditure, Family.reference, requester.full_name)
+            .join(Family, Family.id == Expenditure.family_id)
+            .join(requester, requester.id == Expenditure.requested_by)
+            .where(
+                Expenditure.status == ExpenditureStatus.PENDING,
+                policy.visible_families(user, "expenditures.decide", dt.date.today()),
+            )
+            .order_by(Expenditure.created_at)
+        ).all()
+        audit("list", "expenditure", details={"page": "approvals", "count": len(rows)})
+        return render_template("families/approvals.html", rows=rows)
+
+    @blp.route(
+        "/<int(max=2147483647):family_id>/expenditures/<int(max=2147483647):expenditure_id>/decision",
+        methods=["POST"],
+    )
+    @login_required
+    def decide(family_id: int, expenditure_id: int) -> ResponseReturnValue:
+        user = _lead()
+        family: Family = policy.family_or_404(db.session, user, family_id, "expenditures.decide")
+        expenditure = get_expenditure(db.session, family.id, expenditure_id)
+        approve = request.form.get("decision") == "approve"
+        try:
+            decide_expenditure(db.session, family, expenditure, user, approve=approve,
+                               note=(request.form.get("note") or "")[:2000] or None)  # fmt: skip
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".approvals"))
+        audit(
+            "approve" if approve else "reject", "expenditure", expenditure.id, family_id=family.id
+        )
+        flash(_l("Approved.") if approve else _l("Rejected."), "success")
+        return redirect(url_for(".approvals"))

@@ -1,0 +1,61 @@
+"""The family lifecycle: referred → active → concluded, or withdrawn from referred or active."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from velferdslab.vocabulary import FamilyStatus
+
+# No way back: a concluded or withdrawn family is re-referred as a new case.
+ALLOWED: dict[str, frozenset[str]] = {
+    FamilyStatus.REFERRED: frozenset({FamilyStatus.ACTIVE, FamilyStatus.WITHDRAWN}),
+    FamilyStatus.ACTIVE: frozenset({FamilyStatus.CONCLUDED, FamilyStatus.WITHDRAWN}),
+    FamilyStatus.CONCLUDED: frozenset(),
+    FamilyStatus.WITHDRAWN: frozenset(),
+}
+
+
+class LifecycleError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def check_transition(
+    current: str,
+    new: str,
+    referred_on: dt.date,
+    enrolled_on: dt.date | None,
+    concluded_on: dt.date | None,
+    *,
+    today: dt.date,
+) -> None:
+    """Raise LifecycleError naming each field that makes the step impossible."""
+    errors: dict[str, list[str]] = {}
+    if new not in ALLOWED:
+        raise LifecycleError({"status": [f"Unknown status {new!r}."]})
+    if new != current and new not in ALLOWED[current]:
+        errors["status"] = [f"A family cannot go from {current} to {new}."]
+    if new in (FamilyStatus.ACTIVE, FamilyStatus.CONCLUDED) and enrolled_on is None:
+        errors["enrolled_on"] = ["Give the date the family was enrolled."]
+    if new in (FamilyStatus.CONCLUDED, FamilyStatus.WITHDRAWN) and concluded_on is None:
+        errors["concluded_on"] = ["Give the date the journey ended."]
+    _check_dates(referred_on, enrolled_on, concluded_on, today, errors)
+    if errors:
+        raise LifecycleError(errors)
+
+
+def _check_dates(
+    referred_on: dt.date,
+    enrolled_on: dt.date | None,
+    concluded_on: dt.date | None,
+    today: dt.date,
+    errors: dict[str, list[str]],
+) -> None:
+    for name, value in (("enrolled_on", enrolled_on), ("concluded_on", concluded_on)):
+        if value is not None and value > today:
+            errors.setdefault(name, []).append("Cannot be in the future.")
+        if value is not None and value < referred_on:
+            errors.setdefault(name, []).append("Cannot be before the referral date.")
+    if enrolled_on and concluded_on and concluded_on < enrolled_on:
+        errors.setdefault("concluded_on", []).append("Cannot be before the enrolment date.")

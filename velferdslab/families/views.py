@@ -1,0 +1,248 @@
+"""Pages of the team member and the lead: my families, the family page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.assessments.models import ProgressNote
+from velferdslab.assessments.queries import journey
+from velferdslab.auth.current import audit
+from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.budgets.services import request_expenditure, spending_limits
+from velferdslab.charts.journey import journey_svg
+from velferdslab.errors import DomainError, Forbidden
+from velferdslab.extensions import db
+from velferdslab.families import lead_views
+from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
+from velferdslab.families.models import Family, TeamMembership
+from velferdslab.families.queries import my_families
+from velferdslab.municipalities.models import Agency
+from velferdslab.plans.models import Goal, Measure
+from velferdslab.users.models import User
+from velferdslab.vocabulary import Role
+from velferdslab.web.auth import login_required
+from velferdslab.web.labels import chart_labels
+from velferdslab.web.navigation import current_language
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint("family_pages", __name__, url_prefix="/families")
+
+    @blp.route("")
+    @login_required
+    def my_families_page() -> ResponseReturnValue:
+        user: User = g.user
+        if not user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD):
+            raise Forbidden()
+        rows = my_families(db.session, user, dt.date.today())
+        audit("list", "family", details={"page": "my_families", "count": len(rows)})
+        return render_template("families/list.html", rows=rows)
+
+    blp.add_url_rule("", "my_families", my_families_page)
+    lead_views.register(blp)
+
+    @blp.route("/<int(max=2147483647):family_id>")
+    @login_required
+    def family_page(family_id: int) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
+        return render_template("families/page.html", **family_context(family, user))
+
+    @blp.route("/<int(max=2147483647):family_id>/notes", methods=["POST"])
+    @login_required
+    def add_note(family_id: int) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "notes.write")
+        form = NoteForm()
+        if not form.validate_on_submit():
+            flash(_l("The note was not saved: %(why)s", why=first_error(form)), "error")
+            return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
+        note = ProgressNote(
+            family_id=family.id,
+            written_on=dt.date.today(),
+            domain=form.domain.data or None,
+            text=form.text.data,
+            author_id=user.id,
+        )
+        db.session.add(note)
+        db.session.flush()
+        audit("create", "progress_note", note.id, family_id=family.id)
+        flash(_l("The note is saved."), "success")
+        return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
+
+    @blp.route("/<int(max=2147483647):family_id>/expenditures/new", methods=["GET", "POST"])
+    @login_required
+    def new_expenditure(family_id: int) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "expenditures.write")
+        form = ExpenditureForm(agency_choices(family))
+        today = dt.date.today()
+        if form.validate_on_submit():
+            try:
+                expenditure = request_expenditure(
+                    db.session,
+                    family,
+                    user,
+                    spent_on=form.spent_on.data,
+                    amount=form.amount.data,
+                    description=form.description.data,
+                    paying_agency_id=form.paying_agency_id.data,
+                    domain=form.domain.data or None,
+                )
+            except DomainError as error:
+                for field, messages in error.errors.items():
+                    getattr(form, field, form.amount).errors = list(messages)
+            else:
+                audit("create", "expenditure", expenditure.id, family_id=family.id)
+                flash(expenditure_message(expenditure.status.value), "success")
+                return redirect(url_for(".family_page", family_id=family.id))
+        year = form.spent_on.data.year if form.spent_on.data else today.year
+        limits = spending_limits(db.session, family, user, year, today)
+        status = 422 if form.errors else 200
+        return render_template(
+            "families/expenditure.html", family=family, form=form, limits=limits
+        ), status
+
+    @blp.route("/<int(max=2147483647):family_id>/assessments/new", methods=["GET", "POST"])
+    @login_required
+    def new_assessment(family_id: int) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "assessments.write")
+        points = journey(db.session, family.id)
+        form = make_assessment_form(data=prefill(points))
+        if form.validate_on_submit():
+            try:
+                assessment = record_assessment_from_form(family, user, form)
+            except DomainError as error:
+                form.override_reason.errors = [error.message]
+            else:
+                audit("create", "assessment", assessment.id, family_id=family.id)
+                flash(_l("The assessment is saved: the new point is on the chart."), "success")
+                return redirect(url_for(".family_page", family_id=family.id, _anchor="journey"))
+        status = 422 if form.errors else 200
+        return render_template(
+            "families/assessment.html",
+            family=family,
+            form=form,
+            criteria=level_help(),
+            last=points[-1] if points else None,
+        ), status
+
+    return blp
+
+
+def prefill(points: list[Any]) -> dict[str, Any]:
+    """Start from the levels in force, so a weekly update only changes what changed."""
+    data: dict[str, Any] = {"assessed_on": dt.date.today()}
+    if points:
+        for domain, level in points[-1].levels.items():
+            data[f"level_{domain}"] = "" if level is None else str(level)
+    return data
+
+
+def record_assessment_from_form(family: Family, user: User, form: Any) -> Any:
+    from velferdslab.assessments.services import record_assessment
+
+    override = form.overall_override.data
+    return record_assessment(
+        db.session,
+        family,
+        user,
+        assessed_on=form.assessed_on.data,
+        levels=form.levels(),
+        rationale=form.rationale(),
+        family_levels={k: v for k, v in form.levels("family_level_").items() if v is not None},
+        overall_override=int(override) if override else None,
+        override_reason=(form.override_reason.data or "").strip() or None,
+    )
+
+
+def level_help() -> dict[str, list[str]]:
+    from velferdslab.assessments.descriptions import help_texts
+
+    texts: dict[str, list[str]] = help_texts(current_language())
+    return texts
+
+
+def first_error(form: FlaskForm) -> str:
+    for messages in form.errors.values():
+        return str(messages[0])
+    return ""
+
+
+def expenditure_message(status: str) -> str:
+    if status == "approved":
+        return str(_l("The expenditure is registered and approved."))
+    return str(_l("The expenditure is above your mandate and waits for the investment lead."))
+
+
+def agency_choices(family: Family) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Agency.id, Agency.name)
+        .where(Agency.municipality_id == family.municipality_id)
+        .order_by(Agency.name)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def family_context(family: Family, user: User) -> dict[str, Any]:
+    today = dt.date.today()
+    session = db.session
+    points = journey(session, family.id)
+    goals = session.scalars(select(Goal).where(Goal.family_id == family.id)).all()
+    chart = journey_svg(
+        points,
+        {goal.domain: goal.target_level for goal in goals},
+        chart_labels(family.reference),
+    )
+    measures = session.scalars(
+        select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on)
+    ).all()
+    notes = session.scalars(
+        select(ProgressNote)
+        .where(ProgressNote.family_id == family.id)
+        .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
+        .limit(20)
+    ).all()
+    expenditures = session.scalars(
+        select(Expenditure)
+        .where(Expenditure.family_id == family.id)
+        .order_by(Expenditure.spent_on.desc(), Expenditure.id.desc())
+    ).all()
+    user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
+    user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
+    return {
+        "family": family,
+        "points": points,
+        "chart": chart,
+        "goals": goals,
+        "measures": measures,
+        "notes": notes,
+        "team": session.execute(
+            select(TeamMembership, User, Agency)
+            .join(User, User.id == TeamMembership.user_id)
+            .join(Agency, Agency.id == TeamMembership.agency_id)
+            .where(TeamMembership.family_id == family.id)
+            .order_by(TeamMembership.team_role, User.full_name)
+        ).all(),
+        "budgets": session.scalars(
+            select(Budget).where(Budget.family_id == family.id).order_by(Budget.year.desc())
+        ).all(),
+        "expenditures": expenditures,
+        "limits": spending_limits(session, family, user, today.year, today),
+        "is_lead": family.investment_lead_id == user.id,
+        "people": {
+            row[0]: row[1]
+            for row in session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))
+        },
+        "agencies": dict(agency_choices(family)),
+    }

@@ -1,0 +1,73 @@
+"""Display names of the vocabulary, translated (API values stay English)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from velferdslab.charts.journey import ChartLabels
+from velferdslab.vocabulary import DOMAINS
+
+DOMAIN_LABELS: dict[str, Any] = {
+    "housing": _l("Housing"),
+    "work": _l("Work"),
+    "school": _l("School"),
+    "network": _l("Network"),
+    "finance": _l("Finance"),
+    "health": _l("Health"),
+    "childhood": _l("Children's conditions"),
+}
+LEVEL_LABELS: tuple[Any, ...] = (
+    _l("unsustainable"),
+    _l("exposed"),
+    _l("stable"),
+    _l("sustainable"),
+)
+# Two letters, written in every chart cell so the chart reads without colour.
+LEVEL_SHORT: tuple[Any, ...] = (_l("UN"), _l("EX"), _l("ST"), _l("SU"))
+STATUS_LABELS: dict[str, Any] = {
+    "referred": _l("referred"),
+    "active": _l("active"),
+    "concluded": _l("concluded"),
+    "withdrawn": _l("withdrawn"),
+    "approved": _l("approved"),
+    "pending": _l("pending"),
+    "rejected": _l("rejected"),
+    "planned": _l("planned"),
+    "in_progress": _l("in progress"),
+    "done": _l("done"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def level_label(level: int | None) -> str:
+    return "–" if level is None else str(LEVEL_LABELS[level])
+
+
+def chart_labels(title: str) -> ChartLabels:
+    return ChartLabels(
+        domains={d: str(DOMAIN_LABELS[d]) for d in DOMAINS},
+        levels=[str(label) for label in LEVEL_LABELS],
+        short_levels=[str(label) for label in LEVEL_SHORT],
+        overall=str(_l("Overall")),
+        goal=str(_l("Goal")),
+        title=title,
+    )
+
+
+def template_helpers() -> dict[str, Any]:
+    return {
+        "domain_label": lambda d: str(DOMAIN_LABELS.get(d, d)),
+        "level_label": level_label,
+        "status_label": lambda s: str(STATUS_LABELS.get(s, s)),
+        "DOMAINS": DOMAINS,
+        "money": format_money,
+    }
+
+
+def format_money(value: Any) -> str:
+    """Whole kroner with a narrow space between thousands, as Norwegian text does: 12 345 kr."""
+    if value is None:
+        return "–"
+    return f"{round(float(value)):,}".replace(",", "\u202f") + "\u00a0kr"
