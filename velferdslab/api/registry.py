@@ -9,6 +9,7 @@ from velferdslab.extensions import limiter
 
 def api_blueprints() -> list[Blueprint]:
     # Blueprints are made per app: a module-level one cannot be registered on a second app.
+    from velferdslab.assessments import api as assessments_api
     from velferdslab.audit import api as audit_api
     from velferdslab.auth import api as auth_api
     from velferdslab.families import api as families_api
@@ -16,5 +17,6 @@ def api_blueprints() -> list[Blueprint]:
     return [
         auth_api.create_blueprint(limiter),
         families_api.create_blueprint(),
+        assessments_api.create_blueprint(),
         audit_api.create_blueprint(),
     ]

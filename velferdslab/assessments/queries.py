@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
+from velferdslab.assessments.levels import carry_forward
 from velferdslab.assessments.models import Assessment
 from velferdslab.charts.journey import JourneyPoint
 from velferdslab.db import AnySession
 
 
+def family_assessments(session: AnySession, family_id: int) -> list[Assessment]:
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.family_id == family_id)
+            .order_by(Assessment.assessed_on, Assessment.id)
+        )
+    )
+
+
+def effective_overall(assessment: Assessment) -> int | None:
+    """The team's override where it gave one, else the derived level; both are stored."""
+    if assessment.overall_override is not None:
+        return assessment.overall_override
+    return assessment.overall
+
+
 def journey(session: AnySession, family_id: int) -> list[JourneyPoint]:
-    """One point per assessment date: every domain's latest level so far, and the overall level
-    in force (the team's override when it gave one, else the derived level)."""
-    assessments = session.scalars(
-        select(Assessment)
-        .where(Assessment.family_id == family_id)
-        .order_by(Assessment.assessed_on, Assessment.id)
-    ).all()
-    current: dict[str, int | None] = {}
-    points: dict[object, JourneyPoint] = {}
-    for assessment in assessments:
-        current.update({d: v for d, v in assessment.levels().items() if v is not None})
-        overall = (
-            assessment.overall_override
-            if assessment.overall_override is not None
-            else assessment.overall
-        )
-        # Two readings on one date: the later recorded one wins.
-        points[assessment.assessed_on] = JourneyPoint(
-            assessment.assessed_on, dict(current), overall
-        )
-    return list(points.values())
+    """One point per assessment date: the levels in force and the overall level in force."""
+    assessments = family_assessments(session, family_id)
+    points = carry_forward([(a.assessed_on, a.id, a.levels()) for a in assessments])
+    overall_on: dict[dt.date, int | None] = {}
+    for assessment in assessments:  # in record order: the later one on a date wins
+        overall_on[assessment.assessed_on] = effective_overall(assessment)
+    return [JourneyPoint(p.on, p.levels, overall_on[p.on]) for p in points]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.assessments.queries import journey
+from velferdslab.assessments.services import record_assessment, write_note
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import request_expenditure, spending_limits
@@ -66,15 +67,10 @@ def create_blueprint() -> Blueprint:
         if not form.validate_on_submit():
             flash(_l("The note was not saved: %(why)s", why=first_error(form)), "error")
             return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
-        note = ProgressNote(
-            family_id=family.id,
-            written_on=dt.date.today(),
-            domain=form.domain.data or None,
-            text=form.text.data,
-            author_id=user.id,
-        )
-        db.session.add(note)
-        db.session.flush()
+        note = write_note(
+            db.session, family, user,
+            text=form.text.data, domain=form.domain.data or None, written_on=dt.date.today(),
+        )  # fmt: skip
         audit("create", "progress_note", note.id, family_id=family.id)
         flash(_l("The note is saved."), "success")
         return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
@@ -150,8 +146,6 @@ def prefill(points: list[Any]) -> dict[str, Any]:
 
 
 def record_assessment_from_form(family: Family, user: User, form: Any) -> Any:
-    from velferdslab.assessments.services import record_assessment
-
     override = form.overall_override.data
     return record_assessment(
         db.session,
@@ -163,6 +157,7 @@ def record_assessment_from_form(family: Family, user: User, form: Any) -> Any:
         family_levels={k: v for k, v in form.levels("family_level_").items() if v is not None},
         overall_override=int(override) if override else None,
         override_reason=(form.override_reason.data or "").strip() or None,
+        rule=str(current_app.config["OVERALL_RULE"]),
     )
 
 

@@ -1,0 +1,168 @@
+"""/families/{id}/assessments, /trajectory and /notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, jsonify
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
+from velferdslab.assessments import services
+from velferdslab.assessments.levels import carry_forward, level_name, level_number
+from velferdslab.assessments.models import Assessment, ProgressNote
+from velferdslab.assessments.queries import family_assessments
+from velferdslab.assessments.schemas import (
+    AssessmentCreateSchema,
+    AssessmentSchema,
+    AssessmentUpdateSchema,
+    NoteCreateSchema,
+    NoteSchema,
+    TrajectoryPointSchema,
+    level_names,
+)
+from velferdslab.auth.current import audit, current_user
+from velferdslab.errors import NotFound
+from velferdslab.extensions import db
+
+FAMILY = "/<int(max=2147483647):family_id>"
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+
+
+def numbers(levels: dict[str, str | None]) -> dict[str, int | None]:
+    return {d: None if v is None else level_number(v) for d, v in levels.items()}
+
+
+def assessment_response(assessment: Assessment, status: int = 200) -> ResponseReturnValue:
+    response = jsonify(AssessmentSchema().dump(assessment))
+    response.status_code = status
+    return with_etag(response, "assessment", assessment)
+
+
+def get_assessment(family_id: int, assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.family_id != family_id:
+        raise NotFound()
+    return assessment
+
+
+def rule() -> str:
+    return str(current_app.config["OVERALL_RULE"])
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint(
+        "assessments", __name__, url_prefix="/api/v1/families",
+        description="Assessments (a level per domain), the trajectory, and progress notes.",
+    )  # fmt: skip
+
+    @blp.route(f"{FAMILY}/assessments", methods=["GET"])
+    @blp.response(200, AssessmentSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_assessments(family_id: int) -> Any:
+        """The family's assessments, oldest first."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "assessments.read")
+        audit("list", "assessment", family_id=family.id)
+        return (
+            select(Assessment)
+            .where(Assessment.family_id == family.id)
+            .order_by(Assessment.assessed_on, Assessment.id)
+        )
+
+    @blp.route(f"{FAMILY}/assessments", methods=["POST"])
+    @blp.arguments(AssessmentCreateSchema)
+    @blp.response(201, AssessmentSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def create_assessment(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Record an assessment; the overall level is derived (and may be overridden)."""
+        user = current_user()
+        family = policy.family_or_404(db.session, user, family_id, "assessments.write")
+        override = data.get("overall_override")
+        assessment = services.record_assessment(
+            db.session, family, user,
+            assessed_on=data["assessed_on"],
+            levels=numbers(data["levels"]),
+            rationale=data["rationale"],
+            family_levels=numbers(data["family_levels"]),
+            overall_override=None if override is None else level_number(override),
+            override_reason=data.get("override_reason"),
+            rule=rule(),
+        )  # fmt: skip
+        audit("create", "assessment", assessment.id, family_id=family.id)
+        return assessment_response(assessment, 201)
+
+    @blp.route(f"{FAMILY}/assessments/<int(max=2147483647):assessment_id>", methods=["GET"])
+    @blp.response(200, AssessmentSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def get_one(family_id: int, assessment_id: int) -> ResponseReturnValue:
+        """One assessment."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "assessments.read")
+        assessment = get_assessment(family.id, assessment_id)
+        audit("read", "assessment", assessment.id, family_id=family.id)
+        return assessment_response(assessment)
+
+    @blp.route(f"{FAMILY}/assessments/<int(max=2147483647):assessment_id>", methods=["PATCH"])
+    @blp.arguments(AssessmentUpdateSchema)
+    @blp.response(200, AssessmentSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 412)
+    def update(data: dict[str, Any], family_id: int, assessment_id: int) -> ResponseReturnValue:
+        """Correct an assessment; later overall levels follow. Honours If-Match."""
+        user = current_user()
+        family = policy.family_or_404(db.session, user, family_id, "assessments.write")
+        assessment = get_assessment(family.id, assessment_id)
+        check_if_match("assessment", assessment)
+        services.update_assessment(db.session, assessment, data, rule())
+        audit("update", "assessment", assessment.id, family_id=family.id)
+        return assessment_response(assessment)
+
+    @blp.route(f"{FAMILY}/trajectory", methods=["GET"])
+    @blp.response(200, TrajectoryPointSchema(many=True))
+    @document_errors(blp, 401, 404)
+    def trajectory(family_id: int) -> Any:
+        """Per assessment date: the levels in force (carried forward) and the overall level."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "trajectory.read")
+        audit("read", "trajectory", family.id, family_id=family.id)
+        readings = [
+            (a.assessed_on, a.id, a.levels()) for a in family_assessments(db.session, family.id)
+        ]
+        return [
+            {"on": p.on, "levels": level_names(p.levels), "overall": level_name(p.overall)}
+            for p in carry_forward(readings, rule())
+        ]
+
+    @blp.route(f"{FAMILY}/notes", methods=["GET"])
+    @blp.response(200, NoteSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_notes(family_id: int) -> Any:
+        """Progress notes, newest first."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "notes.read")
+        audit("list", "progress_note", family_id=family.id)
+        return (
+            select(ProgressNote)
+            .where(ProgressNote.family_id == family.id)
+            .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
+        )
+
+    @blp.route(f"{FAMILY}/notes", methods=["POST"])
+    @blp.arguments(NoteCreateSchema)
+    @blp.response(201, NoteSchema)
+    @document_errors(blp, 401, 404)
+    def create_note(data: dict[str, Any], family_id: int) -> ProgressNote:
+        """Write a progress note, optionally about one domain."""
+        user = current_user()
+        family = policy.family_or_404(db.session, user, family_id, "notes.write")
+        note = services.write_note(
+            db.session, family, user,
+            text=data["text"], domain=data.get("domain"),
+            written_on=data.get("written_on") or dt.date.today(),
+        )  # fmt: skip
+        audit("create", "progress_note", note.id, family_id=family.id)
+        return note
+
+    return blp
