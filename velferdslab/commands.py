@@ -64,4 +64,10 @@ def serve_command(host: str, port: int, workers: int) -> None:
     os.execv(sys.executable, args)  # noqa: S606  (replace this process: signals reach gunicorn)
 
 
-COMMANDS: list[click.Command] = [create_user_command, serve_command]
+def _demo() -> click.Command:
+    from velferdslab.demo.commands import demo_command
+
+    return demo_command
+
+
+COMMANDS: list[click.Command] = [create_user_command, serve_command, _demo()]

@@ -1,0 +1,1 @@
+"""Deterministic, realistic demo data: real municipalities, synthetic people."""
