@@ -17,7 +17,6 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from velferdslab.app import create_app
 from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
-from velferdslab.extensions import limiter
 
 DB_FIXTURES = {"database_url", "app", "db", "client", "committing_app"}
 
@@ -117,7 +116,8 @@ def _session_scope() -> int | str:
 
 @pytest.fixture
 def client(app: Flask, db: scoped_session) -> FlaskClient:  # type: ignore[type-arg]
-    limiter.reset()  # login attempts counted by earlier tests must not leak into this one
+    # login attempts counted by earlier tests must not leak into this one
+    app.extensions["velferdslab_limiter"].reset()
     return app.test_client()
 
 

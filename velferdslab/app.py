@@ -10,7 +10,7 @@ from flask import Flask
 
 from velferdslab import health, transactions
 from velferdslab.database import configure_engine
-from velferdslab.extensions import db, limiter
+from velferdslab.extensions import db, make_limiter
 from velferdslab.settings import PROJECT_ROOT, load_settings
 
 
@@ -43,7 +43,9 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    limiter = make_limiter()
     limiter.init_app(app)
+    app.extensions["velferdslab_limiter"] = limiter
     transactions.init_app(app)
 
 
@@ -57,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
     init_web(app)
     navigation.init_app(app)
     api = init_api(app)
-    for blueprint in api_blueprints():
+    for blueprint in api_blueprints(app.extensions["velferdslab_limiter"]):
         api.register_blueprint(blueprint)
 
 

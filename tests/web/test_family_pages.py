@@ -52,3 +52,83 @@ def test_families_outside_the_users_reach_are_404_pages(
     login(client, lab.leader.username)
     assert client.get(f"/families/{strict.id}").status_code == 404
     assert client.get("/families").status_code == 403
+
+
+def test_recording_an_assessment_on_one_screen_moves_the_chart(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from tests.web.test_login import csrf_from
+
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    add_assessment(db, family, dt.date(2025, 1, 6), housing=0, work=1)
+    login(client, lab.member.username)
+    form = client.get(f"/families/{family.id}/assessments/new").get_data(as_text=True)
+    assert "Ingen egen bolig" in form  # the level help text beside the form
+    assert 'value="0" checked' in form  # starts from the levels in force
+    response = client.post(
+        f"/families/{family.id}/assessments/new",
+        data={
+            "csrf_token": csrf_from(form),
+            "assessed_on": dt.date.today().isoformat(),
+            "level_housing": "2",
+            "level_work": "1",
+            "rationale_housing": "Fått kommunal leilighet",
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Kartleggingen er lagret" in page
+    assert dt.date.today().strftime("%d.%m.%Y") in page
+
+
+def test_an_override_without_reason_is_shown_beside_the_field(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from tests.web.test_login import csrf_from
+
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    login(client, lab.member.username)
+    form = client.get(f"/families/{family.id}/assessments/new").get_data(as_text=True)
+    response = client.post(
+        f"/families/{family.id}/assessments/new",
+        data={
+            "csrf_token": csrf_from(form),
+            "assessed_on": dt.date.today().isoformat(),
+            "level_housing": "1",
+            "overall_override": "2",
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="override_reason-error"' in page and "Skriv begrunnelsen" in page
+
+
+def test_spending_above_the_mandate_waits_for_the_lead(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from decimal import Decimal
+
+    from tests.web.test_login import csrf_from
+
+    lab = make_lab(db)
+    family = make_family(db, lab, member_mandate=Decimal("5000"))
+    login(client, lab.member.username)
+    form = client.get(f"/families/{family.id}/expenditures/new").get_data(as_text=True)
+    assert "Mandatet ditt er 5\u202f000\u00a0kr" in form
+    data = {
+        "csrf_token": csrf_from(form),
+        "spent_on": dt.date.today().isoformat(),
+        "amount": "7500",
+        "description": "Depositum",
+        "paying_agency_id": str(lab.nav.id),
+        "domain": "housing",
+    }
+    page = client.post(
+        f"/families/{family.id}/expenditures/new", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "venter på investeringslederen" in page
+    data["amount"] = "-5"
+    refused = client.post(f"/families/{family.id}/expenditures/new", data=data)
+    assert refused.status_code == 422 and 'id="amount-error"' in refused.get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -111,6 +112,49 @@ def authenticate_request() -> Response | None:
     return None
 
 
+RULE_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _query_names(api: VelferdslabApi) -> dict[tuple[str, str], frozenset[str]]:
+    """(OpenAPI path, method) → the query parameters the document declares for it."""
+    names = {}
+    for path, operations in api.spec.to_dict().get("paths", {}).items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict):
+                declared = operation.get("parameters", [])
+                names[(path, method.upper())] = frozenset(
+                    p["name"] for p in declared if isinstance(p, dict) and p.get("in") == "query"
+                )
+    return names
+
+
+def refuse_unknown_query_parameters(api: VelferdslabApi) -> Any:
+    # A mistyped filter (?stauts=active) silently ignored would answer a different question.
+    known: dict[tuple[str, str], frozenset[str]] = {}
+
+    def check() -> Response | None:
+        if not request.path.startswith(API_PREFIX) or request.url_rule is None:
+            return None
+        if not known:
+            known.update(_query_names(api))
+        path = RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule)
+        allowed = known.get((path, request.method))
+        unknown = sorted(set(request.args) - allowed) if allowed is not None else []
+        if not unknown:
+            return None
+        response = jsonify(
+            error_body(
+                422,
+                "Unknown query parameter.",
+                {name: ["Unknown query parameter."] for name in unknown},
+            )
+        )
+        response.status_code = 422
+        return response
+
+    return check
+
+
 def serve_docs_static(filename: str) -> Response:
     return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
@@ -125,4 +169,5 @@ def init_api(app: Flask) -> VelferdslabApi:
         f"{API_PREFIX}/docs-static/<path:filename>", "api_docs_static", serve_docs_static
     )
     PUBLIC_ENDPOINTS.add("api_docs_static")
+    app.before_request(refuse_unknown_query_parameters(api))
     return api

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
 from flask_smorest import Blueprint
 
-from velferdslab.extensions import limiter
 
-
-def api_blueprints() -> list[Blueprint]:
+def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     # Blueprints are made per app: a module-level one cannot be registered on a second app.
     from velferdslab.assessments import api as assessments_api
     from velferdslab.audit import api as audit_api

@@ -14,7 +14,7 @@ from velferdslab.api.common import StrictSchema
 from velferdslab.auth.current import NotAuthenticated, audit, current_user
 from velferdslab.auth.tokens import issue_token, revoke_token
 from velferdslab.db import utcnow
-from velferdslab.extensions import db, limiter
+from velferdslab.extensions import db
 from velferdslab.users.models import User
 from velferdslab.users.services import hash_password, needs_rehash, verify_password
 
@@ -90,6 +90,3 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         return {"revoked": revoke_token(db.session, token)}
 
     return blp
-
-
-__all__ = ["create_blueprint", "limiter"]

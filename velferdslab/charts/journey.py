@@ -48,7 +48,7 @@ def journey_svg(
             level = point.overall if row == "overall" else point.levels.get(row)
             _cell(axes, x, len(rows) - 1 - y, level, labels)
     _goal_marks(axes, len(points), rows, goals, labels)
-    axes.set_xlim(-0.5, len(points) + (0.9 if goals else -0.5))
+    axes.set_xlim(-0.5, max(len(points), 1) + (0.9 if goals else -0.5))
     axes.set_ylim(-0.5, len(rows) - 0.5)
     axes.set_yticks(range(len(rows)))
     axes.set_yticklabels([labels.domains.get(r, labels.overall) for r in reversed(rows)])

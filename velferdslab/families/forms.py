@@ -34,7 +34,7 @@ def domain_choices() -> list[tuple[str, str]]:
 
 class NoteForm(FlaskForm):  # type: ignore[misc]
     text = TextAreaField(_l("New note"), validators=[DataRequired(), Length(max=10_000)])
-    domain = SelectField(_l("Domain (optional)"), choices=[], validate_choice=True)
+    domain = SelectField(_l("Domain (optional)"), choices=[], default="")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +54,7 @@ class ExpenditureForm(FlaskForm):  # type: ignore[misc]
     )
     description = StringField(_l("What is it for?"), validators=[DataRequired(), Length(max=500)])
     paying_agency_id = SelectField(_l("Paid by"), coerce=int, choices=[])
-    domain = SelectField(_l("Domain (optional)"), choices=[], validate_choice=True)
+    domain = SelectField(_l("Domain (optional)"), choices=[], default="")
 
     def __init__(self, agencies: list[tuple[int, str]], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +75,7 @@ class AssessmentFormBase(FlaskForm):  # type: ignore[misc]
     assessed_on = DateField(
         _l("Date of the assessment"), validators=[DataRequired(), not_in_future]
     )
-    overall_override = SelectField(_l("Override the overall level"), choices=[])
+    overall_override = SelectField(_l("Override the overall level"), choices=[], default="")
     override_reason = TextAreaField(
         _l("Why the overall level is overridden"), validators=[Length(max=2000)]
     )
@@ -104,8 +104,9 @@ def assessment_form_class() -> type[AssessmentFormBase]:
     """One radio group, one rationale and one 'the family's view' per domain."""
     fields: dict[str, object] = {}
     for domain in DOMAINS:
-        fields[f"level_{domain}"] = SelectField(choices=[], validate_choice=True)
-        fields[f"family_level_{domain}"] = SelectField(choices=[], validate_choice=True)
+        # A radio group left untouched sends nothing: that means "not assessed" ("").
+        fields[f"level_{domain}"] = SelectField(choices=[], default="")
+        fields[f"family_level_{domain}"] = SelectField(choices=[], default="")
         fields[f"rationale_{domain}"] = TextAreaField(validators=[Length(max=2000)])
     return type("AssessmentForm", (AssessmentFormBase,), fields)
 

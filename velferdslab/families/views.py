@@ -194,11 +194,8 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     session = db.session
     points = journey(session, family.id)
     goals = session.scalars(select(Goal).where(Goal.family_id == family.id)).all()
-    chart = journey_svg(
-        points,
-        {goal.domain: goal.target_level for goal in goals},
-        chart_labels(family.reference),
-    )
+    targets = {goal.domain: goal.target_level for goal in goals}
+    chart = journey_svg(points, targets, chart_labels(family.reference)) if points else ""
     measures = session.scalars(
         select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on)
     ).all()

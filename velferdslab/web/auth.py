@@ -19,13 +19,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from velferdslab.auth.api import authenticate
 from velferdslab.auth.current import set_current_user
-from velferdslab.extensions import db, limiter
+from velferdslab.extensions import db
 from velferdslab.users.models import User
 
 F = TypeVar("F")
@@ -65,7 +66,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def create_blueprint() -> Blueprint:
+def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("web_auth", __name__)
 
     @blp.route("/login", methods=["GET", "POST"])

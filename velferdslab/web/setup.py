@@ -39,7 +39,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.families import views as family_views
     from velferdslab.web import pages
 
-    app.register_blueprint(auth.create_blueprint())
+    app.register_blueprint(auth.create_blueprint(app.extensions["velferdslab_limiter"]))
     app.register_blueprint(pages.create_blueprint())
     app.register_blueprint(family_views.create_blueprint())
     app.register_blueprint(audit_views.create_blueprint())
