@@ -1,0 +1,1 @@
+"""The benefit engine: pure calculation of gains from trajectories (no Flask, no database)."""
