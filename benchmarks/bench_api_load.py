@@ -39,11 +39,10 @@ def reset_database(url: str) -> None:
 
 
 def prepare(url: str, families: int) -> tuple[str, list[int]]:
-    from velferdslab.demo.generator import generate
-
     from velferdslab.app import create_app
     from velferdslab.auth.tokens import issue_token
     from velferdslab.cli import upgrade_database
+    from velferdslab.demo.generator import generate
     from velferdslab.families.models import Family
     from velferdslab.users.models import User
 
