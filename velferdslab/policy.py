@@ -76,7 +76,7 @@ COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "assumptions.read": frozenset(Role),
     "assumptions.write": frozenset({Role.ADMIN}),
     "level_descriptions.write": frozenset({Role.ADMIN}),
-    "portfolio.read": frozenset({Role.LEADER, Role.AUDITOR, Role.INVESTMENT_LEAD}),
+    "portfolio.read": frozenset({Role.LEADER, Role.AUDITOR}),
     "audit_events.read": frozenset({Role.AUDITOR, Role.ADMIN}),
     "reports.issue": frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
 }

@@ -50,8 +50,14 @@ def test_unassessed_domains_carry_forward_and_unassessed_ones_count_nothing() ->
     # housing stable from 2025-01-01; the 2025-03-01 reading assesses work only, so housing
     # stays stable. Baseline unsustainable on 2024-12-01 (31 days before): realised =
     # 0.72 · (31 · 0 + 181 · 80 000) / 365 at T = 2025-07-01 (181 days after 2025-01-01).
-    result = gains(frame((1, "2024-12-01", {"housing": 0}), (2, "2025-01-01", {"housing": 2}),
-                         (3, "2025-03-01", {"work": 0})), "2025-07-01")  # fmt: skip
+    result = gains(
+        frame(
+            (1, "2024-12-01", {"housing": 0}),
+            (2, "2025-01-01", {"housing": 2}),
+            (3, "2025-03-01", {"work": 0}),
+        ),
+        "2025-07-01",
+    )
     assert result["realised"]["fiscal"] == pytest.approx(0.72 * 181 * 80_000 / 365, abs=0.01)
     assert result["current"]["work"] == "unsustainable" and result["current"]["school"] is None
 
@@ -86,19 +92,26 @@ def test_zero_spending_has_no_ratio_and_pays_back_at_once() -> None:
 
 def test_a_zero_horizon_projects_nothing() -> None:
     params = ONE_ITEM.with_changes(horizon_years=0)
-    result = gains(frame((1, "2025-01-01", {"housing": 0}), (2, "2025-07-01", {"housing": 2})),
-                   "2025-12-31", params)  # fmt: skip
+    result = gains(
+        frame((1, "2025-01-01", {"housing": 0}), (2, "2025-07-01", {"housing": 2})),
+        "2025-12-31",
+        params,
+    )
     assert result["projected_pv"]["total"] == 0
     assert result["realised"]["fiscal"] > 0
 
 
 def test_only_approved_spending_up_to_the_valuation_date_counts() -> None:
     dates = ["2025-02-01", "2025-02-01", "2025-02-01", "2026-02-01"]
-    spending = pd.DataFrame({
-        "family_id": [1, 1, 1, 1], "spent_on": dates,
-        "amount": [1000.0, 2000.0, 4000.0, 8000.0],
-        "status": ["approved", "pending", "rejected", "approved"], "paying_agency_id": [1, 1, 1, 1],
-    })  # fmt: skip
+    spending = pd.DataFrame(
+        {
+            "family_id": [1, 1, 1, 1],
+            "spent_on": dates,
+            "amount": [1000.0, 2000.0, 4000.0, 8000.0],
+            "status": ["approved", "pending", "rejected", "approved"],
+            "paying_agency_id": [1, 1, 1, 1],
+        }
+    )
     result = gains(frame((1, "2025-01-01", {"housing": 0})), "2025-12-31", spending=spending)
     assert result["spending"] == 1000.0
 
@@ -107,8 +120,15 @@ def test_payback_is_not_reached_within_the_horizon() -> None:
     # year-one fiscal saving 0.72 · 0.5 · 40 000 = 14 400, fading by 20 %: 14 400 + 11 520 +
     # 9 216 = 35 136 < K = 40 000 over H = 3 → none; K = 30 000 → year 3 (35 136 ≥ 30 000)
     def spent(amount: float) -> pd.DataFrame:
-        return pd.DataFrame({"family_id": [1], "spent_on": ["2025-01-01"], "amount": [amount],
-                             "status": ["approved"], "paying_agency_id": [1]})  # fmt: skip
+        return pd.DataFrame(
+            {
+                "family_id": [1],
+                "spent_on": ["2025-01-01"],
+                "amount": [amount],
+                "status": ["approved"],
+                "paying_agency_id": [1],
+            }
+        )
 
     params = ONE_ITEM.with_changes(
         cost_items=(

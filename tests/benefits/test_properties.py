@@ -38,18 +38,30 @@ spend = st.tuples(
 
 def frames(readings: list, spending: list) -> tuple[pd.DataFrame, pd.DataFrame]:  # type: ignore[type-arg]
     rows = [
-        {"family_id": f, "assessment_id": i, "assessed_on": START + dt.timedelta(days=d),
-         **{k: (np.nan if v is None else v) for k, v in levels.items()}}
+        {
+            "family_id": f,
+            "assessment_id": i,
+            "assessed_on": START + dt.timedelta(days=d),
+            **{k: (np.nan if v is None else v) for k, v in levels.items()},
+        }
         for i, (f, d, levels) in enumerate(readings)
-    ]  # fmt: skip
+    ]
     assessments = pd.DataFrame(
         rows, columns=["family_id", "assessment_id", "assessed_on", *DOMAINS]
     )
     expenditures = pd.DataFrame(
-        [{"family_id": f, "spent_on": START + dt.timedelta(days=d), "amount": a, "status": s,
-          "paying_agency_id": 1} for f, d, a, s in spending],
+        [
+            {
+                "family_id": f,
+                "spent_on": START + dt.timedelta(days=d),
+                "amount": a,
+                "status": s,
+                "paying_agency_id": 1,
+            }
+            for f, d, a, s in spending
+        ],
         columns=["family_id", "spent_on", "amount", "status", "paying_agency_id"],
-    )  # fmt: skip
+    )
     return assessments, expenditures
 
 

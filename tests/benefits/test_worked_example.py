@@ -19,16 +19,24 @@ R109 = ((1, 0.04), (41, 0.03), (76, 0.02))
 
 def example_params(**changes: object) -> AssumptionParams:
     params = AssumptionParams(
-        name="worked example", version=1, price_year=2024,
-        success_rate=0.5, deadweight=0.1, attribution=0.2, drop_off=0.2, horizon_years=3,
-        discount_schedule=R109, tax_financing_cost=0.2,
-        optimism_bias={"A": 0.0, "B": 0.1, "C": 0.25}, overall_rule="lowest",
+        name="worked example",
+        version=1,
+        price_year=2024,
+        success_rate=0.5,
+        deadweight=0.1,
+        attribution=0.2,
+        drop_off=0.2,
+        horizon_years=3,
+        discount_schedule=R109,
+        tax_financing_cost=0.2,
+        optimism_bias={"A": 0.0, "B": 0.1, "C": 0.25},
+        overall_rule="lowest",
         cost_items=(
             CostItem("housing", "municipal", "fiscal", "A", "ex", (200_000, 100_000, 20_000, 0)),
             CostItem("work", "state", "fiscal", "B", "ex", (300_000, 250_000, 50_000, 0)),
             CostItem("work", "household", "economic", "A", "ex", (400_000, 350_000, 100_000, 0)),
         ),
-    )  # fmt: skip
+    )
     return params.with_changes(**changes)
 
 

@@ -9,13 +9,17 @@ from flask_smorest import Blueprint
 def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     # Blueprints are made per app: a module-level one cannot be registered on a second app.
     from velferdslab.assessments import api as assessments_api
+    from velferdslab.assumptions import api as assumptions_api
     from velferdslab.audit import api as audit_api
     from velferdslab.auth import api as auth_api
     from velferdslab.families import api as families_api
+    from velferdslab.gains import api as gains_api
 
     return [
         auth_api.create_blueprint(limiter),
         families_api.create_blueprint(),
         assessments_api.create_blueprint(),
         audit_api.create_blueprint(),
+        gains_api.create_blueprint(),
+        assumptions_api.create_blueprint(),
     ]

@@ -60,8 +60,12 @@ def family_gains(
                 projected[(item.category, item.payer)] += yearly * _df(params.discount_schedule, n)
             if item.category == "fiscal":
                 fiscal_year_one += k * params.success_rate * gap
-    return {"realised": dict(realised), "projected": dict(projected),
-            "fiscal_year_one": fiscal_year_one, "spending": spending}  # fmt: skip
+    return {
+        "realised": dict(realised),
+        "projected": dict(projected),
+        "fiscal_year_one": fiscal_year_one,
+        "spending": spending,
+    }
 
 
 def portfolio_gains(
@@ -92,6 +96,9 @@ def portfolio_gains(
         spending += result["spending"]
     lam = params.tax_financing_cost
     return {
-        "fiscal": fiscal, "economic": economic, "social": social, "spending": spending,
+        "fiscal": fiscal,
+        "economic": economic,
+        "social": social,
+        "spending": spending,
         "socioeconomic_npv": (1 + lam) * (fiscal - spending) + economic + social,
-    }  # fmt: skip
+    }

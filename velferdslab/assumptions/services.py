@@ -1,0 +1,133 @@
+"""Assumption sets in the database: versioned, immutable once a report used them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
+from velferdslab.benefits.params import AssumptionParams, load_toml
+from velferdslab.benefits.params import CostItem as PlainItem
+from velferdslab.db import AnySession
+from velferdslab.errors import Conflict, NotFound
+from velferdslab.settings import CONFIG_DIR
+
+DEFAULT_FILE = CONFIG_DIR / "assumptions" / "velferdslab-standard.toml"
+
+
+def store_params(
+    session: AnySession, params: AssumptionParams, created_by: int | None
+) -> AssumptionSet:
+    """A new version under the set's name: sets are never edited in place."""
+    latest = session.scalar(
+        select(func.max(AssumptionSet.version)).where(AssumptionSet.name == params.name)
+    )
+    row = AssumptionSet(
+        name=params.name,
+        version=int(latest or 0) + 1,
+        price_year=params.price_year,
+        success_rate=params.success_rate,
+        deadweight=params.deadweight,
+        attribution=params.attribution,
+        drop_off=params.drop_off,
+        horizon_years=params.horizon_years,
+        discount_schedule=[{"from_year": y, "rate": r} for y, r in params.discount_schedule],
+        tax_financing_cost=params.tax_financing_cost,
+        optimism_bias=dict(params.optimism_bias),
+        overall_rule=params.overall_rule,
+        sources=dict(params.sources),
+        description=params.description,
+        created_by=created_by,
+        cost_items=[
+            CostItem(
+                position=index,
+                label=item.label,
+                domain=item.domain,
+                payer=item.payer,
+                category=item.category,
+                confidence=item.confidence,
+                source=item.source,
+                illustrative=item.illustrative,
+                cost_unsustainable=item.annual_cost[0],
+                cost_exposed=item.annual_cost[1],
+                cost_stable=item.annual_cost[2],
+                cost_sustainable=item.annual_cost[3],
+            )
+            for index, item in enumerate(params.cost_items)
+        ],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _value(member: object) -> str:
+    # A row just stored holds the strings it was given; a loaded one holds enum members.
+    return str(getattr(member, "value", member))
+
+
+def to_params(row: AssumptionSet) -> AssumptionParams:
+    return AssumptionParams(
+        name=row.name,
+        version=row.version,
+        price_year=row.price_year,
+        success_rate=row.success_rate,
+        deadweight=row.deadweight,
+        attribution=row.attribution,
+        drop_off=row.drop_off,
+        horizon_years=row.horizon_years,
+        discount_schedule=tuple(
+            (int(e["from_year"]), float(e["rate"])) for e in row.discount_schedule
+        ),
+        tax_financing_cost=row.tax_financing_cost,
+        optimism_bias={k: float(v) for k, v in row.optimism_bias.items()},
+        overall_rule=_value(row.overall_rule),
+        cost_items=tuple(
+            PlainItem(
+                domain=item.domain,
+                payer=_value(item.payer),
+                category=_value(item.category),
+                confidence=_value(item.confidence),
+                source=item.source,
+                annual_cost=annual_costs(item),
+                illustrative=item.illustrative,
+                label=item.label,
+            )
+            for item in row.cost_items
+        ),
+        sources=dict(row.sources or {}),
+        description=row.description,
+    )
+
+
+def default_set(session: AnySession) -> AssumptionSet:
+    """The newest version of the shipped default, loaded from config/ the first time."""
+    params = load_toml(DEFAULT_FILE)
+    row = session.scalars(
+        select(AssumptionSet)
+        .where(AssumptionSet.name == params.name)
+        .order_by(AssumptionSet.version.desc())
+        .limit(1)
+    ).first()
+    return row if row is not None else store_params(session, params, None)
+
+
+def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:
+    if set_id is None:
+        return default_set(session)
+    row = session.get(AssumptionSet, set_id)
+    if row is None:
+        raise NotFound("No such assumption set.")
+    return row
+
+
+def change_description(row: AssumptionSet, description: str) -> None:
+    if row.immutable:
+        raise Conflict(
+            "An issued report used this assumption set: it cannot change. Create a new version.",
+            {"id": ["Immutable: POST a new version instead."]},
+        )
+    row.description = description
+
+
+def mark_immutable(row: AssumptionSet) -> None:
+    row.immutable = True

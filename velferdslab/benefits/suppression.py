@@ -1,0 +1,101 @@
+"""Small-cell suppression for leaders: no count or sum over fewer than five families is shown, and
+secondary suppression makes sure no hidden cell can be recovered from totals or its siblings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SUPPRESSED: dict[str, Any] = {"value": None, "suppressed": True}
+
+
+def hidden_cells(
+    counts: list[list[int]], threshold: int = 5, *, row_totals: bool = True, col_totals: bool = True
+) -> tuple[set[tuple[int, int]], set[int], set[int], bool]:
+    """Which cells, row totals, column totals (and the grand total) to hide.
+
+    Primary: every count from 1 to threshold − 1 (zero is shown: it says no family, which no
+    family can be recognised from), and every total under the threshold. Secondary: while a line
+    whose total is shown hides exactly one of its parts, also hide its smallest shown part."""
+    rows, cols = len(counts), len(counts[0]) if counts else 0
+    cells = {(r, c) for r in range(rows) for c in range(cols) if 0 < counts[r][c] < threshold}
+    row_sum = [sum(row) for row in counts]
+    col_sum = [sum(counts[r][c] for r in range(rows)) for c in range(cols)]
+    hidden_rows = {r for r in range(rows) if row_totals and 0 < row_sum[r] < threshold}
+    hidden_cols = {c for c in range(cols) if col_totals and 0 < col_sum[c] < threshold}
+    grand = 0 < sum(row_sum) < threshold
+    changed = True
+    while changed:
+        changed = False
+        lines: list[list[tuple[int, int]]] = []
+        if row_totals:
+            lines += [[(r, c) for c in range(cols)] for r in range(rows) if r not in hidden_rows]
+        if col_totals:
+            lines += [[(r, c) for r in range(rows)] for c in range(cols) if c not in hidden_cols]
+        if not row_totals and not col_totals:
+            lines = []
+        for line in lines:
+            if sum(1 for cell in line if cell in cells) == 1:
+                shown = [cell for cell in line if cell not in cells]
+                if shown:
+                    cells.add(
+                        min(
+                            shown,
+                            key=lambda cell: (
+                                counts[cell[0]][cell[1]] == 0,
+                                counts[cell[0]][cell[1]],
+                            ),
+                        )
+                    )
+                    changed = True
+        changed |= _protect_totals(row_sum, hidden_rows, grand) | _protect_totals(
+            col_sum, hidden_cols, grand
+        )
+    return cells, hidden_rows, hidden_cols, grand
+
+
+def _protect_totals(sums: list[int], hidden: set[int], grand: bool) -> bool:
+    # The totals are a line of their own against the grand total.
+    if grand or len(hidden) != 1:
+        return False
+    shown = [i for i in range(len(sums)) if i not in hidden]
+    if not shown:
+        return False
+    hidden.add(min(shown, key=lambda i: (sums[i] == 0, sums[i])))
+    return True
+
+
+def suppress_table(
+    counts: list[list[int]], threshold: int = 5, *, row_totals: bool = True, col_totals: bool = True
+) -> dict[str, Any]:
+    cells, rows, cols, grand = hidden_cells(
+        counts, threshold, row_totals=row_totals, col_totals=col_totals
+    )
+
+    def cell(value: int, hide: bool) -> dict[str, Any]:
+        return dict(SUPPRESSED) if hide else {"value": value, "suppressed": False}
+
+    table: dict[str, Any] = {
+        "cells": [
+            [cell(v, (r, c) in cells) for c, v in enumerate(row)] for r, row in enumerate(counts)
+        ]
+    }
+    if row_totals:
+        table["row_totals"] = [cell(sum(row), r in rows) for r, row in enumerate(counts)]
+    if col_totals:
+        table["column_totals"] = [
+            cell(sum(row[c] for row in counts), c in cols)
+            for c in range(len(counts[0]) if counts else 0)
+        ]
+    table["total"] = cell(sum(map(sum, counts)), grand)
+    return table
+
+
+def open_table(counts: list[list[int]]) -> dict[str, Any]:
+    """The same shape, nothing hidden (auditors see per-family figures anyway)."""
+    return suppress_table(counts, threshold=0)
+
+
+def suppress_sum(value: float, families: int, threshold: int = 5) -> dict[str, Any]:
+    if 0 < families < threshold or (families == 0 and value != 0):
+        return dict(SUPPRESSED)
+    return {"value": value, "suppressed": False}

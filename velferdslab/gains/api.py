@@ -1,0 +1,180 @@
+"""/families/{id}/gains and /reports/portfolio: the engine's figures, through the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app
+from flask_smorest import Blueprint
+
+from velferdslab import policy
+from velferdslab.api.common import Date, QueryId, document_errors
+from velferdslab.assumptions.services import get_set, to_params
+from velferdslab.auth.current import audit, current_user
+from velferdslab.benefits.engine import compute
+from velferdslab.benefits.results import family_summary, round_money
+from velferdslab.errors import ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families.models import Family
+from velferdslab.gains.data import load_engine_input
+from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.users.models import User
+from velferdslab.vocabulary import Role
+
+
+class GainsQuerySchema(ma.Schema):
+    as_of = Date(metadata={"description": "Valuation date T; default today."})
+    assumption_set_id = QueryId(metadata={"description": "Default: the newest standard set."})
+
+
+class PortfolioQuerySchema(GainsQuerySchema):
+    municipality_id = QueryId(metadata={"description": "Required for regional users."})
+
+
+FIGURES = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True))
+
+
+class GainsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    family_id = ma.fields.Integer()
+    reference = ma.fields.String()
+    as_of = ma.fields.Date()
+    assumption_set = FIGURES
+    realised = FIGURES
+    projected_pv = FIGURES
+    by_payer = FIGURES
+    by_category_and_payer = ma.fields.List(FIGURES)
+    spending = ma.fields.Float()
+    spending_by_agency = ma.fields.List(FIGURES)
+    contributions = ma.fields.List(FIGURES)
+    fiscal_npv = ma.fields.Float()
+    socioeconomic_npv = ma.fields.Float()
+    fiscal_bcr = ma.fields.Float(allow_none=True)
+    socioeconomic_bcr = ma.fields.Float(allow_none=True)
+    payback_years = ma.fields.Integer(allow_none=True)
+    baseline = FIGURES
+    current = FIGURES
+    baseline_overall = ma.fields.String(allow_none=True)
+    current_overall = ma.fields.String(allow_none=True)
+
+
+class PortfolioSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    municipality_id = ma.fields.Integer(allow_none=True)
+    as_of = ma.fields.Date()
+    assumption_set = FIGURES
+    family_count = FIGURES
+    levels = ma.fields.List(ma.fields.String())
+    level_distribution = ma.fields.Raw()
+    transition_matrix = ma.fields.Raw()
+    reaching_stable = ma.fields.Raw()
+    gains = ma.fields.Raw()
+    who_invests = ma.fields.List(FIGURES)
+    who_gains = ma.fields.List(FIGURES)
+    budget_use = ma.fields.List(FIGURES)
+    sensitivity = ma.fields.List(FIGURES)
+    suppression = FIGURES
+
+
+def _as_of(args: dict[str, Any]) -> dt.date:
+    as_of: dt.date = args.get("as_of") or dt.date.today()
+    return as_of
+
+
+def _set_info(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "version": row.version}
+
+
+def family_gains(family: Family, args: dict[str, Any]) -> dict[str, Any]:
+    as_of = _as_of(args)
+    row = get_set(db.session, args.get("assumption_set_id"))
+    data = load_engine_input(db.session, Family.id == family.id)
+    priced = compute(data.assessments, data.expenditures, to_params(row), as_of, [family.id])
+    figures = round_money(family_summary(priced, family.id))
+    approved = data.expenditures[
+        (data.expenditures["status"] == "approved")
+        & (data.expenditures["spent_on"].astype(str) <= as_of.isoformat())
+    ]
+    by_agency = approved.groupby("paying_agency_id")["amount"].sum()
+    given = data.contributions.groupby(["year", "agency_id"])["amount"].sum()
+    names = dict(zip(data.agencies["agency_id"], data.agencies["name"], strict=True))
+    return {
+        **figures,
+        "family_id": family.id,
+        "reference": family.reference,
+        "as_of": as_of,
+        "assumption_set": _set_info(row),
+        "spending_by_agency": [
+            {"agency_id": int(a), "agency": names.get(a), "amount": round(float(v), 2)}
+            for a, v in by_agency.items()
+        ],
+        "contributions": [
+            {
+                "year": int(y),
+                "agency_id": int(a),
+                "agency": names.get(a),
+                "amount": round(float(v), 2),
+            }
+            for (y, a), v in given.items()
+        ],
+    }
+
+
+def _portfolio_scope(user: User, requested: int | None) -> Any:
+    if requested is not None and not policy.in_scope(user, requested):
+        raise ValidationFailed(
+            "Outside your scope.", {"municipality_id": ["Not your municipality."]}
+        )
+    municipality = requested if requested is not None else user.municipality_id
+    if municipality is None:
+        return None, Family.id.is_not(None)
+    return municipality, Family.municipality_id == municipality
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint(
+        "gains",
+        __name__,
+        url_prefix="/api/v1",
+        description="Estimated gains (benefit-model.md) for a family and for a portfolio.",
+    )
+
+    @blp.route("/families/<int(max=2147483647):family_id>/gains", methods=["GET"])
+    @blp.arguments(GainsQuerySchema, location="query")
+    @blp.response(200, GainsSchema)
+    @document_errors(blp, 401, 404)
+    def gains(args: dict[str, Any], family_id: int) -> dict[str, Any]:
+        """Realised and projected gains, NPV, BCR and payback of one family, and who gains."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "gains.read")
+        audit("read", "gains", family.id, family_id=family.id)
+        return family_gains(family, args)
+
+    @blp.route("/reports/portfolio", methods=["GET"])
+    @blp.arguments(PortfolioQuerySchema, location="query")
+    @blp.response(200, PortfolioSchema)
+    @document_errors(blp, 401, 403)
+    def portfolio(args: dict[str, Any]) -> dict[str, Any]:
+        """The portfolio in figures; for leaders every cell under 5 families is suppressed."""
+        user = current_user()
+        policy.require(user, "portfolio.read")
+        municipality, where = _portfolio_scope(user, args.get("municipality_id"))
+        row = get_set(db.session, args.get("assumption_set_id"))
+        data = load_engine_input(db.session, where)
+        suppress = not user.has_role(Role.AUDITOR)
+        report = portfolio_report(
+            data,
+            to_params(row),
+            _as_of(args),
+            suppress=suppress,
+            threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
+        )
+        audit("read", "portfolio", details={"municipality_id": municipality})
+        return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}
+
+    return blp
