@@ -14,9 +14,14 @@ TODAY = dt.date.today()
 
 
 def consent(db: scoped_session, family_id: int, agency_id: int, **dates: dt.date | None) -> Consent:
-    row = Consent(family_id=family_id, given_on=dates.get("given_on", TODAY - dt.timedelta(days=30)),
-                  expires_on=dates.get("expires_on"), withdrawn_on=dates.get("withdrawn_on"),
-                  agency_rows=[ConsentAgency(agency_id=agency_id)])  # fmt: skip
+    given = dates.get("given_on") or TODAY - dt.timedelta(days=30)
+    row = Consent(
+        family_id=family_id,
+        given_on=given,
+        expires_on=dates.get("expires_on"),
+        withdrawn_on=dates.get("withdrawn_on"),
+        agency_rows=[ConsentAgency(agency_id=agency_id)],
+    )
     db.add(row)
     db.flush()
     return row
