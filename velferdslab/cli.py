@@ -45,10 +45,12 @@ def db_check() -> None:
 def register_commands(app: Flask) -> None:
     """The factory's CLI step: `velferdslab --help` (and `flask --help`) list these."""
     from velferdslab import commands
+    from velferdslab.assumptions.commands import assumptions_group
     from velferdslab.audit.commands import audit_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(assumptions_group)
     for cmd in commands.COMMANDS:
         app.cli.add_command(cmd)
 

@@ -56,3 +56,16 @@ def test_a_set_an_issued_report_used_is_immutable(client: FlaskClient, db: scope
         f"/api/v1/assumption-sets/{row.id}", json={"description": "x"}, headers=auth(db, lab.admin)
     )
     assert response.status_code == 409 and "new version" in response.get_json()["message"]
+
+
+def test_the_cli_loads_a_toml_file_as_the_next_version(app, db: scoped_session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from velferdslab.assumptions.services import DEFAULT_FILE
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["assumptions", "load", str(DEFAULT_FILE)])
+    second = runner.invoke(args=["assumptions", "load", str(DEFAULT_FILE)])
+    assert "version 1" in first.output and "version 2" in second.output
+    broken = tmp_path / "broken.toml"
+    broken.write_text(DEFAULT_FILE.read_text().replace("success_rate = 0.6", "success_rate = 3"))
+    refused = runner.invoke(args=["assumptions", "load", str(broken)])
+    assert refused.exit_code == 2 and "success_rate" in refused.output

@@ -81,3 +81,26 @@ def test_the_portfolio_suppresses_small_cells_for_leaders(
     assert figures["family_count"]["value"] == 3
     assert figures["transition_matrix"]["cells"][0][2] == {"value": 3, "suppressed": False}
     assert client.get("/api/v1/reports/portfolio", headers=auth(db, lab.member)).status_code == 403
+
+
+def test_the_portfolio_workbook_hides_what_the_json_hides(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    add_assessment(db, family, dt.date(2025, 1, 1), housing=0)
+    response = client.get(
+        "/api/v1/reports/portfolio.xlsx?as_of=2025-12-31", headers=auth(db, lab.leader)
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    book = load_workbook(io.BytesIO(response.data))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["families"] == "–" and summary["socioeconomic_npv"] == "–"
+    assert {"Levels per quarter", "Transitions", "Who gains", "Who invests", "Sensitivity"} <= set(
+        book.sheetnames
+    )

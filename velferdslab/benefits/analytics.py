@@ -82,6 +82,17 @@ def share_stable_or_better(prepared: Prepared, rule: str) -> dict[str, int]:
     return {"families": int(assessed.sum()), "stable_or_sustainable": int((now >= 2).sum())}
 
 
+def goals_met(prepared: Prepared, goals: pd.DataFrame) -> dict[str, int]:
+    """Goals whose domain is at or above its target level at the valuation date."""
+    if goals.empty:
+        return {"goals": 0, "met": 0}
+    rows = np.searchsorted(prepared.family_ids, goals["family_id"].to_numpy(np.int64))
+    rows = np.minimum(rows, max(len(prepared.family_ids) - 1, 0))
+    columns = np.array([DOMAINS.index(d) for d in goals["domain"]])
+    reached = prepared.current[rows, columns] >= goals["target_level"].to_numpy()
+    return {"goals": len(goals), "met": int(reached.sum())}
+
+
 def time_at_level(prepared: Prepared) -> dict[str, float]:
     """Family-years spent at each level, summed over domains and families."""
     years = prepared.days.sum(axis=(0, 1)) / 365.0

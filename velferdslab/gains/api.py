@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from velferdslab import policy
@@ -19,9 +19,12 @@ from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import load_engine_input
+from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class GainsQuerySchema(ma.Schema):
@@ -161,20 +164,35 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 403)
     def portfolio(args: dict[str, Any]) -> dict[str, Any]:
         """The portfolio in figures; for leaders every cell under 5 families is suppressed."""
-        user = current_user()
-        policy.require(user, "portfolio.read")
-        municipality, where = _portfolio_scope(user, args.get("municipality_id"))
-        row = get_set(db.session, args.get("assumption_set_id"))
-        data = load_engine_input(db.session, where)
-        suppress = not user.has_role(Role.AUDITOR)
-        report = portfolio_report(
-            data,
-            to_params(row),
-            _as_of(args),
-            suppress=suppress,
-            threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
-        )
-        audit("read", "portfolio", details={"municipality_id": municipality})
-        return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}
+        return portfolio_figures(args)
+
+    @blp.route("/reports/portfolio.xlsx", methods=["GET"])
+    @blp.arguments(PortfolioQuerySchema, location="query")
+    @blp.response(200, content_type=XLSX, description="The portfolio report as a workbook.")
+    @document_errors(blp, 401, 403)
+    def portfolio_xlsx(args: dict[str, Any]) -> Response:
+        """The same report as an Excel workbook, suppressed alike."""
+        report = portfolio_figures(args)
+        response = Response(portfolio_workbook(report), mimetype=XLSX)
+        response.headers["Content-Disposition"] = 'attachment; filename="portfolio.xlsx"'
+        return response
 
     return blp
+
+
+def portfolio_figures(args: dict[str, Any]) -> dict[str, Any]:
+    user = current_user()
+    policy.require(user, "portfolio.read")
+    municipality, where = _portfolio_scope(user, args.get("municipality_id"))
+    row = get_set(db.session, args.get("assumption_set_id"))
+    data = load_engine_input(db.session, where)
+    suppress = not user.has_role(Role.AUDITOR)
+    report = portfolio_report(
+        data,
+        to_params(row),
+        _as_of(args),
+        suppress=suppress,
+        threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
+    )
+    audit("read", "portfolio", details={"municipality_id": municipality})
+    return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}

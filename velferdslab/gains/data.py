@@ -20,6 +20,7 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Agency
+from velferdslab.plans.models import Goal
 from velferdslab.vocabulary import DOMAINS
 
 
@@ -31,6 +32,7 @@ class EngineInput:
     contributions: pd.DataFrame  # family_id, year, agency_id, amount
     budgets: pd.DataFrame  # family_id, year, amount
     agencies: pd.DataFrame  # agency_id, name, kind, government_level, municipality_id
+    goals: pd.DataFrame  # family_id, domain, target_level, target_date
 
     @property
     def family_ids(self) -> list[int]:
@@ -93,6 +95,13 @@ def load_engine_input(
         ),
         ["agency_id", "name", "kind", "government_level", "municipality_id"],
     )
+    goals = _frame(
+        session,
+        select(Goal.family_id, Goal.domain, Goal.target_level, Goal.target_date).where(
+            Goal.family_id.in_(ids)
+        ),
+        ["family_id", "domain", "target_level", "target_date"],
+    )
     return EngineInput(
         families=families,
         assessments=_typed_assessments(assessments),
@@ -100,6 +109,7 @@ def load_engine_input(
         contributions=_money(contributions, "amount"),
         budgets=_money(budgets, "amount"),
         agencies=_enum_values(_enum_values(agencies, "kind"), "government_level"),
+        goals=goals,
     )
 
 

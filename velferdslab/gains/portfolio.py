@@ -42,6 +42,8 @@ def portfolio_report(
         },
         "transition_matrix": table(analytics.transition_matrix(prepared, params.overall_rule)),
         "reaching_stable": _reaching(prepared, params, suppress, threshold),
+        "goals": _goals(prepared, data, suppress, threshold),
+        "family_years_at_level": _years(prepared, count, suppress, threshold),
         "gains": _gains(gains, count, suppress, threshold),
         "who_invests": _who_invests(data, as_of, suppress, threshold),
         "who_gains": _who_gains(gains, count, suppress, threshold),
@@ -171,6 +173,23 @@ def _reaching(
         "below_stable": table["cells"][0][1],
         "families": table["row_totals"][0],
     }
+
+
+def _goals(prepared: Any, data: EngineInput, suppress: bool, threshold: int) -> dict[str, Any]:
+    met = analytics.goals_met(prepared, data.goals)
+    table = suppress_table(
+        [[met["met"], met["goals"] - met["met"]]], threshold if suppress else 0, col_totals=False
+    )
+    return {
+        "met": table["cells"][0][0],
+        "not_met": table["cells"][0][1],
+        "goals": table["row_totals"][0],
+    }
+
+
+def _years(prepared: Any, count: int, suppress: bool, threshold: int) -> dict[str, Any]:
+    years = analytics.time_at_level(prepared)
+    return {level: _money(value, count, suppress, threshold) for level, value in years.items()}
 
 
 def _sensitivity(
