@@ -1,0 +1,191 @@
+"""Bars P1 and P2 on W-national.
+
+P1: portfolio gains for every family with the default assumption set, computed from data already
+loaded (median of 5 runs), against a straightforward per-family Python loop over the same data
+(velferdslab.benefits.reference) — same results, checked here.
+P2: GET /api/v1/reports/portfolio end to end on PostgreSQL (a leader, suppression on), timed
+through the WSGI app, with the peak resident memory of the process.
+
+    python benchmarks/bench_engine.py --url URL [--generate]   (default URL: $VELFERDSLAB_TEST_PG_URL)
+
+--generate first loads W-national (20 000 families, 40 municipalities). Exits non-zero only when a
+bar is missed by a wide margin (twice the time, or under half the speed-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import statistics
+import sys
+import time
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
+
+AS_OF = dt.date.today()
+
+
+def generate(url: str) -> None:
+    from velferdslab.app import create_app
+    from velferdslab.cli import upgrade_database
+    from velferdslab.demo.generator import generate as fill
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade_database(create_app({"DATABASE_URL": url, "ENV": "test", "SECRET_KEY": "bench"}))
+    with Session(engine) as session:
+        fill(session, families=20_000, municipalities=40, seed=2026, workload="national")
+        session.commit()
+
+
+def p1(url: str) -> tuple[float, float]:
+    import velferdslab.models  # noqa: F401  (every mapper, before the first query)
+    from velferdslab.assumptions.services import default_set, to_params
+    from velferdslab.benefits.engine import compute
+    from velferdslab.benefits.reference import portfolio_gains
+    from velferdslab.benefits.results import summarise
+    from velferdslab.families.models import Family
+    from velferdslab.gains.data import load_engine_input
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        started = time.perf_counter()
+        data = load_engine_input(session, Family.id.is_not(None))
+        loading = time.perf_counter() - started
+        params = to_params(default_set(session))
+        session.rollback()
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = summarise(
+            compute(data.assessments, data.expenditures, params, AS_OF, data.family_ids)
+        )
+        runs.append(time.perf_counter() - started)
+    engine_s = statistics.median(runs)
+    readings: dict[int, list] = {}  # type: ignore[type-arg]
+    for row in data.assessments.itertuples(index=False):
+        levels = {d: getattr(row, d) for d in data.assessments.columns[3:]}
+        readings.setdefault(row.family_id, []).append(
+            (row.assessed_on.date(), row.assessment_id, levels)
+        )
+    spent = data.expenditures[(data.expenditures["status"] == "approved")]
+    spent = spent[spent["spent_on"].astype(str) <= AS_OF.isoformat()]
+    by_family = spent.groupby("family_id")["amount"].sum().to_dict()
+    started = time.perf_counter()
+    loop = portfolio_gains(readings, by_family, params, AS_OF)
+    loop_s = time.perf_counter() - started
+    assert abs(loop["socioeconomic_npv"] - total["socioeconomic_npv"]) < 0.01 * max(
+        1, len(readings)
+    ), (loop["socioeconomic_npv"], total["socioeconomic_npv"])
+    print(
+        f"P1 loading the tables from PostgreSQL: {loading:.2f} s "
+        f"({len(data.assessments)} assessments, {len(data.expenditures)} expenditures)"
+    )
+    print(
+        f"P1 engine, {len(data.family_ids)} families: median {engine_s:.3f} s of 5 runs "
+        f"{[round(r, 3) for r in runs]}; loop {loop_s:.1f} s; {loop_s / engine_s:.0f}× faster; "
+        f"socioeconomic NPV {total['socioeconomic_npv']:.2f} (loop {loop['socioeconomic_npv']:.2f})"
+    )
+    return engine_s, loop_s / engine_s
+
+
+def p2(url: str) -> float:
+    from velferdslab.app import create_app
+    from velferdslab.auth.tokens import issue_token
+    from velferdslab.extensions import db
+    from velferdslab.users.models import User
+
+    app = create_app({"DATABASE_URL": url, "ENV": "production", "SECRET_KEY": "bench"})
+    with app.app_context():
+        region = db.session.scalars(select(User).where(User.username == "region")).one()
+        token = issue_token(db.session, region, 3600)
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = client.get("/api/v1/reports/portfolio", headers=headers)
+        runs.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    families = response.get_json()["family_count"]["value"]
+    print(
+        f"P2 GET /api/v1/reports/portfolio, {families} families (regional leader): median "
+        f"{statistics.median(runs):.2f} s of 3 {[round(r, 2) for r in runs]}; "
+        f"peak RSS of the process {peak_mb:.0f} MB"
+    )
+    return statistics.median(runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="P1 and P2 on W-national")
+    parser.add_argument("--url", default=os.environ.get("VELFERDSLAB_TEST_PG_URL"))
+    parser.add_argument("--generate", action="store_true")
+    parser.add_argument("--scaling", action="store_true", help="also 2 000 and 100 000 families")
+    args = parser.parse_args()
+    if not args.url:
+        print("give --url or set VELFERDSLAB_TEST_PG_URL", file=sys.stderr)
+        return 2
+    if args.generate:
+        generate(args.url)
+    engine_s, ratio = p1(args.url)
+    portfolio_s = p2(args.url)
+    if args.scaling:
+        scaling(args.url)
+    return 1 if engine_s > 4 or ratio < 15 or portfolio_s > 12 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def scaling(url: str) -> None:
+    """The engine at 2 000, 20 000 and 100 000 families: W-national sampled, and replicated 5×
+    with new family ids (time: median of 3; memory: peak traced allocation during the run)."""
+    import tracemalloc
+
+    import pandas as pd
+
+    import velferdslab.models  # noqa: F401
+    from velferdslab.assumptions.services import default_set, to_params
+    from velferdslab.benefits.engine import compute
+    from velferdslab.benefits.results import summarise
+    from velferdslab.families.models import Family
+    from velferdslab.gains.data import load_engine_input
+
+    engine = create_engine(url)
+    with Session(engine) as session:
+        data = load_engine_input(session, Family.id.is_not(None))
+        params = to_params(default_set(session))
+        session.rollback()
+    shift = int(data.assessments["family_id"].max()) + 1
+    sizes = {
+        2_000: (
+            data.assessments[data.assessments["family_id"] % 10 == 0],
+            data.expenditures[data.expenditures["family_id"] % 10 == 0],
+        ),
+        20_000: (data.assessments, data.expenditures),
+        100_000: tuple(
+            pd.concat([frame.assign(family_id=frame["family_id"] + k * shift) for k in range(5)])
+            for frame in (data.assessments, data.expenditures)
+        ),
+    }
+    for label, (assessments, expenditures) in sizes.items():
+        runs = []
+        for _ in range(3):
+            tracemalloc.start()
+            started = time.perf_counter()
+            summarise(compute(assessments, expenditures, params, AS_OF))
+            runs.append(time.perf_counter() - started)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        families = assessments["family_id"].nunique()
+        print(
+            f"scaling: ~{label} ({families} families, {len(assessments)} assessments): "
+            f"median {statistics.median(runs):.3f} s, peak {peak / 2**20:.0f} MB traced"
+        )

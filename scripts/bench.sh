@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark of docs/performance.md on a throwaway PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+command -v wrk >/dev/null || { echo "installing wrk"; ${SUDO:-} apt-get install -y -qq wrk >/dev/null; }
+"$VENV/bin/python" -m pip install --quiet -e '.[bench]'
+# shellcheck source=scripts/pg_throwaway.sh
+source scripts/pg_throwaway.sh
+pg_up
+trap pg_down EXIT
+"$VENV/bin/python" benchmarks/bench_generate.py --url "$VELFERDSLAB_TEST_PG_URL"
+"$VENV/bin/python" benchmarks/bench_engine.py --url "$VELFERDSLAB_TEST_PG_URL"
+"$VENV/bin/python" benchmarks/bench_api_load.py --url "$VELFERDSLAB_TEST_PG_URL"
