@@ -6,7 +6,7 @@ loaded (median of 5 runs), against a straightforward per-family Python loop over
 P2: GET /api/v1/reports/portfolio end to end on PostgreSQL (a leader, suppression on), timed
 through the WSGI app, with the peak resident memory of the process.
 
-    python benchmarks/bench_engine.py --url URL [--generate]   (default URL: $VELFERDSLAB_TEST_PG_URL)
+    python benchmarks/bench_engine.py --url URL [--generate] [--scaling]
 
 --generate first loads W-national (20 000 families, 40 municipalities). Exits non-zero only when a
 bar is missed by a wide margin (twice the time, or under half the speed-up).
