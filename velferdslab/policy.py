@@ -21,7 +21,7 @@ from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMemb
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Protection, Role
 
-SQLColumn = ColumnElement[int] | InstrumentedAttribute[int]
+SQLColumn = ColumnElement[int] | InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
 
 
 class Relation(StrEnum):

@@ -11,16 +11,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, auth, make_family, make_lab, make_user
 from velferdslab.assumptions.services import DEFAULT_FILE, default_set
 from velferdslab.benefits.params import load_toml, to_dict
-from velferdslab.families.models import TeamMembership
+from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.families.models import Consent, Member, TeamMembership
+from velferdslab.plans.models import Goal, Measure
 from velferdslab.vocabulary import Role
 
-ROLES = ("lead", "member", "leader", "auditor", "admin")
+# The lead last: its successful writes (a deletion, an approval) must not hide a denial.
+ROLES = ("member", "leader", "auditor", "admin", "lead")
 TARGETS = ("own", "other", "foreign")
 ALL = frozenset(ROLES)
 
@@ -59,6 +62,45 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/assumption-sets"): frozenset({"admin"}),
     ("GET", "/api/v1/assumption-sets/{set_id}"): ALL,
     ("PATCH", "/api/v1/assumption-sets/{set_id}"): frozenset({"admin"}),
+    ("GET", "/api/v1/municipalities"): ALL,
+    ("POST", "/api/v1/municipalities"): frozenset(),  # a regional admin's task
+    ("GET", "/api/v1/municipalities/{municipality_id}"): ALL,
+    ("PATCH", "/api/v1/municipalities/{municipality_id}"): frozenset({"admin"}),
+    ("GET", "/api/v1/agencies"): ALL,
+    ("POST", "/api/v1/agencies"): frozenset({"admin"}),
+    ("GET", "/api/v1/agencies/{agency_id}"): ALL,
+    ("PATCH", "/api/v1/agencies/{agency_id}"): frozenset({"admin"}),
+    ("GET", "/api/v1/users"): frozenset({"admin", "lead", "auditor"}),
+    ("POST", "/api/v1/users"): frozenset({"admin"}),
+    ("GET", "/api/v1/users/{user_id}"): frozenset({"admin", "lead", "auditor"}),
+    ("PATCH", "/api/v1/users/{user_id}"): frozenset({"admin"}),
+    ("GET", "/api/v1/families/{family_id}/members"): TEAM_WORK,
+    ("POST", "/api/v1/families/{family_id}/members"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/members/{member_id}"): TEAM_WORK,
+    ("PATCH", "/api/v1/families/{family_id}/members/{member_id}"): on(lead="own"),
+    ("DELETE", "/api/v1/families/{family_id}/members/{member_id}"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/consents"): on(lead="own"),
+    ("POST", "/api/v1/families/{family_id}/consents"): on(lead="own"),
+    ("PATCH", "/api/v1/families/{family_id}/consents/{consent_id}"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/team"): TEAM_WORK,
+    ("POST", "/api/v1/families/{family_id}/team"): on(lead="own"),
+    ("PATCH", "/api/v1/families/{family_id}/team/{membership_id}"): on(lead="own"),
+    ("DELETE", "/api/v1/families/{family_id}/team/{membership_id}"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/goals"): TEAM_WORK,
+    ("POST", "/api/v1/families/{family_id}/goals"): on(lead="own"),
+    ("PATCH", "/api/v1/families/{family_id}/goals/{goal_id}"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/measures"): TEAM_WORK,
+    ("POST", "/api/v1/families/{family_id}/measures"): TEAM_WORK,
+    ("PATCH", "/api/v1/families/{family_id}/measures/{measure_id}"): TEAM_WORK,
+    ("GET", "/api/v1/families/{family_id}/budgets"): AUDITABLE,
+    ("POST", "/api/v1/families/{family_id}/budgets"): on(lead="own"),
+    ("PATCH", "/api/v1/families/{family_id}/budgets/{budget_id}"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/expenditures"): AUDITABLE,
+    ("POST", "/api/v1/families/{family_id}/expenditures"): TEAM_WORK,
+    ("GET", "/api/v1/families/{family_id}/expenditures/{expenditure_id}"): AUDITABLE,
+    ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/approve"): on(lead="own"),
+    ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): on(lead="own"),
+    ("GET", "/api/v1/families/{family_id}/spending-limits"): TEAM_WORK,
 }
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -70,6 +112,23 @@ BODIES: dict[tuple[str, str], Any] = {
         "rationale": {"housing": "Oppdatert"}},
     ("POST", "/api/v1/families/{family_id}/notes"): {"text": "Notat fra møtet"},
     ("PATCH", "/api/v1/assumption-sets/{set_id}"): {"description": "Kommentar"},
+    ("POST", "/api/v1/municipalities"): {"name": "Nykommune", "number": "9990",
+                                         "reference_prefix": "NYK"},
+    ("PATCH", "/api/v1/municipalities/{municipality_id}"): {"name": "Nytt navn kommune"},
+    ("PATCH", "/api/v1/agencies/{agency_id}"): {"name": "Nytt etatsnavn"},
+    ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Nytt Navn"},
+    ("POST", "/api/v1/families/{family_id}/members"): {"full_name": "Per", "relation": "child"},
+    ("PATCH", "/api/v1/families/{family_id}/members/{member_id}"): {"full_name": "Per Olsen"},
+    ("PATCH", "/api/v1/families/{family_id}/consents/{consent_id}"): {"scope": "Oppdatert"},
+    ("PATCH", "/api/v1/families/{family_id}/team/{membership_id}"): {"mandate_nok": 2000},
+    ("POST", "/api/v1/families/{family_id}/goals"): {"domain": "housing", "target_level": "stable"},
+    ("PATCH", "/api/v1/families/{family_id}/goals/{goal_id}"): {"description": "Justert"},
+    ("POST", "/api/v1/families/{family_id}/measures"): {"description": "Leksehjelp"},
+    ("PATCH", "/api/v1/families/{family_id}/measures/{measure_id}"): {"status": "done"},
+    ("POST", "/api/v1/families/{family_id}/budgets"): {"year": 2031, "amount": 1000},
+    ("PATCH", "/api/v1/families/{family_id}/budgets/{budget_id}"): {"amount": 200000},
+    ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/approve"): {},
+    ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): {},
 }  # fmt: skip
 
 
@@ -92,8 +151,8 @@ def test_every_operation_has_an_entry_in_the_role_table(app: Flask) -> None:
 class World:
     users: dict[str, Any]
     families: dict[str, Any]
-    assessments: dict[str, int]
-    set_id: int
+    ids: dict[str, dict[str, int]]  # path parameter → target → id
+    lab: Any
 
 
 @pytest.fixture
@@ -110,35 +169,123 @@ def world(db: scoped_session) -> World:
     elsewhere = make_lab(db)
     foreign = make_family(db, elsewhere)
     families = {"own": own, "other": other, "foreign": foreign}
-    assessments = {
-        name: add_assessment(db, family, dt.date(2025, 1, 1), housing=1).id
-        for name, family in families.items()
+    db.add(
+        TeamMembership(
+            family_id=other.id,
+            user_id=other_lead.id,
+            agency_id=lab.housing.id,
+            team_role="lead",
+            mandate_nok=0,
+            joined_on=dt.date(2024, 1, 2),
+        )
+    )
+    ids: dict[str, dict[str, int]] = {}
+    for name, family in families.items():
+        records = _records(db, family, lab.member.id if name == "own" else None)
+        for parameter, value in records.items():
+            ids.setdefault(parameter, {})[name] = value
+    set_id = default_set(db).id
+    for parameter, value in (
+        ("set_id", set_id),
+        ("municipality_id", lab.municipality.id),
+        ("agency_id", lab.nav.id),
+        ("user_id", lab.member.id),
+    ):
+        ids[parameter] = dict.fromkeys(TARGETS, value)
+    users = {
+        "lead": lab.lead,
+        "member": lab.member,
+        "leader": lab.leader,
+        "auditor": lab.auditor,
+        "admin": lab.admin,
     }
-    users = {"lead": lab.lead, "member": lab.member, "leader": lab.leader,
-             "auditor": lab.auditor, "admin": lab.admin}  # fmt: skip
     db.flush()
-    return World(users, families, assessments, default_set(db).id)
+    return World(users, families, ids, lab)
+
+
+def _records(db: scoped_session, family: Any, requester: int | None) -> dict[str, int]:
+    """One record of each kind under the family, for the paths that name one."""
+    budget = db.scalars(select(Budget).where(Budget.family_id == family.id)).one()
+    goal = Goal(family_id=family.id, domain="housing", target_level=2)
+    measure = Measure(family_id=family.id, description="Tiltak")
+    pending = Expenditure(
+        family_id=family.id,
+        budget_id=budget.id,
+        spent_on=dt.date.today(),
+        amount=50_000,
+        description="Depositum",
+        paying_agency_id=budget.contributions[0].agency_id,
+        status="pending",
+        requested_by=requester or family.investment_lead_id,
+    )
+    db.add_all([goal, measure, pending])
+    db.flush()
+    return {
+        "family_id": family.id,
+        "assessment_id": add_assessment(db, family, dt.date(2025, 1, 1), housing=1).id,
+        "member_id": db.scalars(select(Member.id).where(Member.family_id == family.id)).first(),
+        "consent_id": db.scalars(select(Consent.id).where(Consent.family_id == family.id)).first(),
+        "membership_id": db.scalars(
+            select(TeamMembership.id).where(TeamMembership.family_id == family.id)
+        ).first(),
+        "goal_id": goal.id,
+        "measure_id": measure.id,
+        "budget_id": budget.id,
+        "expenditure_id": pending.id,
+    }
 
 
 def url_for(path: str, world: World, target: str) -> str:
-    return (
-        path.replace("{family_id}", str(world.families[target].id))
-        .replace("{assessment_id}", str(world.assessments[target]))
-        .replace("{set_id}", str(world.set_id))
-    )
+    for parameter, values in world.ids.items():
+        path = path.replace("{" + parameter + "}", str(values[target]))
+    return path
 
 
-def body_for(key: tuple[str, str]) -> Any:
-    if key == ("POST", "/api/v1/assumption-sets"):
-        return {k: v for k, v in to_dict(load_toml(DEFAULT_FILE)).items() if k != "version"}
-    return BODIES.get(key)
+def body_for(key: tuple[str, str], world: World) -> Any:
+    lab, today = world.lab, dt.date.today().isoformat()
+    dynamic = {
+        ("POST", "/api/v1/assumption-sets"): lambda: {
+            k: v for k, v in to_dict(load_toml(DEFAULT_FILE)).items() if k != "version"
+        },
+        ("POST", "/api/v1/agencies"): lambda: {
+            "municipality_id": lab.municipality.id,
+            "name": "Ny etat",
+            "kind": "nav",
+            "government_level": "state",
+        },
+        ("POST", "/api/v1/users"): lambda: {
+            "username": "ny.bruker",
+            "full_name": "Ny Bruker",
+            "roles": ["team_member"],
+            "password": "a-long-password",
+            "municipality_id": lab.municipality.id,
+        },
+        ("POST", "/api/v1/families/{family_id}/consents"): lambda: {
+            "given_on": "2025-01-01",
+            "agency_ids": [lab.nav.id],
+        },
+        ("POST", "/api/v1/families/{family_id}/team"): lambda: {
+            "user_id": lab.member.id,
+            "agency_id": lab.nav.id,
+            "team_role": "member",
+            "mandate_nok": 1000,
+            "joined_on": "2025-01-01",
+        },
+        ("POST", "/api/v1/families/{family_id}/expenditures"): lambda: {
+            "spent_on": today,
+            "amount": 100,
+            "description": "Buss",
+            "paying_agency_id": lab.nav.id,
+        },
+    }
+    return dynamic[key]() if key in dynamic else BODIES.get(key)
 
 
 def call(client: FlaskClient, db: scoped_session, key: tuple[str, str], role: str, world: World,
          target: str) -> int:  # fmt: skip
     method, path = key
     response = client.open(
-        url_for(path, world, target), method=method, json=body_for(key),
+        url_for(path, world, target), method=method, json=body_for(key, world),
         headers=auth(db, world.users[role]),
     )  # fmt: skip
     return response.status_code

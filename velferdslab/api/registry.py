@@ -12,12 +12,22 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     from velferdslab.assumptions import api as assumptions_api
     from velferdslab.audit import api as audit_api
     from velferdslab.auth import api as auth_api
+    from velferdslab.budgets import api as budgets_api
     from velferdslab.families import api as families_api
+    from velferdslab.families import records_api
     from velferdslab.gains import api as gains_api
+    from velferdslab.municipalities import api as municipalities_api
+    from velferdslab.plans import api as plans_api
+    from velferdslab.users import api as users_api
 
     return [
         auth_api.create_blueprint(limiter),
+        municipalities_api.create_blueprint(),
+        users_api.create_blueprint(),
         families_api.create_blueprint(),
+        records_api.create_blueprint(),
+        budgets_api.create_blueprint(),
+        plans_api.create_blueprint(),
         assessments_api.create_blueprint(),
         audit_api.create_blueprint(),
         gains_api.create_blueprint(),

@@ -136,7 +136,7 @@ def record_consent(
     recorded_by: int | None = None,
 ) -> Consent:
     _check_agencies(session, agency_ids, family.municipality_id)
-    _check_consent_dates(given_on, expires_on, withdrawn_on)
+    check_consent_dates(given_on, expires_on, withdrawn_on)
     consent = Consent(
         family_id=family.id,
         given_on=given_on,
@@ -151,7 +151,7 @@ def record_consent(
     return consent
 
 
-def _check_consent_dates(
+def check_consent_dates(
     given_on: dt.date, expires_on: dt.date | None, withdrawn_on: dt.date | None
 ) -> None:
     errors: dict[str, list[str]] = {}

@@ -1,16 +1,19 @@
-"""Creating users and checking their passwords (argon2id through argon2-cffi)."""
+"""Creating and changing users, and checking their passwords (argon2id through argon2-cffi)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, select, update
 
-from velferdslab.db import AnySession
-from velferdslab.municipalities.models import Municipality
-from velferdslab.users.models import User, UserRole
+from velferdslab import policy
+from velferdslab.db import AnySession, utcnow
+from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.users.models import ApiToken, User, UserRole
 from velferdslab.vocabulary import Role
 
 _hasher = PasswordHasher()
@@ -98,3 +101,138 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+# The admin's API: who may be created where, and what an admin may not do to themselves.
+
+
+def visible_users(viewer: User, filters: Mapping[str, Any]) -> Select[tuple[User]]:
+    """Users of the viewer's municipality (every user for a regional viewer)."""
+    query = select(User).where(policy.scope_filter(viewer, User.municipality_id))
+    if "municipality_id" in filters:
+        query = query.where(User.municipality_id == filters["municipality_id"])
+    if "role" in filters:
+        query = query.where(User.role_rows.any(UserRole.role == filters["role"]))
+    if "active" in filters:
+        query = query.where(User.active.is_(filters["active"]))
+    return query.order_by(User.username, User.id)
+
+
+def user_or_404(session: AnySession, viewer: User, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or viewer.municipality_id is not None and (
+        user.municipality_id != viewer.municipality_id
+    ):
+        raise NotFound()
+    return user
+
+
+def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
+    """A user made by an admin through the API; create_user does the hashing and role rows."""
+    if "municipality_id" not in data and admin.municipality_id is None:
+        raise ValidationFailed(
+            "Say which municipality the user belongs to.",
+            {"municipality_id": ["Required from a regional admin (null: a regional user)."]},
+        )
+    municipality_id = data.get("municipality_id", admin.municipality_id)
+    _check_placement(session, admin, municipality_id, data.get("agency_id"))
+    _check_username(session, data["username"], None)
+    number = session.scalar(select(Municipality.number).where(Municipality.id == municipality_id))
+    try:
+        user = create_user(
+            session,
+            username=data["username"],
+            password=data["password"],
+            roles=data["roles"],
+            full_name=data["full_name"],
+            email=data.get("email"),
+            municipality_number=number,
+            agency_id=data.get("agency_id"),
+        )
+    except UserError as error:
+        raise ValidationFailed("Some fields have invalid values.", error.errors) from error
+    user.active = data["active"]
+    session.flush()
+    return user
+
+
+def update_user(session: AnySession, admin: User, user: User, data: Mapping[str, Any]) -> User:
+    _check_self(admin, user, data)
+    if "municipality_id" in data or "agency_id" in data:
+        _check_placement(
+            session,
+            admin,
+            data.get("municipality_id", user.municipality_id),
+            data.get("agency_id", user.agency_id),
+        )
+    if "username" in data:
+        _check_username(session, data["username"], user.id)
+    for field in ("username", "full_name", "email", "agency_id", "municipality_id", "active"):
+        if field in data:
+            setattr(user, field, data[field])
+    if "roles" in data:
+        _set_roles(user, data["roles"])
+    if "password" in data:
+        user.password_hash = hash_password(data["password"])
+        revoke_tokens(session, user)
+    session.flush()
+    return user
+
+
+def _set_roles(user: User, roles: Iterable[str]) -> None:
+    wanted = set(parse_roles(roles))
+    user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
+        UserRole(role=role) for role in sorted(wanted - {row.role for row in user.role_rows})
+    ]
+
+
+def revoke_tokens(session: AnySession, user: User) -> None:
+    """A new password ends the sessions the old one opened."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _check_self(admin: User, user: User, data: Mapping[str, Any]) -> None:
+    # Guards against locking oneself out, and so against a programme with no admin left.
+    if user.id != admin.id:
+        return
+    errors = {}
+    if data.get("active") is False:
+        errors["active"] = ["You cannot deactivate yourself; ask another admin."]
+    if "roles" in data and Role.ADMIN.value not in data["roles"]:
+        errors["roles"] = ["You cannot remove your own admin role; ask another admin."]
+    if errors:
+        raise Conflict("An admin cannot lock themselves out.", errors)
+
+
+def _check_username(session: AnySession, username: str, current_id: int | None) -> None:
+    clash = select(User.id).where(User.username == username)
+    if current_id is not None:
+        clash = clash.where(User.id != current_id)
+    if session.scalar(clash.limit(1)) is not None:
+        raise Conflict("The user name is taken.", {"username": ["Another user has this name."]})
+
+
+def _check_placement(
+    session: AnySession, admin: User, municipality_id: int | None, agency_id: int | None
+) -> None:
+    if admin.municipality_id is not None and municipality_id != admin.municipality_id:
+        raise ValidationFailed(
+            "Only a regional admin places users in another municipality or regionally.",
+            {"municipality_id": [f"Must be your own municipality ({admin.municipality_id})."]},
+        )
+    if municipality_id is not None and session.get(Municipality, municipality_id) is None:
+        raise ValidationFailed(
+            "No such municipality.", {"municipality_id": ["No such municipality."]}
+        )
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None and (agency is None or not policy.in_scope(admin, agency.municipality_id)):
+        raise ValidationFailed("No such agency.", {"agency_id": ["No such agency in your scope."]})
+    if agency is not None and municipality_id is not None and agency.municipality_id != municipality_id:
+        raise ValidationFailed(
+            "The agency belongs to another municipality.",
+            {"agency_id": ["Must be an agency of the user's municipality."]},
+        )

@@ -1,0 +1,27 @@
+"""Helpers shared by the family sub-resources: the child record of a family, and JSON answers."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Response, jsonify
+
+from velferdslab.api.common import with_etag
+from velferdslab.errors import NotFound
+from velferdslab.extensions import db
+
+T = TypeVar("T")
+
+
+def child_or_404(model: type[T], family_id: int, record_id: int) -> T:
+    """A record of this family; one of another family is as missing as one that is not there."""
+    record = db.session.get(model, record_id)
+    if record is None or getattr(record, "family_id", None) != family_id:
+        raise NotFound()
+    return record
+
+
+def answer(schema: Any, record: Any, status: int = 200, etag: str | None = None) -> Response:
+    response = jsonify(schema.dump(record))
+    response.status_code = status
+    return with_etag(response, etag, record) if etag else response

@@ -1,0 +1,192 @@
+"""/families/{id}/budgets and /expenditures (+ approve, reject) and the spending limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.api.common import QueryPage, check_if_match, document_errors
+from velferdslab.api.records import answer, child_or_404
+from velferdslab.auth.current import audit, current_user
+from velferdslab.budgets import services
+from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.budgets.schemas import (
+    BudgetCreateSchema,
+    BudgetSchema,
+    BudgetUpdateSchema,
+    DecisionSchema,
+    ExpenditureCreateSchema,
+    ExpenditureSchema,
+    LimitsQuerySchema,
+    SpendingLimitsSchema,
+)
+from velferdslab.errors import Conflict, ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families.models import Family
+from velferdslab.municipalities.models import Agency
+from velferdslab.plans.models import Measure
+
+FAMILY = "/<int(max=2147483647):family_id>"
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+
+
+def _family(family_id: int, permission: str) -> Family:
+    return policy.family_or_404(db.session, current_user(), family_id, permission)
+
+
+def _check_refs(family: Family, data: dict[str, Any]) -> None:
+    agency = db.session.get(Agency, data["paying_agency_id"])
+    if agency is None or agency.municipality_id != family.municipality_id:
+        raise ValidationFailed("Unknown agency.", {"paying_agency_id": ["No such agency here."]})
+    if data.get("measure_id") is not None:
+        measure = db.session.get(Measure, data["measure_id"])
+        if measure is None or measure.family_id != family.id:
+            raise ValidationFailed("Unknown measure.", {"measure_id": ["No such measure."]})
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint(
+        "budgets",
+        __name__,
+        url_prefix="/api/v1/families",
+        description="Budgets per year, who contributes, and spending within mandates.",
+    )
+
+    @blp.route(f"{FAMILY}/budgets", methods=["GET"])
+    @blp.response(200, BudgetSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_budgets(family_id: int) -> Any:
+        """The family's budget per year with each agency's contribution."""
+        family = _family(family_id, "budgets.read")
+        audit("list", "budget", family_id=family.id)
+        return select(Budget).where(Budget.family_id == family.id).order_by(Budget.year)
+
+    @blp.route(f"{FAMILY}/budgets", methods=["POST"])
+    @blp.arguments(BudgetCreateSchema)
+    @blp.response(201, BudgetSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 409)
+    def create_budget(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Set a year's budget and its contributions (409 if the year has one: PATCH it)."""
+        family = _family(family_id, "budgets.write")
+        exists = db.session.scalar(
+            select(Budget.id).where(Budget.family_id == family.id, Budget.year == data["year"])
+        )
+        if exists is not None:
+            raise Conflict(f"{data['year']} already has a budget.", {"year": ["PATCH it instead."]})
+        budget = services.set_budget(db.session, family, **data)
+        audit("create", "budget", budget.id, family_id=family.id)
+        return answer(BudgetSchema(), budget, 201, "budget")
+
+    @blp.route(f"{FAMILY}/budgets/<int(max=2147483647):budget_id>", methods=["PATCH"])
+    @blp.arguments(BudgetUpdateSchema)
+    @blp.response(200, BudgetSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 409, 412)
+    def update_budget(data: dict[str, Any], family_id: int, budget_id: int) -> ResponseReturnValue:
+        """Change the amount (never below what is approved) or the contributions."""
+        family = _family(family_id, "budgets.write")
+        budget = child_or_404(Budget, family.id, budget_id)
+        check_if_match("budget", budget)
+        contributions = data.get("contributions")
+        if contributions is None:
+            contributions = [
+                {"agency_id": c.agency_id, "amount": c.amount} for c in budget.contributions
+            ]
+        services.set_budget(
+            db.session,
+            family,
+            year=budget.year,
+            amount=data.get("amount", budget.amount),
+            contributions=contributions,
+        )
+        audit("update", "budget", budget.id, family_id=family.id)
+        return answer(BudgetSchema(), budget, etag="budget")
+
+    @blp.route(f"{FAMILY}/expenditures", methods=["GET"])
+    @blp.response(200, ExpenditureSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_expenditures(family_id: int) -> Any:
+        """Spending with its approval trail, newest first."""
+        family = _family(family_id, "expenditures.read")
+        audit("list", "expenditure", family_id=family.id)
+        return (
+            select(Expenditure)
+            .where(Expenditure.family_id == family.id)
+            .order_by(Expenditure.spent_on.desc(), Expenditure.id.desc())
+        )
+
+    @blp.route(f"{FAMILY}/expenditures", methods=["POST"])
+    @blp.arguments(ExpenditureCreateSchema)
+    @blp.response(201, ExpenditureSchema)
+    @document_errors(blp, 401, 404, 409)
+    def spend(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Within your mandate: approved at once. Above it: pending for the lead. Past the
+        year's budget: 409, also when requests arrive at the same moment."""
+        user = current_user()
+        family = _family(family_id, "expenditures.write")
+        _check_refs(family, data)
+        expenditure = services.request_expenditure(db.session, family, user, **data)
+        audit("create", "expenditure", expenditure.id, family_id=family.id)
+        return answer(ExpenditureSchema(), expenditure, 201)
+
+    @blp.route(f"{FAMILY}/expenditures/<int(max=2147483647):expenditure_id>", methods=["GET"])
+    @blp.response(200, ExpenditureSchema)
+    @document_errors(blp, 401, 404)
+    def get_expenditure(family_id: int, expenditure_id: int) -> ResponseReturnValue:
+        """One expenditure with who asked and who decided."""
+        family = _family(family_id, "expenditures.read")
+        expenditure = child_or_404(Expenditure, family.id, expenditure_id)
+        audit("read", "expenditure", expenditure.id, family_id=family.id)
+        return answer(ExpenditureSchema(), expenditure)
+
+    for verb, approve in (("approve", True), ("reject", False)):
+        _decision_route(blp, verb, approve)
+
+    @blp.route(f"{FAMILY}/spending-limits", methods=["GET"])
+    @blp.arguments(LimitsQuerySchema, location="query")
+    @blp.response(200, SpendingLimitsSchema)
+    @document_errors(blp, 401, 404)
+    def limits(args: dict[str, Any], family_id: int) -> Any:
+        """What you may spend on this family in a year: budget left, your mandate."""
+        user = current_user()
+        family = _family(family_id, "expenditures.write")
+        today = dt.date.today()
+        found = services.spending_limits(
+            db.session, family, user, args.get("year", today.year), today
+        )
+        return {**found.__dict__, "remaining": found.remaining}
+
+    return blp
+
+
+def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
+    @blp.route(
+        f"{FAMILY}/expenditures/<int(max=2147483647):expenditure_id>/{verb}",
+        methods=["POST"],
+        endpoint=verb,
+    )
+    @blp.arguments(DecisionSchema)
+    @blp.response(200, ExpenditureSchema)
+    @document_errors(blp, 401, 404, 409)
+    def decide(data: dict[str, Any], family_id: int, expenditure_id: int) -> ResponseReturnValue:
+        """The investment lead decides a pending expenditure (approval rechecks the budget)."""
+        user = current_user()
+        family = _family(family_id, "expenditures.decide")
+        expenditure = child_or_404(Expenditure, family.id, expenditure_id)
+        services.decide_expenditure(
+            db.session, family, expenditure, user, approve=approve, note=data.get("note")
+        )
+        audit(verb, "expenditure", expenditure.id, family_id=family.id)
+        return answer(ExpenditureSchema(), expenditure)
+
+    decide.__doc__ = (
+        "Approve a pending expenditure (409 when the budget would pass)."
+        if approve
+        else "Reject a pending expenditure."
+    )

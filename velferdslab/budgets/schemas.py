@@ -1,0 +1,85 @@
+"""API schemas of budgets, contributions, expenditures and spending limits."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, text
+from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
+
+
+class ContributionSchema(StrictSchema):
+    agency_id = Id(required=True)
+    amount = Money(required=True)
+
+
+class BudgetSchema(ma.Schema):
+    id = ma.fields.Integer()
+    year = ma.fields.Integer()
+    amount = Money()
+    contributions = ma.fields.List(ma.fields.Nested(ContributionSchema))
+
+
+class BudgetCreateSchema(StrictSchema):
+    year = ma.fields.Integer(
+        strict=True, required=True, validate=ma.validate.Range(min=2000, max=2100)
+    )
+    amount = Money(required=True)
+    contributions = ma.fields.List(
+        ma.fields.Nested(ContributionSchema), load_default=list, validate=ma.validate.Length(max=50)
+    )
+
+
+class BudgetUpdateSchema(StrictSchema):
+    amount = Money()
+    contributions = ma.fields.List(
+        ma.fields.Nested(ContributionSchema), validate=ma.validate.Length(max=50)
+    )
+
+
+class ExpenditureSchema(ma.Schema):
+    id = ma.fields.Integer()
+    spent_on = ma.fields.Date()
+    amount = Money()
+    description = ma.fields.String()
+    domain = ma.fields.String(allow_none=True)
+    paying_agency_id = ma.fields.Integer()
+    measure_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.Function(
+        lambda e: e.status.value if hasattr(e.status, "value") else e.status,
+        metadata={"enum": list(values(ExpenditureStatus))},
+    )
+    requested_by = ma.fields.Integer()
+    decided_by = ma.fields.Integer(allow_none=True)
+    decided_at = ma.fields.AwareDateTime(allow_none=True)
+    decision_note = ma.fields.String(allow_none=True)
+
+
+class ExpenditureCreateSchema(StrictSchema):
+    spent_on = Date(required=True)
+    amount = Money(required=True, validate=ma.validate.Range(min=0.01, max=10_000_000))
+    description = text(500, min_length=1, required=True)
+    domain = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DOMAINS))
+    paying_agency_id = Id(required=True)
+    measure_id = Id(allow_none=True)
+
+
+class DecisionSchema(StrictSchema):
+    note = text(2000, allow_none=True)
+
+
+class LimitsQuerySchema(ma.Schema):
+    year = ma.fields.Integer(validate=ma.validate.Range(min=2000, max=2100))
+
+
+class SpendingLimitsSchema(ma.Schema):
+    year = ma.fields.Integer()
+    budget = Money(allow_none=True)
+    approved = Money()
+    pending = Money()
+    remaining = Money()
+    mandate = Money()
+    decides_alone = ma.fields.Boolean()
+
+
+__all__ = ["QueryId"]

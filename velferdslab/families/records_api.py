@@ -1,0 +1,231 @@
+"""/families/{id}/members, /consents and /team: the people, their consent and the team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.api.common import QueryPage, check_if_match, document_errors
+from velferdslab.api.records import answer, child_or_404
+from velferdslab.auth.current import audit, current_user
+from velferdslab.errors import Conflict, ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families import services
+from velferdslab.families.models import Consent, Member, TeamMembership
+from velferdslab.families.schemas import (
+    ConsentCreateSchema,
+    ConsentSchema,
+    ConsentUpdateSchema,
+    MemberCreateSchema,
+    MemberSchema,
+    MemberWriteSchema,
+    TeamMemberCreateSchema,
+    TeamMemberSchema,
+    TeamMemberUpdateSchema,
+)
+
+FAMILY = "/<int(max=2147483647):family_id>"
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+
+
+def _family(family_id: int, permission: str) -> Any:
+    return policy.family_or_404(db.session, current_user(), family_id, permission)
+
+
+def _unique_national_id(family_id: int, number: str | None, member_id: int | None = None) -> None:
+    if not number:
+        return
+    clash = db.session.scalar(
+        select(Member.id).where(Member.family_id == family_id, Member.national_id == number)
+    )
+    if clash is not None and clash != member_id:
+        raise Conflict(
+            "Another member of the family has this national id.",
+            {"national_id": ["Already registered for this family."]},
+        )
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint(
+        "family_records",
+        __name__,
+        url_prefix="/api/v1/families",
+        description="The family's members, consents and investment team.",
+    )
+    _members(blp)
+    _consents(blp)
+    _team(blp)
+    return blp
+
+
+def _members(blp: Blueprint) -> None:
+    @blp.route(f"{FAMILY}/members", methods=["GET"])
+    @blp.response(200, MemberSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_members(family_id: int) -> Any:
+        """The family's members (personal data: lead and consented team members)."""
+        family = _family(family_id, "members.read")
+        audit("list", "member", family_id=family.id)
+        return select(Member).where(Member.family_id == family.id).order_by(Member.id)
+
+    @blp.route(f"{FAMILY}/members", methods=["POST"])
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, MemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 409)
+    def create_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Add a member; a national id is checked (both check-digit rules) and unique here."""
+        family = _family(family_id, "members.write")
+        _unique_national_id(family.id, data.get("national_id"))
+        member = Member(family_id=family.id, **data)
+        db.session.add(member)
+        db.session.flush()
+        audit("create", "member", member.id, family_id=family.id)
+        return answer(MemberSchema(), member, 201, "member")
+
+    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["GET"])
+    @blp.response(200, MemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def get_member(family_id: int, member_id: int) -> ResponseReturnValue:
+        """One member."""
+        family = _family(family_id, "members.read")
+        member = child_or_404(Member, family.id, member_id)
+        audit("read", "member", member.id, family_id=family.id)
+        return answer(MemberSchema(), member, etag="member")
+
+    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["PATCH"])
+    @blp.arguments(MemberWriteSchema)
+    @blp.response(200, MemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 409, 412)
+    def update_member(data: dict[str, Any], family_id: int, member_id: int) -> ResponseReturnValue:
+        """Correct a member. Honours If-Match."""
+        family = _family(family_id, "members.write")
+        member = child_or_404(Member, family.id, member_id)
+        check_if_match("member", member)
+        _unique_national_id(family.id, data.get("national_id"), member.id)
+        for name, value in data.items():
+            setattr(member, name, value)
+        db.session.flush()
+        audit("update", "member", member.id, family_id=family.id)
+        return answer(MemberSchema(), member, etag="member")
+
+    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["DELETE"])
+    @blp.response(204)
+    @document_errors(blp, 401, 404)
+    def delete_member(family_id: int, member_id: int) -> Response:
+        """Remove a member registered by mistake."""
+        family = _family(family_id, "members.write")
+        member = child_or_404(Member, family.id, member_id)
+        db.session.delete(member)
+        audit("delete", "member", member_id, family_id=family.id)
+        return Response(status=204)
+
+
+def _consents(blp: Blueprint) -> None:
+    @blp.route(f"{FAMILY}/consents", methods=["GET"])
+    @blp.response(200, ConsentSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_consents(family_id: int) -> Any:
+        """The family's consents to sharing between named agencies."""
+        family = _family(family_id, "consents.read")
+        audit("list", "consent", family_id=family.id)
+        return select(Consent).where(Consent.family_id == family.id).order_by(Consent.given_on)
+
+    @blp.route(f"{FAMILY}/consents", methods=["POST"])
+    @blp.arguments(ConsentCreateSchema)
+    @blp.response(201, ConsentSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def create_consent(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Record a consent; it opens the named agencies' team members' access while it lasts."""
+        user = current_user()
+        family = _family(family_id, "consents.write")
+        consent = services.record_consent(db.session, family, recorded_by=user.id, **data)
+        audit("create", "consent", consent.id, family_id=family.id)
+        return answer(ConsentSchema(), consent, 201, "consent")
+
+    @blp.route(f"{FAMILY}/consents/<int(max=2147483647):consent_id>", methods=["PATCH"])
+    @blp.arguments(ConsentUpdateSchema)
+    @blp.response(200, ConsentSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 412)
+    def update_consent(
+        data: dict[str, Any], family_id: int, consent_id: int
+    ) -> ResponseReturnValue:
+        """Withdraw (withdrawn_on: effective that day), extend, or note the scope."""
+        family = _family(family_id, "consents.write")
+        consent = child_or_404(Consent, family.id, consent_id)
+        check_if_match("consent", consent)
+        for name, value in data.items():
+            setattr(consent, name, value)
+        services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+        db.session.flush()
+        audit("update", "consent", consent.id, family_id=family.id)
+        return answer(ConsentSchema(), consent, etag="consent")
+
+
+def _team(blp: Blueprint) -> None:
+    @blp.route(f"{FAMILY}/team", methods=["GET"])
+    @blp.response(200, TeamMemberSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_team(family_id: int) -> Any:
+        """The investment team, past members included (with left_on)."""
+        family = _family(family_id, "team.read")
+        audit("list", "team_membership", family_id=family.id)
+        return (
+            select(TeamMembership)
+            .where(TeamMembership.family_id == family.id)
+            .order_by(TeamMembership.joined_on, TeamMembership.id)
+        )
+
+    @blp.route(f"{FAMILY}/team", methods=["POST"])
+    @blp.arguments(TeamMemberCreateSchema)
+    @blp.response(201, TeamMemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def add_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Add a staff member to the team with a mandate (NOK they may commit alone)."""
+        family = _family(family_id, "team.write")
+        membership = services.add_team_member(db.session, family, **data)
+        audit("create", "team_membership", membership.id, family_id=family.id)
+        return answer(TeamMemberSchema(), membership, 201, "team")
+
+    @blp.route(f"{FAMILY}/team/<int(max=2147483647):membership_id>", methods=["PATCH"])
+    @blp.arguments(TeamMemberUpdateSchema)
+    @blp.response(200, TeamMemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 412)
+    def update_member_of_team(
+        data: dict[str, Any], family_id: int, membership_id: int
+    ) -> ResponseReturnValue:
+        """Change the role, the mandate or the leaving date. Honours If-Match."""
+        family = _family(family_id, "team.write")
+        membership = child_or_404(TeamMembership, family.id, membership_id)
+        check_if_match("team", membership)
+        for name, value in data.items():
+            setattr(membership, name, value)
+        if membership.left_on is not None and membership.left_on < membership.joined_on:
+            raise ValidationFailed(
+                "Dates out of order.", {"left_on": ["Cannot be before joined_on."]}
+            )
+        db.session.flush()
+        audit("update", "team_membership", membership.id, family_id=family.id)
+        return answer(TeamMemberSchema(), membership, etag="team")
+
+    @blp.route(f"{FAMILY}/team/<int(max=2147483647):membership_id>", methods=["DELETE"])
+    @blp.response(200, TeamMemberSchema)
+    @document_errors(blp, 401, 404, 409)
+    def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
+        """End a membership today; the row stays, so who decided what can still be traced."""
+        family = _family(family_id, "team.write")
+        membership = child_or_404(TeamMembership, family.id, membership_id)
+        if membership.left_on is not None:
+            raise Conflict("The member has already left the team.", {"left_on": ["Already set."]})
+        membership.left_on = max(dt.date.today(), membership.joined_on)
+        db.session.flush()
+        audit("delete", "team_membership", membership.id, family_id=family.id)
+        return answer(TeamMemberSchema(), membership)

@@ -1,0 +1,146 @@
+"""/families/{id}/goals and /measures: the shared plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.api.common import QueryPage, check_if_match, document_errors
+from velferdslab.api.records import answer, child_or_404
+from velferdslab.auth.current import audit, current_user
+from velferdslab.errors import ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families.models import Family, TeamMembership
+from velferdslab.plans.models import Goal, Measure
+from velferdslab.plans.schemas import (
+    GoalCreateSchema,
+    GoalSchema,
+    GoalWriteSchema,
+    MeasureCreateSchema,
+    MeasureSchema,
+    MeasureWriteSchema,
+)
+
+FAMILY = "/<int(max=2147483647):family_id>"
+ETAG = {"ETag": {"schema": {"type": "string"}}}
+
+
+def _family(family_id: int, permission: str) -> Family:
+    return policy.family_or_404(db.session, current_user(), family_id, permission)
+
+
+def _check_measure(family: Family, data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if data.get("owner_user_id") is not None:
+        on_team = db.session.scalar(
+            select(TeamMembership.id).where(
+                TeamMembership.family_id == family.id,
+                TeamMembership.user_id == data["owner_user_id"],
+            )
+        )
+        if on_team is None:
+            errors["owner_user_id"] = ["The owner must be on the family's team."]
+    if data.get("goal_id") is not None:
+        goal = db.session.get(Goal, data["goal_id"])
+        if goal is None or goal.family_id != family.id:
+            errors["goal_id"] = ["No such goal for this family."]
+    if errors:
+        raise ValidationFailed("The measure has invalid values.", errors)
+
+
+def _apply(record: Any, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(record, name, value)
+    db.session.flush()
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint(
+        "plans",
+        __name__,
+        url_prefix="/api/v1/families",
+        description="The shared plan: goals per domain and measures.",
+    )
+
+    @blp.route(f"{FAMILY}/goals", methods=["GET"])
+    @blp.response(200, GoalSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_goals(family_id: int) -> Any:
+        """Goals: a target level per domain by a target date."""
+        family = _family(family_id, "goals.read")
+        audit("list", "goal", family_id=family.id)
+        return select(Goal).where(Goal.family_id == family.id).order_by(Goal.id)
+
+    @blp.route(f"{FAMILY}/goals", methods=["POST"])
+    @blp.arguments(GoalCreateSchema)
+    @blp.response(201, GoalSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def create_goal(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Set a goal with the family."""
+        user = current_user()
+        family = _family(family_id, "goals.write")
+        goal = Goal(family_id=family.id, created_by=user.id, **data)
+        db.session.add(goal)
+        db.session.flush()
+        audit("create", "goal", goal.id, family_id=family.id)
+        return answer(GoalSchema(), goal, 201, "goal")
+
+    @blp.route(f"{FAMILY}/goals/<int(max=2147483647):goal_id>", methods=["PATCH"])
+    @blp.arguments(GoalWriteSchema)
+    @blp.response(200, GoalSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 412)
+    def update_goal(data: dict[str, Any], family_id: int, goal_id: int) -> ResponseReturnValue:
+        """Change a goal. Honours If-Match."""
+        family = _family(family_id, "goals.write")
+        goal = child_or_404(Goal, family.id, goal_id)
+        check_if_match("goal", goal)
+        _apply(goal, data)
+        audit("update", "goal", goal.id, family_id=family.id)
+        return answer(GoalSchema(), goal, etag="goal")
+
+    @blp.route(f"{FAMILY}/measures", methods=["GET"])
+    @blp.response(200, MeasureSchema(many=True))
+    @blp.paginate(QueryPage, page_size=50, max_page_size=500)
+    @document_errors(blp, 401, 404)
+    def list_measures(family_id: int) -> Any:
+        """Measures (tiltak) with their owner, due date and status."""
+        family = _family(family_id, "measures.read")
+        audit("list", "measure", family_id=family.id)
+        return select(Measure).where(Measure.family_id == family.id).order_by(Measure.id)
+
+    @blp.route(f"{FAMILY}/measures", methods=["POST"])
+    @blp.arguments(MeasureCreateSchema)
+    @blp.response(201, MeasureSchema, headers=ETAG)
+    @document_errors(blp, 401, 404)
+    def create_measure(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
+        """Add a measure; its owner is a member of the team."""
+        family = _family(family_id, "measures.write")
+        _check_measure(family, data)
+        measure = Measure(family_id=family.id, **data)
+        db.session.add(measure)
+        db.session.flush()
+        audit("create", "measure", measure.id, family_id=family.id)
+        return answer(MeasureSchema(), measure, 201, "measure")
+
+    @blp.route(f"{FAMILY}/measures/<int(max=2147483647):measure_id>", methods=["PATCH"])
+    @blp.arguments(MeasureWriteSchema)
+    @blp.response(200, MeasureSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 412)
+    def update_measure(
+        data: dict[str, Any], family_id: int, measure_id: int
+    ) -> ResponseReturnValue:
+        """Change a measure, e.g. its status. Honours If-Match."""
+        family = _family(family_id, "measures.write")
+        measure = child_or_404(Measure, family.id, measure_id)
+        check_if_match("measure", measure)
+        _check_measure(family, data)
+        _apply(measure, data)
+        audit("update", "measure", measure.id, family_id=family.id)
+        return answer(MeasureSchema(), measure, etag="measure")
+
+    return blp
