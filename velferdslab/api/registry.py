@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     # Blueprints are made per app: a module-level one cannot be registered on a second app.
     from velferdslab.assessments import api as assessments_api
+    from velferdslab.assessments import descriptions
     from velferdslab.assumptions import api as assumptions_api
     from velferdslab.audit import api as audit_api
     from velferdslab.auth import api as auth_api
@@ -32,4 +33,5 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         audit_api.create_blueprint(),
         gains_api.create_blueprint(),
         assumptions_api.create_blueprint(),
+        descriptions.create_blueprint(),
     ]

@@ -160,6 +160,7 @@ def create_blueprint() -> Blueprint:
         found = services.spending_limits(
             db.session, family, user, args.get("year", today.year), today
         )
+        audit("read", "spending_limits", family_id=family.id)
         return {**found.__dict__, "remaining": found.remaining}
 
     return blp

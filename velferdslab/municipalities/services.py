@@ -21,7 +21,7 @@ UNIQUE_FIELDS = {
 }
 
 
-def visible_municipalities(user: User) -> Select[tuple[Municipality]]:
+def visible_municipalities(user: User) -> Select[Municipality]:
     query = select(Municipality).where(policy.scope_filter(user, Municipality.id))
     return query.order_by(Municipality.name, Municipality.id)
 
@@ -79,7 +79,7 @@ def _has_families(session: AnySession, municipality_id: int) -> bool:
     return bool(session.scalar(select(exists().where(Family.municipality_id == municipality_id))))
 
 
-def visible_agencies(user: User, filters: Mapping[str, Any]) -> Select[tuple[Agency]]:
+def visible_agencies(user: User, filters: Mapping[str, Any]) -> Select[Agency]:
     query = select(Agency).where(policy.scope_filter(user, Agency.municipality_id))
     if "municipality_id" in filters:
         query = query.where(Agency.municipality_id == filters["municipality_id"])

@@ -20,7 +20,7 @@ def _distinct(roles: list[str]) -> None:
         raise ma.ValidationError("Each role once.")
 
 
-def roles_field(**kwargs: Any) -> ma.fields.List:
+def roles_field(**kwargs: Any) -> ma.fields.List[str]:
     return ma.fields.List(
         ma.fields.String(validate=ma.validate.OneOf(values(Role))),
         validate=[ma.validate.Length(min=1, max=len(Role)), _distinct],
@@ -48,7 +48,7 @@ def username_field(**kwargs: Any) -> ma.fields.String:
     )
 
 
-class SortedRoles(ma.fields.List):
+class SortedRoles(ma.fields.List[str]):
     """A user's set of roles, always in the same (alphabetical) order."""
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:

@@ -106,7 +106,7 @@ def create_user(
 # The admin's API: who may be created where, and what an admin may not do to themselves.
 
 
-def visible_users(viewer: User, filters: Mapping[str, Any]) -> Select[tuple[User]]:
+def visible_users(viewer: User, filters: Mapping[str, Any]) -> Select[User]:
     """Users of the viewer's municipality (every user for a regional viewer)."""
     query = select(User).where(policy.scope_filter(viewer, User.municipality_id))
     if "municipality_id" in filters:
@@ -120,9 +120,7 @@ def visible_users(viewer: User, filters: Mapping[str, Any]) -> Select[tuple[User
 
 def user_or_404(session: AnySession, viewer: User, user_id: int) -> User:
     user = session.get(User, user_id)
-    if user is None or viewer.municipality_id is not None and (
-        user.municipality_id != viewer.municipality_id
-    ):
+    if user is None or not policy.in_scope(viewer, user.municipality_id):
         raise NotFound()
     return user
 
@@ -228,10 +226,17 @@ def _check_placement(
         raise ValidationFailed(
             "No such municipality.", {"municipality_id": ["No such municipality."]}
         )
-    agency = session.get(Agency, agency_id) if agency_id is not None else None
-    if agency_id is not None and (agency is None or not policy.in_scope(admin, agency.municipality_id)):
+    if agency_id is not None:
+        _check_agency(session, admin, municipality_id, agency_id)
+
+
+def _check_agency(
+    session: AnySession, admin: User, municipality_id: int | None, agency_id: int
+) -> None:
+    agency = session.get(Agency, agency_id)
+    if agency is None or not policy.in_scope(admin, agency.municipality_id):
         raise ValidationFailed("No such agency.", {"agency_id": ["No such agency in your scope."]})
-    if agency is not None and municipality_id is not None and agency.municipality_id != municipality_id:
+    if municipality_id is not None and agency.municipality_id != municipality_id:
         raise ValidationFailed(
             "The agency belongs to another municipality.",
             {"agency_id": ["Must be an agency of the user's municipality."]},
