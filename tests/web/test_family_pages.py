@@ -132,3 +132,20 @@ def test_spending_above_the_mandate_waits_for_the_lead(
     data["amount"] = "-5"
     refused = client.post(f"/families/{family.id}/expenditures/new", data=data)
     assert refused.status_code == 422 and 'id="amount-error"' in refused.get_data(as_text=True)
+
+
+def test_the_leader_dashboard_hides_small_cells_and_offers_excel(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    add_assessment(db, family, dt.date(2025, 1, 6), housing=0)
+    add_assessment(db, family, dt.date(2025, 6, 6), housing=2)
+    login(client, lab.leader.username)
+    page = client.get("/dashboard?as_of=2025-12-31").get_data(as_text=True)
+    assert "Investeringsportefølje" in page and '<svg role="img"' in page
+    assert 'class="suppressed"' in page and family.reference not in page
+    download = client.get("/dashboard.xlsx?as_of=2025-12-31")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    login(client, lab.member.username)
+    assert client.get("/dashboard").status_code == 403

@@ -10,29 +10,32 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.api.common import QueryPage, document_errors
+from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import (
-    change_description,
-    default_set,
-    store_params,
-    to_params,
-)
-from velferdslab.auth.current import audit, current_user
 from velferdslab.assumptions.schemas import (
     AssumptionSetInSchema,
     AssumptionSetPatchSchema,
     AssumptionSetSchema,
 )
+from velferdslab.assumptions.services import (
+    change_description,
+    default_set,
+    store_params,
+)
+from velferdslab.auth.current import audit, current_user
 from velferdslab.benefits.params import InvalidAssumptions, from_dict
 from velferdslab.errors import NotFound, ValidationFailed
 from velferdslab.extensions import db
+from velferdslab.municipalities.schemas import content_version
+
+ETAG = {"ETag": {"schema": {"type": "string"}}}
 
 
 def _response(row: AssumptionSet, status: int = 200) -> ResponseReturnValue:
-    response = jsonify(AssumptionSetSchema().dump(row))
+    body = AssumptionSetSchema().dump(row)
+    response = jsonify(body)
     response.status_code = status
-    return response
+    return with_etag(response, "assumption_set", content_version(row.id, body))
 
 
 def create_blueprint() -> Blueprint:
@@ -48,14 +51,14 @@ def create_blueprint() -> Blueprint:
     @blp.paginate(QueryPage, page_size=50, max_page_size=500)
     @document_errors(blp, 401)
     def list_sets() -> Any:
-        """Every assumption set, newest version first."""
+        """Every assumption set by name, newest version first (the shipped default included)."""
         policy.require(current_user(), "assumptions.read")
         default_set(db.session)  # an empty database shows the shipped default
         return select(AssumptionSet).order_by(AssumptionSet.name, AssumptionSet.version.desc())
 
     @blp.route("", methods=["POST"])
     @blp.arguments(AssumptionSetInSchema)
-    @blp.response(201, AssumptionSetSchema)
+    @blp.response(201, AssumptionSetSchema, headers=ETAG)
     @document_errors(blp, 401, 403)
     def create(data: dict[str, Any]) -> ResponseReturnValue:
         """A new set, or the next version of a set with this name (sets never change in place)."""
@@ -72,7 +75,7 @@ def create_blueprint() -> Blueprint:
         return _response(row, 201)
 
     @blp.route("/<int(max=2147483647):set_id>", methods=["GET"])
-    @blp.response(200, AssumptionSetSchema)
+    @blp.response(200, AssumptionSetSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def get_one(set_id: int) -> ResponseReturnValue:
         """One assumption set with its cost items and sources."""
@@ -84,15 +87,17 @@ def create_blueprint() -> Blueprint:
 
     @blp.route("/<int(max=2147483647):set_id>", methods=["PATCH"])
     @blp.arguments(AssumptionSetPatchSchema)
-    @blp.response(200, AssumptionSetSchema)
-    @document_errors(blp, 401, 403, 404, 409)
+    @blp.response(200, AssumptionSetSchema, headers=ETAG)
+    @document_errors(blp, 401, 403, 404, 409, 412)
     def patch(data: dict[str, Any], set_id: int) -> ResponseReturnValue:
-        """Only the description may change, and only while no issued report used the set (409)."""
+        """Change the description (admins). The parameters never change in place: POST a new
+        version. A set an issued report used is immutable (409). Honours If-Match."""
         user = current_user()
         policy.require(user, "assumptions.write")
         row = db.session.get(AssumptionSet, set_id)
         if row is None:
             raise NotFound()
+        check_if_match("assumption_set", content_version(row.id, AssumptionSetSchema().dump(row)))
         change_description(row, data["description"])
         audit("update", "assumption_set", row.id)
         return _response(row)

@@ -41,6 +41,15 @@ STATUS_LABELS: dict[str, Any] = {
 }
 
 
+PAYER_LABELS: dict[str, Any] = {
+    "municipal": _l("the municipality"),
+    "county": _l("the county"),
+    "state": _l("the state"),
+    "household": _l("the household"),
+    "society": _l("society"),
+}
+
+
 def level_label(level: int | None) -> str:
     return "–" if level is None else str(LEVEL_LABELS[level])
 
@@ -61,6 +70,7 @@ def template_helpers() -> dict[str, Any]:
         "domain_label": lambda d: str(DOMAIN_LABELS.get(d, d)),
         "level_label": level_label,
         "status_label": lambda s: str(STATUS_LABELS.get(s, s)),
+        "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
     }

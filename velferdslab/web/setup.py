@@ -37,9 +37,11 @@ def init_web(app: Flask) -> None:
     set_html_error_renderer(render_error)
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
+    from velferdslab.gains import views as gains_views
     from velferdslab.web import pages
 
     app.register_blueprint(auth.create_blueprint(app.extensions["velferdslab_limiter"]))
     app.register_blueprint(pages.create_blueprint())
     app.register_blueprint(family_views.create_blueprint())
     app.register_blueprint(audit_views.create_blueprint())
+    app.register_blueprint(gains_views.create_blueprint())
