@@ -62,6 +62,8 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/assumption-sets"): frozenset({"admin"}),
     ("GET", "/api/v1/assumption-sets/{set_id}"): ALL,
     ("PATCH", "/api/v1/assumption-sets/{set_id}"): frozenset({"admin"}),
+    ("GET", "/api/v1/level-descriptions"): ALL,
+    ("PUT", "/api/v1/level-descriptions/{domain}/{level}/{language}"): frozenset({"admin"}),
     ("GET", "/api/v1/municipalities"): ALL,
     ("POST", "/api/v1/municipalities"): frozenset(),  # a regional admin's task
     ("GET", "/api/v1/municipalities/{municipality_id}"): ALL,
@@ -117,6 +119,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/municipalities/{municipality_id}"): {"name": "Nytt navn kommune"},
     ("PATCH", "/api/v1/agencies/{agency_id}"): {"name": "Nytt etatsnavn"},
     ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Nytt Navn"},
+    ("PUT", "/api/v1/level-descriptions/{domain}/{level}/{language}"): {"text": "Egen hjelpetekst"},
     ("POST", "/api/v1/families/{family_id}/members"): {"full_name": "Per", "relation": "child"},
     ("PATCH", "/api/v1/families/{family_id}/members/{member_id}"): {"full_name": "Per Olsen"},
     ("PATCH", "/api/v1/families/{family_id}/consents/{consent_id}"): {"scope": "Oppdatert"},
@@ -151,7 +154,7 @@ def test_every_operation_has_an_entry_in_the_role_table(app: Flask) -> None:
 class World:
     users: dict[str, Any]
     families: dict[str, Any]
-    ids: dict[str, dict[str, int]]  # path parameter → target → id
+    ids: dict[str, dict[str, Any]]  # path parameter → target → value
     lab: Any
 
 
@@ -179,7 +182,7 @@ def world(db: scoped_session) -> World:
             joined_on=dt.date(2024, 1, 2),
         )
     )
-    ids: dict[str, dict[str, int]] = {}
+    ids: dict[str, dict[str, Any]] = {}
     for name, family in families.items():
         records = _records(db, family, lab.member.id if name == "own" else None)
         for parameter, value in records.items():
@@ -190,6 +193,9 @@ def world(db: scoped_session) -> World:
         ("municipality_id", lab.municipality.id),
         ("agency_id", lab.nav.id),
         ("user_id", lab.member.id),
+        ("domain", "housing"),
+        ("level", "stable"),
+        ("language", "nb"),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -307,7 +313,7 @@ def test_the_role_table_holds(
             denied_as = 404 if family_scoped else 403
             if (allowed and status >= 400) or (not allowed and status != denied_as):
                 surprises.append((role, target, status, "allowed" if allowed else "denied"))
-    assert surprises == []
+    assert surprises == [], surprises
 
 
 def test_family_lists_hold_only_what_the_role_may_see(
