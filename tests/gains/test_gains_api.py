@@ -104,3 +104,36 @@ def test_the_portfolio_workbook_hides_what_the_json_hides(
     assert {"Levels per quarter", "Transitions", "Who gains", "Who invests", "Sensitivity"} <= set(
         book.sheetnames
     )
+
+
+def test_the_auditor_sees_spending_by_agency_and_year_and_levels_per_domain(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    add_assessment(db, family, dt.date(2025, 1, 1), housing=0, work=2)
+    budget = db.query(Budget).filter_by(family_id=family.id).one()
+    for spent_on, amount in ((dt.date(2025, 2, 1), "1000"), (dt.date(2025, 3, 1), "2500")):
+        db.add(
+            Expenditure(
+                family_id=family.id,
+                budget_id=budget.id,
+                spent_on=spent_on,
+                amount=Decimal(amount),
+                description="x",
+                paying_agency_id=lab.nav.id,
+                status="approved",
+                requested_by=lab.member.id,
+                decided_by=lab.member.id,
+            )
+        )
+    db.flush()
+    body = client.get(
+        "/api/v1/reports/portfolio?as_of=2025-12-31", headers=auth(db, lab.auditor)
+    ).get_json()
+    nav = next(row for row in body["who_invests"] if row["agency_id"] == lab.nav.id)
+    spent_2025 = next(row for row in nav["by_year"] if row["year"] == 2025)["spent"]
+    assert spent_2025 == {"value": 3500.0, "suppressed": False}
+    housing = body["level_distribution_by_domain"]["housing"]["cells"]
+    work = body["level_distribution_by_domain"]["work"]["cells"]
+    assert housing[-1][0]["value"] == 1 and work[-1][2]["value"] == 1

@@ -64,16 +64,23 @@ def level_distribution(
     rows = []
     for end in quarter_ends(latest["assessed_on"].min().date(), as_of):
         upto = latest[latest["assessed_on"] <= pd.Timestamp(min(end, as_of))]
-        current = upto.groupby("family_id")["overall"].last()
-        counts = np.bincount(current[current >= 0].to_numpy(), minlength=4)
+        current = upto.groupby("family_id")[["overall", *DOMAINS]].last()
+        counts = _level_counts(current["overall"])
         rows.append(
             {
                 "quarter_end": min(end, as_of),
-                "counts": {LEVELS[i]: int(c) for i, c in enumerate(counts)},
-                "total": int(counts.sum()),
+                "counts": counts,
+                "total": sum(counts.values()),
+                "by_domain": {d: _level_counts(current[d]) for d in DOMAINS},
             }
         )
     return rows
+
+
+def _level_counts(levels: pd.Series) -> dict[str, int]:
+    values = levels.dropna().to_numpy().astype(int)
+    counts = np.bincount(values[values >= 0], minlength=4)
+    return {LEVELS[i]: int(c) for i, c in enumerate(counts)}
 
 
 def share_stable_or_better(prepared: Prepared, rule: str) -> dict[str, int]:

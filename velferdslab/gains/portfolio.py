@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from velferdslab.benefits import analytics
 from velferdslab.benefits.engine import evaluate, prepare
@@ -13,7 +14,7 @@ from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import open_table, suppress_sum, suppress_table
 from velferdslab.gains.data import EngineInput
-from velferdslab.vocabulary import LEVELS, PUBLIC_PAYERS
+from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
 
 
 def portfolio_report(
@@ -39,6 +40,15 @@ def portfolio_report(
         "level_distribution": {
             "quarters": [row["quarter_end"] for row in distribution],
             **(table(counts, col_totals=False) if counts else {"cells": []}),
+        },
+        "level_distribution_by_domain": {
+            domain: table(
+                [[row["by_domain"][domain][level] for level in LEVELS] for row in distribution],
+                col_totals=False,
+            )
+            if distribution
+            else {"cells": []}
+            for domain in DOMAINS
         },
         "transition_matrix": table(analytics.transition_matrix(prepared, params.overall_rule)),
         "reaching_stable": _reaching(prepared, params, suppress, threshold),
@@ -94,39 +104,59 @@ def _who_gains(
     ]
 
 
+def _approved_up_to(data: EngineInput, as_of: dt.date) -> pd.DataFrame:
+    spent = data.expenditures
+    if spent.empty:
+        return spent.assign(year=pd.Series(dtype=int))
+    dates = np.asarray(spent["spent_on"], dtype="datetime64[D]")
+    chosen = (spent["status"] == "approved").to_numpy() & (dates <= np.datetime64(as_of))
+    years = dates.astype("datetime64[Y]").astype(int) + 1970
+    return spent[chosen].assign(year=years[chosen])
+
+
+def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.groupby(keys).agg(amount=("amount", "sum"), families=("family_id", "nunique"))
+
+
 def _who_invests(
     data: EngineInput, as_of: dt.date, suppress: bool, threshold: int
 ) -> list[dict[str, Any]]:
-    """Contributions and approved spending by agency, each sum over the families behind it."""
+    """Contributions and approved spending by agency, in all and per year; each sum is hidden
+    when fewer than the threshold of families stand behind it."""
     agencies = data.agencies.set_index("agency_id")
-    contributions = data.contributions[data.contributions["year"] <= as_of.year]
-    spent = (
-        data.expenditures[
-            (data.expenditures["status"] == "approved")
-            & (
-                np.asarray(data.expenditures["spent_on"], dtype="datetime64[D]")
-                <= np.datetime64(as_of)
-            )
-        ]
-        if not data.expenditures.empty
-        else data.expenditures
-    )
+    given = data.contributions[data.contributions["year"] <= as_of.year]
+    spent = _approved_up_to(data, as_of).rename(columns={"paying_agency_id": "agency_id"})
+    totals = (_sums(given, ["agency_id"]), _sums(spent, ["agency_id"]))
+    yearly = (_sums(given, ["agency_id", "year"]), _sums(spent, ["agency_id", "year"]))
+
+    def cell(table: pd.DataFrame, key: Any) -> dict[str, Any]:
+        if key not in table.index:
+            return _money(0.0, 0, suppress, threshold)
+        row = table.loc[key]
+        return _money(float(row["amount"]), int(row["families"]), suppress, threshold)
+
     rows = []
-    for agency_id in sorted(set(contributions["agency_id"]) | set(spent["paying_agency_id"])):
-        given = contributions[contributions["agency_id"] == agency_id]
-        paid = spent[spent["paying_agency_id"] == agency_id]
+    for agency_id in sorted(set(totals[0].index) | set(totals[1].index)):
         agency = agencies.loc[agency_id] if agency_id in agencies.index else None
+        years = sorted(
+            {y for a, y in yearly[0].index if a == agency_id}
+            | {y for a, y in yearly[1].index if a == agency_id}
+        )
         rows.append(
             {
                 "agency_id": int(agency_id),
                 "agency": None if agency is None else str(agency["name"]),
                 "government_level": None if agency is None else str(agency["government_level"]),
-                "contributed": _money(
-                    float(given["amount"].sum()), given["family_id"].nunique(), suppress, threshold
-                ),
-                "spent": _money(
-                    float(paid["amount"].sum()), paid["family_id"].nunique(), suppress, threshold
-                ),
+                "contributed": cell(totals[0], agency_id),
+                "spent": cell(totals[1], agency_id),
+                "by_year": [
+                    {
+                        "year": int(y),
+                        "contributed": cell(yearly[0], (agency_id, y)),
+                        "spent": cell(yearly[1], (agency_id, y)),
+                    }
+                    for y in years
+                ],
             }
         )
     return rows
@@ -136,15 +166,11 @@ def _budget_use(
     data: EngineInput, as_of: dt.date, suppress: bool, threshold: int
 ) -> list[dict[str, Any]]:
     rows = []
-    spent = data.expenditures[data.expenditures["status"] == "approved"]
+    spent = _approved_up_to(data, as_of)
     years = sorted(y for y in set(data.budgets["year"]) if y <= as_of.year)
     for year in years:
         budgets = data.budgets[data.budgets["year"] == year]
-        dates = (
-            np.asarray(spent["spent_on"], dtype="datetime64[D]").astype("datetime64[Y]").astype(int)
-            + 1970
-        )
-        used = spent[dates == year]
+        used = spent[spent["year"] == year]
         families = budgets["family_id"].nunique()
         rows.append(
             {
