@@ -75,31 +75,29 @@ def edited_texts(session: AnySession) -> dict[tuple[str, int, str], str]:
 def all_descriptions(session: AnySession, filters: Mapping[str, str]) -> list[dict[str, Any]]:
     """Every domain × level × language, the admin's text where there is one, else the default."""
     edits = edited_texts(session)
-    return [
-        {
-            "domain": domain,
-            "level": level,
-            "language": language,
-            "text": edits.get((domain, number, language), default),
-            "edited": (domain, number, language) in edits,
-        }
-        for language in LANGUAGES
-        if filters.get("language", language) == language
-        for domain in DOMAINS
-        if filters.get("domain", domain) == domain
-        for number, (level, default) in enumerate(
-            zip(LEVELS, default_criteria()[language][domain], strict=True)
-        )
-    ]
+    languages = [filters["language"]] if "language" in filters else LANGUAGES
+    domains = [filters["domain"]] if "domain" in filters else DOMAINS
+    rows = []
+    for language in languages:
+        for domain in domains:
+            defaults = default_criteria()[language][domain]
+            for number, level in enumerate(LEVELS):
+                key = (domain, number, language)
+                text = edits.get(key, defaults[number])
+                edited = key in edits
+                rows.append(
+                    dict(domain=domain, level=level, language=language, text=text, edited=edited)
+                )
+    return rows
 
 
 def set_description(
     session: AnySession, domain: str, level: str, language: str, text: str, user_id: int
 ) -> None:
-    key = (domain, LEVEL_NUMBER[level], language)
-    row = session.get(LevelDescription, key)
+    number = LEVEL_NUMBER[level]
+    row = session.get(LevelDescription, (domain, number, language))
     if row is None:
-        row = LevelDescription(domain=domain, level=key[1], language=language, text=text)
+        row = LevelDescription(domain=domain, level=number, language=language)
         session.add(row)
     row.text = text
     row.updated_by = user_id
@@ -158,9 +156,13 @@ def create_blueprint() -> Blueprint:
     @blp.route(KEY_PATH, methods=["PUT"])
     @blp.arguments(LevelDescriptionWriteSchema)
     @blp.response(200, LevelDescriptionSchema)
-    @document_errors(blp, 401, 403)
+    @document_errors(blp, 401, 403, 404)
     def put_description(data: dict[str, str], domain: str, level: str, language: str) -> Any:
-        """Replace the help text of one domain, level and language (admins)."""
+        """Replace the help text of one domain, level and language (admins).
+
+        An unknown domain, level or language is a 404. The text replaces the default from
+        config/ for every assessment form from now on.
+        """
         user = current_user()
         policy.require(user, "level_descriptions.write")
         set_description(db.session, domain, level, language, data["text"], user.id)

@@ -59,7 +59,7 @@ def create_blueprint() -> Blueprint:
     @blp.route("", methods=["POST"])
     @blp.arguments(AssumptionSetInSchema)
     @blp.response(201, AssumptionSetSchema, headers=ETAG)
-    @document_errors(blp, 401, 403)
+    @document_errors(blp, 401, 403, 409)
     def create(data: dict[str, Any]) -> ResponseReturnValue:
         """A new set, or the next version of a set with this name (sets never change in place)."""
         user = current_user()
@@ -90,8 +90,11 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, AssumptionSetSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404, 409, 412)
     def patch(data: dict[str, Any], set_id: int) -> ResponseReturnValue:
-        """Change the description (admins). The parameters never change in place: POST a new
-        version. A set an issued report used is immutable (409). Honours If-Match."""
+        """Change the description of a set (admins). Honours If-Match.
+
+        The parameters never change in place: POST a new version. A set an issued report
+        used is immutable: any change is a 409.
+        """
         user = current_user()
         policy.require(user, "assumptions.write")
         row = db.session.get(AssumptionSet, set_id)

@@ -95,8 +95,10 @@ def _municipality_routes(blp: Blueprint) -> None:
     @blp.response(200, MunicipalitySchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404, 409, 412)
     def update_municipality(data: dict[str, Any], municipality_id: int) -> ResponseReturnValue:
-        """Rename or renumber a municipality (admins). The prefix is fixed once it has
-        families (409). Honours If-Match."""
+        """Rename or renumber a municipality (admins). Honours If-Match.
+
+        The reference prefix can change only while the municipality has no families (409).
+        """
         user = current_user()
         policy.require(user, "municipalities.write")
         row = services.municipality_or_404(db.session, user, municipality_id)

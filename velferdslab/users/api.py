@@ -61,8 +61,11 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, UserSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 409)
     def create_user(data: dict[str, Any]) -> ResponseReturnValue:
-        """Create a user (admins). Only a regional admin creates regional users or users of
-        another municipality; a taken user name is a 409."""
+        """Create a user (admins).
+
+        Only a regional admin creates regional users or users of another municipality; a
+        municipal admin's users belong to their municipality. A taken user name is a 409.
+        """
         admin = current_user()
         policy.require(admin, "users.write")
         user = services.add_user(db.session, admin, data)
@@ -85,9 +88,11 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, UserSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404, 409, 412)
     def update_user(data: dict[str, Any], user_id: int) -> ResponseReturnValue:
-        """Change a user (admins): roles, placement, password, or deactivate them, which stops
-        their tokens at once. A new password revokes their tokens. You cannot deactivate
-        yourself or drop your own admin role (409). Honours If-Match."""
+        """Change a user (admins). Honours If-Match.
+
+        Deactivating a user (active=false) stops their tokens at once; a new password revokes
+        them. You cannot deactivate yourself or drop your own admin role (409).
+        """
         admin = current_user()
         policy.require(admin, "users.write")
         user = services.user_or_404(db.session, admin, user_id)

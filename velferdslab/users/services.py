@@ -135,7 +135,11 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     municipality_id = data.get("municipality_id", admin.municipality_id)
     _check_placement(session, admin, municipality_id, data.get("agency_id"))
     _check_username(session, data["username"], None)
-    number = session.scalar(select(Municipality.number).where(Municipality.id == municipality_id))
+    number = (
+        None
+        if municipality_id is None
+        else session.scalar(select(Municipality.number).where(Municipality.id == municipality_id))
+    )
     try:
         user = create_user(
             session,
