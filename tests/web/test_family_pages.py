@@ -149,3 +149,45 @@ def test_the_leader_dashboard_hides_small_cells_and_offers_excel(
     assert download.status_code == 200 and download.data[:2] == b"PK"
     login(client, lab.member.username)
     assert client.get("/dashboard").status_code == 403
+
+
+def test_the_admin_adds_a_user_and_deactivates_one(client: FlaskClient, db: scoped_session) -> None:
+    from tests.web.test_login import csrf_from
+
+    lab = make_lab(db)
+    login(client, lab.admin.username)
+    page = client.get("/admin").get_data(as_text=True)
+    assert lab.member.username in page
+    response = client.post(
+        "/admin",
+        data={
+            "csrf_token": csrf_from(page),
+            "username": "ny.kollega",
+            "full_name": "Ny Kollega",
+            "roles": ["team_member"],
+            "municipality_id": str(lab.municipality.id),
+            "agency_id": str(lab.nav.id),
+            "password": "a-long-password",
+        },
+        follow_redirects=True,
+    )
+    assert "ny.kollega kan nå logge inn" in response.get_data(as_text=True)
+    short = client.post(
+        "/admin",
+        data={
+            "csrf_token": csrf_from(page),
+            "username": "x",
+            "full_name": "X",
+            "roles": ["leader"],
+            "municipality_id": str(lab.municipality.id),
+            "agency_id": "0",
+            "password": "short",
+        },
+    )
+    assert short.status_code == 422
+    client.post(
+        f"/admin/users/{lab.member.id}/active", data={"csrf_token": csrf_from(page), "active": "0"}
+    )
+    db.expire_all()
+    assert lab.member.active is False
+    assert login(client, lab.member.username).status_code == 401  # inactive: cannot sign in

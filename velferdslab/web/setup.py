@@ -38,6 +38,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import views as gains_views
+    from velferdslab.users import views as user_views
     from velferdslab.web import pages
 
     app.register_blueprint(auth.create_blueprint(app.extensions["velferdslab_limiter"]))
@@ -45,3 +46,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(family_views.create_blueprint())
     app.register_blueprint(audit_views.create_blueprint())
     app.register_blueprint(gains_views.create_blueprint())
+    app.register_blueprint(user_views.create_blueprint())

@@ -1,0 +1,135 @@
+"""The admin's page: municipalities, agencies and users; add a user, (de)activate one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from velferdslab import policy
+from velferdslab.auth.current import audit
+from velferdslab.errors import DomainError, Forbidden
+from velferdslab.extensions import db
+from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.users.models import User
+from velferdslab.users.services import add_user, update_user, user_or_404, visible_users
+from velferdslab.vocabulary import Role
+from velferdslab.web.auth import login_required
+
+ROLE_LABELS = {
+    "admin": _l("administrator"),
+    "investment_lead": _l("investment lead"),
+    "team_member": _l("team member"),
+    "leader": _l("leader"),
+    "auditor": _l("auditor"),
+}
+
+
+class UserForm(FlaskForm):  # type: ignore[misc]
+    username = StringField(
+        _l("User name"),
+        validators=[
+            DataRequired(),
+            Regexp(r"^[A-Za-z0-9._-]{2,80}$", message=_l("2–80 letters, digits, '.', '_' or '-'.")),
+        ],
+    )
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired()],
+    )
+    municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
+    agency_id = SelectField(_l("Agency"), coerce=int, choices=[])
+    password = PasswordField(
+        _l("First password"), validators=[DataRequired(), Length(min=10, max=200)]
+    )
+
+
+def _admin() -> User:
+    user: User = g.user
+    if not user.has_role(Role.ADMIN):
+        raise Forbidden()
+    return user
+
+
+def _form(admin: User) -> UserForm:
+    form = UserForm()
+    form.roles.choices = [(role.value, str(ROLE_LABELS[role.value])) for role in Role]
+    municipalities = db.session.scalars(
+        select(Municipality)
+        .where(policy.scope_filter(admin, Municipality.id))
+        .order_by(Municipality.name)
+    ).all()
+    form.municipality_id.choices = [(m.id, m.name) for m in municipalities]
+    agencies = db.session.scalars(
+        select(Agency)
+        .where(policy.scope_filter(admin, Agency.municipality_id))
+        .order_by(Agency.name)
+    ).all()
+    form.agency_id.choices = [(0, "–"), *[(a.id, a.name) for a in agencies]]
+    return form
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint("admin_pages", __name__, url_prefix="/admin")
+
+    @blp.route("", methods=["GET", "POST"])
+    @login_required
+    def index() -> ResponseReturnValue:
+        admin = _admin()
+        form = _form(admin)
+        if form.validate_on_submit():
+            try:
+                user = add_user(
+                    db.session,
+                    admin,
+                    {
+                        "username": form.username.data,
+                        "full_name": form.full_name.data,
+                        "roles": form.roles.data,
+                        "municipality_id": form.municipality_id.data,
+                        "agency_id": form.agency_id.data or None,
+                        "password": form.password.data,
+                        "active": True,
+                    },
+                )
+            except DomainError as error:
+                for field, messages in error.errors.items():
+                    getattr(form, field, form.username).errors = list(messages)
+            else:
+                audit("create", "user", user.id)
+                flash(_l("%(name)s can now sign in.", name=user.username), "success")
+                return redirect(url_for(".index"))
+        users = db.session.scalars(visible_users(admin, {})).all()
+        audit("list", "user", details={"page": "admin"})
+        names = {m: n for m, n in form.municipality_id.choices}
+        return render_template(
+            "admin/index.html",
+            form=form,
+            users=users,
+            municipalities=names,
+            role_labels=ROLE_LABELS,
+        ), 422 if form.errors else 200
+
+    @blp.route("/users/<int(max=2147483647):user_id>/active", methods=["POST"])
+    @login_required
+    def toggle(user_id: int) -> ResponseReturnValue:
+        admin = _admin()
+        user = user_or_404(db.session, admin, user_id)
+        try:
+            update_user(db.session, admin, user, {"active": request.form.get("active") == "1"})
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            audit("update", "user", user.id, details={"fields": ["active"]})
+        return redirect(url_for(".index"))
+
+    return blp
