@@ -175,10 +175,10 @@ def can(session: AnySession, user: User, family_id: int, permission: str, today:
 def family_or_404(
     session: AnySession, user: User, family_id: int, permission: str, today: dt.date | None = None
 ) -> Family:
-    """The family, if the user holds the permission on it; otherwise 404, as if it were missing."""
-    if not can(session, user, family_id, permission, today or dt.date.today()):
-        raise NotFound()
-    family = session.get(Family, family_id)
+    """The family, if the user holds the permission on it; otherwise 404, as if it were missing.
+    One query: the record and whether the user's relations grant the permission."""
+    granted = visible_families(user, permission, today or dt.date.today())
+    family = session.scalars(select(Family).where(Family.id == family_id, granted)).one_or_none()
     if family is None:
         raise NotFound()
     return family

@@ -102,3 +102,33 @@ def test_the_lead_sees_who_looked_at_the_family(client: FlaskClient, db: scoped_
         f"/api/v1/families/{family.id}/access-log", headers=auth(db, lab.member)
     )
     assert member_view.status_code == 404
+
+
+def test_concurrent_writers_never_fork_the_chain(committing_app: Flask) -> None:
+    """Twenty transactions append at the same moment; the chain stays one line."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from velferdslab.extensions import db as flask_db
+
+    with committing_app.app_context():
+        engine = flask_db.engine
+    barrier = threading.Barrier(20)
+
+    def writer(n: int) -> None:
+        with Session(engine) as session:
+            barrier.wait()
+            write_events(session, [PendingEvent(action="read", entity="family", entity_id=n)])
+            session.commit()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Session(engine) as session:
+        report = verify_chain(session)
+        prev_hashes = session.scalars(select(AuditEvent.prev_hash)).all()
+    assert report.intact and report.checked == 20
+    assert len(set(prev_hashes)) == 20  # no two events claim the same predecessor

@@ -64,17 +64,18 @@ def event_hash(prev_hash: str, event: AuditEvent | PendingEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_chain(session: AnySession) -> None:
+def _lock_chain_and_read_last(session: AnySession) -> str | None:
     if session.get_bind().dialect.name == "postgresql":
+        # Two statements on purpose: the read must take its snapshot after the lock is granted,
+        # or it could miss the event its predecessor just committed and fork the chain.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def write_events(session: AnySession, events: list[PendingEvent]) -> None:
     if not events:
         return
-    _lock_chain(session)
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    prev = prev or GENESIS
+    prev = _lock_chain_and_read_last(session) or GENESIS
     for pending in events:
         digest = event_hash(prev, pending)
         session.add(

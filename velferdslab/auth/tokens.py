@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from velferdslab.db import AnySession, utcnow
 from velferdslab.users.models import ApiToken, User
@@ -35,11 +36,17 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
 
 
 def user_for_token(session: AnySession, token: str) -> User | None:
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == token_hash(token))
-    ).one_or_none()
+    # The user's roles come in the same round trip: every request needs them.
+    row = (
+        session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .options(joinedload(User.role_rows))
+            .where(ApiToken.token_hash == token_hash(token))
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         return None
     api_token, user = row
