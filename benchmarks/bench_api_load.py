@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_PORT, BARE_PORT = 18080, 18081
+THREADS = os.environ.get("BENCH_THREADS", "1")
 
 
 def reset_database(url: str) -> None:
@@ -76,7 +77,8 @@ def prepare(url: str, families: int) -> tuple[str, list[int]]:
 
 def start(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", THREADS,
+        "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", module,
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=ROOT)

@@ -50,9 +50,18 @@ def prepare(
     current = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
     days = np.zeros((n, len(DOMAINS), 4))
     readings = _readings_up_to(assessments, as_of)
-    end = np.datetime64(as_of, "D")
-    for column, domain in enumerate(DOMAINS):
-        _domain_segments(readings, domain, ids, end, baseline, current, days, column)
+    end = np.datetime64(as_of, "D").astype(np.int64)
+    family = readings["family_id"].to_numpy(np.int64)
+    dates = readings["assessed_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    levels = readings[list(DOMAINS)].to_numpy(dtype=float)
+    position = np.searchsorted(ids, family)
+    known = (position < len(ids)) & (ids[np.minimum(position, len(ids) - 1)] == family)
+    for column in range(len(DOMAINS)):
+        chosen = known & ~np.isnan(levels[:, column])
+        _domain_segments(
+            position[chosen], dates[chosen], levels[chosen, column].astype(np.int64), end,
+            baseline[:, column], current[:, column], days[:, column, :],
+        )  # fmt: skip
     return Prepared(ids, baseline, current, days, _spending(expenditures, ids, as_of), as_of)
 
 
@@ -75,34 +84,28 @@ def _readings_up_to(assessments: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 def _domain_segments(
-    readings: pd.DataFrame,
-    domain: str,
-    ids: np.ndarray,
-    end: np.datetime64,
+    position: np.ndarray,
+    dates: np.ndarray,
+    level: np.ndarray,
+    end: np.int64,
     baseline: np.ndarray,
     current: np.ndarray,
     days: np.ndarray,
-    column: int,
 ) -> None:
-    rows = readings.loc[readings[domain].notna(), ["family_id", "assessed_on", domain]]
-    rows = rows.drop_duplicates(["family_id", "assessed_on"], keep="last")
-    if rows.empty:
+    """One domain's readings, sorted by family, date and record order, as plain arrays."""
+    if position.size == 0:
         return
-    family = rows["family_id"].to_numpy(np.int64)
-    dates = rows["assessed_on"].to_numpy(dtype="datetime64[D]")
-    level = rows[domain].to_numpy().astype(np.int64)
-    position = np.searchsorted(ids, family)
-    keep = (position < len(ids)) & (ids[np.minimum(position, len(ids) - 1)] == family)
-    family, dates, level, position = family[keep], dates[keep], level[keep], position[keep]
-    last = np.append(family[1:] != family[:-1], True)
-    first = np.insert(family[1:] != family[:-1], 0, True)
+    # Of two readings of a family on one date, the later recorded one wins.
+    last_of_date = np.append((position[1:] != position[:-1]) | (dates[1:] != dates[:-1]), True)
+    position, dates, level = position[last_of_date], dates[last_of_date], level[last_of_date]
+    last = np.append(position[1:] != position[:-1], True)
+    first = np.insert(position[1:] != position[:-1], 0, True)
     # Each reading's segment runs to the next reading of the domain, the last one to T.
     following = np.append(dates[1:], end)
     following[last] = end
-    length = (following - dates).astype(np.int64).astype(float)
-    np.add.at(days[:, column, :], (position, level), length)
-    baseline[position[first], column] = level[first]
-    current[position[last], column] = level[last]
+    np.add.at(days, (position, level), (following - dates).astype(float))
+    baseline[position[first]] = level[first]
+    current[position[last]] = level[last]
 
 
 def _spending(expenditures: pd.DataFrame, ids: np.ndarray, as_of: dt.date) -> np.ndarray:
