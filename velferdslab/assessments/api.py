@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
+from velferdslab.api.records import ETAG, FAMILY
 from velferdslab.assessments import services
 from velferdslab.assessments.levels import carry_forward, level_name, level_number
 from velferdslab.assessments.models import Assessment, ProgressNote
@@ -28,9 +29,6 @@ from velferdslab.assessments.schemas import (
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import NotFound
 from velferdslab.extensions import db
-
-FAMILY = "/<int(max=2147483647):family_id>"
-ETAG = {"ETag": {"schema": {"type": "string"}}}
 
 
 def numbers(levels: dict[str, str | None]) -> dict[str, int | None]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
+from velferdslab.api.records import ETAG
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.schemas import (
     AssumptionSetInSchema,
@@ -27,8 +28,6 @@ from velferdslab.benefits.params import InvalidAssumptions, from_dict
 from velferdslab.errors import NotFound, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.municipalities.schemas import content_version
-
-ETAG = {"ETag": {"schema": {"type": "string"}}}
 
 
 def _response(row: AssumptionSet, status: int = 200) -> ResponseReturnValue:

@@ -9,9 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors
-from velferdslab.api.records import answer, child_or_404
+from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.budgets import services
 from velferdslab.budgets.models import Budget, Expenditure
@@ -30,13 +29,6 @@ from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Measure
-
-FAMILY = "/<int(max=2147483647):family_id>"
-ETAG = {"ETag": {"schema": {"type": "string"}}}
-
-
-def _family(family_id: int, permission: str) -> Family:
-    return policy.family_or_404(db.session, current_user(), family_id, permission)
 
 
 def _check_refs(family: Family, data: dict[str, Any]) -> None:
@@ -63,7 +55,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def list_budgets(family_id: int) -> Any:
         """The family's budget per year with each agency's contribution."""
-        family = _family(family_id, "budgets.read")
+        family = family_for(family_id, "budgets.read")
         audit("list", "budget", family_id=family.id)
         return select(Budget).where(Budget.family_id == family.id).order_by(Budget.year)
 
@@ -73,7 +65,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404, 409)
     def create_budget(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Set a year's budget and its contributions (409 if the year has one: PATCH it)."""
-        family = _family(family_id, "budgets.write")
+        family = family_for(family_id, "budgets.write")
         exists = db.session.scalar(
             select(Budget.id).where(Budget.family_id == family.id, Budget.year == data["year"])
         )
@@ -89,7 +81,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404, 409, 412)
     def update_budget(data: dict[str, Any], family_id: int, budget_id: int) -> ResponseReturnValue:
         """Change the amount (never below what is approved) or the contributions."""
-        family = _family(family_id, "budgets.write")
+        family = family_for(family_id, "budgets.write")
         budget = child_or_404(Budget, family.id, budget_id)
         check_if_match("budget", budget)
         contributions = data.get("contributions")
@@ -113,7 +105,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def list_expenditures(family_id: int) -> Any:
         """Spending with its approval trail, newest first."""
-        family = _family(family_id, "expenditures.read")
+        family = family_for(family_id, "expenditures.read")
         audit("list", "expenditure", family_id=family.id)
         return (
             select(Expenditure)
@@ -129,7 +121,7 @@ def create_blueprint() -> Blueprint:
         """Within your mandate: approved at once. Above it: pending for the lead. Past the
         year's budget: 409, also when requests arrive at the same moment."""
         user = current_user()
-        family = _family(family_id, "expenditures.write")
+        family = family_for(family_id, "expenditures.write")
         _check_refs(family, data)
         expenditure = services.request_expenditure(db.session, family, user, **data)
         audit("create", "expenditure", expenditure.id, family_id=family.id)
@@ -140,7 +132,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def get_expenditure(family_id: int, expenditure_id: int) -> ResponseReturnValue:
         """One expenditure with who asked and who decided."""
-        family = _family(family_id, "expenditures.read")
+        family = family_for(family_id, "expenditures.read")
         expenditure = child_or_404(Expenditure, family.id, expenditure_id)
         audit("read", "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure)
@@ -155,7 +147,7 @@ def create_blueprint() -> Blueprint:
     def limits(args: dict[str, Any], family_id: int) -> Any:
         """What you may spend on this family in a year: budget left, your mandate."""
         user = current_user()
-        family = _family(family_id, "expenditures.write")
+        family = family_for(family_id, "expenditures.write")
         today = dt.date.today()
         found = services.spending_limits(
             db.session, family, user, args.get("year", today.year), today
@@ -178,7 +170,7 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
     def decide(data: dict[str, Any], family_id: int, expenditure_id: int) -> ResponseReturnValue:
         """The investment lead decides a pending expenditure (approval rechecks the budget)."""
         user = current_user()
-        family = _family(family_id, "expenditures.decide")
+        family = family_for(family_id, "expenditures.decide")
         expenditure = child_or_404(Expenditure, family.id, expenditure_id)
         services.decide_expenditure(
             db.session, family, expenditure, user, approve=approve, note=data.get("note")

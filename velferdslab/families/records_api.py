@@ -10,9 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors
-from velferdslab.api.records import answer, child_or_404
+from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Conflict, ValidationFailed
 from velferdslab.extensions import db
@@ -29,13 +28,6 @@ from velferdslab.families.schemas import (
     TeamMemberSchema,
     TeamMemberUpdateSchema,
 )
-
-FAMILY = "/<int(max=2147483647):family_id>"
-ETAG = {"ETag": {"schema": {"type": "string"}}}
-
-
-def _family(family_id: int, permission: str) -> Any:
-    return policy.family_or_404(db.session, current_user(), family_id, permission)
 
 
 def _unique_national_id(family_id: int, number: str | None, member_id: int | None = None) -> None:
@@ -71,7 +63,7 @@ def _members(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def list_members(family_id: int) -> Any:
         """The family's members (personal data: lead and consented team members)."""
-        family = _family(family_id, "members.read")
+        family = family_for(family_id, "members.read")
         audit("list", "member", family_id=family.id)
         return select(Member).where(Member.family_id == family.id).order_by(Member.id)
 
@@ -81,7 +73,7 @@ def _members(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404, 409)
     def create_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a member; a national id is checked (both check-digit rules) and unique here."""
-        family = _family(family_id, "members.write")
+        family = family_for(family_id, "members.write")
         _unique_national_id(family.id, data.get("national_id"))
         member = Member(family_id=family.id, **data)
         db.session.add(member)
@@ -94,7 +86,7 @@ def _members(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def get_member(family_id: int, member_id: int) -> ResponseReturnValue:
         """One member."""
-        family = _family(family_id, "members.read")
+        family = family_for(family_id, "members.read")
         member = child_or_404(Member, family.id, member_id)
         audit("read", "member", member.id, family_id=family.id)
         return answer(MemberSchema(), member, etag="member")
@@ -105,7 +97,7 @@ def _members(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404, 409, 412)
     def update_member(data: dict[str, Any], family_id: int, member_id: int) -> ResponseReturnValue:
         """Correct a member. Honours If-Match."""
-        family = _family(family_id, "members.write")
+        family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
         check_if_match("member", member)
         _unique_national_id(family.id, data.get("national_id"), member.id)
@@ -120,7 +112,7 @@ def _members(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def delete_member(family_id: int, member_id: int) -> Response:
         """Remove a member registered by mistake."""
-        family = _family(family_id, "members.write")
+        family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
         db.session.delete(member)
         audit("delete", "member", member_id, family_id=family.id)
@@ -134,7 +126,7 @@ def _consents(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def list_consents(family_id: int) -> Any:
         """The family's consents to sharing between named agencies."""
-        family = _family(family_id, "consents.read")
+        family = family_for(family_id, "consents.read")
         audit("list", "consent", family_id=family.id)
         return select(Consent).where(Consent.family_id == family.id).order_by(Consent.given_on)
 
@@ -145,7 +137,7 @@ def _consents(blp: Blueprint) -> None:
     def create_consent(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Record a consent; it opens the named agencies' team members' access while it lasts."""
         user = current_user()
-        family = _family(family_id, "consents.write")
+        family = family_for(family_id, "consents.write")
         consent = services.record_consent(db.session, family, recorded_by=user.id, **data)
         audit("create", "consent", consent.id, family_id=family.id)
         return answer(ConsentSchema(), consent, 201, "consent")
@@ -158,7 +150,7 @@ def _consents(blp: Blueprint) -> None:
         data: dict[str, Any], family_id: int, consent_id: int
     ) -> ResponseReturnValue:
         """Withdraw (withdrawn_on: effective that day), extend, or note the scope."""
-        family = _family(family_id, "consents.write")
+        family = family_for(family_id, "consents.write")
         consent = child_or_404(Consent, family.id, consent_id)
         check_if_match("consent", consent)
         for name, value in data.items():
@@ -176,7 +168,7 @@ def _team(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def list_team(family_id: int) -> Any:
         """The investment team, past members included (with left_on)."""
-        family = _family(family_id, "team.read")
+        family = family_for(family_id, "team.read")
         audit("list", "team_membership", family_id=family.id)
         return (
             select(TeamMembership)
@@ -190,7 +182,7 @@ def _team(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404)
     def add_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a staff member to the team with a mandate (NOK they may commit alone)."""
-        family = _family(family_id, "team.write")
+        family = family_for(family_id, "team.write")
         membership = services.add_team_member(db.session, family, **data)
         audit("create", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, 201, "team")
@@ -203,7 +195,7 @@ def _team(blp: Blueprint) -> None:
         data: dict[str, Any], family_id: int, membership_id: int
     ) -> ResponseReturnValue:
         """Change the role, the mandate or the leaving date. Honours If-Match."""
-        family = _family(family_id, "team.write")
+        family = family_for(family_id, "team.write")
         membership = child_or_404(TeamMembership, family.id, membership_id)
         check_if_match("team", membership)
         for name, value in data.items():
@@ -221,7 +213,7 @@ def _team(blp: Blueprint) -> None:
     @document_errors(blp, 401, 404, 409)
     def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
         """End a membership today; the row stays, so who decided what can still be traced."""
-        family = _family(family_id, "team.write")
+        family = family_for(family_id, "team.write")
         membership = child_or_404(TeamMembership, family.id, membership_id)
         if membership.left_on is not None:
             raise Conflict("The member has already left the team.", {"left_on": ["Already set."]})

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
+from velferdslab.api.records import ETAG
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
@@ -26,7 +27,6 @@ from velferdslab.municipalities.schemas import (
     content_version,
 )
 
-ETAG = {"ETag": {"schema": {"type": "string"}}}
 SCHEMAS: dict[str, ma.Schema] = {"municipality": MunicipalitySchema(), "agency": AgencySchema()}
 ID = "<int(max=2147483647):{}>"
 

@@ -8,9 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors
-from velferdslab.api.records import answer, child_or_404
+from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
@@ -24,13 +23,6 @@ from velferdslab.plans.schemas import (
     MeasureSchema,
     MeasureWriteSchema,
 )
-
-FAMILY = "/<int(max=2147483647):family_id>"
-ETAG = {"ETag": {"schema": {"type": "string"}}}
-
-
-def _family(family_id: int, permission: str) -> Family:
-    return policy.family_or_404(db.session, current_user(), family_id, permission)
 
 
 def _check_measure(family: Family, data: dict[str, Any]) -> None:
@@ -72,7 +64,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def list_goals(family_id: int) -> Any:
         """Goals: a target level per domain by a target date."""
-        family = _family(family_id, "goals.read")
+        family = family_for(family_id, "goals.read")
         audit("list", "goal", family_id=family.id)
         return select(Goal).where(Goal.family_id == family.id).order_by(Goal.id)
 
@@ -83,7 +75,7 @@ def create_blueprint() -> Blueprint:
     def create_goal(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Set a goal with the family."""
         user = current_user()
-        family = _family(family_id, "goals.write")
+        family = family_for(family_id, "goals.write")
         goal = Goal(family_id=family.id, created_by=user.id, **data)
         db.session.add(goal)
         db.session.flush()
@@ -96,7 +88,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404, 412)
     def update_goal(data: dict[str, Any], family_id: int, goal_id: int) -> ResponseReturnValue:
         """Change a goal. Honours If-Match."""
-        family = _family(family_id, "goals.write")
+        family = family_for(family_id, "goals.write")
         goal = child_or_404(Goal, family.id, goal_id)
         check_if_match("goal", goal)
         _apply(goal, data)
@@ -109,7 +101,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def list_measures(family_id: int) -> Any:
         """Measures (tiltak) with their owner, due date and status."""
-        family = _family(family_id, "measures.read")
+        family = family_for(family_id, "measures.read")
         audit("list", "measure", family_id=family.id)
         return select(Measure).where(Measure.family_id == family.id).order_by(Measure.id)
 
@@ -119,7 +111,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 404)
     def create_measure(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a measure; its owner is a member of the team."""
-        family = _family(family_id, "measures.write")
+        family = family_for(family_id, "measures.write")
         _check_measure(family, data)
         measure = Measure(family_id=family.id, **data)
         db.session.add(measure)
@@ -135,7 +127,7 @@ def create_blueprint() -> Blueprint:
         data: dict[str, Any], family_id: int, measure_id: int
     ) -> ResponseReturnValue:
         """Change a measure, e.g. its status. Honours If-Match."""
-        family = _family(family_id, "measures.write")
+        family = family_for(family_id, "measures.write")
         measure = child_or_404(Measure, family.id, measure_id)
         check_if_match("measure", measure)
         _check_measure(family, data)

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
+from velferdslab.api.records import ETAG
 from velferdslab.auth.current import audit, current_user
 from velferdslab.extensions import db
 from velferdslab.municipalities.schemas import content_version
@@ -23,7 +24,6 @@ from velferdslab.users.schemas import (
 )
 
 USER = UserSchema()
-ETAG = {"ETag": {"schema": {"type": "string"}}}
 USER_ID = "/<int(max=2147483647):user_id>"
 
 
