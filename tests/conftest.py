@@ -11,12 +11,19 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from velferdslab.app import create_app
 from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+
+# CI runs the same examples every time, so a red run is reproducible and no run is flaky;
+# locally hypothesis keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 DB_FIXTURES = {"database_url", "app", "db", "client", "committing_app"}
 

@@ -98,6 +98,8 @@ def test_the_lead_sees_who_looked_at_the_family(client: FlaskClient, db: scoped_
     assert response.status_code == 200
     readers = {(e["user_id"], e["action"]) for e in response.get_json()}
     assert (lab.member.id, "read") in readers
+    # ISO 8601 with the offset, also when SQLite hands the time back without one
+    assert all(e["at"].endswith("+00:00") for e in response.get_json())
     member_view = client.get(
         f"/api/v1/families/{family.id}/access-log", headers=auth(db, lab.member)
     )

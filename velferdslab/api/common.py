@@ -84,6 +84,15 @@ class Money(ma.fields.Decimal):
         return None if value is None else float(value)
 
 
+class Timestamp(ma.fields.DateTime):
+    """ISO 8601 with its offset, always: SQLite hands back naive datetimes, written as UTC."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class Date(ma.fields.Date):
     """A calendar date within a range a welfare case can have."""
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import marshmallow as ma
 
-from velferdslab.api.common import Date, QueryId
+from velferdslab.api.common import Date, QueryId, Timestamp
 
 
 class AuditEventSchema(ma.Schema):
     id = ma.fields.Integer()
-    at = ma.fields.AwareDateTime(default_timezone=dt.UTC)
+    at = Timestamp()
     user_id = ma.fields.Integer(allow_none=True)
     action = ma.fields.String()
     entity = ma.fields.String()

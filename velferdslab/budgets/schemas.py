@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, text
+from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, Timestamp, text
 from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
 
 
@@ -51,7 +51,7 @@ class ExpenditureSchema(ma.Schema):
     )
     requested_by = ma.fields.Integer()
     decided_by = ma.fields.Integer(allow_none=True)
-    decided_at = ma.fields.AwareDateTime(allow_none=True)
+    decided_at = Timestamp(allow_none=True)
     decision_note = ma.fields.String(allow_none=True)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import marshmallow as ma
 
-from velferdslab.api.common import Id, QueryId, StrictSchema
+from velferdslab.api.common import Id, QueryId, StrictSchema, Timestamp
 from velferdslab.municipalities.schemas import name_field
 from velferdslab.users.services import MIN_PASSWORD_LENGTH
 from velferdslab.vocabulary import Role, values
@@ -55,15 +54,6 @@ class SortedRoles(ma.fields.List[str]):
         return None if value is None else sorted(str(role) for role in value)
 
 
-class UtcDateTime(ma.fields.DateTime):
-    """A timestamp with its offset; SQLite hands back naive ones, written as UTC."""
-
-    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
-
-
 class UserSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     username = ma.fields.String()
@@ -77,8 +67,8 @@ class UserSchema(ma.Schema):
     active = ma.fields.Boolean(
         metadata={"description": "An inactive user cannot log in; their tokens stop working."}
     )
-    created_at = UtcDateTime(dump_only=True)
-    last_login_at = UtcDateTime(dump_only=True, allow_none=True)
+    created_at = Timestamp(dump_only=True)
+    last_login_at = Timestamp(dump_only=True, allow_none=True)
 
 
 class UserCreateSchema(StrictSchema):
