@@ -191,3 +191,72 @@ def test_the_admin_adds_a_user_and_deactivates_one(client: FlaskClient, db: scop
     db.expire_all()
     assert lab.member.active is False
     assert login(client, lab.member.username).status_code == 401  # inactive: cannot sign in
+
+
+def test_the_lead_enrols_a_family_and_sets_it_up_from_the_pages(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from sqlalchemy import select
+
+    from tests.web.test_login import csrf_from
+    from velferdslab.budgets.models import Budget
+    from velferdslab.families.models import Family
+
+    lab = make_lab(db)
+    login(client, lab.lead.username)
+    form = client.get("/families/new").get_data(as_text=True)
+    token = csrf_from(form)
+    today = dt.date.today().isoformat()
+    response = client.post(
+        "/families/new",
+        data={
+            "csrf_token": token,
+            "municipality_id": str(lab.municipality.id),
+            "referred_on": today,
+            "protection": "none",
+        },
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    family = db.scalars(select(Family).order_by(Family.id.desc())).first()
+    assert family is not None and family.reference.startswith(lab.municipality.reference_prefix)
+    base = f"/families/{family.id}/setup"
+    steps = [
+        (
+            "consent",
+            {"given_on": today, "agency_ids": [str(lab.nav.id)]},
+            "Samtykket er registrert",
+        ),
+        (
+            "team",
+            {
+                "user_id": str(lab.member.id),
+                "agency_id": str(lab.nav.id),
+                "mandate_nok": "5000",
+                "joined_on": today,
+            },
+            "Teammedlemmet er lagt til",
+        ),
+        (
+            "budget",
+            {
+                "year": str(dt.date.today().year),
+                "amount": "120000",
+                "contributing_agency": [str(lab.nav.id)],
+                f"contribution_{lab.nav.id}": "120000",
+            },
+            "Budsjettet for",
+        ),
+        ("status", {"status": "active", "on": today}, "Statusen er endret"),
+    ]
+    for step, data, message in steps:
+        page = client.post(
+            f"{base}/{step}", data={"csrf_token": token, **data}, follow_redirects=True
+        )
+        assert message in page.get_data(as_text=True), step
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    assert "Anslåtte gevinster" in page  # the lead sees the family's estimated gains
+    db.expire_all()
+    assert db.scalars(select(Budget).where(Budget.family_id == family.id)).one().amount == 120000
+    login(client, lab.member.username)
+    assert client.get(f"/families/{family.id}").status_code == 200  # consent covers NAV now

@@ -123,15 +123,13 @@ def make_assessment_form(**kwargs: object) -> AssessmentFormBase:
 class EnrolForm(FlaskForm):  # type: ignore[misc]
     municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
     referred_on = DateField(_l("Referred on"), validators=[DataRequired(), not_in_future])
-    protection = SelectField(
-        _l("Protection"),
-        choices=[
-            ("none", _l("none")),
-            ("confidential", _l("confidential (code 7)")),
-            ("strictly_confidential", _l("strictly confidential (code 6)")),
-        ],
-    )
+    protection = SelectField(_l("Protection"), choices=[], default="none")
 
     def __init__(self, municipalities: list[tuple[int, str]], *args: object, **kw: object) -> None:
         super().__init__(*args, **kw)
         self.municipality_id.choices = municipalities
+        self.protection.choices = [
+            ("none", str(_l("none"))),
+            ("confidential", str(_l("confidential (code 7)"))),
+            ("strictly_confidential", str(_l("strictly confidential (code 6)"))),
+        ]

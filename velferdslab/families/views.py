@@ -21,7 +21,7 @@ from velferdslab.budgets.services import request_expenditure, spending_limits
 from velferdslab.charts.journey import journey_svg
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
-from velferdslab.families import lead_views
+from velferdslab.families import lead_views, setup_views
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import my_families
@@ -49,6 +49,7 @@ def create_blueprint() -> Blueprint:
 
     blp.add_url_rule("", "my_families", my_families_page)
     lead_views.register(blp)
+    setup_views.register(blp)
 
     @blp.route("/<int(max=2147483647):family_id>")
     @login_required
@@ -212,7 +213,14 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     ).all()
     user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
     user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
+    is_lead = family.investment_lead_id == user.id
+    lead_only: dict[str, Any] = {}
+    if is_lead:
+        from velferdslab.gains.api import family_gains
+
+        lead_only = {"gains": family_gains(family, {}), **setup_views.setup_context(family)}
     return {
+        **lead_only,
         "family": family,
         "points": points,
         "chart": chart,
@@ -231,7 +239,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         ).all(),
         "expenditures": expenditures,
         "limits": spending_limits(session, family, user, today.year, today),
-        "is_lead": family.investment_lead_id == user.id,
+        "is_lead": is_lead,
         "people": {
             row[0]: row[1]
             for row in session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))

@@ -1,0 +1,162 @@
+"""The lead's set-up of a family: consent, team with mandates, the year's budget, the status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.auth.current import audit
+from velferdslab.budgets.services import set_budget
+from velferdslab.errors import DomainError, ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families import services
+from velferdslab.families.models import Family
+from velferdslab.municipalities.models import Agency
+from velferdslab.users.models import User
+from velferdslab.vocabulary import Role
+from velferdslab.web.auth import login_required
+
+
+def _date(name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.form.get(name, "")[:10])
+    except ValueError:
+        raise ValidationFailed(
+            "A date is missing or malformed.", {name: ["Give a date."]}
+        ) from None
+
+
+def _amount(name: str) -> Decimal:
+    try:
+        value = Decimal(request.form.get(name, "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValidationFailed(
+            "An amount is missing.", {name: ["Give an amount in NOK."]}
+        ) from None
+    if not value.is_finite() or value < 0 or value > 10_000_000:
+        raise ValidationFailed("The amount is out of range.", {name: ["0 to 10 000 000 NOK."]})
+    return value
+
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 10]
+
+
+def _done(family: Family, message: Any, anchor: str) -> ResponseReturnValue:
+    flash(message, "success")
+    return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
+
+
+def _refused(family: Family, error: DomainError, anchor: str) -> ResponseReturnValue:
+    details = "; ".join(m for messages in error.errors.values() for m in messages)
+    flash(f"{error.message} {details}".strip(), "error")
+    return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
+
+
+def setup_context(family: Family) -> dict[str, Any]:
+    """Choices for the lead's forms on the family page."""
+    agencies = db.session.scalars(
+        select(Agency).where(Agency.municipality_id == family.municipality_id).order_by(Agency.name)
+    ).all()
+    staff = db.session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.municipality_id == family.municipality_id)
+        .where(User.role_rows.any())
+        .order_by(User.full_name)
+    ).all()
+    team_staff = [u for u in staff if u.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD)]
+    return {
+        "setup_agencies": agencies,
+        "setup_staff": team_staff,
+        "this_year": dt.date.today().year,
+    }
+
+
+def register(blp: Blueprint) -> None:
+    base = "/<int(max=2147483647):family_id>/setup"
+
+    @blp.route(f"{base}/consent", methods=["POST"])
+    @login_required
+    def add_consent(family_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
+        try:
+            consent = services.record_consent(
+                db.session,
+                family,
+                given_on=_date("given_on"),
+                agency_ids=_ids("agency_ids"),
+                scope=request.form.get("scope", "")[:2000],
+                recorded_by=g.user.id,
+            )
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        audit("create", "consent", consent.id, family_id=family.id)
+        return _done(family, _l("The consent is recorded."), "setup")
+
+    @blp.route(f"{base}/team", methods=["POST"])
+    @login_required
+    def add_team_member(family_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "team.write")
+        try:
+            ids = _ids("user_id") + _ids("agency_id")
+            if len(ids) != 2:
+                raise ValidationFailed("Choose a person and an agency.", {"user_id": ["Choose."]})
+            membership = services.add_team_member(
+                db.session,
+                family,
+                user_id=ids[0],
+                agency_id=ids[1],
+                team_role="lead" if request.form.get("team_role") == "lead" else "member",
+                mandate_nok=_amount("mandate_nok"),
+                joined_on=_date("joined_on"),
+            )
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        audit("create", "team_membership", membership.id, family_id=family.id)
+        return _done(family, _l("The team member is added."), "setup")
+
+    @blp.route(f"{base}/budget", methods=["POST"])
+    @login_required
+    def save_budget(family_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "budgets.write")
+        try:
+            year = int(request.form.get("year", "0")[:4] or 0)
+            contributions = [
+                {"agency_id": agency, "amount": _amount(f"contribution_{agency}")}
+                for agency in _ids("contributing_agency")
+                if request.form.get(f"contribution_{agency}")
+            ]
+            budget = set_budget(
+                db.session, family, year=year, amount=_amount("amount"), contributions=contributions
+            )
+        except (DomainError, ValueError) as error:
+            refusal = error if isinstance(error, DomainError) else ValidationFailed("Give a year.")
+            return _refused(family, refusal, "setup")
+        audit("update", "budget", budget.id, family_id=family.id)
+        return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
+
+    @blp.route(f"{base}/status", methods=["POST"])
+    @login_required
+    def change_status(family_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "family.update")
+        try:
+            status = request.form.get("status", "")[:20]
+            on = _date("on")
+            services.change_status(
+                family,
+                status,
+                enrolled_on=on if status == "active" else None,
+                concluded_on=on if status in ("concluded", "withdrawn") else None,
+            )
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        db.session.flush()
+        audit("update", "family", family.id, family_id=family.id, details={"fields": ["status"]})
+        return _done(family, _l("The status is changed."), "setup")
