@@ -145,6 +145,11 @@ def test_the_leader_dashboard_hides_small_cells_and_offers_excel(
     page = client.get("/dashboard?as_of=2025-12-31").get_data(as_text=True)
     assert "Investeringsportefølje" in page and '<svg role="img"' in page
     assert 'class="suppressed"' in page and family.reference not in page
+    login(client, lab.auditor.username)  # not suppressed: the sensitivity tornado shows
+    assert "Følsomhet: hver forutsetning ±20 %" in client.get(
+        "/dashboard?as_of=2025-12-31"
+    ).get_data(as_text=True)
+    login(client, lab.leader.username)
     download = client.get("/dashboard.xlsx?as_of=2025-12-31")
     assert download.status_code == 200 and download.data[:2] == b"PK"
     login(client, lab.member.username)

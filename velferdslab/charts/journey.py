@@ -58,7 +58,7 @@ def journey_svg(
     for side in ("left", "bottom"):
         axes.spines[side].set_visible(False)
     axes.axhline(0.5, color="#1d2430", linewidth=1)
-    _legend(axes, labels)
+    _legend(axes, labels, columns=4 if len(points) >= 6 else 2)
     figure.tight_layout()
     return figure_to_svg(figure, title=labels.title, description=describe(points, labels))
 
@@ -100,7 +100,7 @@ def _goal_marks(
         axes.text(x, len(rows) - 0.45, labels.goal, ha="left", va="bottom", fontsize=8)  # type: ignore[attr-defined]
 
 
-def _legend(axes: object, labels: ChartLabels) -> None:
+def _legend(axes: object, labels: ChartLabels, columns: int) -> None:
     plt = pyplot()
     handles = [
         plt.Rectangle((0, 0), 1, 1, facecolor=c, hatch=h, edgecolor="#ffffff")
@@ -108,7 +108,7 @@ def _legend(axes: object, labels: ChartLabels) -> None:
     ]
     names = [f"{s} = {n}" for s, n in zip(labels.short_levels, labels.levels, strict=True)]
     axes.legend(  # type: ignore[attr-defined]
-        handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=4, frameon=False,
+        handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=columns, frameon=False,
         fontsize=8,
     )  # fmt: skip
 
