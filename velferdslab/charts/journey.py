@@ -108,9 +108,14 @@ def _legend(axes: object, labels: ChartLabels, columns: int) -> None:
     ]
     names = [f"{s} = {n}" for s, n in zip(labels.short_levels, labels.levels, strict=True)]
     axes.legend(  # type: ignore[attr-defined]
-        handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=columns, frameon=False,
+        handles,
+        names,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.28),
+        ncol=columns,
+        frameon=False,
         fontsize=8,
-    )  # fmt: skip
+    )
 
 
 def describe(points: Sequence[JourneyPoint], labels: ChartLabels) -> str:
