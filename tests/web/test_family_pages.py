@@ -265,3 +265,26 @@ def test_the_lead_enrols_a_family_and_sets_it_up_from_the_pages(
     assert db.scalars(select(Budget).where(Budget.family_id == family.id)).one().amount == 120000
     login(client, lab.member.username)
     assert client.get(f"/families/{family.id}").status_code == 200  # consent covers NAV now
+
+
+def test_the_auditor_reads_the_assumption_sets_with_their_sources(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    login(client, lab.auditor.username)
+    page = client.get("/audit/assumptions").get_data(as_text=True)
+    assert "Velferdslab standard" in page and "SSB Økonomisk sosialhjelp 2023" in page
+    assert "illustrativ" in page  # items without a source say so
+    login(client, lab.member.username)
+    assert client.get("/audit/assumptions").status_code == 403
+
+
+def test_the_lead_sees_who_read_the_family(client: FlaskClient, db: scoped_session) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    login(client, lab.member.username)
+    client.get(f"/families/{family.id}")
+    assert client.get(f"/families/{family.id}/access-log").status_code == 404
+    login(client, lab.lead.username)
+    page = client.get(f"/families/{family.id}/access-log").get_data(as_text=True)
+    assert lab.member.full_name in page and "read" in page

@@ -11,8 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from velferdslab import policy
+from velferdslab.assumptions.models import AssumptionSet
+from velferdslab.assumptions.services import default_set, to_params
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
+from velferdslab.benefits.params import to_dict
 from velferdslab.budgets.models import Expenditure
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
@@ -102,5 +105,18 @@ def create_blueprint() -> Blueprint:
             "audit/log.html", rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE,
             action=action,
         )  # fmt: skip
+
+    @blp.route("/assumptions")
+    @login_required
+    def assumptions() -> ResponseReturnValue:
+        _auditor()
+        default_set(db.session)
+        rows = db.session.scalars(
+            select(AssumptionSet).order_by(AssumptionSet.name, AssumptionSet.version.desc())
+        ).all()
+        sets = [
+            {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable} for row in rows
+        ]
+        return render_template("audit/assumptions.html", sets=sets)
 
     return blp

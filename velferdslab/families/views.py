@@ -15,6 +15,7 @@ from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.assessments.queries import journey
 from velferdslab.assessments.services import record_assessment, write_note
+from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import request_expenditure, spending_limits
@@ -49,6 +50,21 @@ def create_blueprint() -> Blueprint:
 
     blp.add_url_rule("", "my_families", my_families_page)
     lead_views.register(blp)
+
+    @blp.route("/<int(max=2147483647):family_id>/access-log")
+    @login_required
+    def access_log(family_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "access_log.read")
+        rows = db.session.execute(
+            select(AuditEvent, User.full_name)
+            .outerjoin(User, User.id == AuditEvent.user_id)
+            .where(AuditEvent.family_id == family.id)
+            .order_by(AuditEvent.id.desc())
+            .limit(500)
+        ).all()
+        audit("read", "access_log", family.id, family_id=family.id)
+        return render_template("families/access_log.html", family=family, rows=rows)
+
     setup_views.register(blp)
 
     @blp.route("/<int(max=2147483647):family_id>")
