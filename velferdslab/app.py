@@ -32,7 +32,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     settings = load_settings(overrides, instance_path=Path(app.instance_path))
     app.config.update(settings)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # Idle connections are pinged before use (velferdslab.database), not every checkout.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["TESTING"] = settings["ENV"] == "test"
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
 

@@ -9,9 +9,11 @@ reported as missing (404), so that its existence does not leak.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import Date, Integer, Select, and_, bindparam, exists, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -107,7 +109,17 @@ def scope_filter(user: User, column: SQLColumn) -> ColumnElement[bool]:
     return true() if user.municipality_id is None else column == user.municipality_id
 
 
-def _consent_covers(agency_column: SQLColumn, today: dt.date) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class _Values:
+    """What the family conditions compare with: the user's values as literals (lists embed
+    them), or bind parameters (the cached single-record statement, given values per call)."""
+
+    user_id: Any
+    municipality_id: Any
+    today: Any
+
+
+def _consent_covers(agency_column: SQLColumn, today: Any) -> ColumnElement[bool]:
     return exists(
         select(Consent.id)
         .join(ConsentAgency, ConsentAgency.consent_id == Consent.id)
@@ -122,34 +134,40 @@ def _consent_covers(agency_column: SQLColumn, today: dt.date) -> ColumnElement[b
     )
 
 
-def _team_condition(user: User, today: dt.date) -> ColumnElement[bool]:
+def _team_condition(user: User, values: _Values) -> ColumnElement[bool]:
     if not user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD):
         return false()
     return exists(
         select(TeamMembership.id).where(
             TeamMembership.family_id == Family.id,
-            TeamMembership.user_id == user.id,
-            TeamMembership.joined_on <= today,
-            or_(TeamMembership.left_on.is_(None), TeamMembership.left_on >= today),
-            _consent_covers(TeamMembership.agency_id, today),
+            TeamMembership.user_id == values.user_id,
+            TeamMembership.joined_on <= values.today,
+            or_(TeamMembership.left_on.is_(None), TeamMembership.left_on >= values.today),
+            _consent_covers(TeamMembership.agency_id, values.today),
         )
     )
 
 
-def relation_conditions(user: User, today: dt.date) -> dict[Relation, ColumnElement[bool]]:
-    """SQL conditions on Family, one per relation, for lists and for single records alike."""
-    scope = scope_filter(user, Family.municipality_id)
+def _conditions(user: User, values: _Values) -> dict[Relation, ColumnElement[bool]]:
+    scope = (
+        true() if user.municipality_id is None else Family.municipality_id == values.municipality_id
+    )
     not_strict = Family.protection != Protection.STRICTLY_CONFIDENTIAL
     conditions: dict[Relation, ColumnElement[bool]] = {
-        Relation.TEAM: and_(scope, _team_condition(user, today)),
+        Relation.TEAM: and_(scope, _team_condition(user, values)),
     }
     if user.has_role(Role.INVESTMENT_LEAD):
-        conditions[Relation.LEAD] = and_(scope, Family.investment_lead_id == user.id)
+        conditions[Relation.LEAD] = and_(scope, Family.investment_lead_id == values.user_id)
     if user.has_role(Role.AUDITOR):
         conditions[Relation.AUDITOR] = and_(scope, not_strict)
     if user.has_role(Role.ADMIN):
         conditions[Relation.ADMIN] = and_(scope, not_strict)
     return conditions
+
+
+def relation_conditions(user: User, today: dt.date) -> dict[Relation, ColumnElement[bool]]:
+    """SQL conditions on Family, one per relation, for lists and for single records alike."""
+    return _conditions(user, _Values(user.id, user.municipality_id, today))
 
 
 def visible_families(user: User, permission: str, today: dt.date) -> ColumnElement[bool]:
@@ -172,13 +190,56 @@ def can(session: AnySession, user: User, family_id: int, permission: str, today:
     return bool(relations(session, user, family_id, today) & FAMILY_PERMISSIONS[permission])
 
 
+# The single-record check of every family endpoint, built once per kind of user and permission
+# and then reused with the values as parameters: building the conditions and their SQL cache key
+# each time cost more than the query itself.
+_PARAMETERS = _Values(
+    bindparam("policy_user_id", type_=Integer),
+    bindparam("policy_municipality_id", type_=Integer),
+    bindparam("policy_today", type_=Date),
+)
+_FAMILY_STATEMENTS: dict[tuple[Any, ...], Select[Family] | None] = {}
+
+
+def _family_statement(user: User, permission: str) -> Select[Family] | None:
+    """The query for one family on which the user holds the permission; None when no relation
+    the user can have grants it. Depends on the user only through roles and regional scope."""
+    key = (
+        permission,
+        user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD),
+        user.has_role(Role.INVESTMENT_LEAD),
+        user.has_role(Role.AUDITOR),
+        user.has_role(Role.ADMIN),
+        user.municipality_id is None,
+    )
+    if key not in _FAMILY_STATEMENTS:
+        granted = FAMILY_PERMISSIONS[permission]
+        parts = [c for rel, c in _conditions(user, _PARAMETERS).items() if rel in granted]
+        _FAMILY_STATEMENTS[key] = (
+            select(Family).where(Family.id == bindparam("policy_family_id"), or_(*parts))
+            if parts
+            else None
+        )
+    return _FAMILY_STATEMENTS[key]
+
+
 def family_or_404(
     session: AnySession, user: User, family_id: int, permission: str, today: dt.date | None = None
 ) -> Family:
     """The family, if the user holds the permission on it; otherwise 404, as if it were missing.
     One query: the record and whether the user's relations grant the permission."""
-    granted = visible_families(user, permission, today or dt.date.today())
-    family = session.scalars(select(Family).where(Family.id == family_id, granted)).one_or_none()
+    statement = _family_statement(user, permission)
+    if statement is None:
+        raise NotFound()
+    family = session.scalars(
+        statement,
+        {
+            "policy_family_id": family_id,
+            "policy_user_id": user.id,
+            "policy_municipality_id": user.municipality_id,
+            "policy_today": today or dt.date.today(),
+        },
+    ).one_or_none()
     if family is None:
         raise NotFound()
     return family

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,7 +38,7 @@ def load_settings(
             settings[key] = _parse_env_value(environ[ENV_PREFIX + key])
     settings.update(overrides or {})
     _resolve_database_url(settings, instance_path or PROJECT_ROOT / "instance")
-    _require_secret(settings)
+    _require_secret(settings, instance_path or PROJECT_ROOT / "instance")
     return settings
 
 
@@ -47,12 +48,33 @@ def _resolve_database_url(settings: dict[str, Any], instance_path: Path) -> None
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'velferdslab.db'}"
 
 
-def _require_secret(settings: dict[str, Any]) -> None:
+def _require_secret(settings: dict[str, Any], instance_path: Path) -> None:
     if settings.get("SECRET_KEY"):
         return
     if settings.get("ENV") == "production":
         raise ConfigurationError(
             "VELFERDSLAB_SECRET_KEY must be set in production: refusing to start without a secret."
         )
-    # Development and tests get a fresh random key per process: sessions do not survive restarts.
-    settings["SECRET_KEY"] = os.urandom(32).hex()
+    if settings.get("ENV") == "test":
+        settings["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    # Development: one random key kept in the instance folder, shared by every gunicorn worker
+    # (a key per process would refuse a session signed by the other worker) and by restarts.
+    settings["SECRET_KEY"] = _development_secret(instance_path / "secret_key")
+
+
+def _development_secret(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the other worker may be writing it this very moment
+            secret = path.read_text().strip()
+            if secret:
+                return secret
+            time.sleep(0.01)
+        raise ConfigurationError(f"{path} is empty: delete it to make a new key.") from None
+    secret = os.urandom(32).hex()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret

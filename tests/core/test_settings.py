@@ -30,4 +30,15 @@ def test_production_refuses_to_start_without_a_secret(tmp_path) -> None:  # type
     with pytest.raises(ConfigurationError, match="VELFERDSLAB_SECRET_KEY"):
         load_settings(environ={"VELFERDSLAB_ENV": "production"}, instance_path=tmp_path)
     development = load_settings(environ={}, instance_path=tmp_path)
-    assert len(development["SECRET_KEY"]) == 64  # random per process, never a fixed one
+    assert len(development["SECRET_KEY"]) == 64  # random, never a fixed one
+
+
+def test_development_workers_share_one_kept_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Two gunicorn workers each load the settings: a session signed by one must be valid in
+    # the other, and survive a restart.
+    first = load_settings(environ={}, instance_path=tmp_path)["SECRET_KEY"]
+    second = load_settings(environ={}, instance_path=tmp_path)["SECRET_KEY"]
+    assert first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    other = load_settings(environ={}, instance_path=tmp_path / "elsewhere")["SECRET_KEY"]
+    assert other != first

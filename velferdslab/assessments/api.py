@@ -35,8 +35,13 @@ def numbers(levels: dict[str, str | None]) -> dict[str, int | None]:
     return {d: None if v is None else level_number(v) for d, v in levels.items()}
 
 
+# Instances made once: a schema instantiated per request costs more than using it.
+ASSESSMENT = AssessmentSchema()
+ASSESSMENT_CREATE = AssessmentCreateSchema()
+
+
 def assessment_response(assessment: Assessment, status: int = 200) -> ResponseReturnValue:
-    response = jsonify(AssessmentSchema().dump(assessment))
+    response = jsonify(ASSESSMENT.dump(assessment))
     response.status_code = status
     return with_etag(response, "assessment", assessment)
 
@@ -50,6 +55,23 @@ def get_assessment(family_id: int, assessment_id: int) -> Assessment:
 
 def rule() -> str:
     return str(current_app.config["OVERALL_RULE"])
+
+
+def trajectory_points(family_id: int) -> list[dict[str, Any]]:
+    """Per date the levels in force and the derived overall; the override of the date's last
+    reading beside it. Levels only: rationales stay out (auditors read this)."""
+    assessments = family_assessments(db.session, family_id)
+    override_on = {a.assessed_on: level_name(a.overall_override) for a in assessments}
+    readings = [(a.assessed_on, a.id, a.levels()) for a in assessments]
+    return [
+        {
+            "on": p.on,
+            "levels": level_names(p.levels),
+            "overall": level_name(p.overall),
+            "overall_override": override_on[p.on],
+        }
+        for p in carry_forward(readings, rule())
+    ]
 
 
 def create_blueprint() -> Blueprint:
@@ -73,11 +95,15 @@ def create_blueprint() -> Blueprint:
         )
 
     @blp.route(f"{FAMILY}/assessments", methods=["POST"])
-    @blp.arguments(AssessmentCreateSchema)
+    @blp.arguments(ASSESSMENT_CREATE)
     @blp.response(201, AssessmentSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def create_assessment(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
-        """Record an assessment; the overall level is derived (and may be overridden)."""
+        """Record an assessment: a level per domain.
+
+        A domain left out (or null) is unassessed: its last level carries forward. The overall
+        level is derived by the configured rule (OVERALL_RULE) from the levels in force; an
+        override needs a reason. The overall levels of later assessments follow."""
         user = current_user()
         family = policy.family_or_404(db.session, user, family_id, "assessments.write")
         override = data.get("overall_override")
@@ -109,7 +135,10 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, AssessmentSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 412)
     def update(data: dict[str, Any], family_id: int, assessment_id: int) -> ResponseReturnValue:
-        """Correct an assessment; later overall levels follow. Honours If-Match."""
+        """Correct an assessment.
+
+        Date, levels (the whole reading), rationale, family levels or override; the overall
+        levels of the later assessments follow. Honours If-Match."""
         user = current_user()
         family = policy.family_or_404(db.session, user, family_id, "assessments.write")
         assessment = get_assessment(family.id, assessment_id)
@@ -122,16 +151,13 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, TrajectoryPointSchema(many=True))
     @document_errors(blp, 401, 404)
     def trajectory(family_id: int) -> Any:
-        """Per assessment date: the levels in force (carried forward) and the overall level."""
+        """The journey: per assessment date the levels in force and the overall level.
+
+        Levels carried forward, the derived overall level and the override if any. Auditors
+        may read it: levels only, no rationale."""
         family = policy.family_or_404(db.session, current_user(), family_id, "trajectory.read")
         audit("read", "trajectory", family.id, family_id=family.id)
-        readings = [
-            (a.assessed_on, a.id, a.levels()) for a in family_assessments(db.session, family.id)
-        ]
-        return [
-            {"on": p.on, "levels": level_names(p.levels), "overall": level_name(p.overall)}
-            for p in carry_forward(readings, rule())
-        ]
+        return trajectory_points(family.id)
 
     @blp.route(f"{FAMILY}/notes", methods=["GET"])
     @blp.response(200, NoteSchema(many=True))
@@ -152,7 +178,9 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, NoteSchema)
     @document_errors(blp, 401, 404)
     def create_note(data: dict[str, Any], family_id: int) -> ProgressNote:
-        """Write a progress note, optionally about one domain."""
+        """Write a progress note, optionally about one domain.
+
+        Dated today unless written_on (not in the future) says otherwise; you are its author."""
         user = current_user()
         family = policy.family_or_404(db.session, user, family_id, "notes.write")
         note = services.write_note(

@@ -60,7 +60,10 @@ class AssessmentCreateSchema(StrictSchema):
 
 
 class AssessmentUpdateSchema(StrictSchema):
-    levels = level_map()
+    assessed_on = Date()
+    levels = level_map(
+        metadata={"description": "Replaces the whole reading: a domain left out is unassessed."}
+    )
     rationale = ma.fields.Dict(keys=DOMAIN_KEY, values=text(2000))
     family_levels = level_map()
     overall_override = ma.fields.String(validate=ma.validate.OneOf(LEVELS), allow_none=True)
@@ -69,8 +72,16 @@ class AssessmentUpdateSchema(StrictSchema):
 
 class TrajectoryPointSchema(ma.Schema):
     on = ma.fields.Date(data_key="assessed_on")
-    levels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(allow_none=True))
-    overall = ma.fields.String(allow_none=True)
+    levels = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(allow_none=True),
+        metadata={"description": "Every domain: the level in force (carried forward), or null."},
+    )  # fmt: skip
+    overall = ma.fields.String(
+        allow_none=True, metadata={"description": "Derived by the configured rule."}
+    )
+    overall_override = ma.fields.String(
+        allow_none=True, metadata={"description": "The team's override on that date, if any."}
+    )
 
 
 class NoteSchema(ma.Schema):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import cast
 
 from sqlalchemy import select
 
-from velferdslab.assessments.levels import overall_level
+from velferdslab.assessments.levels import level_number, overall_level
 from velferdslab.assessments.models import Assessment, ProgressNote
 from velferdslab.db import AnySession
-from velferdslab.errors import ValidationFailed
+from velferdslab.errors import Text, ValidationFailed
 from velferdslab.families.models import Family
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS, OverallRule
@@ -28,16 +29,16 @@ def validate_reading(
 ) -> None:
     errors: dict[str, list[str]] = {}
     if all(levels.get(d) is None for d in DOMAINS):
-        errors["levels"] = ["Assess at least one domain."]
+        errors["levels"] = [Text("Assess at least one domain.")]
     if overall_override is not None and not (override_reason or "").strip():
-        errors["override_reason"] = ["Give the reason when the overall level is overridden."]
+        errors["override_reason"] = [Text("Give the reason when the overall level is overridden.")]
     if assessed_on > today:
-        errors["assessed_on"] = ["Cannot be in the future."]
+        errors["assessed_on"] = [Text("Cannot be in the future.")]
     for domain, text in rationale.items():
         if len(text) > MAX_RATIONALE:
             errors[f"rationale.{domain}"] = [f"At most {MAX_RATIONALE} characters."]
     if errors:
-        raise ValidationFailed("The assessment has invalid values.", errors)
+        raise ValidationFailed(Text("The assessment has invalid values."), errors)
 
 
 def record_assessment(
@@ -68,10 +69,15 @@ def record_assessment(
     )
     assessment.set_levels(dict(levels))
     assessment.set_levels(dict(family_levels or {}), family=True)
+    # Derived before the INSERT, so the new row needs no UPDATE after it; a reading entered
+    # late also changes what the later ones carry forward.
+    _derive_overall(session, family.id, rule, new=assessment)
     session.add(assessment)
     session.flush()
-    recompute_overall(session, family.id, rule)
     return assessment
+
+
+LEVEL_COLUMNS = tuple(getattr(Assessment, f"level_{d}") for d in DOMAINS)
 
 
 def recompute_overall(session: AnySession, family_id: int, rule: str) -> None:
@@ -79,49 +85,72 @@ def recompute_overall(session: AnySession, family_id: int, rule: str) -> None:
 
     A reading entered late, or edited, changes what later readings carry forward, so the whole
     family is recomputed; a family has tens of readings, not thousands."""
-    assessments = session.scalars(
-        select(Assessment)
-        .where(Assessment.family_id == family_id)
-        .order_by(Assessment.assessed_on, Assessment.id)
-    ).all()
-    current: dict[str, int | None] = dict.fromkeys(DOMAINS)
-    for assessment in assessments:
-        current.update({d: v for d, v in assessment.levels().items() if v is not None})
-        derived = overall_level(current, rule)
-        if assessment.overall != derived:
-            assessment.overall = derived
+    _derive_overall(session, family_id, rule)
     session.flush()
 
 
+def _derive_overall(
+    session: AnySession, family_id: int, rule: str, new: Assessment | None = None
+) -> None:
+    """Set the derived overall level on every reading of the family whose stored one differs,
+    `new` (not yet added to the session) included. The readings are read as plain rows; only
+    those that change are loaded as records."""
+    rows = session.execute(
+        select(Assessment.id, Assessment.assessed_on, Assessment.overall, *LEVEL_COLUMNS)
+        .where(Assessment.family_id == family_id)
+        .order_by(Assessment.assessed_on, Assessment.id)
+    ).all()
+    readings: list[tuple[Assessment | int, int | None, tuple[int | None, ...]]] = [
+        (row[0], row[2], tuple(row[3:])) for row in rows
+    ]
+    if new is not None:
+        # The new reading is recorded last: it follows every reading of an earlier or the same
+        # date, as its id will.
+        at = sum(1 for row in rows if row[1] <= new.assessed_on)
+        readings.insert(at, (new, None, tuple(new.levels()[d] for d in DOMAINS)))
+    current: dict[str, int | None] = dict.fromkeys(DOMAINS)
+    for target, stored, levels in readings:
+        current.update({d: v for d, v in zip(DOMAINS, levels, strict=True) if v is not None})
+        derived = overall_level(current, rule)
+        if isinstance(target, Assessment):
+            target.overall = derived
+        elif stored != derived:
+            session.get_one(Assessment, target).overall = derived
+
+
+def _as_numbers(value: object) -> dict[str, int | None]:
+    names = value if isinstance(value, dict) else {}
+    return {d: None if v is None else level_number(str(v)) for d, v in names.items()}
+
+
 def update_assessment(
-    session: AnySession, assessment: Assessment, changes: Mapping[str, object], rule: str
+    session: AnySession,
+    assessment: Assessment,
+    changes: Mapping[str, object],
+    rule: str,
+    today: dt.date | None = None,
 ) -> Assessment:
-    """Apply a correction (level names already turned into numbers by the caller or not)."""
-    from velferdslab.assessments.levels import level_number
-
-    def as_numbers(value: object) -> dict[str, int | None]:
-        names = value if isinstance(value, dict) else {}
-        return {d: None if v is None else level_number(str(v)) for d, v in names.items()}
-
+    """Apply a correction given with level names; a field left out keeps its value, `levels`
+    replaces the whole reading (a domain left out becomes unassessed)."""
     levels = assessment.levels()
     if "levels" in changes:
-        levels = {**dict.fromkeys(DOMAINS), **as_numbers(changes["levels"])}
+        levels = {**dict.fromkeys(DOMAINS), **_as_numbers(changes["levels"])}
     rationale = dict(changes.get("rationale", assessment.rationale) or {})  # type: ignore[call-overload]
     override = assessment.overall_override
     if "overall_override" in changes:
         value = changes["overall_override"]
         override = None if value is None else level_number(str(value))
-    reason = changes.get("override_reason", assessment.override_reason)
-    validate_reading(
-        levels, rationale, override, str(reason) if reason else None,
-        assessment.assessed_on, assessment.assessed_on,
-    )  # fmt: skip
+    given = changes.get("override_reason", assessment.override_reason)
+    reason = str(given) if override is not None and given else None
+    on = cast(dt.date, changes.get("assessed_on", assessment.assessed_on))
+    validate_reading(levels, rationale, override, reason, on, today or dt.date.today())
+    assessment.assessed_on = on
     assessment.set_levels(levels)
     if "family_levels" in changes:
-        assessment.set_levels(as_numbers(changes["family_levels"]), family=True)
+        assessment.set_levels(_as_numbers(changes["family_levels"]), family=True)
     assessment.rationale = rationale
     assessment.overall_override = override
-    assessment.override_reason = str(reason) if override is not None and reason else None
+    assessment.override_reason = reason
     session.flush()
     recompute_overall(session, assessment.family_id, rule)
     return assessment
@@ -135,7 +164,13 @@ def write_note(
     text: str,
     domain: str | None,
     written_on: dt.date,
+    today: dt.date | None = None,
 ) -> ProgressNote:
+    if written_on > (today or dt.date.today()):
+        raise ValidationFailed(
+            "A note is written about what has happened.",
+            {"written_on": ["Cannot be in the future."]},
+        )
     note = ProgressNote(
         family_id=family.id, written_on=written_on, domain=domain, text=text, author_id=author.id
     )

@@ -12,15 +12,17 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select
 
 from velferdslab.audit.models import AuditEvent
 from velferdslab.db import AnySession, utcnow
 
+AUDIT_TABLE = cast(Table, AuditEvent.__table__)
 GENESIS = "0" * 64
-# Any constant: the key of the advisory lock that orders writers of the chain.
+# Any constant: the key of the advisory lock that orders writers of the chain (written out in
+# _PG_LOCK_AND_READ below too).
 CHAIN_LOCK_KEY = 7_214_001
 
 
@@ -64,36 +66,60 @@ def event_hash(prev_hash: str, event: AuditEvent | PendingEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# On PostgreSQL the lock and the read travel in one round trip as two statements of one simple
+# query. They must stay two statements: in READ COMMITTED each statement takes its snapshot when
+# it starts, so the read sees the event its predecessor committed while this writer waited for
+# the lock. One statement (the read as a subquery of the lock) would read with a snapshot from
+# before the wait and could fork the chain.
+_PG_LOCK_AND_READ = (
+    "SELECT pg_advisory_xact_lock(7214001); "  # CHAIN_LOCK_KEY
+    "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"
+)
+
+
 def _lock_chain_and_read_last(session: AnySession) -> str | None:
-    if session.get_bind().dialect.name == "postgresql":
-        # Two statements on purpose: the read must take its snapshot after the lock is granted,
-        # or it could miss the event its predecessor just committed and fork the chain.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # psycopg sends a query without parameters as a simple query, where several statements
+        # are allowed; each gives its own result set.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(_PG_LOCK_AND_READ)
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else str(row[0])
+    # SQLite: the write lock was taken at BEGIN IMMEDIATE (velferdslab.database).
     return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def write_events(session: AnySession, events: list[PendingEvent]) -> None:
     if not events:
         return
+    session.flush()  # the request's own changes first: the events describe them
     prev = _lock_chain_and_read_last(session) or GENESIS
+    rows = []
     for pending in events:
         digest = event_hash(prev, pending)
-        session.add(
-            AuditEvent(
-                at=pending.at,
-                user_id=pending.user_id,
-                action=pending.action,
-                entity=pending.entity,
-                entity_id=pending.entity_id,
-                family_id=pending.family_id,
-                ip=pending.ip,
-                details=pending.details,
-                prev_hash=prev,
-                hash=digest,
-            )
+        rows.append(
+            {
+                "at": pending.at,
+                "user_id": pending.user_id,
+                "action": pending.action,
+                "entity": pending.entity,
+                "entity_id": pending.entity_id,
+                "family_id": pending.family_id,
+                "ip": pending.ip,
+                "details": pending.details,
+                "prev_hash": prev,
+                "hash": digest,
+            }
         )
         prev = digest
-    session.flush()
+    # A Core INSERT: nothing reads the events back in this request, so no ORM objects, no
+    # identity map and no RETURNING of their ids.
+    session.execute(insert(AUDIT_TABLE), rows)
 
 
 @dataclass(frozen=True)

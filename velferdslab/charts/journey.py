@@ -7,7 +7,9 @@ reads without colour too. The same figures come back as a table for screen reade
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from velferdslab.charts.svg import figure_to_svg, pyplot
@@ -36,8 +38,59 @@ class ChartLabels:
     title: str
 
 
+# The same inputs always give the same bytes (see velferdslab.charts.svg), and drawing costs
+# matplotlib about 0.1–0.2 s, while a family page is read far more often than its journey
+# changes: each process keeps the charts it drew last, keyed by everything drawn.
+CACHE_SIZE = 256
+_drawn: OrderedDict[Hashable, str] = OrderedDict()
+_drawn_lock = threading.Lock()
+_draw_lock = threading.Lock()
+
+
 def journey_svg(
+    points: Sequence[JourneyPoint],
+    goals: Mapping[str, int],
+    labels: ChartLabels,
+    *,
+    hatched: bool = True,
+) -> str:
+    """`hatched=False` for PDFs: WeasyPrint draws each hatch pattern anew (0.8 s for a family's
+    chart); the level's letters in every cell still tell the levels apart without colour."""
+    key = (_chart_key(points, goals, labels), hatched)
+    with _drawn_lock:
+        svg = _drawn.get(key)
+        if svg is not None:
+            _drawn.move_to_end(key)
+            return svg
+    with _draw_lock:  # pyplot keeps global state: one drawing at a time (threaded workers, jobs)
+        svg = _draw_journey(points, goals, labels, hatched)
+    with _drawn_lock:
+        _drawn[key] = svg
+        while len(_drawn) > CACHE_SIZE:
+            _drawn.popitem(last=False)
+    return svg
+
+
+def _chart_key(
     points: Sequence[JourneyPoint], goals: Mapping[str, int], labels: ChartLabels
+) -> Hashable:
+    return (
+        tuple((p.on, tuple(sorted(p.levels.items())), p.overall) for p in points),
+        tuple(sorted(goals.items())),
+        tuple(sorted((k, str(v)) for k, v in labels.domains.items())),
+        tuple(map(str, labels.levels)),
+        tuple(map(str, labels.short_levels)),
+        str(labels.overall),
+        str(labels.goal),
+        str(labels.title),
+    )
+
+
+def _draw_journey(
+    points: Sequence[JourneyPoint],
+    goals: Mapping[str, int],
+    labels: ChartLabels,
+    hatched: bool = True,
 ) -> str:
     plt = pyplot()
     rows = [*DOMAINS, "overall"]
@@ -46,7 +99,7 @@ def journey_svg(
     for x, point in enumerate(points):
         for y, row in enumerate(rows):
             level = point.overall if row == "overall" else point.levels.get(row)
-            _cell(axes, x, len(rows) - 1 - y, level, labels)
+            _cell(axes, x, len(rows) - 1 - y, level, labels, hatched)
     _goal_marks(axes, len(points), rows, goals, labels)
     axes.set_xlim(-0.5, max(len(points), 1) + (0.9 if goals else -0.5))
     axes.set_ylim(-0.5, len(rows) - 0.5)
@@ -63,7 +116,9 @@ def journey_svg(
     return figure_to_svg(figure, title=labels.title, description=describe(points, labels))
 
 
-def _cell(axes: object, x: int, y: int, level: int | None, labels: ChartLabels) -> None:
+def _cell(
+    axes: object, x: int, y: int, level: int | None, labels: ChartLabels, hatched: bool = True
+) -> None:
     plt = pyplot()
     if level is None:
         patch = plt.Rectangle((x - 0.45, y - 0.4), 0.9, 0.8, facecolor=UNASSESSED, linewidth=0)
@@ -74,7 +129,7 @@ def _cell(axes: object, x: int, y: int, level: int | None, labels: ChartLabels) 
         0.9,
         0.8,
         facecolor=LEVEL_COLOURS[level],
-        hatch=LEVEL_HATCHES[level],
+        hatch=LEVEL_HATCHES[level] if hatched else None,
         edgecolor="#ffffff",
         linewidth=0.5,
     )

@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -42,7 +43,9 @@ def load_session_user() -> None:
     if request.path.startswith("/api/"):
         return
     user_id = session.get("user_id")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    # The roles in the same round trip: every page asks for them.
+    options = [joinedload(User.role_rows)]
+    user = db.session.get(User, user_id, options=options) if isinstance(user_id, int) else None
     if user is not None and not user.active:
         session.clear()
         user = None
