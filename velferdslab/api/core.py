@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 import swagger_ui_bundle
-from flask import Flask, Response, jsonify, request, send_from_directory
+from flask import Flask, Response, current_app, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -102,7 +102,9 @@ def authenticate_request() -> Response | None:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = user_for_token(db.session, token.strip()) if scheme.lower() == "bearer" else None
+    user = None
+    if scheme.lower() == "bearer":
+        user = user_for_token(db.session, token.strip(), current_app.config["TOKEN_CACHE_SECONDS"])
     if user is None and request.endpoint is not None:
         response = jsonify(error_body(401))
         response.status_code = 401
