@@ -12,3 +12,5 @@ trap pg_down EXIT
 "$VENV/bin/python" benchmarks/bench_generate.py --url "$VELFERDSLAB_TEST_PG_URL"
 "$VENV/bin/python" benchmarks/bench_engine.py --url "$VELFERDSLAB_TEST_PG_URL"
 "$VENV/bin/python" benchmarks/bench_api_load.py --url "$VELFERDSLAB_TEST_PG_URL"
+"$VENV/bin/python" benchmarks/bench_reports.py --url "$VELFERDSLAB_TEST_PG_URL"
+

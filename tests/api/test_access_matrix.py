@@ -5,6 +5,7 @@ lacks a collection-level permission gets 403. A new operation missing from EXPEC
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,8 @@ from velferdslab.benefits.params import load_toml, to_dict
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.families.models import Consent, Member, TeamMembership
 from velferdslab.plans.models import Goal, Measure
-from velferdslab.vocabulary import Role
+from velferdslab.reports.models import IssuedReport
+from velferdslab.vocabulary import ReportKind, Role
 
 # The lead last: its successful writes (a deletion, an approval) must not hide a denial.
 ROLES = ("member", "leader", "auditor", "admin", "lead")
@@ -58,6 +60,13 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/audit-events"): frozenset({"auditor", "admin"}),
     ("GET", "/api/v1/reports/portfolio"): frozenset({"leader", "auditor"}),
     ("GET", "/api/v1/reports/portfolio.xlsx"): frozenset({"leader", "auditor"}),
+    # Body: a portfolio report. The report in the path is a portfolio report the auditor
+    # issued (unsuppressed): the auditor's alone, a 404 for everyone else.
+    ("POST", "/api/v1/reports"): frozenset({"leader", "auditor"}),
+    ("GET", "/api/v1/reports"): ALL,
+    ("GET", "/api/v1/reports/{report_id}"): frozenset({"auditor"}),
+    ("GET", "/api/v1/reports/{report_id}/pdf"): frozenset({"auditor"}),
+    ("POST", "/api/v1/reports/verify"): ALL,
     ("GET", "/api/v1/assumption-sets"): ALL,
     ("POST", "/api/v1/assumption-sets"): frozenset({"admin"}),
     ("GET", "/api/v1/assumption-sets/{set_id}"): ALL,
@@ -114,6 +123,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "rationale": {"housing": "Oppdatert"}},
     ("POST", "/api/v1/families/{family_id}/notes"): {"text": "Notat fra møtet"},
     ("PATCH", "/api/v1/assumption-sets/{set_id}"): {"description": "Kommentar"},
+    ("POST", "/api/v1/reports"): {"kind": "portfolio"},
     ("POST", "/api/v1/municipalities"): {"name": "Nykommune", "number": "9990",
                                          "reference_prefix": "NYK"},
     ("PATCH", "/api/v1/municipalities/{municipality_id}"): {"name": "Nytt navn kommune"},
@@ -196,6 +206,7 @@ def world(db: scoped_session) -> World:
         ("domain", "housing"),
         ("level", "stable"),
         ("language", "nb"),
+        ("report_id", _issued_report(db, lab).id),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -207,6 +218,18 @@ def world(db: scoped_session) -> World:
     }
     db.flush()
     return World(users, families, ids, lab)
+
+
+def _issued_report(db: scoped_session, lab: Any) -> IssuedReport:
+    pdf = b"%PDF-1.7 a report"
+    report = IssuedReport(
+        kind=ReportKind.PORTFOLIO, municipality_id=lab.municipality.id, parameters={},
+        issued_by=lab.auditor.id, status="ready", progress=100, pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )  # fmt: skip
+    db.add(report)
+    db.flush()
+    return report
 
 
 def _records(db: scoped_session, family: Any, requester: int | None) -> dict[str, int]:
@@ -290,9 +313,12 @@ def body_for(key: tuple[str, str], world: World) -> Any:
 def call(client: FlaskClient, db: scoped_session, key: tuple[str, str], role: str, world: World,
          target: str) -> int:  # fmt: skip
     method, path = key
+    headers = auth(db, world.users[role])
+    if key == ("POST", "/api/v1/reports/verify"):
+        raw = {"data": b"%PDF-1.7 a report", "content_type": "application/pdf"}
+        return client.open(path, method=method, headers=headers, **raw).status_code
     response = client.open(
-        url_for(path, world, target), method=method, json=body_for(key, world),
-        headers=auth(db, world.users[role]),
+        url_for(path, world, target), method=method, json=body_for(key, world), headers=headers,
     )  # fmt: skip
     return response.status_code
 
@@ -310,7 +336,8 @@ def test_the_role_table_holds(
         for target in TARGETS if family_scoped else ("own",):
             allowed = target in expected.get(role, ()) if family_scoped else role in expected
             status = call(client, db, key, role, world, target)
-            denied_as = 404 if family_scoped else 403
+            # A record one may not see is missing; a permission one lacks is forbidden.
+            denied_as = 404 if family_scoped or "{report_id}" in key[1] else 403
             if (allowed and status >= 400) or (not allowed and status != denied_as):
                 surprises.append((role, target, status, "allowed" if allowed else "denied"))
     assert surprises == [], surprises

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
 from sqlalchemy.orm import scoped_session
 
@@ -17,8 +18,20 @@ from velferdslab.app import create_app
 
 # The spec and the WSGI callable; requests run on the test's session (see the db fixture),
 # whatever engine this app would otherwise open.
-APP = create_app({"ENV": "test", "DATABASE_URL": "sqlite://", "SECRET_KEY": "schemathesis"})
+APP = create_app(
+    {
+        "ENV": "test",
+        "DATABASE_URL": "sqlite://",
+        "SECRET_KEY": "schemathesis",
+        "REPORT_JOBS": "inline",
+    }
+)
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
+# /reports/verify takes a PDF as the body: random bytes, a PDF header, or nothing at all.
+schemathesis.openapi.media_type(
+    "application/pdf",
+    st.one_of(st.binary(max_size=2048), st.just(b"%PDF-1.7\n%%EOF\n"), st.just(b"")),
+)
 
 
 @pytest.fixture

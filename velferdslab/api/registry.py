@@ -19,6 +19,7 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     from velferdslab.gains import api as gains_api
     from velferdslab.municipalities import api as municipalities_api
     from velferdslab.plans import api as plans_api
+    from velferdslab.reports import api as reports_api
     from velferdslab.users import api as users_api
 
     return [
@@ -32,6 +33,7 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         assessments_api.create_blueprint(),
         audit_api.create_blueprint(),
         gains_api.create_blueprint(),
+        reports_api.create_blueprint(),
         assumptions_api.create_blueprint(),
         descriptions.create_blueprint(),
     ]

@@ -34,6 +34,12 @@ def levels_over_time_svg(
     for x, row in enumerate(counts):
         if any(value is None for value in row):
             axes.text(x, bottoms[x], "–", ha="center", va="bottom", fontsize=9)
+    # Counts of families: whole numbers from 0, even when every count is hidden or 0 (matplotlib
+    # would otherwise centre empty bars on an axis from -0.04 to 0.04).
+    from matplotlib.ticker import MaxNLocator
+
+    axes.set_ylim(0, max([1.0, *bottoms]) * 1.1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks(range(len(quarters)))
     axes.set_xticklabels(quarters, rotation=45, ha="right", fontsize=8)
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -1,0 +1,101 @@
+"""Bars P5 and P6: the family PDF report (≤ 1.5 s) and the audit PDF for W-lab (≤ 30 s).
+
+W-lab is one municipality with 60 families (the demo generator's "national" journeys, 2–4 years
+each, with their spending). Each report is issued through the API (POST /api/v1/reports, made
+within the request) and downloaded; the time is the median of several runs after one warm-up
+(the first report of a process pays for importing WeasyPrint and matplotlib, about 1.4 s).
+
+    python benchmarks/bench_reports.py [--url URL] [--runs N]
+
+Without --url a fresh SQLite file is used. Exits non-zero only when a bar is missed by twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from typing import Any
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
+
+BARS = {"P5 family report": 1.5, "P6 audit report, W-lab": 30.0}
+
+
+def generate(url: str) -> Any:
+    from velferdslab.app import create_app
+    from velferdslab.cli import upgrade_database
+    from velferdslab.demo.generator import generate as fill
+
+    engine = create_engine(url)
+    if url.startswith("postgresql"):
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    settings = {"DATABASE_URL": url, "ENV": "test", "SECRET_KEY": "bench", "REPORT_JOBS": "inline"}
+    app = create_app(settings)
+    upgrade_database(app)
+    with Session(engine) as session:
+        fill(session, families=60, municipalities=1, seed=2026, workload="national")
+        session.commit()
+    return app
+
+
+def token(client: Any, username: str, password: str) -> dict[str, str]:
+    answer = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+
+def timed(client: Any, headers: dict[str, str], body: dict[str, Any]) -> tuple[float, int]:
+    started = time.perf_counter()
+    issued = client.post("/api/v1/reports", json=body, headers=headers)
+    assert issued.status_code == 201, issued.get_json()
+    pdf = client.get(f"/api/v1/reports/{issued.get_json()['id']}/pdf", headers=headers)
+    assert pdf.status_code == 200
+    return time.perf_counter() - started, len(pdf.data)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/wlab.db"
+    app = generate(url)
+    from velferdslab.families.models import Family
+    from velferdslab.users.models import User
+
+    with app.app_context():
+        from velferdslab.extensions import db
+
+        lead_id = db.session.scalar(select(User.id).where(User.username == "lead"))
+        family_id = db.session.scalar(
+            select(Family.id).where(Family.investment_lead_id == lead_id).limit(1)
+        )
+    client = app.test_client()
+    lead = token(client, "lead", "demo-lead-2026")
+    auditor = token(client, "auditor", "demo-auditor-2026")
+    family = {"kind": "family", "family_id": family_id}
+    audit = {"kind": "audit", "period_start": "2020-01-01"}
+    timed(client, lead, family)  # warm-up: imports, fonts, the template cache
+    audit_runs = max(1, args.runs // 2)
+    results = {
+        "P5 family report": [timed(client, lead, family) for _ in range(args.runs)],
+        "P6 audit report, W-lab": [timed(client, auditor, audit) for _ in range(audit_runs)],
+    }
+    failed = False
+    for name, runs in results.items():
+        median = statistics.median(seconds for seconds, _ in runs)
+        size = runs[0][1]
+        verdict = "met" if median <= BARS[name] else "MISSED"
+        print(f"{name}: median {median:.2f} s over {len(runs)} runs, {size / 1024:.0f} KB "
+              f"(bar {BARS[name]} s: {verdict})")  # fmt: skip
+        failed |= median > 2 * BARS[name]
+    print(f"database: {url.split('@')[-1]}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""What each report says, as plain data (dicts, lists, dates, numbers): read once from the
+database and the engine, then handed to the template and, unchanged, to the attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from velferdslab.assessments.queries import journey
+from velferdslab.assumptions.models import AssumptionSet
+from velferdslab.assumptions.services import to_params
+from velferdslab.benefits.params import to_dict
+from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.charts.journey import journey_svg
+from velferdslab.extensions import db
+from velferdslab.families.models import Family, TeamMembership
+from velferdslab.gains.api import compute_portfolio, family_gains
+from velferdslab.gains.views import PARAMETER_LABELS, dashboard_charts
+from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.plans.models import Goal, Measure
+from velferdslab.users.models import User
+from velferdslab.vocabulary import LEVELS
+from velferdslab.web.labels import chart_labels
+
+Progress = Callable[[int], None]
+
+
+def assumption_set_info(row: AssumptionSet) -> dict[str, Any]:
+    """Every value of the set with its source, as the auditor's page shows it."""
+    return {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
+
+
+def _money(value: Any) -> float:
+    return round(float(value), 2)
+
+
+def family_content(
+    family: Family, as_of: dt.date, assumption_set: AssumptionSet, progress: Progress
+) -> dict[str, Any]:
+    """The family's own report: journey, levels, plan, budget and gains. It names the team
+    (employees) but no family member and no national id."""
+    session = db.session
+    points = journey(session, family.id)
+    goals = session.scalars(
+        select(Goal).where(Goal.family_id == family.id).order_by(Goal.domain)
+    ).all()
+    targets = {goal.domain: goal.target_level for goal in goals}
+    progress(20)
+    gains = family_gains(family, {"as_of": as_of, "assumption_set_id": assumption_set.id})
+    progress(60)
+    measures = session.scalars(
+        select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on, Measure.id)
+    ).all()
+    owners = {m.owner_user_id for m in measures}
+    people = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(owners))).all())
+    return {
+        "family": {
+            "reference": family.reference,
+            "status": family.status.value,
+            "referred_on": family.referred_on,
+            "enrolled_on": family.enrolled_on,
+            "own_goals": family.own_goals or "",
+            "dreams": family.dreams or "",
+        },
+        "as_of": as_of,
+        "chart": journey_svg(points, targets, chart_labels(family.reference), hatched=False)
+        if points
+        else "",
+        "journey": [
+            {
+                "on": point.on,
+                "levels": {d: _level(v) for d, v in point.levels.items()},
+                "overall": _level(point.overall),
+            }
+            for point in points
+        ],
+        "goals": [
+            {
+                "domain": goal.domain,
+                "target_level": LEVELS[goal.target_level],
+                "target_date": goal.target_date,
+                "description": goal.description,
+            }
+            for goal in goals
+        ],
+        "measures": [
+            {
+                "description": measure.description,
+                "domain": measure.domain,
+                "owner": people.get(measure.owner_user_id) if measure.owner_user_id else None,
+                "due_on": measure.due_on,
+                "status": measure.status.value,
+            }
+            for measure in measures
+        ],
+        "team": _team(family),
+        "budgets": _budgets(family),
+        "gains": gains,
+        "assumption_set": assumption_set_info(assumption_set),
+    }
+
+
+def _level(value: int | None) -> str | None:
+    return None if value is None else LEVELS[value]
+
+
+def _team(family: Family) -> list[dict[str, Any]]:
+    today = dt.date.today()
+    rows = db.session.execute(
+        select(TeamMembership, User.full_name, Agency.name)
+        .join(User, User.id == TeamMembership.user_id)
+        .join(Agency, Agency.id == TeamMembership.agency_id)
+        .where(TeamMembership.family_id == family.id)
+        .order_by(TeamMembership.team_role, User.full_name)
+    ).all()
+    return [
+        {"name": name, "agency": agency, "role": membership.team_role}
+        for membership, name, agency in rows
+        if membership.left_on is None or membership.left_on >= today
+    ]
+
+
+def _budgets(family: Family) -> list[dict[str, Any]]:
+    budgets = db.session.scalars(
+        select(Budget).where(Budget.family_id == family.id).order_by(Budget.year)
+    ).all()
+    spent = db.session.execute(
+        select(Expenditure.budget_id, Expenditure.status, Expenditure.amount).where(
+            Expenditure.family_id == family.id
+        )
+    ).all()
+    rows = []
+    for budget in budgets:
+        approved = sum(a for b, s, a in spent if b == budget.id and s.value == "approved")
+        pending = sum(a for b, s, a in spent if b == budget.id and s.value == "pending")
+        rows.append(
+            {
+                "year": budget.year,
+                "amount": _money(budget.amount),
+                "approved": _money(approved),
+                "pending": _money(pending),
+                "remaining": _money(budget.amount - approved - pending),
+            }
+        )
+    return rows
+
+
+def portfolio_content(
+    user: User,
+    municipality_id: int | None,
+    as_of: dt.date,
+    assumption_set: AssumptionSet,
+    progress: Progress,
+) -> dict[str, Any]:
+    """The dashboard's figures and charts: suppressed for a leader, open for an auditor."""
+    report = compute_portfolio(
+        user,
+        {
+            "municipality_id": municipality_id,
+            "as_of": as_of,
+            "assumption_set_id": assumption_set.id,
+        },
+    )
+    progress(60)
+    quarters, charts = dashboard_charts(report)
+    name = None
+    if report["municipality_id"] is not None:
+        name = db.session.get(Municipality, report["municipality_id"])
+    return {
+        "report": report,
+        "quarters": quarters,
+        "charts": charts,
+        "municipality": name.name if name else None,
+        "parameter_labels": {k: str(v) for k, v in PARAMETER_LABELS.items()},
+        "assumption_set": assumption_set_info(assumption_set),
+    }

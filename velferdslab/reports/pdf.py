@@ -1,0 +1,113 @@
+"""The one PDF helper: a Jinja template from reports/ and plain data → PDF/A-3b with the
+figures attached. Nothing is fetched while rendering: data: URLs only, never file: or http:."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from velferdslab.settings import PROJECT_ROOT
+
+TEMPLATES = PROJECT_ROOT / "reports"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: str  # CSV or JSON text
+    description: str
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Printed on every page: which report this is and when it was issued."""
+
+    report_id: int
+    issued_at: dt.datetime
+    title: str
+
+
+@cache
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+        """Only inline data: URLs; a report never reads the disk or the network."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.lower().startswith("data:"):
+                log.warning("report rendering refused to fetch %.80s", url)
+                raise ValueError(f"refused to fetch {url[:80]!r}: reports use inline data only")
+            return super().fetch(url, headers)
+
+    return RefusingFetcher
+
+
+def url_fetcher() -> Any:
+    return _fetcher_class()(allowed_protocols={"data"}, fail_on_errors=False, timeout=1)
+
+
+def environment() -> Environment:
+    """The app's Jinja environment (translations, helpers) over the report templates, with
+    autoescaping on so that any text from the database renders as text."""
+    app = current_app
+    env = app.extensions.get("velferdslab_report_env")
+    if env is None:
+        # The report templates first; the app's own after them, for the partials that pages
+        # and reports share (e.g. _assumption_tables.html).
+        loaders = [FileSystemLoader(str(_template_dir())), app.jinja_env.loader]
+        env = app.jinja_env.overlay(
+            loader=ChoiceLoader([loader for loader in loaders if loader is not None]),
+            autoescape=select_autoescape(["html"], default=True),
+        )
+        app.extensions["velferdslab_report_env"] = env
+    return env
+
+
+def _template_dir() -> Path:
+    return Path(current_app.config.get("REPORT_TEMPLATES") or TEMPLATES)
+
+
+def render_html(template: str, data: Mapping[str, Any], stamp: Stamp, language: str) -> str:
+    with force_locale(language):
+        return environment().get_template(template).render(**data, stamp=stamp, language=language)
+
+
+def render_pdf(
+    template: str,
+    data: Mapping[str, Any],
+    *,
+    stamp: Stamp,
+    language: str,
+    attachments: Sequence[Attachment] = (),
+) -> bytes:
+    from weasyprint import HTML
+    from weasyprint import Attachment as PdfAttachment
+
+    html = render_html(template, data, stamp, language)
+    files = [
+        PdfAttachment(
+            string=item.content.encode(),
+            name=item.name,
+            description=item.description,
+            relationship="Data",
+        )
+        for item in attachments
+    ]
+    document = HTML(string=html, url_fetcher=url_fetcher())
+    pdf: bytes = document.write_pdf(
+        pdf_variant="pdf/a-3b",
+        attachments=files,
+        custom_metadata=True,
+    )
+    return pdf

@@ -1,0 +1,292 @@
+"""Issuing PDF reports into the registry, making them, and verifying a file against it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from velferdslab import policy
+from velferdslab.assumptions.services import get_set, mark_immutable
+from velferdslab.db import AnySession, utcnow
+from velferdslab.errors import Forbidden, NotFound, ValidationFailed
+from velferdslab.extensions import db
+from velferdslab.families.models import Family
+from velferdslab.municipalities.models import Municipality
+from velferdslab.reports.audit_content import audit_content
+from velferdslab.reports.content import family_content, portfolio_content
+from velferdslab.reports.models import IssuedReport
+from velferdslab.reports.pdf import Attachment, Stamp, render_pdf
+from velferdslab.users.models import User
+from velferdslab.vocabulary import ReportKind, Role
+
+Progress = Callable[[int], None]
+# A report still queued or running after this long lost its worker (a restart): it failed.
+STALE_AFTER = dt.timedelta(minutes=30)
+TITLES = {
+    ReportKind.FAMILY: _l("Family report"),
+    ReportKind.PORTFOLIO: _l("Portfolio report"),
+    ReportKind.AUDIT: _l("Audit report"),
+}
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: ReportKind
+    municipality_id: int | None = None
+    family_id: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    as_of: dt.date | None = None
+    assumption_set_id: int | None = None
+    language: str = "nb"
+
+
+def issue_report(session: AnySession, user: User, request: ReportRequest) -> IssuedReport:
+    """Check who may ask for what, record the report as queued and freeze its assumption set."""
+    policy.require(user, "reports.issue")
+    if not user.roles.intersection(policy.REPORT_KINDS[request.kind]):
+        raise Forbidden()
+    as_of = request.as_of or dt.date.today()
+    start = request.period_start or dt.date(as_of.year, 1, 1)
+    end = request.period_end or as_of
+    if start > end:
+        raise ValidationFailed(
+            "The period ends before it starts.",
+            {"period_end": ["Must be on or after period_start."]},
+        )
+    family_id, municipality_id = _subject(session, user, request)
+    assumption_set = get_set(session, request.assumption_set_id)
+    mark_immutable(assumption_set)
+    report = IssuedReport(
+        kind=request.kind,
+        municipality_id=municipality_id,
+        family_id=family_id,
+        parameters={
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "as_of": as_of.isoformat(),
+            "suppressed": request.kind == ReportKind.PORTFOLIO and not user.has_role(Role.AUDITOR),
+        },
+        assumption_set_id=assumption_set.id,
+        assumption_set_version=assumption_set.version,
+        language=request.language,
+        issued_by=user.id,
+        status="queued",
+        progress=0,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def _subject(
+    session: AnySession, user: User, request: ReportRequest
+) -> tuple[int | None, int | None]:
+    if request.kind == ReportKind.FAMILY:
+        if request.family_id is None:
+            raise ValidationFailed(
+                "A family report names its family.", {"family_id": ["Required for kind family."]}
+            )
+        family = policy.family_or_404(session, user, request.family_id, "report.family")
+        return family.id, family.municipality_id
+    municipality_id = request.municipality_id or user.municipality_id
+    if municipality_id is not None and not policy.in_scope(user, municipality_id):
+        raise ValidationFailed(
+            "Outside your scope.", {"municipality_id": ["Not your municipality."]}
+        )
+    if municipality_id is not None and session.get(Municipality, municipality_id) is None:
+        raise ValidationFailed(
+            "No such municipality.", {"municipality_id": ["No such municipality."]}
+        )
+    if request.kind == ReportKind.AUDIT and municipality_id is None:
+        raise ValidationFailed(
+            "An audit report covers one municipality.",
+            {"municipality_id": ["Required for a regional auditor."]},
+        )
+    return None, municipality_id
+
+
+def make_report(report: IssuedReport, progress: Progress, between_stages: Progress) -> None:
+    """Read the figures, render the PDF and store it with its hash. `between_stages` is where
+    a background job commits its progress; the data are read in one transaction before it."""
+    user = db.session.get(User, report.issued_by)
+    assert user is not None
+    with force_locale(report.language):
+        report.data_snapshot_at = utcnow()
+        content, attachments = build_content(report, user, progress)
+        between_stages(60)
+        stamp = Stamp(report.id, report.created_at or utcnow(), str(TITLES[report.kind]))
+        pdf = render_pdf(
+            f"{report.kind.value}.html",
+            content,
+            stamp=stamp,
+            language=report.language,
+            attachments=attachments,
+        )
+    report.pdf = pdf
+    report.sha256 = hashlib.sha256(pdf).hexdigest()
+    report.status = "ready"
+    report.progress = 100
+
+
+def build_content(
+    report: IssuedReport, user: User, progress: Progress
+) -> tuple[dict[str, Any], list[Attachment]]:
+    params = report.parameters
+    as_of = dt.date.fromisoformat(params["as_of"])
+    period = (
+        dt.date.fromisoformat(params["period_start"]),
+        dt.date.fromisoformat(params["period_end"]),
+    )
+    assumption_set = get_set(db.session, report.assumption_set_id)
+    if report.kind == ReportKind.FAMILY:
+        family = db.session.get(Family, report.family_id)
+        if family is None:
+            raise NotFound()
+        content = family_content(family, as_of, assumption_set, progress)
+        figures = {k: v for k, v in content.items() if k != "chart"}
+        tables = {"gains_by_payer.csv": _payer_rows(content["gains"]["by_payer"])}
+    elif report.kind == ReportKind.PORTFOLIO:
+        content = portfolio_content(user, report.municipality_id, as_of, assumption_set, progress)
+        figures = {k: v for k, v in content.items() if k != "charts"}
+        tables = {"who_gains.csv": _who_gains_rows(content["report"]["who_gains"])}
+    else:
+        municipality = db.session.get(Municipality, report.municipality_id)
+        assert municipality is not None
+        content = audit_content(user, municipality, period, as_of, assumption_set, progress)
+        figures = content
+        tables = {
+            "expenditures.csv": content["expenditures"],
+            "calculation_trail.csv": [_flat_trail(row) for row in content["calculation_trail"]],
+            "budgets.csv": content["budgets"],
+        }
+    content = {**content, "period_start": period[0], "period_end": period[1]}
+    attachments = [
+        Attachment("figures.json", to_json(figures), "Every figure of this report, as JSON."),
+        *(
+            Attachment(name, to_csv(rows), f"The table {name} as CSV.")
+            for name, rows in tables.items()
+        ),
+    ]
+    return content, attachments
+
+
+def _payer_rows(by_payer: Mapping[str, Mapping[str, float]]) -> list[dict[str, Any]]:
+    return [{"payer": payer, **values} for payer, values in by_payer.items()]
+
+
+def _who_gains_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "payer": row["payer"],
+            "realised": row["realised"]["value"],
+            "projected_pv": row["projected_pv"]["value"],
+        }
+        for row in rows
+    ]
+
+
+def _flat_trail(row: Mapping[str, Any]) -> dict[str, Any]:
+    flat = {k: v for k, v in row.items() if k not in ("baseline", "current", "path")}
+    flat["path"] = " ".join(f"{p['on']}:{p['overall']}" for p in row["path"])
+    return flat
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    return str(value)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_plain, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_value(v) for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # a spreadsheet must not run a cell as a formula
+    return value
+
+
+def visible_reports(user: User, today: dt.date | None = None) -> ColumnElement[bool]:
+    """Who sees which issued report: its issuer; for a family report, whoever may issue one
+    for that family today (its lead, its consented team); auditors, the portfolio and audit
+    reports of their municipality."""
+    families = select(Family.id).where(
+        policy.visible_families(user, "report.family", today or dt.date.today())
+    )
+    parts = [
+        and_(IssuedReport.kind != ReportKind.FAMILY, IssuedReport.issued_by == user.id),
+        and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),
+    ]
+    if user.has_role(Role.AUDITOR):
+        parts.append(
+            and_(
+                IssuedReport.kind != ReportKind.FAMILY,
+                policy.scope_filter(user, IssuedReport.municipality_id),
+            )
+        )
+    return or_(*parts)
+
+
+def report_or_404(session: AnySession, user: User, report_id: int) -> IssuedReport:
+    report = session.scalars(
+        select(IssuedReport).where(IssuedReport.id == report_id, visible_reports(user))
+    ).one_or_none()
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def effective_status(report: IssuedReport, now: dt.datetime | None = None) -> str:
+    if report.status in ("queued", "running") and report.created_at is not None:
+        created = report.created_at
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt.UTC)
+        if (now or utcnow()) - created > STALE_AFTER:
+            return "failed"
+    return report.status
+
+
+def verify_pdf(session: AnySession, content: bytes) -> dict[str, Any]:
+    """Whether these bytes are exactly a report in the registry."""
+    digest = hashlib.sha256(content).hexdigest()
+    report = session.scalars(
+        select(IssuedReport).where(IssuedReport.sha256 == digest, IssuedReport.status == "ready")
+    ).first()
+    if report is None:
+        return {"valid": False, "report_id": None, "sha256": digest}
+    return {
+        "valid": True,
+        "report_id": report.id,
+        "sha256": digest,
+        "kind": report.kind.value,
+        "created_at": report.created_at,
+    }

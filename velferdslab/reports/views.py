@@ -1,0 +1,163 @@
+"""The report pages: issue a report, follow its progress, download it, verify a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from velferdslab import policy
+from velferdslab.auth.current import audit
+from velferdslab.errors import DomainError, Forbidden
+from velferdslab.extensions import db
+from velferdslab.municipalities.models import Municipality
+from velferdslab.reports.api import pdf_response, start
+from velferdslab.reports.forms import FamilyReportForm, IssueForm, VerifyForm
+from velferdslab.reports.models import IssuedReport
+from velferdslab.reports.services import (
+    TITLES,
+    ReportRequest,
+    effective_status,
+    issue_report,
+    report_or_404,
+    verify_pdf,
+    visible_reports,
+)
+from velferdslab.users.models import User
+from velferdslab.vocabulary import ReportKind
+from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localised
+
+ID = "<int(max=2147483647):report_id>"
+
+
+def _reporter() -> User:
+    user: User = g.user
+    if not policy.allowed(user, "reports.issue"):
+        raise Forbidden()
+    return user
+
+
+def _issue_form(user: User) -> IssueForm:
+    form = IssueForm()
+    form.kind.choices = [
+        (kind.value, str(TITLES[kind]))
+        for kind in (ReportKind.AUDIT, ReportKind.PORTFOLIO)
+        if user.roles & policy.REPORT_KINDS[kind]
+    ]
+    municipalities = db.session.scalars(
+        select(Municipality)
+        .where(policy.scope_filter(user, Municipality.id))
+        .order_by(Municipality.name)
+    ).all()
+    form.municipality_id.choices = [(m.id, m.name) for m in municipalities]
+    if request.method == "GET":
+        today = dt.date.today()
+        form.period_start.data = dt.date(today.year, 1, 1)
+        form.period_end.data = today
+        form.as_of.data = today
+        form.municipality_id.data = user.municipality_id
+    return form
+
+
+def _issue(user: User, request_: ReportRequest) -> IssuedReport:
+    report = issue_report(db.session, user, request_)
+    audit(
+        "issue", "report", report.id, family_id=report.family_id,
+        details={"kind": report.kind.value, **report.parameters},
+    )  # fmt: skip
+    start(report)
+    return report
+
+
+def create_blueprint() -> Blueprint:
+    blp = Blueprint("report_pages", __name__, url_prefix="/reports")
+
+    @blp.route("", methods=["GET", "POST"])
+    @login_required
+    def index() -> ResponseReturnValue:
+        user = _reporter()
+        form = _issue_form(user)
+        if form.kind.choices and form.validate_on_submit():
+            try:
+                report = _issue(
+                    user,
+                    ReportRequest(
+                        kind=ReportKind(form.kind.data),
+                        municipality_id=form.municipality_id.data,
+                        period_start=form.period_start.data,
+                        period_end=form.period_end.data,
+                        as_of=form.as_of.data,
+                        language=form.language.data,
+                    ),
+                )
+            except DomainError as error:
+                for field, messages in error.errors.items():
+                    getattr(form, field, form.kind).errors = localised(messages)
+            else:
+                return redirect(url_for(".show", report_id=report.id))
+        reports = db.session.scalars(
+            select(IssuedReport)
+            .where(visible_reports(user))
+            .order_by(IssuedReport.id.desc())
+            .limit(100)
+        ).all()
+        audit("list", "report", details={"page": "reports"})
+        status = 422 if form.errors else 200
+        return render_template(
+            "reports/index.html", form=form, reports=reports, titles=TITLES,
+            status_of=effective_status,
+        ), status  # fmt: skip
+
+    @blp.route("/family/<int(max=2147483647):family_id>", methods=["POST"])
+    @login_required
+    def family_report(family_id: int) -> ResponseReturnValue:
+        user = _reporter()
+        policy.family_or_404(db.session, user, family_id, "report.family")
+        form = FamilyReportForm()
+        if not form.validate_on_submit():
+            flash(_l("The report was not issued: reload the page and try again."), "error")
+            return redirect(url_for("family_pages.family_page", family_id=family_id))
+        report = _issue(
+            user,
+            ReportRequest(kind=ReportKind.FAMILY, family_id=family_id, language=form.language.data),
+        )
+        return redirect(url_for(".show", report_id=report.id))
+
+    @blp.route(f"/{ID}")
+    @login_required
+    def show(report_id: int) -> ResponseReturnValue:
+        report = report_or_404(db.session, g.user, report_id)
+        status = effective_status(report)
+        return render_template(
+            "reports/show.html", report=report, status=status, title=TITLES[report.kind],
+            refresh=status in ("queued", "running"),
+        )  # fmt: skip
+
+    @blp.route(f"/{ID}.pdf")
+    @login_required
+    def download(report_id: int) -> ResponseReturnValue:
+        report = report_or_404(db.session, g.user, report_id)
+        response = pdf_response(report)
+        audit("download", "report", report.id, family_id=report.family_id)
+        return response
+
+    @blp.route("/verify", methods=["GET", "POST"])
+    @login_required
+    def verify() -> ResponseReturnValue:
+        from flask import current_app
+
+        request.max_content_length = int(current_app.config["REPORT_MAX_UPLOAD_BYTES"])
+        form = VerifyForm()
+        result: dict[str, Any] | None = None
+        if form.validate_on_submit():
+            result = verify_pdf(db.session, form.file.data.read())
+            audit("verify", "report", result["report_id"], details={"valid": result["valid"]})
+        status = 422 if form.errors else 200
+        return render_template("reports/verify.html", form=form, result=result), status
+
+    return blp
