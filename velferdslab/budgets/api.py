@@ -8,6 +8,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from velferdslab.api.common import QueryPage, check_if_match, document_errors
 from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
@@ -29,6 +30,24 @@ from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Measure
+
+
+def _check_contributors(family: Family, contributions: list[dict[str, Any]] | None) -> None:
+    """Who invests: agencies of the family's municipality."""
+    wanted = {row["agency_id"] for row in contributions or []}
+    found = set(
+        db.session.scalars(
+            select(Agency.id).where(
+                Agency.id.in_(wanted), Agency.municipality_id == family.municipality_id
+            )
+        )
+    )
+    missing = sorted(wanted - found)
+    if missing:
+        raise ValidationFailed(
+            "Unknown agency among the contributions.",
+            {"contributions": [f"No agency {a} in the family's municipality." for a in missing]},
+        )
 
 
 def _check_refs(family: Family, data: dict[str, Any]) -> None:
@@ -54,7 +73,10 @@ def create_blueprint() -> Blueprint:
     @blp.paginate(QueryPage, page_size=50, max_page_size=500)
     @document_errors(blp, 401, 404)
     def list_budgets(family_id: int) -> Any:
-        """The family's budget per year with each agency's contribution."""
+        """The family's budget per year.
+
+        With each agency's contribution, and the year's approved, pending and remaining
+        spending (read-only figures)."""
         family = family_for(family_id, "budgets.read")
         audit("list", "budget", family_id=family.id)
         return select(Budget).where(Budget.family_id == family.id).order_by(Budget.year)
@@ -71,6 +93,7 @@ def create_blueprint() -> Blueprint:
         )
         if exists is not None:
             raise Conflict(f"{data['year']} already has a budget.", {"year": ["PATCH it instead."]})
+        _check_contributors(family, data["contributions"])
         budget = services.set_budget(db.session, family, **data)
         audit("create", "budget", budget.id, family_id=family.id)
         return answer(BudgetSchema(), budget, 201, "budget")
@@ -80,11 +103,17 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, BudgetSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 409, 412)
     def update_budget(data: dict[str, Any], family_id: int, budget_id: int) -> ResponseReturnValue:
-        """Change the amount (never below what is approved) or the contributions."""
+        """Change a year's amount or its contributions.
+
+        The amount never goes below the approved spending (409); a contributions list replaces
+        the old one. Honours If-Match."""
         family = family_for(family_id, "budgets.write")
         budget = child_or_404(Budget, family.id, budget_id)
         check_if_match("budget", budget)
         contributions = data.get("contributions")
+        _check_contributors(family, contributions)
+        # A change of contributions alone is a change of the budget: its version (ETag) moves.
+        flag_modified(budget, "amount")
         if contributions is None:
             contributions = [
                 {"agency_id": c.agency_id, "amount": c.amount} for c in budget.contributions
@@ -118,8 +147,11 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, ExpenditureSchema)
     @document_errors(blp, 401, 404, 409)
     def spend(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
-        """Within your mandate: approved at once. Above it: pending for the lead. Past the
-        year's budget: 409, also when requests arrive at the same moment."""
+        """Spend on the family: approved at once within your mandate, else pending.
+
+        Within your mandate (the lead: always) the expenditure is approved at once, decided by
+        you. Above it, it waits for the investment lead. More than is left of the year's budget,
+        or no budget for the year: 409, also when requests arrive at the same moment."""
         user = current_user()
         family = family_for(family_id, "expenditures.write")
         _check_refs(family, data)
@@ -158,17 +190,32 @@ def create_blueprint() -> Blueprint:
     return blp
 
 
+DECISIONS = {
+    "approve": (
+        "Approve a pending expenditure (the investment lead).",
+        "Rechecks the year's budget: approval that would pass it is refused (409) and nothing "
+        "changes. Only a pending expenditure can be decided (409 otherwise).",
+    ),
+    "reject": (
+        "Reject a pending expenditure (the investment lead).",
+        "Only a pending expenditure can be decided (409 otherwise).",
+    ),
+}
+
+
 def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
+    summary, description = DECISIONS[verb]
+
     @blp.route(
         f"{FAMILY}/expenditures/<int(max=2147483647):expenditure_id>/{verb}",
         methods=["POST"],
         endpoint=verb,
     )
+    @blp.doc(summary=summary, description=description)
     @blp.arguments(DecisionSchema)
     @blp.response(200, ExpenditureSchema)
     @document_errors(blp, 401, 404, 409)
     def decide(data: dict[str, Any], family_id: int, expenditure_id: int) -> ResponseReturnValue:
-        """The investment lead decides a pending expenditure (approval rechecks the budget)."""
         user = current_user()
         family = family_for(family_id, "expenditures.decide")
         expenditure = child_or_404(Expenditure, family.id, expenditure_id)
@@ -177,9 +224,3 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
         )
         audit(verb, "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure)
-
-    decide.__doc__ = (
-        "Approve a pending expenditure (409 when the budget would pass)."
-        if approve
-        else "Reject a pending expenditure."
-    )

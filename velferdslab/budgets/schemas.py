@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, Timestamp, text
+from velferdslab.budgets.models import Budget
+from velferdslab.budgets.services import approved_total, pending_total
 from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
 
 
@@ -14,10 +18,29 @@ class ContributionSchema(StrictSchema):
 
 
 class BudgetSchema(ma.Schema):
+    @ma.pre_dump
+    def with_figures(self, budget: Budget, **_: Any) -> dict[str, Any]:
+        # The figures are read at the moment of the answer: they change with every decision.
+        from velferdslab.extensions import db
+
+        approved = approved_total(db.session, budget.id)
+        return {
+            "id": budget.id,
+            "year": budget.year,
+            "amount": budget.amount,
+            "contributions": budget.contributions,
+            "approved": approved,
+            "pending": pending_total(db.session, budget.id),
+            "remaining": budget.amount - approved,
+        }
+
     id = ma.fields.Integer()
     year = ma.fields.Integer()
     amount = Money()
     contributions = ma.fields.List(ma.fields.Nested(ContributionSchema))
+    approved = Money(metadata={"description": "Read-only: approved spending of the year."})
+    pending = Money(metadata={"description": "Read-only: spending waiting for the lead."})
+    remaining = Money(metadata={"description": "Read-only: amount − approved."})
 
 
 class BudgetCreateSchema(StrictSchema):

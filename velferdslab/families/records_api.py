@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Response
@@ -10,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab.api.common import QueryPage, check_if_match, document_errors
+from velferdslab.api.common import QueryPage, check_if_match, document_errors, today
 from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Conflict, ValidationFailed
@@ -28,6 +27,7 @@ from velferdslab.families.schemas import (
     TeamMemberSchema,
     TeamMemberUpdateSchema,
 )
+from velferdslab.people.national_id import matches_birth_date, parse
 
 
 def _unique_national_id(family_id: int, number: str | None, member_id: int | None = None) -> None:
@@ -41,6 +41,23 @@ def _unique_national_id(family_id: int, number: str | None, member_id: int | Non
             "Another member of the family has this national id.",
             {"national_id": ["Already registered for this family."]},
         )
+
+
+def _check_member(family_id: int, data: dict[str, Any], member: Member | None = None) -> None:
+    """The national id and the birth date agree (also when a PATCH changes only one of them);
+    a birth date left out is taken from the national id when it encodes a single date."""
+    if data.get("national_id"):
+        data["national_id"] = parse(data["national_id"]).number  # stored without spaces
+    number = data.get("national_id", member.national_id if member else None)
+    born = data.get("birth_date", member.birth_date if member else None)
+    if number and born and not matches_birth_date(number, born):
+        raise ValidationFailed(
+            "The birth date does not match the national id.",
+            {"birth_date": ["Does not match the birth date in the national id."]},
+        )
+    if number and born is None:
+        data["birth_date"] = parse(number).birth_date
+    _unique_national_id(family_id, data.get("national_id"), member.id if member else None)
 
 
 def create_blueprint() -> Blueprint:
@@ -74,7 +91,7 @@ def _members(blp: Blueprint) -> None:
     def create_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a member; a national id is checked (both check-digit rules) and unique here."""
         family = family_for(family_id, "members.write")
-        _unique_national_id(family.id, data.get("national_id"))
+        _check_member(family.id, data)
         member = Member(family_id=family.id, **data)
         db.session.add(member)
         db.session.flush()
@@ -100,7 +117,7 @@ def _members(blp: Blueprint) -> None:
         family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
         check_if_match("member", member)
-        _unique_national_id(family.id, data.get("national_id"), member.id)
+        _check_member(family.id, data, member)
         for name, value in data.items():
             setattr(member, name, value)
         db.session.flush()
@@ -109,11 +126,14 @@ def _members(blp: Blueprint) -> None:
 
     @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["DELETE"])
     @blp.response(204)
-    @document_errors(blp, 401, 404)
+    @document_errors(blp, 401, 404, 412)
     def delete_member(family_id: int, member_id: int) -> Response:
-        """Remove a member registered by mistake."""
+        """Remove a member (registered by mistake, or gone from the household).
+
+        Honours If-Match."""
         family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
+        check_if_match("member", member)
         db.session.delete(member)
         audit("delete", "member", member_id, family_id=family.id)
         return Response(status=204)
@@ -138,6 +158,7 @@ def _consents(blp: Blueprint) -> None:
         """Record a consent; it opens the named agencies' team members' access while it lasts."""
         user = current_user()
         family = family_for(family_id, "consents.write")
+        services.check_withdrawal(data, None, today())
         consent = services.record_consent(db.session, family, recorded_by=user.id, **data)
         audit("create", "consent", consent.id, family_id=family.id)
         return answer(ConsentSchema(), consent, 201, "consent")
@@ -145,14 +166,18 @@ def _consents(blp: Blueprint) -> None:
     @blp.route(f"{FAMILY}/consents/<int(max=2147483647):consent_id>", methods=["PATCH"])
     @blp.arguments(ConsentUpdateSchema)
     @blp.response(200, ConsentSchema, headers=ETAG)
-    @document_errors(blp, 401, 404, 412)
+    @document_errors(blp, 401, 404, 409, 412)
     def update_consent(
         data: dict[str, Any], family_id: int, consent_id: int
     ) -> ResponseReturnValue:
-        """Withdraw (withdrawn_on: effective that day), extend, or note the scope."""
+        """Withdraw, extend, or note the scope of a consent.
+
+        withdrawn_on is today or earlier and takes effect at once; a withdrawal in force cannot
+        be undone (409): record a new consent instead. Honours If-Match."""
         family = family_for(family_id, "consents.write")
         consent = child_or_404(Consent, family.id, consent_id)
         check_if_match("consent", consent)
+        services.check_withdrawal(data, consent, today())
         for name, value in data.items():
             setattr(consent, name, value)
         services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
@@ -183,6 +208,7 @@ def _team(blp: Blueprint) -> None:
     def add_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a staff member to the team with a mandate (NOK they may commit alone)."""
         family = family_for(family_id, "team.write")
+        services.check_own_agency(db.session, family, data["user_id"], data["agency_id"])
         membership = services.add_team_member(db.session, family, **data)
         audit("create", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, 201, "team")
@@ -209,15 +235,18 @@ def _team(blp: Blueprint) -> None:
         return answer(TeamMemberSchema(), membership, etag="team")
 
     @blp.route(f"{FAMILY}/team/<int(max=2147483647):membership_id>", methods=["DELETE"])
-    @blp.response(200, TeamMemberSchema)
-    @document_errors(blp, 401, 404, 409)
+    @blp.response(200, TeamMemberSchema, headers=ETAG)
+    @document_errors(blp, 401, 404, 409, 412)
     def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
-        """End a membership today; the row stays, so who decided what can still be traced."""
+        """End a membership; the row stays.
+
+        Access ends at once: left_on (the last day on the team) becomes yesterday, or the first
+        day of a membership begun today. The row stays so that who decided what can still be
+        traced. A membership already ended: 409."""
         family = family_for(family_id, "team.write")
         membership = child_or_404(TeamMembership, family.id, membership_id)
-        if membership.left_on is not None:
-            raise Conflict("The member has already left the team.", {"left_on": ["Already set."]})
-        membership.left_on = max(dt.date.today(), membership.joined_on)
+        check_if_match("team", membership)
+        membership.left_on = services.leaving_day(membership, today())
         db.session.flush()
         audit("delete", "team_membership", membership.id, family_id=family.id)
-        return answer(TeamMemberSchema(), membership)
+        return answer(TeamMemberSchema(), membership, etag="team")

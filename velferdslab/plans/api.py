@@ -8,12 +8,11 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab.api.common import QueryPage, check_if_match, document_errors
+from velferdslab.api.common import QueryPage, check_if_match, document_errors, today
 from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
-from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
-from velferdslab.families.models import Family, TeamMembership
+from velferdslab.plans import services
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.plans.schemas import (
     GoalCreateSchema,
@@ -23,31 +22,6 @@ from velferdslab.plans.schemas import (
     MeasureSchema,
     MeasureWriteSchema,
 )
-
-
-def _check_measure(family: Family, data: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
-    if data.get("owner_user_id") is not None:
-        on_team = db.session.scalar(
-            select(TeamMembership.id).where(
-                TeamMembership.family_id == family.id,
-                TeamMembership.user_id == data["owner_user_id"],
-            )
-        )
-        if on_team is None:
-            errors["owner_user_id"] = ["The owner must be on the family's team."]
-    if data.get("goal_id") is not None:
-        goal = db.session.get(Goal, data["goal_id"])
-        if goal is None or goal.family_id != family.id:
-            errors["goal_id"] = ["No such goal for this family."]
-    if errors:
-        raise ValidationFailed("The measure has invalid values.", errors)
-
-
-def _apply(record: Any, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(record, name, value)
-    db.session.flush()
 
 
 def create_blueprint() -> Blueprint:
@@ -73,12 +47,10 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, GoalSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def create_goal(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
-        """Set a goal with the family."""
+        """Set a goal with the family: a target level (by name) in a domain by a target date."""
         user = current_user()
         family = family_for(family_id, "goals.write")
-        goal = Goal(family_id=family.id, created_by=user.id, **data)
-        db.session.add(goal)
-        db.session.flush()
+        goal = services.add_goal(db.session, family, user.id, data)
         audit("create", "goal", goal.id, family_id=family.id)
         return answer(GoalSchema(), goal, 201, "goal")
 
@@ -91,7 +63,7 @@ def create_blueprint() -> Blueprint:
         family = family_for(family_id, "goals.write")
         goal = child_or_404(Goal, family.id, goal_id)
         check_if_match("goal", goal)
-        _apply(goal, data)
+        services.change(db.session, goal, data)
         audit("update", "goal", goal.id, family_id=family.id)
         return answer(GoalSchema(), goal, etag="goal")
 
@@ -110,12 +82,9 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, MeasureSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def create_measure(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
-        """Add a measure; its owner is a member of the team."""
+        """Add a measure (tiltak); its owner, when named, is a current member of the team."""
         family = family_for(family_id, "measures.write")
-        _check_measure(family, data)
-        measure = Measure(family_id=family.id, **data)
-        db.session.add(measure)
-        db.session.flush()
+        measure = services.add_measure(db.session, family, data, today())
         audit("create", "measure", measure.id, family_id=family.id)
         return answer(MeasureSchema(), measure, 201, "measure")
 
@@ -130,8 +99,8 @@ def create_blueprint() -> Blueprint:
         family = family_for(family_id, "measures.write")
         measure = child_or_404(Measure, family.id, measure_id)
         check_if_match("measure", measure)
-        _check_measure(family, data)
-        _apply(measure, data)
+        services.check_measure(db.session, family, data, today())
+        services.change(db.session, measure, data)
         audit("update", "measure", measure.id, family_id=family.id)
         return answer(MeasureSchema(), measure, etag="measure")
 

@@ -1,0 +1,63 @@
+"""The shared plan's rules: a measure's owner is on the team, its goal is the family's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from velferdslab.db import AnySession
+from velferdslab.errors import ValidationFailed
+from velferdslab.families.models import Family, TeamMembership
+from velferdslab.plans.models import Goal, Measure
+
+
+def _owner_on_team(session: AnySession, family_id: int, user_id: int, on: dt.date) -> bool:
+    memberships = session.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family_id, TeamMembership.user_id == user_id
+        )
+    ).all()
+    return any(m.is_current(on) for m in memberships)
+
+
+def check_measure(
+    session: AnySession, family: Family, data: Mapping[str, Any], today: dt.date
+) -> None:
+    """The owner (when named) is a current team member; the goal (when named) is this family's."""
+    errors: dict[str, list[str]] = {}
+    owner = data.get("owner_user_id")
+    if owner is not None and not _owner_on_team(session, family.id, owner, today):
+        errors["owner_user_id"] = ["The owner must be on the family's team."]
+    goal_id = data.get("goal_id")
+    if goal_id is not None:
+        goal = session.get(Goal, goal_id)
+        if goal is None or goal.family_id != family.id:
+            errors["goal_id"] = ["No such goal for this family."]
+    if errors:
+        raise ValidationFailed("The measure has invalid values.", errors)
+
+
+def add_goal(session: AnySession, family: Family, author_id: int, data: Mapping[str, Any]) -> Goal:
+    goal = Goal(family_id=family.id, created_by=author_id, **data)
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def add_measure(
+    session: AnySession, family: Family, data: Mapping[str, Any], today: dt.date
+) -> Measure:
+    check_measure(session, family, data, today)
+    measure = Measure(family_id=family.id, **data)
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+def change(session: AnySession, record: Goal | Measure, data: Mapping[str, Any]) -> None:
+    for name, value in data.items():
+        setattr(record, name, value)
+    session.flush()
