@@ -20,6 +20,7 @@ from velferdslab.users.models import User
 from velferdslab.users.services import add_user, update_user, user_or_404, visible_users
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localise, localised
 
 ROLE_LABELS = {
     "admin": _l("administrator"),
@@ -103,7 +104,7 @@ def create_blueprint() -> Blueprint:
                 )
             except DomainError as error:
                 for field, messages in error.errors.items():
-                    getattr(form, field, form.username).errors = list(messages)
+                    getattr(form, field, form.username).errors = localised(messages)
             else:
                 audit("create", "user", user.id)
                 flash(_l("%(name)s can now sign in.", name=user.username), "success")
@@ -127,7 +128,7 @@ def create_blueprint() -> Blueprint:
         try:
             update_user(db.session, admin, user, {"active": request.form.get("active") == "1"})
         except DomainError as error:
-            flash(error.message, "error")
+            flash(localise(error.message), "error")
         else:
             audit("update", "user", user.id, details={"fields": ["active"]})
         return redirect(url_for(".index"))

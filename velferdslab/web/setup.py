@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from velferdslab.api.core import set_html_error_renderer
 from velferdslab.errors import DomainError
 from velferdslab.web import auth, i18n, security
+from velferdslab.web.i18n import localise
 
 csrf = CSRFProtect()
 
@@ -23,7 +24,7 @@ def protect_forms() -> None:
 
 def render_error(error: HTTPException | DomainError) -> Any:
     code = error.code if isinstance(error, HTTPException) else error.status_code
-    message = error.message if isinstance(error, DomainError) else None
+    message = localise(error.message) if isinstance(error, DomainError) else None
     return render_template("error.html", code=code, message=message), code or 500
 
 
@@ -35,9 +36,13 @@ def init_web(app: Flask) -> None:
     app.before_request(auth.load_session_user)
     app.before_request(protect_forms)
     set_html_error_renderer(render_error)
+    from velferdslab.assessments import description_views
+    from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import views as gains_views
+    from velferdslab.municipalities import views as municipality_views
+    from velferdslab.reports import views as report_views
     from velferdslab.users import views as user_views
     from velferdslab.web import pages
 
@@ -47,3 +52,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(audit_views.create_blueprint())
     app.register_blueprint(gains_views.create_blueprint())
     app.register_blueprint(user_views.create_blueprint())
+    app.register_blueprint(report_views.create_blueprint())
+    app.register_blueprint(municipality_views.create_blueprint())
+    app.register_blueprint(assumption_views.create_blueprint())
+    app.register_blueprint(description_views.create_blueprint())

@@ -1,0 +1,61 @@
+"""What the admin's pages share: who may open them, and form helpers for one-line text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from velferdslab.errors import DomainError, NotFound
+from velferdslab.users.models import User
+from velferdslab.vocabulary import Role
+from velferdslab.web.i18n import localised
+
+# Tab and line breaks are fine in a text area; other control characters (NUL above all, which
+# PostgreSQL refuses) are not.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def admin_or_404() -> User:
+    """The signed-in admin; anyone else is told the page does not exist."""
+    user: User = g.user
+    if not user.has_role(Role.ADMIN):
+        raise NotFound()
+    return user
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def normalise_text(value: Any) -> Any:
+    """A text area's line breaks as the API stores them (LF), without surrounding blanks."""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def printable(_form: FlaskForm, field: Field) -> None:
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+        raise ValidationError(str(_l("Must not contain control characters.")))
+
+
+def show_errors(
+    form: FlaskForm,
+    error: DomainError,
+    fallback: str,
+    translations: Mapping[str, Any] | None = None,
+) -> None:
+    """A service's refusal beside the fields it names, in the page's language where known."""
+    translations = translations or {}
+    fields = error.errors or {fallback: [error.message]}
+    for name, messages in fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            field = getattr(form, fallback)
+        text = translations.get(name)
+        field.errors = [str(text)] if text is not None else localised(messages)
