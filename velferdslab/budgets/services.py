@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus
@@ -51,8 +51,11 @@ def budget_for_year(session: AnySession, family_id: int, year: int, *, lock: boo
     budget = session.scalars(query).one_or_none()
     if budget is None:
         raise Conflict(
-            f"The family has no budget for {year}: the investment lead sets it first.",
-            {"spent_on": [f"No budget for {year}."]},
+            Text(
+                "The family has no budget for %(year)s: the investment lead sets it first.",
+                year=year,
+            ),
+            {"spent_on": [Text("No budget for %(year)s.", year=year)]},
         )
     return budget
 
@@ -113,9 +116,23 @@ def _check_within_budget(session: AnySession, budget: Budget, amount: Decimal) -
     if approved + amount > budget.amount:
         left = budget.amount - approved
         raise Conflict(
-            f"The {budget.year} budget would be exceeded: {left:.2f} NOK of "
-            f"{budget.amount:.2f} NOK is left, {amount:.2f} NOK was asked for.",
-            {"amount": [f"At most {left:.2f} NOK is left of the {budget.year} budget."]},
+            Text(
+                "The %(year)s budget would be exceeded: %(left)s NOK of %(budget)s NOK is left, "
+                "%(amount)s NOK was asked for.",
+                year=budget.year,
+                left=f"{left:.2f}",
+                budget=f"{budget.amount:.2f}",
+                amount=f"{amount:.2f}",
+            ),
+            {
+                "amount": [
+                    Text(
+                        "At most %(left)s NOK is left of the %(year)s budget.",
+                        left=f"{left:.2f}",
+                        year=budget.year,
+                    )
+                ]
+            },
         )
 
 
@@ -136,7 +153,9 @@ def request_expenditure(
     today = today or dt.date.today()
     amount = money(amount)
     if amount <= 0:
-        raise ValidationFailed("The amount must be positive.", {"amount": ["Must be above 0."]})
+        raise ValidationFailed(
+            Text("The amount must be positive."), {"amount": [Text("Must be above 0.")]}
+        )
     budget = budget_for_year(session, family.id, spent_on.year, lock=True)
     # Refuse what could never be approved: more than is left of the year's budget.
     _check_within_budget(session, budget, amount)
@@ -175,8 +194,15 @@ def decide_expenditure(
         raise NotFound()
     if expenditure.status != ExpenditureStatus.PENDING:
         raise Conflict(
-            f"The expenditure is already {expenditure.status.value}.",
-            {"status": [f"Only a pending one can be decided; this is {expenditure.status.value}."]},
+            Text("The expenditure is already %(status)s.", status=expenditure.status.value),
+            {
+                "status": [
+                    Text(
+                        "Only a pending one can be decided; this is %(status)s.",
+                        status=expenditure.status.value,
+                    )
+                ]
+            },
         )
     if approve:
         budget = budget_for_year(session, family.id, expenditure.spent_on.year, lock=True)
@@ -210,8 +236,20 @@ def set_budget(
         approved = approved_total(session, budget.id)
         if amount < approved:
             raise Conflict(
-                f"{approved:.2f} NOK is already approved for {year}: the budget cannot be lower.",
-                {"amount": [f"At least {approved:.2f} NOK (already approved spending)."]},
+                Text(
+                    "%(approved)s NOK is already approved for %(year)s: "
+                    "the budget cannot be lower.",
+                    approved=f"{approved:.2f}",
+                    year=year,
+                ),
+                {
+                    "amount": [
+                        Text(
+                            "At least %(approved)s NOK (already approved spending).",
+                            approved=f"{approved:.2f}",
+                        )
+                    ]
+                },
             )
         budget.amount = amount
     _replace_contributions(budget, contributions)
@@ -225,16 +263,21 @@ def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, 
         agency_id = int(str(row["agency_id"]))
         if agency_id in by_agency:
             raise ValidationFailed(
-                "An agency is listed twice.", {"contributions": [f"Agency {agency_id} twice."]}
+                Text("An agency is listed twice."),
+                {"contributions": [Text("Agency %(agency)s twice.", agency=agency_id)]},
             )
         by_agency[agency_id] = money(str(row["amount"]))
     total = sum(by_agency.values(), Decimal(0))
     if total > budget.amount:
         raise ValidationFailed(
-            "The contributions add up to more than the budget.",
+            Text("The contributions add up to more than the budget."),
             {
                 "contributions": [
-                    f"They add up to {total:.2f} NOK, the budget is {budget.amount:.2f} NOK."
+                    Text(
+                        "They add up to %(total)s NOK, the budget is %(budget)s NOK.",
+                        total=f"{total:.2f}",
+                        budget=f"{budget.amount:.2f}",
+                    )
                 ]
             },
         )

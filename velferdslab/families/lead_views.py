@@ -23,6 +23,7 @@ from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus, Role
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localise
 
 
 def _lead() -> User:
@@ -55,7 +56,7 @@ def register(blp: Blueprint) -> None:
                     protection=form.protection.data,
                 )
             except DomainError as error:
-                form.referred_on.errors = [error.message]
+                form.referred_on.errors = [localise(error.message)]
             else:
                 audit("create", "family", family.id, family_id=family.id)
                 flash(_l("%(ref)s is enrolled. Record the consent and assemble the team next.",
@@ -95,7 +96,7 @@ def register(blp: Blueprint) -> None:
             decide_expenditure(db.session, family, expenditure, user, approve=approve,
                                note=(request.form.get("note") or "")[:2000] or None)  # fmt: skip
         except DomainError as error:
-            flash(error.message, "error")
+            flash(localise(error.message), "error")
             return redirect(url_for(".approvals"))
         audit(
             "approve" if approve else "reject", "expenditure", expenditure.id, family_id=family.id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from velferdslab.errors import Text
 from velferdslab.vocabulary import FamilyStatus
 
 # No way back: a concluded or withdrawn family is re-referred as a new case.
@@ -33,13 +34,15 @@ def check_transition(
     """Raise LifecycleError naming each field that makes the step impossible."""
     errors: dict[str, list[str]] = {}
     if new not in ALLOWED:
-        raise LifecycleError({"status": [f"Unknown status {new!r}."]})
+        raise LifecycleError({"status": [Text("Unknown status %(status)r.", status=new)]})
     if new != current and new not in ALLOWED[current]:
-        errors["status"] = [f"A family cannot go from {current} to {new}."]
+        errors["status"] = [
+            Text("A family cannot go from %(current)s to %(new)s.", current=current, new=new)
+        ]
     if new in (FamilyStatus.ACTIVE, FamilyStatus.CONCLUDED) and enrolled_on is None:
-        errors["enrolled_on"] = ["Give the date the family was enrolled."]
+        errors["enrolled_on"] = [Text("Give the date the family was enrolled.")]
     if new in (FamilyStatus.CONCLUDED, FamilyStatus.WITHDRAWN) and concluded_on is None:
-        errors["concluded_on"] = ["Give the date the journey ended."]
+        errors["concluded_on"] = [Text("Give the date the journey ended.")]
     _check_dates(referred_on, enrolled_on, concluded_on, today, errors)
     if errors:
         raise LifecycleError(errors)
@@ -54,8 +57,8 @@ def _check_dates(
 ) -> None:
     for name, value in (("enrolled_on", enrolled_on), ("concluded_on", concluded_on)):
         if value is not None and value > today:
-            errors.setdefault(name, []).append("Cannot be in the future.")
+            errors.setdefault(name, []).append(Text("Cannot be in the future."))
         if value is not None and value < referred_on:
-            errors.setdefault(name, []).append("Cannot be before the referral date.")
+            errors.setdefault(name, []).append(Text("Cannot be before the referral date."))
     if enrolled_on and concluded_on and concluded_on < enrolled_on:
-        errors.setdefault("concluded_on", []).append("Cannot be before the enrolment date.")
+        errors.setdefault("concluded_on", []).append(Text("Cannot be before the enrolment date."))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
@@ -40,11 +42,12 @@ def create_family(
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
         raise ValidationFailed(
-            "Unknown municipality.", {"municipality_id": ["No such municipality."]}
+            Text("Unknown municipality."), {"municipality_id": [Text("No such municipality.")]}
         )
     if referred_on > (today or dt.date.today()):
         raise ValidationFailed(
-            "The referral date is in the future.", {"referred_on": ["Cannot be in the future."]}
+            Text("The referral date is in the future."),
+            {"referred_on": [Text("Cannot be in the future.")]},
         )
     check_lead(session, investment_lead_id, municipality_id)
     for _attempt in range(REFERENCE_ATTEMPTS):
@@ -80,8 +83,8 @@ def check_lead(session: AnySession, lead_id: int | None, municipality_id: int) -
         or lead.municipality_id not in (None, municipality_id)
     ):
         raise ValidationFailed(
-            "The investment lead must be an active investment lead of the municipality.",
-            {"investment_lead_id": ["Not an active investment lead of this municipality."]},
+            Text("The investment lead must be an active investment lead of the municipality."),
+            {"investment_lead_id": [Text("Not an active investment lead of this municipality.")]},
         )
 
 
@@ -107,7 +110,7 @@ def change_status(
             today=today or dt.date.today(),
         )
     except LifecycleError as error:
-        raise ValidationFailed(str(error), error.errors) from error
+        raise ValidationFailed(Text("The status cannot change so."), error.errors) from error
     family.status = FamilyStatus(status)
     family.enrolled_on = enrolled
     family.concluded_on = concluded
@@ -156,16 +159,18 @@ def check_consent_dates(
 ) -> None:
     errors: dict[str, list[str]] = {}
     if expires_on is not None and expires_on < given_on:
-        errors["expires_on"] = ["Cannot be before the date the consent was given."]
+        errors["expires_on"] = [Text("Cannot be before the date the consent was given.")]
     if withdrawn_on is not None and withdrawn_on < given_on:
-        errors["withdrawn_on"] = ["Cannot be before the date the consent was given."]
+        errors["withdrawn_on"] = [Text("Cannot be before the date the consent was given.")]
     if errors:
-        raise ValidationFailed("The consent's dates are out of order.", errors)
+        raise ValidationFailed(Text("The consent's dates are out of order."), errors)
 
 
 def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id: int) -> None:
     if not agency_ids:
-        raise ValidationFailed("Name at least one agency.", {"agency_ids": ["Name at least one."]})
+        raise ValidationFailed(
+            Text("Name at least one agency."), {"agency_ids": [Text("Name at least one.")]}
+        )
     found = set(
         session.scalars(
             select(Agency.id).where(
@@ -176,8 +181,13 @@ def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id:
     missing = sorted(set(agency_ids) - found)
     if missing:
         raise ValidationFailed(
-            "Unknown agency.",
-            {"agency_ids": [f"No agency {a} in the family's municipality." for a in missing]},
+            Text("Unknown agency."),
+            {
+                "agency_ids": [
+                    Text("No agency %(agency)s in the family's municipality.", agency=a)
+                    for a in missing
+                ]
+            },
         )
 
 
@@ -198,12 +208,18 @@ def add_team_member(
         or not user.active
         or user.municipality_id not in (None, family.municipality_id)
     ):
-        raise ValidationFailed("Unknown user.", {"user_id": ["No such active staff member."]})
+        raise ValidationFailed(
+            Text("Unknown user."), {"user_id": [Text("No such active staff member.")]}
+        )
     _check_agencies(session, [agency_id], family.municipality_id)
     if mandate_nok < 0:
-        raise ValidationFailed("Negative mandate.", {"mandate_nok": ["Cannot be negative."]})
+        raise ValidationFailed(
+            Text("Negative mandate."), {"mandate_nok": [Text("Cannot be negative.")]}
+        )
     if left_on is not None and left_on < joined_on:
-        raise ValidationFailed("Dates out of order.", {"left_on": ["Cannot be before joined_on."]})
+        raise ValidationFailed(
+            Text("Dates out of order."), {"left_on": [Text("Cannot be before joined_on.")]}
+        )
     membership = TeamMembership(
         family_id=family.id,
         user_id=user_id,
@@ -223,3 +239,48 @@ def get_family(session: AnySession, family_id: int) -> Family:
     if family is None:
         raise NotFound()
     return family
+
+
+def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt.date) -> None:
+    """A withdrawal takes effect the day it is recorded, and a withdrawal in force stays."""
+    if data.get("withdrawn_on") is not None and data["withdrawn_on"] > today:
+        raise ValidationFailed(
+            Text("A withdrawal takes effect at once: date it today or earlier."),
+            {"withdrawn_on": [Text("Cannot be in the future.")]},
+        )
+    if consent is None or consent.withdrawn_on is None or "withdrawn_on" not in data:
+        return
+    if consent.withdrawn_on <= today and data["withdrawn_on"] != consent.withdrawn_on:
+        raise Conflict(
+            Text("The consent is withdrawn; a withdrawal cannot be undone: record a new consent."),
+            {
+                "withdrawn_on": [
+                    Text("Withdrawn on %(date)s.", date=consent.withdrawn_on.isoformat())
+                ]
+            },
+        )
+
+
+def check_own_agency(session: AnySession, family: Family, user_id: int, agency_id: int) -> None:
+    # Access follows the membership's agency and the consent names agencies: a staff member
+    # registered under another agency would see what the family agreed to share with that one.
+    user = session.get(User, user_id)
+    if user is None or user.municipality_id not in (None, family.municipality_id):
+        return  # add_team_member answers for an unknown user, without telling more
+    if user.agency_id not in (None, agency_id):
+        raise ValidationFailed(
+            Text("A staff member joins the team for their own agency."),
+            {"agency_id": [Text("The user works for agency %(agency)s.", agency=user.agency_id)]},
+        )
+
+
+def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:
+    """The leaving date that ends access at once: the team counts the leaving day as a day on
+    the team, so the last day is yesterday (or the first day of a membership begun today)."""
+    last_day = max(membership.joined_on, today - dt.timedelta(days=1))
+    if membership.left_on is not None and membership.left_on <= last_day:
+        raise Conflict(
+            Text("The member has already left the team."),
+            {"left_on": [Text("Left on %(date)s.", date=membership.left_on.isoformat())]},
+        )
+    return last_day

@@ -9,19 +9,20 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.services import set_budget
-from velferdslab.errors import DomainError, ValidationFailed
+from velferdslab.errors import Conflict, DomainError, NotFound, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families import services
-from velferdslab.families.models import Family
+from velferdslab.families.models import Consent, Family, TeamMembership
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localise
 
 
 def _date(name: str) -> dt.date:
@@ -55,9 +56,16 @@ def _done(family: Family, message: Any, anchor: str) -> ResponseReturnValue:
 
 
 def _refused(family: Family, error: DomainError, anchor: str) -> ResponseReturnValue:
-    details = "; ".join(m for messages in error.errors.values() for m in messages)
-    flash(f"{error.message} {details}".strip(), "error")
+    details = "; ".join(localise(m) for messages in error.errors.values() for m in messages)
+    flash(f"{localise(error.message)} {details}".strip(), "error")
     return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
+
+
+def _child(model: Any, family: Family, record_id: int) -> Any:
+    record = db.session.get(model, record_id)
+    if record is None or record.family_id != family.id:
+        raise NotFound()
+    return record
 
 
 def setup_context(family: Family) -> dict[str, Any]:
@@ -72,10 +80,26 @@ def setup_context(family: Family) -> dict[str, Any]:
         .order_by(User.full_name)
     ).all()
     team_staff = [u for u in staff if u.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD)]
+    today = dt.date.today()
+    consents = db.session.scalars(
+        select(Consent).where(Consent.family_id == family.id).order_by(Consent.given_on.desc())
+    ).all()
+    memberships = db.session.execute(
+        select(TeamMembership, User.full_name)
+        .join(User, User.id == TeamMembership.user_id)
+        .where(
+            TeamMembership.family_id == family.id,
+            or_(TeamMembership.left_on.is_(None), TeamMembership.left_on >= today),
+        )
+        .order_by(User.full_name)
+    ).all()
     return {
         "setup_agencies": agencies,
         "setup_staff": team_staff,
-        "this_year": dt.date.today().year,
+        "setup_consents": consents,
+        "setup_memberships": memberships,
+        "this_year": today.year,
+        "today": today,
     }
 
 
@@ -108,6 +132,7 @@ def register(blp: Blueprint) -> None:
             ids = _ids("user_id") + _ids("agency_id")
             if len(ids) != 2:
                 raise ValidationFailed("Choose a person and an agency.", {"user_id": ["Choose."]})
+            services.check_own_agency(db.session, family, ids[0], ids[1])
             membership = services.add_team_member(
                 db.session,
                 family,
@@ -121,6 +146,47 @@ def register(blp: Blueprint) -> None:
             return _refused(family, error, "setup")
         audit("create", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The team member is added."), "setup")
+
+    @blp.route(f"{base}/consent/<int(max=2147483647):consent_id>/withdraw", methods=["POST"])
+    @login_required
+    def withdraw_consent(family_id: int, consent_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
+        consent = _child(Consent, family, consent_id)
+        try:
+            data = {"withdrawn_on": _date("withdrawn_on")}
+            services.check_withdrawal(data, consent, dt.date.today())
+            if consent.withdrawn_on is not None:
+                raise Conflict("The consent is already withdrawn.")
+            consent.withdrawn_on = data["withdrawn_on"]
+            services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        audit("update", "consent", consent.id, family_id=family.id, details={"withdrawn": True})
+        return _done(family, _l("The consent is withdrawn: access through it ends."), "setup")
+
+    @blp.route(f"{base}/team/<int(max=2147483647):membership_id>/mandate", methods=["POST"])
+    @login_required
+    def change_mandate(family_id: int, membership_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "team.write")
+        membership = _child(TeamMembership, family, membership_id)
+        try:
+            membership.mandate_nok = _amount("mandate_nok")
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        audit("update", "team_membership", membership.id, family_id=family.id)
+        return _done(family, _l("The mandate is changed."), "setup")
+
+    @blp.route(f"{base}/team/<int(max=2147483647):membership_id>/end", methods=["POST"])
+    @login_required
+    def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
+        family = policy.family_or_404(db.session, g.user, family_id, "team.write")
+        membership = _child(TeamMembership, family, membership_id)
+        try:
+            membership.left_on = services.leaving_day(membership, dt.date.today())
+        except DomainError as error:
+            return _refused(family, error, "setup")
+        audit("delete", "team_membership", membership.id, family_id=family.id)
+        return _done(family, _l("The member has left the team: their access ends now."), "setup")
 
     @blp.route(f"{base}/budget", methods=["POST"])
     @login_required

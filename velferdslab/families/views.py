@@ -31,6 +31,7 @@ from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localise, localised
 from velferdslab.web.labels import chart_labels
 from velferdslab.web.navigation import current_language
 
@@ -113,7 +114,7 @@ def create_blueprint() -> Blueprint:
                 )
             except DomainError as error:
                 for field, messages in error.errors.items():
-                    getattr(form, field, form.amount).errors = list(messages)
+                    getattr(form, field, form.amount).errors = localised(messages)
             else:
                 audit("create", "expenditure", expenditure.id, family_id=family.id)
                 flash(expenditure_message(expenditure.status.value), "success")
@@ -136,7 +137,7 @@ def create_blueprint() -> Blueprint:
             try:
                 assessment = record_assessment_from_form(family, user, form)
             except DomainError as error:
-                form.override_reason.errors = [error.message]
+                form.override_reason.errors = [localise(error.message)]
             else:
                 audit("create", "assessment", assessment.id, family_id=family.id)
                 flash(_l("The assessment is saved: the new point is on the chart."), "success")

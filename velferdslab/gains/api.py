@@ -184,7 +184,13 @@ def create_blueprint() -> Blueprint:
 
 
 def portfolio_figures(args: dict[str, Any]) -> dict[str, Any]:
-    user = current_user()
+    report = compute_portfolio(current_user(), args)
+    audit("read", "portfolio", details={"municipality_id": report["municipality_id"]})
+    return report
+
+
+def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
+    """The portfolio report for this user: suppressed unless the user is an auditor."""
     policy.require(user, "portfolio.read")
     municipality, where = _portfolio_scope(user, args.get("municipality_id"))
     row = get_set(db.session, args.get("assumption_set_id"))
@@ -197,5 +203,4 @@ def portfolio_figures(args: dict[str, Any]) -> dict[str, Any]:
         suppress=suppress,
         threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
     )
-    audit("read", "portfolio", details={"municipality_id": municipality})
     return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}

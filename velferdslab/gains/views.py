@@ -46,6 +46,29 @@ def _args() -> dict[str, Any]:
     return args
 
 
+def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """The dashboard's charts, drawn once for the page and the portfolio PDF alike."""
+    distribution = report["level_distribution"]
+    quarters = [q.strftime("%m.%Y") for q in distribution.get("quarters", [])]
+    counts = [[c["value"] for c in row] for row in distribution.get("cells", [])]
+    levels = [str(label) for label in LEVEL_LABELS]
+    charts = {
+        "levels": levels_over_time_svg(
+            quarters, counts, levels, str(_l("Families per overall level"))
+        )
+        if quarters
+        else "",
+        "tornado": tornado_svg(
+            report["sensitivity"],
+            {k: str(v) for k, v in PARAMETER_LABELS.items()},
+            str(_l("Sensitivity of the socioeconomic NPV")),
+        )
+        if report["sensitivity"]
+        else "",
+    }
+    return quarters, charts
+
+
 def _viewer() -> Any:
     if not policy.allowed(g.user, "portfolio.read"):
         raise Forbidden()
@@ -61,24 +84,7 @@ def create_blueprint() -> Blueprint:
         user = _viewer()
         args = _args()
         report = portfolio_figures(args)
-        distribution = report["level_distribution"]
-        quarters = [q.strftime("%m.%Y") for q in distribution.get("quarters", [])]
-        counts = [[c["value"] for c in row] for row in distribution.get("cells", [])]
-        levels = [str(label) for label in LEVEL_LABELS]
-        charts = {
-            "levels": levels_over_time_svg(
-                quarters, counts, levels, str(_l("Families per overall level"))
-            )
-            if quarters
-            else "",
-            "tornado": tornado_svg(
-                report["sensitivity"],
-                {k: str(v) for k, v in PARAMETER_LABELS.items()},
-                str(_l("Sensitivity of the socioeconomic NPV")),
-            )
-            if report["sensitivity"]
-            else "",
-        }
+        quarters, charts = dashboard_charts(report)
         municipalities = db.session.scalars(
             select(Municipality)
             .where(policy.scope_filter(user, Municipality.id))

@@ -1,0 +1,116 @@
+"""The lead changes the set-up from the family page: mandates, removal from the team, withdrawal
+of consent — each takes effect at once, and what the rules refuse is said on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import scoped_session
+
+from tests.factories import make_family, make_lab
+from tests.web.test_login import csrf_from, login
+from velferdslab.families.models import Consent, TeamMembership
+
+
+def _lead_page(client: FlaskClient, family_id: int) -> str:
+    return client.get(f"/families/{family_id}").get_data(as_text=True)
+
+
+def test_the_lead_changes_a_mandate_and_removes_a_member(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    membership = db.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family.id, TeamMembership.user_id == lab.member.id
+        )
+    ).one()
+    login(client, lab.lead.username)
+    token = csrf_from(_lead_page(client, family.id))
+    base = f"/families/{family.id}/setup/team/{membership.id}"
+    page = client.post(
+        f"{base}/mandate", data={"csrf_token": token, "mandate_nok": "2500"}, follow_redirects=True
+    )
+    assert "Fullmakten er endret." in page.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(TeamMembership, membership.id).mandate_nok == 2500  # type: ignore[union-attr]
+    page = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    assert "tilgangen deres stopper nå" in page.get_data(as_text=True)
+    again = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    assert "Medlemmet har allerede gått ut av teamet." in again.get_data(as_text=True)
+    login(client, lab.member.username)
+    assert client.get(f"/families/{family.id}").status_code == 404  # access ended at once
+
+
+def test_a_withdrawn_consent_closes_the_family_to_the_team_at_once(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    consent = db.scalars(select(Consent).where(Consent.family_id == family.id)).one()
+    login(client, lab.lead.username)
+    token = csrf_from(_lead_page(client, family.id))
+    url = f"/families/{family.id}/setup/consent/{consent.id}/withdraw"
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    future = client.post(url, data={"csrf_token": token, "withdrawn_on": tomorrow},
+                         follow_redirects=True)  # fmt: skip
+    assert "En tilbaketrekking gjelder straks: dater den i dag eller tidligere." in future.get_data(
+        as_text=True
+    )
+    today = dt.date.today().isoformat()
+    page = client.post(
+        url, data={"csrf_token": token, "withdrawn_on": today}, follow_redirects=True
+    )
+    assert "Samtykket er trukket tilbake" in page.get_data(as_text=True)
+    login(client, lab.member.username)
+    assert client.get(f"/families/{family.id}").status_code == 404
+
+
+def test_a_member_joins_only_for_their_own_agency(client: FlaskClient, db: scoped_session) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    login(client, lab.lead.username)
+    token = csrf_from(_lead_page(client, family.id))
+    wrong = lab.housing if lab.member.agency_id != lab.housing.id else lab.nav
+    page = client.post(
+        f"/families/{family.id}/setup/team",
+        data={"csrf_token": token, "user_id": str(lab.member.id), "agency_id": str(wrong.id),
+              "mandate_nok": "1000", "joined_on": dt.date.today().isoformat()},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "En ansatt går inn i teamet for sin egen virksomhet." in page.get_data(as_text=True)
+
+
+def test_the_menu_marks_the_most_specific_page(client: FlaskClient, db: scoped_session) -> None:
+    lab = make_lab(db)
+    login(client, lab.lead.username)
+    html = client.get("/families/approvals").get_data(as_text=True)
+    current = [line for line in html.splitlines() if "aria-current" in line]
+    assert len(current) == 1 and "/families/approvals" in current[0]
+
+
+def test_a_refusal_from_the_rules_reads_in_the_pages_language(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from decimal import Decimal
+
+    lab = make_lab(db)
+    family = make_family(db, lab, budget=Decimal("1000"))
+    login(client, lab.member.username)
+    url = f"/families/{family.id}/expenditures/new"
+    form = client.get(url).get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_from(form), "spent_on": dt.date.today().isoformat(),
+        "amount": "1500", "description": "Depositum", "paying_agency_id": str(lab.nav.id),
+    }  # fmt: skip
+    page = client.post(url, data=data)
+    assert page.status_code == 422
+    assert f"Det er høyst 1000.00 kr igjen av budsjettet for {dt.date.today().year}." in (
+        page.get_data(as_text=True)
+    )
+    client.post("/language", data={"csrf_token": csrf_from(form), "language": "en"})
+    english = client.post(url, data=data).get_data(as_text=True)
+    assert f"At most 1000.00 NOK is left of the {dt.date.today().year} budget." in english
