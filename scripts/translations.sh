@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
 case "${1:-update}" in
   update)
-    "$BIN/pybabel" extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+    "$BIN/pybabel" extract -F babel.cfg -k _l -k lazy_gettext -k Text --no-location --sort-output \
       -o velferdslab/translations/messages.pot . >/dev/null 2>&1
     "$BIN/pybabel" update -i velferdslab/translations/messages.pot -d velferdslab/translations \
       --no-fuzzy-matching --ignore-obsolete >/dev/null 2>&1

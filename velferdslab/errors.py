@@ -49,3 +49,18 @@ class PreconditionFailed(DomainError):
 
     def __init__(self, message: str = "The record changed since you read it.") -> None:
         super().__init__(message)
+
+
+class Text(str):
+    """A message in English (the API's language) that pages show translated: it keeps its
+    template and values, so the bokmål catalogue can say the same with the same figures.
+    `Text` is an extraction keyword of scripts/translations.sh."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Text:
+        text = super().__new__(cls, template % values if values else template)
+        text.template = template
+        text.values = values
+        return text

@@ -190,6 +190,27 @@ def test_the_admin_adds_a_user_and_deactivates_one(client: FlaskClient, db: scop
         },
     )
     assert short.status_code == 422
+    taken = client.post(
+        "/admin",
+        data={
+            "csrf_token": csrf_from(page),
+            "username": "ny.kollega",
+            "full_name": "Ny Kollega nummer to",
+            "roles": ["leader"],
+            "municipality_id": str(lab.municipality.id),
+            "agency_id": "0",
+            "password": "another-long-password",
+        },
+    )
+    # The service's refusal, in the page's language, beside the field it concerns.
+    assert taken.status_code == 422
+    assert 'id="username-error">En annen bruker har dette navnet.' in taken.get_data(as_text=True)
+    myself = client.post(
+        f"/admin/users/{lab.admin.id}/active",
+        data={"csrf_token": csrf_from(page), "active": "0"},
+        follow_redirects=True,
+    )
+    assert "En administrator kan ikke stenge seg selv ute." in myself.get_data(as_text=True)
     client.post(
         f"/admin/users/{lab.member.id}/active", data={"csrf_token": csrf_from(page), "active": "0"}
     )

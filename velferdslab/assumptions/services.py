@@ -8,7 +8,7 @@ from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
 from velferdslab.benefits.params import AssumptionParams, load_toml
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, NotFound
+from velferdslab.errors import Conflict, NotFound, Text
 from velferdslab.settings import CONFIG_DIR
 
 DEFAULT_FILE = CONFIG_DIR / "assumptions" / "velferdslab-standard.toml"
@@ -123,8 +123,10 @@ def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:
 def change_description(row: AssumptionSet, description: str) -> None:
     if row.immutable:
         raise Conflict(
-            "An issued report used this assumption set: it cannot change. Create a new version.",
-            {"id": ["Immutable: POST a new version instead."]},
+            Text(
+                "An issued report used this assumption set: it cannot change. Create a new version."
+            ),
+            {"id": [Text("Immutable: POST a new version instead.")]},
         )
     row.description = description
 

@@ -9,15 +9,15 @@ from sqlalchemy import Select, exists, select
 
 from velferdslab import policy
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 
 UNIQUE_FIELDS = {
-    "name": "Another municipality has this name.",
-    "number": "Another municipality has this number.",
-    "reference_prefix": "Another municipality uses this prefix.",
+    "name": Text("Another municipality has this name."),
+    "number": Text("Another municipality has this number."),
+    "reference_prefix": Text("Another municipality uses this prefix."),
 }
 
 
@@ -44,7 +44,7 @@ def _check_unique(session: AnySession, data: Mapping[str, Any], current_id: int 
         if session.scalar(clash.limit(1)) is not None:
             errors[field] = [message]
     if errors:
-        raise Conflict("A municipality with these values exists already.", errors)
+        raise Conflict(Text("A municipality with these values exists already."), errors)
 
 
 def create_municipality(session: AnySession, data: Mapping[str, Any]) -> Municipality:
@@ -66,8 +66,8 @@ def update_municipality(
         # Existing references carry the old prefix; a new one would split the municipality's
         # sequence and could collide with a prefix another municipality takes later.
         raise Conflict(
-            "The municipality has families: its reference prefix can no longer change.",
-            {"reference_prefix": ["Fixed once families are registered."]},
+            Text("The municipality has families: its reference prefix can no longer change."),
+            {"reference_prefix": [Text("Fixed once families are registered.")]},
         )
     for field, value in changes.items():
         setattr(row, field, value)
@@ -100,14 +100,14 @@ def municipality_for_new_record(session: AnySession, user: User, requested: int 
     if requested is None:
         if user.municipality_id is None:
             raise ValidationFailed(
-                "Regional users name the municipality.",
-                {"municipality_id": ["Required for a regional user."]},
+                Text("Regional users name the municipality."),
+                {"municipality_id": [Text("Required for a regional user.")]},
             )
         return user.municipality_id
     if not policy.in_scope(user, requested) or session.get(Municipality, requested) is None:
         raise ValidationFailed(
-            "Not a municipality in your scope.",
-            {"municipality_id": ["No such municipality in your scope."]},
+            Text("Not a municipality in your scope."),
+            {"municipality_id": [Text("No such municipality in your scope.")]},
         )
     return requested
 
@@ -120,8 +120,8 @@ def _check_agency_name(
         clash = clash.where(Agency.id != current_id)
     if session.scalar(clash.limit(1)) is not None:
         raise Conflict(
-            "The municipality has an agency by that name already.",
-            {"name": ["Another agency of the municipality has this name."]},
+            Text("The municipality has an agency by that name already."),
+            {"name": [Text("Another agency of the municipality has this name.")]},
         )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from velferdslab.db import AnySession
-from velferdslab.errors import ValidationFailed
+from velferdslab.errors import Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.plans.models import Goal, Measure
 
@@ -30,14 +30,14 @@ def check_measure(
     errors: dict[str, list[str]] = {}
     owner = data.get("owner_user_id")
     if owner is not None and not _owner_on_team(session, family.id, owner, today):
-        errors["owner_user_id"] = ["The owner must be on the family's team."]
+        errors["owner_user_id"] = [Text("The owner must be on the family's team.")]
     goal_id = data.get("goal_id")
     if goal_id is not None:
         goal = session.get(Goal, goal_id)
         if goal is None or goal.family_id != family.id:
-            errors["goal_id"] = ["No such goal for this family."]
+            errors["goal_id"] = [Text("No such goal for this family.")]
     if errors:
-        raise ValidationFailed("The measure has invalid values.", errors)
+        raise ValidationFailed(Text("The measure has invalid values."), errors)
 
 
 def add_goal(session: AnySession, family: Family, author_id: int, data: Mapping[str, Any]) -> Goal:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select, update
 
 from velferdslab import policy
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import Conflict, NotFound, ValidationFailed
+from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import ApiToken, User, UserRole
 from velferdslab.vocabulary import Role
@@ -44,7 +44,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 def check_password_rules(password: str) -> list[str]:
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [f"Must be at least {MIN_PASSWORD_LENGTH} characters."]
+        return [Text("Must be at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)]
     return []
 
 
@@ -52,7 +52,7 @@ def parse_roles(roles: Iterable[str]) -> list[Role]:
     known = {role.value for role in Role}
     unknown = sorted(set(roles) - known)
     if unknown:
-        raise UserError({"roles": [f"Unknown role(s): {', '.join(unknown)}."]})
+        raise UserError({"roles": [Text("Unknown role(s): %(roles)s.", roles=", ".join(unknown))]})
     return sorted({Role(role) for role in roles})
 
 
@@ -70,7 +70,7 @@ def create_user(
 ) -> User:
     errors: dict[str, list[str]] = {}
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        errors["username"] = [f"The user name {username!r} is taken."]
+        errors["username"] = [Text("The user name %(name)r is taken.", name=username)]
     if password_hash is None and (problems := check_password_rules(password)):
         errors["password"] = problems
     municipality_id = None
@@ -79,14 +79,16 @@ def create_user(
             select(Municipality.id).where(Municipality.number == municipality_number)
         )
         if municipality_id is None:
-            errors["municipality"] = [f"No municipality has the number {municipality_number}."]
+            errors["municipality"] = [
+                Text("No municipality has the number %(number)s.", number=municipality_number)
+            ]
     try:
         role_values = parse_roles(roles)
     except UserError as error:
         errors.update(error.errors)
         role_values = []
     if not role_values and "roles" not in errors:
-        errors["roles"] = ["Give at least one role."]
+        errors["roles"] = [Text("Give at least one role.")]
     if errors:
         raise UserError(errors)
     user = User(
@@ -129,8 +131,8 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     """A user made by an admin through the API; create_user does the hashing and role rows."""
     if "municipality_id" not in data and admin.municipality_id is None:
         raise ValidationFailed(
-            "Say which municipality the user belongs to.",
-            {"municipality_id": ["Required from a regional admin (null: a regional user)."]},
+            Text("Say which municipality the user belongs to."),
+            {"municipality_id": [Text("Required from a regional admin (null: a regional user).")]},
         )
     municipality_id = data.get("municipality_id", admin.municipality_id)
     _check_placement(session, admin, municipality_id, data.get("agency_id"))
@@ -152,7 +154,7 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
             agency_id=data.get("agency_id"),
         )
     except UserError as error:
-        raise ValidationFailed("Some fields have invalid values.", error.errors) from error
+        raise ValidationFailed(Text("Some fields have invalid values."), error.errors) from error
     user.active = data["active"]
     session.flush()
     return user
@@ -203,11 +205,11 @@ def _check_self(admin: User, user: User, data: Mapping[str, Any]) -> None:
         return
     errors = {}
     if data.get("active") is False:
-        errors["active"] = ["You cannot deactivate yourself; ask another admin."]
+        errors["active"] = [Text("You cannot deactivate yourself; ask another admin.")]
     if "roles" in data and Role.ADMIN.value not in data["roles"]:
-        errors["roles"] = ["You cannot remove your own admin role; ask another admin."]
+        errors["roles"] = [Text("You cannot remove your own admin role; ask another admin.")]
     if errors:
-        raise Conflict("An admin cannot lock themselves out.", errors)
+        raise Conflict(Text("An admin cannot lock themselves out."), errors)
 
 
 def _check_username(session: AnySession, username: str, current_id: int | None) -> None:
@@ -215,7 +217,9 @@ def _check_username(session: AnySession, username: str, current_id: int | None) 
     if current_id is not None:
         clash = clash.where(User.id != current_id)
     if session.scalar(clash.limit(1)) is not None:
-        raise Conflict("The user name is taken.", {"username": ["Another user has this name."]})
+        raise Conflict(
+            Text("The user name is taken."), {"username": [Text("Another user has this name.")]}
+        )
 
 
 def _check_placement(
@@ -223,12 +227,16 @@ def _check_placement(
 ) -> None:
     if admin.municipality_id is not None and municipality_id != admin.municipality_id:
         raise ValidationFailed(
-            "Only a regional admin places users in another municipality or regionally.",
-            {"municipality_id": [f"Must be your own municipality ({admin.municipality_id})."]},
+            Text("Only a regional admin places users in another municipality or regionally."),
+            {
+                "municipality_id": [
+                    Text("Must be your own municipality (%(id)s).", id=admin.municipality_id)
+                ]
+            },
         )
     if municipality_id is not None and session.get(Municipality, municipality_id) is None:
         raise ValidationFailed(
-            "No such municipality.", {"municipality_id": ["No such municipality."]}
+            Text("No such municipality."), {"municipality_id": [Text("No such municipality.")]}
         )
     if agency_id is not None:
         _check_agency(session, admin, municipality_id, agency_id)
@@ -239,9 +247,11 @@ def _check_agency(
 ) -> None:
     agency = session.get(Agency, agency_id)
     if agency is None or not policy.in_scope(admin, agency.municipality_id):
-        raise ValidationFailed("No such agency.", {"agency_id": ["No such agency in your scope."]})
+        raise ValidationFailed(
+            Text("No such agency."), {"agency_id": [Text("No such agency in your scope.")]}
+        )
     if municipality_id is not None and agency.municipality_id != municipality_id:
         raise ValidationFailed(
-            "The agency belongs to another municipality.",
-            {"agency_id": ["Must be an agency of the user's municipality."]},
+            Text("The agency belongs to another municipality."),
+            {"agency_id": [Text("Must be an agency of the user's municipality.")]},
         )

@@ -23,3 +23,19 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "velferdslab" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+
+
+def localise(message: object) -> str:
+    """A service's message in the page's language: a `Text` by its template and values, any
+    other string as it is when the catalogue does not know it."""
+    from flask_babel import gettext
+
+    template = getattr(message, "template", None)
+    if template is None:
+        return gettext(str(message)) if str(message) else ""
+    values = getattr(message, "values", {})
+    return str(gettext(template, **values))
+
+
+def localised(messages: object) -> list[str]:
+    return [localise(m) for m in messages]  # type: ignore[attr-defined]

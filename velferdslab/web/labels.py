@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -38,6 +40,10 @@ STATUS_LABELS: dict[str, Any] = {
     "in_progress": _l("in progress"),
     "done": _l("done"),
     "cancelled": _l("cancelled"),
+    "queued": _l("queued"),
+    "running": _l("being made"),
+    "ready": _l("ready"),
+    "failed": _l("failed"),
 }
 
 
@@ -74,6 +80,18 @@ def template_helpers() -> dict[str, Any]:
         "DOMAINS": DOMAINS,
         "money": format_money,
     }
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
+    """A stored instant (UTC; naive from SQLite) as Norwegians read it: Oslo time."""
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
 
 
 def format_money(value: Any) -> str:

@@ -22,6 +22,11 @@ MENU: tuple[tuple[str, Any, frozenset[str]], ...] = (
     ("family_pages.approvals", _l("Approvals"), frozenset({Role.INVESTMENT_LEAD})),
     ("leader_pages.dashboard", _l("Dashboard"), frozenset({Role.LEADER})),
     ("auditor_pages.expenditures", _l("Audit"), frozenset({Role.AUDITOR})),
+    (
+        "report_pages.index",
+        _l("Reports"),
+        frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
+    ),
     ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
 )
 
@@ -37,12 +42,16 @@ def navigation() -> list[MenuItem]:
     user = g.get("user")
     if user is None:
         return []
-    items = []
-    for endpoint, label, roles in MENU:
-        if endpoint in current_app.view_functions and user.roles & roles:
-            url = url_for(endpoint)
-            items.append(MenuItem(url, str(label), request.path.startswith(url)))
-    return items
+    entries = [
+        (url_for(endpoint), str(label))
+        for endpoint, label, roles in MENU
+        if endpoint in current_app.view_functions and user.roles & roles
+    ]
+    # The most specific entry is the current one: /families/approvals is Approvals, not
+    # My families.
+    matching = [url for url, _ in entries if request.path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    return [MenuItem(url, label, url == current) for url, label in entries]
 
 
 def current_language() -> str:
@@ -54,4 +63,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(navigation=navigation, current_language=current_language)
     app.jinja_env.globals.update(template_helpers())
+    from velferdslab.web.labels import local_time
+
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["dict_without"] = lambda d, key: {k: v for k, v in d.items() if k != key}
