@@ -309,3 +309,30 @@ def test_the_lead_sees_who_read_the_family(client: FlaskClient, db: scoped_sessi
     login(client, lab.lead.username)
     page = client.get(f"/families/{family.id}/access-log").get_data(as_text=True)
     assert lab.member.full_name in page and "read" in page
+
+
+def test_the_leads_page_shows_the_familys_gains_and_follows_each_change(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from tests.factories import auth
+
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    today = dt.date.today()
+    add_assessment(db, family, today - dt.timedelta(days=400), finance=1)
+    add_assessment(db, family, today - dt.timedelta(days=365), finance=2)
+    db.commit()
+    login(client, lab.lead.username)
+    # Social assistance (municipal): exposed 63 607 → stable 15 000 for 365 days:
+    # 0.9 · 0.8 · 1.0 · 48 607 · 365 / 365 = 34 997.04 → "34 997 kr" on the page.
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    assert "34\u202f997\u00a0kr" in page
+    api = client.get(f"/api/v1/families/{family.id}/gains", headers=auth(db, lab.lead))
+    assert api.get_json()["by_payer"]["municipal"]["realised"] == 34_997.04
+    # Back to exposed 100 days ago: stable for 265 days, 34 997.04 · 265 / 365 = 25 408.81.
+    add_assessment(db, family, today - dt.timedelta(days=100), finance=1)
+    db.commit()
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    assert "25\u202f409\u00a0kr" in page and "34\u202f997\u00a0kr" not in page
+    api = client.get(f"/api/v1/families/{family.id}/gains", headers=auth(db, lab.lead))
+    assert api.get_json()["by_payer"]["municipal"]["realised"] == 25_408.81

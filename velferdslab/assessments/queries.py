@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -31,7 +32,11 @@ def effective_overall(assessment: Assessment) -> int | None:
 
 def journey(session: AnySession, family_id: int) -> list[JourneyPoint]:
     """One point per assessment date: the levels in force and the overall level in force."""
-    assessments = family_assessments(session, family_id)
+    return journey_of(family_assessments(session, family_id))
+
+
+def journey_of(assessments: Sequence[Assessment]) -> list[JourneyPoint]:
+    """The journey from a family's assessments in date order (family_assessments)."""
     points = carry_forward([(a.assessed_on, a.id, a.levels()) for a in assessments])
     overall_on: dict[dt.date, int | None] = {}
     for assessment in assessments:  # in record order: the later one on a date wins

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import func, select
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
@@ -99,9 +101,17 @@ def to_params(row: AssumptionSet) -> AssumptionParams:
     )
 
 
+@lru_cache(maxsize=4)
+def _shipped(path: str, modified_ns: int) -> AssumptionParams:
+    # Parsed once per version of the file (its modification time is in the key): the lead's
+    # family page asks for the default set on every request.
+    del modified_ns
+    return load_toml(path)
+
+
 def default_set(session: AnySession) -> AssumptionSet:
     """The newest version of the shipped default, loaded from config/ the first time."""
-    params = load_toml(DEFAULT_FILE)
+    params = _shipped(str(DEFAULT_FILE), DEFAULT_FILE.stat().st_mtime_ns)
     row = session.scalars(
         select(AssumptionSet)
         .where(AssumptionSet.name == params.name)

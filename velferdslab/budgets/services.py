@@ -8,9 +8,10 @@ before the approved total is read, so concurrent requests are decided one after 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -101,12 +102,51 @@ def spending_limits(
     budget = session.scalars(
         select(Budget).where(Budget.family_id == family.id, Budget.year == year)
     ).one_or_none()
+    spent = (
+        session.execute(
+            select(Expenditure.budget_id, Expenditure.amount, Expenditure.status).where(
+                Expenditure.budget_id == budget.id
+            )
+        ).all()
+        if budget
+        else []
+    )
+    memberships = session.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family.id, TeamMembership.user_id == user.id
+        )
+    ).all()
+    return limits_from(family, user, year, today, [budget] if budget else [], spent, memberships)
+
+
+def limits_from(
+    family: Family,
+    user: User,
+    year: int,
+    today: dt.date,
+    budgets: Iterable[Budget],
+    expenditures: Iterable[Any],
+    memberships: Iterable[TeamMembership],
+) -> SpendingLimits:
+    """The limits from rows already read: the family's budgets, its expenditures (anything with
+    budget_id, amount and status) and its team memberships (others' are ignored)."""
+    budget = next((b for b in budgets if b.year == year), None)
+    totals = {ExpenditureStatus.APPROVED: Decimal(0), ExpenditureStatus.PENDING: Decimal(0)}
+    if budget is not None:
+        for row in expenditures:
+            if row.budget_id == budget.id and row.status in totals:
+                totals[row.status] += row.amount
+    mandates = [
+        m.mandate_nok
+        for m in memberships
+        if m.user_id == user.id and m.family_id == family.id and m.is_current(today)
+    ]
     return SpendingLimits(
         year=year,
         budget=budget.amount if budget else None,
-        approved=approved_total(session, budget.id) if budget else Decimal(0),
-        pending=pending_total(session, budget.id) if budget else Decimal(0),
-        mandate=current_mandate(session, family.id, user.id, today),
+        approved=money(totals[ExpenditureStatus.APPROVED]),
+        pending=money(totals[ExpenditureStatus.PENDING]),
+        mandate=max(mandates, default=Decimal(0)),
         decides_alone=decides_alone(family, user),
     )
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from velferdslab.charts.svg import figure_to_svg, pyplot
+from velferdslab.memo import Memo
 from velferdslab.vocabulary import DOMAINS
 
 LEVEL_COLOURS = ("#b3261e", "#e0861a", "#3f8fc5", "#2e7d32")
@@ -42,8 +42,7 @@ class ChartLabels:
 # matplotlib about 0.1–0.2 s, while a family page is read far more often than its journey
 # changes: each process keeps the charts it drew last, keyed by everything drawn.
 CACHE_SIZE = 256
-_drawn: OrderedDict[Hashable, str] = OrderedDict()
-_drawn_lock = threading.Lock()
+_drawn: Memo[str] = Memo(CACHE_SIZE)
 _draw_lock = threading.Lock()
 
 
@@ -56,19 +55,12 @@ def journey_svg(
 ) -> str:
     """`hatched=False` for PDFs: WeasyPrint draws each hatch pattern anew (0.8 s for a family's
     chart); the level's letters in every cell still tell the levels apart without colour."""
-    key = (_chart_key(points, goals, labels), hatched)
-    with _drawn_lock:
-        svg = _drawn.get(key)
-        if svg is not None:
-            _drawn.move_to_end(key)
-            return svg
-    with _draw_lock:  # pyplot keeps global state: one drawing at a time (threaded workers, jobs)
-        svg = _draw_journey(points, goals, labels, hatched)
-    with _drawn_lock:
-        _drawn[key] = svg
-        while len(_drawn) > CACHE_SIZE:
-            _drawn.popitem(last=False)
-    return svg
+
+    def draw() -> str:
+        with _draw_lock:  # pyplot keeps global state: one drawing at a time (threads, jobs)
+            return _draw_journey(points, goals, labels, hatched)
+
+    return _drawn.get_or_make((_chart_key(points, goals, labels), hatched), draw)
 
 
 def _chart_key(

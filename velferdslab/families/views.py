@@ -10,15 +10,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
-from velferdslab.assessments.queries import journey
+from velferdslab.assessments.queries import family_assessments, journey, journey_of
 from velferdslab.assessments.services import record_assessment, write_note
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
-from velferdslab.budgets.services import request_expenditure, spending_limits
+from velferdslab.budgets.services import limits_from, request_expenditure, spending_limits
 from velferdslab.charts.journey import journey_svg
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
@@ -208,9 +209,12 @@ def agency_choices(family: Family) -> list[tuple[int, str]]:
 
 
 def family_context(family: Family, user: User) -> dict[str, Any]:
+    """Everything the family page shows, each table read once: the chart, the spending limits
+    and the lead's gains are made from the same rows."""
     today = dt.date.today()
     session = db.session
-    points = journey(session, family.id)
+    assessments = family_assessments(session, family.id)
+    points = journey_of(assessments)
     goals = session.scalars(select(Goal).where(Goal.family_id == family.id)).all()
     targets = {goal.domain: goal.target_level for goal in goals}
     chart = journey_svg(points, targets, chart_labels(family.reference)) if points else ""
@@ -228,14 +232,30 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         .where(Expenditure.family_id == family.id)
         .order_by(Expenditure.spent_on.desc(), Expenditure.id.desc())
     ).all()
+    team = session.execute(
+        select(TeamMembership, User, Agency)
+        .join(User, User.id == TeamMembership.user_id)
+        .join(Agency, Agency.id == TeamMembership.agency_id)
+        .where(TeamMembership.family_id == family.id)
+        .order_by(TeamMembership.team_role, User.full_name)
+        .options(lazyload(User.role_rows))  # the page shows names, not roles
+    ).all()
+    budgets = session.scalars(
+        select(Budget).where(Budget.family_id == family.id).order_by(Budget.year.desc())
+    ).all()
     user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
     user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
     is_lead = family.investment_lead_id == user.id
     lead_only: dict[str, Any] = {}
     if is_lead:
-        from velferdslab.gains.api import family_gains
+        from velferdslab.gains.api import page_gains
 
-        lead_only = {"gains": family_gains(family, {}), **setup_views.setup_context(family)}
+        setup = setup_views.setup_context(family)
+        gains = page_gains(
+            family, assessments, expenditures, budgets, setup["setup_agencies"], goals
+        )
+        lead_only = {"gains": gains, **setup}
+    memberships = [membership for membership, _, _ in team]
     return {
         **lead_only,
         "family": family,
@@ -244,18 +264,10 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         "goals": goals,
         "measures": measures,
         "notes": notes,
-        "team": session.execute(
-            select(TeamMembership, User, Agency)
-            .join(User, User.id == TeamMembership.user_id)
-            .join(Agency, Agency.id == TeamMembership.agency_id)
-            .where(TeamMembership.family_id == family.id)
-            .order_by(TeamMembership.team_role, User.full_name)
-        ).all(),
-        "budgets": session.scalars(
-            select(Budget).where(Budget.family_id == family.id).order_by(Budget.year.desc())
-        ).all(),
+        "team": team,
+        "budgets": budgets,
         "expenditures": expenditures,
-        "limits": spending_limits(session, family, user, today.year, today),
+        "limits": limits_from(family, user, today.year, today, budgets, expenditures, memberships),
         "is_lead": is_lead,
         "people": {
             row[0]: row[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import marshmallow as ma
@@ -11,16 +12,22 @@ from flask_smorest import Blueprint
 
 from velferdslab import policy
 from velferdslab.api.common import Date, QueryId, document_errors
+from velferdslab.assessments.models import Assessment
+from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.auth.current import audit, current_user
 from velferdslab.benefits.engine import compute
 from velferdslab.benefits.results import family_summary, round_money
+from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
-from velferdslab.gains.data import load_engine_input
+from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.memo import Memo
+from velferdslab.municipalities.models import Agency
+from velferdslab.plans.models import Goal
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
 
@@ -97,10 +104,55 @@ def _set_info(row: Any) -> dict[str, Any]:
     return {"id": row.id, "name": row.name, "version": row.version}
 
 
-def family_gains(family: Family, args: dict[str, Any]) -> dict[str, Any]:
+# The lead's family page shows the family's gains on every visit; they change only when its
+# data, the assumption set or the day do, which are all in the key (see page_gains).
+_page_gains: Memo[dict[str, Any]] = Memo(256)
+
+
+def page_gains(
+    family: Family,
+    assessments: Sequence[Assessment],
+    expenditures: Sequence[Expenditure],
+    budgets: Sequence[Budget],
+    agencies: Sequence[Agency],
+    goals: Sequence[Goal],
+) -> dict[str, Any]:
+    """family_gains for today with the default set, from the records the page has read. Each
+    worker keeps the figures keyed by every value they are computed from; treat them as
+    read-only."""
+    row = get_set(db.session, None)
+    key = (
+        family.id,
+        family.reference,
+        row.id,
+        row.version,
+        dt.date.today(),
+        tuple((a.id, a.assessed_on, *a.levels().values()) for a in assessments),
+        tuple((e.spent_on, e.amount, e.status, e.paying_agency_id) for e in expenditures),
+        tuple((b.year, c.agency_id, c.amount) for b in budgets for c in b.contributions),
+        tuple((a.id, a.name) for a in agencies),
+    )
+
+    def make() -> dict[str, Any]:
+        data = engine_input_from_records(
+            family, assessments, expenditures, budgets, agencies, goals
+        )
+        return family_gains(family, {}, data, row)
+
+    return _page_gains.get_or_make(key, make)
+
+
+def family_gains(
+    family: Family,
+    args: dict[str, Any],
+    data: EngineInput | None = None,
+    row: AssumptionSet | None = None,
+) -> dict[str, Any]:
+    """The family's realised and projected gains by payer; `data` and `row` when the caller has
+    read them already."""
     as_of = _as_of(args)
-    row = get_set(db.session, args.get("assumption_set_id"))
-    data = load_engine_input(db.session, Family.id == family.id)
+    row = row or get_set(db.session, args.get("assumption_set_id"))
+    data = data or load_engine_input(db.session, Family.id == family.id)
     priced = compute(data.assessments, data.expenditures, to_params(row), as_of, [family.id])
     figures = round_money(family_summary(priced, family.id))
     approved = data.expenditures[

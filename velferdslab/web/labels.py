@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from velferdslab.charts.journey import ChartLabels
@@ -60,13 +63,49 @@ def level_label(level: int | None) -> str:
     return "–" if level is None else str(LEVEL_LABELS[level])
 
 
-def chart_labels(title: str) -> ChartLabels:
-    return ChartLabels(
-        domains={d: str(DOMAIN_LABELS[d]) for d in DOMAINS},
-        levels=[str(label) for label in LEVEL_LABELS],
-        short_levels=[str(label) for label in LEVEL_SHORT],
+@dataclass(frozen=True)
+class Translated:
+    """The vocabulary's labels in one language, as plain strings."""
+
+    domains: dict[str, str]
+    levels: tuple[str, ...]
+    short_levels: tuple[str, ...]
+    statuses: dict[str, str]
+    payers: dict[str, str]
+    overall: str
+    goal: str
+
+
+@lru_cache(maxsize=8)
+def _translated(language: str) -> Translated:
+    # Called with the language of the request (or forced locale) it runs in, so the lazy
+    # strings below resolve to that language; the catalogue does not change while running.
+    del language
+    return Translated(
+        domains={key: str(label) for key, label in DOMAIN_LABELS.items()},
+        levels=tuple(str(label) for label in LEVEL_LABELS),
+        short_levels=tuple(str(label) for label in LEVEL_SHORT),
+        statuses={key: str(label) for key, label in STATUS_LABELS.items()},
+        payers={key: str(label) for key, label in PAYER_LABELS.items()},
         overall=str(_l("Overall")),
         goal=str(_l("Goal")),
+    )
+
+
+def translated() -> Translated:
+    """The labels in the current language, translated once per process and language: a
+    family page shows some 140 of them, and each lazy string costs a catalogue lookup."""
+    return _translated(str(get_locale() or "nb"))
+
+
+def chart_labels(title: str) -> ChartLabels:
+    labels = translated()
+    return ChartLabels(
+        domains=dict(labels.domains),
+        levels=list(labels.levels),
+        short_levels=list(labels.short_levels),
+        overall=labels.overall,
+        goal=labels.goal,
         title=title,
     )
 
@@ -79,6 +118,18 @@ def template_helpers() -> dict[str, Any]:
         "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
+    }
+
+
+def request_label_helpers() -> dict[str, Any]:
+    """The same label helpers as template_helpers, over the current language's table: a
+    context processor, so each page looks its language up once."""
+    labels = translated()
+    return {
+        "domain_label": lambda d: labels.domains.get(d, d),
+        "level_label": lambda level: "–" if level is None else labels.levels[level],
+        "status_label": lambda s: labels.statuses.get(s, s),
+        "payer_label": lambda p: labels.payers.get(p, p),
     }
 
 

@@ -59,10 +59,11 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from velferdslab.web.labels import template_helpers
+    from velferdslab.web.labels import request_label_helpers, template_helpers
 
     app.jinja_env.globals.update(navigation=navigation, current_language=current_language)
     app.jinja_env.globals.update(template_helpers())
+    app.context_processor(request_label_helpers)
     from velferdslab.web.labels import local_time
 
     app.jinja_env.filters["local_time"] = local_time
