@@ -65,6 +65,12 @@ def test_a_withdrawn_consent_closes_the_family_to_the_team_at_once(
         url, data={"csrf_token": token, "withdrawn_on": today}, follow_redirects=True
     )
     assert "Samtykket er trukket tilbake" in page.get_data(as_text=True)
+    again = client.post(url, data={"csrf_token": token, "withdrawn_on": today},
+                        follow_redirects=True)  # fmt: skip
+    assert "Samtykket er allerede trukket tilbake." in again.get_data(as_text=True)
+    garbled = client.post(url, data={"csrf_token": token, "withdrawn_on": "31.02"},
+                          follow_redirects=True)  # fmt: skip
+    assert "En dato mangler eller er feilskrevet." in garbled.get_data(as_text=True)
     login(client, lab.member.username)
     assert client.get(f"/families/{family.id}").status_code == 404
 

@@ -168,8 +168,8 @@ def write_note(
 ) -> ProgressNote:
     if written_on > (today or dt.date.today()):
         raise ValidationFailed(
-            "A note is written about what has happened.",
-            {"written_on": ["Cannot be in the future."]},
+            Text("A note is written about what has happened."),
+            {"written_on": [Text("Cannot be in the future.")]},
         )
     note = ProgressNote(
         family_id=family.id, written_on=written_on, domain=domain, text=text, author_id=author.id

@@ -69,7 +69,7 @@ def create_family(
             return family
         except IntegrityError:
             continue
-    raise Conflict("Could not number the family: try again.")
+    raise Conflict(Text("Could not number the family: try again."))
 
 
 def check_lead(session: AnySession, lead_id: int | None, municipality_id: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.services import set_budget
-from velferdslab.errors import Conflict, DomainError, NotFound, ValidationFailed
+from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families import services
 from velferdslab.families.models import Consent, Family, TeamMembership
@@ -30,7 +30,7 @@ def _date(name: str) -> dt.date:
         return dt.date.fromisoformat(request.form.get(name, "")[:10])
     except ValueError:
         raise ValidationFailed(
-            "A date is missing or malformed.", {name: ["Give a date."]}
+            Text("A date is missing or malformed."), {name: [Text("Give a date.")]}
         ) from None
 
 
@@ -39,10 +39,12 @@ def _amount(name: str) -> Decimal:
         value = Decimal(request.form.get(name, "").replace(" ", "").replace(",", "."))
     except InvalidOperation:
         raise ValidationFailed(
-            "An amount is missing.", {name: ["Give an amount in NOK."]}
+            Text("An amount is missing."), {name: [Text("Give an amount in NOK.")]}
         ) from None
     if not value.is_finite() or value < 0 or value > 10_000_000:
-        raise ValidationFailed("The amount is out of range.", {name: ["0 to 10 000 000 NOK."]})
+        raise ValidationFailed(
+            Text("The amount is out of range."), {name: [Text("0 to 10 000 000 NOK.")]}
+        )
     return value
 
 
@@ -131,7 +133,9 @@ def register(blp: Blueprint) -> None:
         try:
             ids = _ids("user_id") + _ids("agency_id")
             if len(ids) != 2:
-                raise ValidationFailed("Choose a person and an agency.", {"user_id": ["Choose."]})
+                raise ValidationFailed(
+                    Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
+                )
             services.check_own_agency(db.session, family, ids[0], ids[1])
             membership = services.add_team_member(
                 db.session,
@@ -156,7 +160,7 @@ def register(blp: Blueprint) -> None:
             data = {"withdrawn_on": _date("withdrawn_on")}
             services.check_withdrawal(data, consent, dt.date.today())
             if consent.withdrawn_on is not None:
-                raise Conflict("The consent is already withdrawn.")
+                raise Conflict(Text("The consent is already withdrawn."))
             consent.withdrawn_on = data["withdrawn_on"]
             services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
         except DomainError as error:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set, mark_immutable
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import Forbidden, NotFound, ValidationFailed
+from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
@@ -62,8 +62,8 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
     end = request.period_end or as_of
     if start > end:
         raise ValidationFailed(
-            "The period ends before it starts.",
-            {"period_end": ["Must be on or after period_start."]},
+            Text("The period ends before it starts."),
+            {"period_end": [Text("Must be on or after period_start.")]},
         )
     family_id, municipality_id = _subject(session, user, request)
     assumption_set = get_set(session, request.assumption_set_id)
@@ -96,23 +96,24 @@ def _subject(
     if request.kind == ReportKind.FAMILY:
         if request.family_id is None:
             raise ValidationFailed(
-                "A family report names its family.", {"family_id": ["Required for kind family."]}
+                Text("A family report names its family."),
+                {"family_id": [Text("Required for kind family.")]},
             )
         family = policy.family_or_404(session, user, request.family_id, "report.family")
         return family.id, family.municipality_id
     municipality_id = request.municipality_id or user.municipality_id
     if municipality_id is not None and not policy.in_scope(user, municipality_id):
         raise ValidationFailed(
-            "Outside your scope.", {"municipality_id": ["Not your municipality."]}
+            Text("Outside your scope."), {"municipality_id": [Text("Not your municipality.")]}
         )
     if municipality_id is not None and session.get(Municipality, municipality_id) is None:
         raise ValidationFailed(
-            "No such municipality.", {"municipality_id": ["No such municipality."]}
+            Text("No such municipality."), {"municipality_id": [Text("No such municipality.")]}
         )
     if request.kind == ReportKind.AUDIT and municipality_id is None:
         raise ValidationFailed(
-            "An audit report covers one municipality.",
-            {"municipality_id": ["Required for a regional auditor."]},
+            Text("An audit report covers one municipality."),
+            {"municipality_id": [Text("Required for a regional auditor.")]},
         )
     return None, municipality_id
 
