@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -88,3 +89,40 @@ def test_auditor_reads_expenditures_the_audit_log_and_assumption_sets(
     expect(assumption_set.get_by_role("row", name=re.compile("^success_rate"))).to_be_visible()
     expect(assumption_set.get_by_role("heading", name="Kostnadsposter")).to_be_visible()
     shoot(page, "audit-assumption-sets")
+
+
+def test_auditor_issues_downloads_and_verifies_an_audit_report(
+    page: Page, seeded: Seed, shoot: Callable[[Page, str], None], tmp_path: Path
+) -> None:
+    login(page, seeded.auditor)
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Rapporter").click()
+    page.get_by_label("Rapport", exact=True).select_option(label="Revisjonsrapport")
+    page.get_by_label("Kommune").select_option(label=seeded.municipality)
+    page.get_by_role("button", name="Lag rapporten").click()
+    # The report's page shows the background job's progress and reloads itself until ready.
+    download = page.get_by_role("link", name="Last ned PDF-en")
+    expect(download).to_be_visible(timeout=90_000)
+    expect(page.get_by_role("cell", name=re.compile(r"^[0-9a-f]{64}$"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Forutsetningssett"))).to_contain_text(
+        "Velferdslab standard, versjon 1"
+    )
+    shoot(page, "report-ready")
+    with page.expect_download() as waiting:
+        download.click()
+    issued = tmp_path / "audit.pdf"
+    waiting.value.save_as(issued)
+    assert issued.read_bytes().startswith(b"%PDF-")
+
+    page.get_by_role("link", name="Kontroller en PDF-rapport").first.click()
+    page.get_by_label("PDF-en som skal kontrolleres").set_input_files(issued)
+    page.get_by_role("button", name="Kontroller", exact=True).click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Gyldig: dette er rapport \d+"))
+    ).to_be_visible()
+    shoot(page, "report-verified")
+
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(issued.read_bytes().replace(b"%PDF-1.7", b"%PDF-1.6", 1))
+    page.get_by_label("PDF-en som skal kontrolleres").set_input_files(altered)
+    page.get_by_role("button", name="Kontroller", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("^Ikke gyldig"))).to_be_visible()

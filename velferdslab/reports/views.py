@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from velferdslab import policy
+from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
@@ -133,9 +134,15 @@ def create_blueprint() -> Blueprint:
     def show(report_id: int) -> ResponseReturnValue:
         report = report_or_404(db.session, g.user, report_id)
         status = effective_status(report)
+        assumption_set = (
+            db.session.get(AssumptionSet, report.assumption_set_id)
+            if report.assumption_set_id is not None
+            else None
+        )
         return render_template(
             "reports/show.html", report=report, status=status, title=TITLES[report.kind],
             refresh=status in ("queued", "running"),
+            assumption_set_name=assumption_set.name if assumption_set else None,
         )  # fmt: skip
 
     @blp.route(f"/{ID}.pdf")
