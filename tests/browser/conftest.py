@@ -10,7 +10,6 @@ run in any order. The data is seeded once, with tests/factories.py; the journeys
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -20,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from werkzeug.serving import BaseWSGIServer, make_server
 
 if TYPE_CHECKING:
@@ -29,6 +26,7 @@ if TYPE_CHECKING:
 
 from tests.browser.helpers import TODAY, LiveServer, Seed
 from tests.factories import add_assessment, make_agency, make_family, make_lab, make_user
+from tests.isolated import isolated_database
 from velferdslab.app import create_app
 from velferdslab.budgets.services import request_expenditure
 from velferdslab.cli import upgrade_database
@@ -56,31 +54,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _with_search_path(url: str, schema: str) -> str:
-    parsed = make_url(url)
-    given = parsed.query.get("options")
-    options = " ".join(
-        [*([given] if isinstance(given, str) else given or ()), f"-csearch_path={schema}"]
-    )
-    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="package")
 def browser_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database no other test uses: a fresh SQLite file, or a fresh PostgreSQL schema."""
-    url = os.environ.get("VELFERDSLAB_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
-        return
-    engine = create_engine(url)
-    statements = [f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE", f"CREATE SCHEMA {PG_SCHEMA}"]
-    with engine.begin() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
-    yield _with_search_path(url, PG_SCHEMA)
-    with engine.begin() as connection:
-        connection.execute(text(statements[0]))
-    engine.dispose()
+    with isolated_database(PG_SCHEMA, tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")
