@@ -92,3 +92,31 @@ def test_an_unknown_page_is_a_404_page_not_json(client: FlaskClient, db: scoped_
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "text/html" in response.content_type
+
+
+def test_the_stylesheet_comes_without_a_database_read(
+    app: Flask, client: FlaskClient, db: scoped_session
+) -> None:
+    from sqlalchemy import event
+
+    from velferdslab.extensions import db as flask_db
+
+    lab = make_lab(db)
+    login(client, lab.member.username)
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with app.app_context():
+        engine = flask_db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with client.get("/static/velferdslab.css") as sheet:
+            assert sheet.status_code == 200 and sheet.mimetype == "text/css"
+            assert "Content-Security-Policy" in sheet.headers
+        assert statements == []  # fetched with every page: no user lookup for it
+        client.get("/families")
+        assert statements, "a page still reads its user"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -38,9 +38,14 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+# Served the same to everyone: a stylesheet (fetched with every page) or the liveness probe
+# need not read the user from the database.
+NO_USER_ENDPOINTS = frozenset({"static", "health.healthz"})
+
+
 def load_session_user() -> None:
     """before_request for pages: the user of the session cookie, if still active."""
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or request.endpoint in NO_USER_ENDPOINTS:
         return
     user_id = session.get("user_id")
     # The roles in the same round trip: every page asks for them.
