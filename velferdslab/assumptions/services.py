@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
 from velferdslab.benefits.params import AssumptionParams, load_toml
@@ -117,6 +118,9 @@ def default_set(session: AnySession) -> AssumptionSet:
         .where(AssumptionSet.name == params.name)
         .order_by(AssumptionSet.version.desc())
         .limit(1)
+        # Its cost items are read when used: a lead's family page with its gains already kept
+        # needs only the set's id and version.
+        .options(lazyload(AssumptionSet.cost_items))
     ).first()
     return row if row is not None else store_params(session, params, None)
 

@@ -19,7 +19,7 @@ from velferdslab.extensions import db
 from velferdslab.families import services
 from velferdslab.families.models import Consent, Family, TeamMembership
 from velferdslab.municipalities.models import Agency
-from velferdslab.users.models import User
+from velferdslab.users.models import User, UserRole
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
@@ -75,13 +75,13 @@ def setup_context(family: Family) -> dict[str, Any]:
     agencies = db.session.scalars(
         select(Agency).where(Agency.municipality_id == family.municipality_id).order_by(Agency.name)
     ).all()
-    staff = db.session.scalars(
-        select(User)
+    # Who can join a team: the municipality's active team members and leads (names only).
+    team_staff = db.session.execute(
+        select(User.id, User.full_name)
         .where(User.active.is_(True), User.municipality_id == family.municipality_id)
-        .where(User.role_rows.any())
+        .where(User.role_rows.any(UserRole.role.in_([Role.TEAM_MEMBER, Role.INVESTMENT_LEAD])))
         .order_by(User.full_name)
     ).all()
-    team_staff = [u for u in staff if u.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD)]
     today = dt.date.today()
     consents = db.session.scalars(
         select(Consent).where(Consent.family_id == family.id).order_by(Consent.given_on.desc())
