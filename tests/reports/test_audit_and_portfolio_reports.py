@@ -81,6 +81,35 @@ def test_the_audit_report_lists_every_expenditure_and_each_familys_calculation(
     save_page_images(pdf, "audit-report")
 
 
+def test_the_reports_left_of_a_budget_is_the_pages_and_the_apis(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)  # a budget of 100 000 for this year
+    spend(db, family, lab, "2500", "approved")
+    spend(db, family, lab, "12000", "pending")
+    db.commit()
+    # Left: 100 000 − 2 500 approved = 97 500; the pending 12 000 is shown beside it.
+    budgets = client.get(f"/api/v1/families/{family.id}/budgets", headers=auth(db, lab.lead))
+    this_year = next(b for b in budgets.get_json() if b["year"] == dt.date.today().year)
+    assert (this_year["approved"], this_year["pending"], this_year["remaining"]) == (
+        2500.0, 12000.0, 97500.0,
+    )  # fmt: skip
+    lead = auth(db, lab.lead)
+    family_pdf = download(
+        client, lead, issue(client, lead, kind="family", family_id=family.id)["id"]
+    )
+    row = next(line for line in pdf_text(family_pdf).splitlines() if "12 000 kr" in line)
+    assert " ".join(row.split()).endswith("2 500 kr 12 000 kr 97 500 kr"), row
+    auditor = auth(db, lab.auditor)
+    audit_pdf = download(client, auditor, issue(client, auditor, kind="audit")["id"])
+    rows = csv.DictReader(io.StringIO(pdf_attachments(audit_pdf)["budgets.csv"].decode()))
+    mine = next(r for r in rows if r["reference"] == family.reference)
+    assert (float(mine["approved"]), float(mine["pending"]), float(mine["remaining"])) == (
+        2500.0, 12000.0, 97500.0,
+    )  # fmt: skip
+
+
 def test_only_auditors_issue_audit_reports(client: FlaskClient, db: scoped_session) -> None:
     lab = make_lab(db)
     for user in (lab.lead, lab.member, lab.leader):

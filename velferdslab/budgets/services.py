@@ -119,6 +119,17 @@ def spending_limits(
     return limits_from(family, user, year, today, [budget] if budget else [], spent, memberships)
 
 
+def spent_on(budget_id: int, expenditures: Iterable[Any]) -> tuple[Decimal, Decimal]:
+    """The approved and the pending total of one budget, from expenditure rows already read
+    (anything with budget_id, amount and status). What is left is the budget less the approved
+    total: the rule that refuses spending counts only approved spending."""
+    totals = {ExpenditureStatus.APPROVED: Decimal(0), ExpenditureStatus.PENDING: Decimal(0)}
+    for row in expenditures:
+        if row.budget_id == budget_id and row.status in totals:
+            totals[row.status] += row.amount
+    return money(totals[ExpenditureStatus.APPROVED]), money(totals[ExpenditureStatus.PENDING])
+
+
 def limits_from(
     family: Family,
     user: User,
@@ -131,11 +142,7 @@ def limits_from(
     """The limits from rows already read: the family's budgets, its expenditures (anything with
     budget_id, amount and status) and its team memberships (others' are ignored)."""
     budget = next((b for b in budgets if b.year == year), None)
-    totals = {ExpenditureStatus.APPROVED: Decimal(0), ExpenditureStatus.PENDING: Decimal(0)}
-    if budget is not None:
-        for row in expenditures:
-            if row.budget_id == budget.id and row.status in totals:
-                totals[row.status] += row.amount
+    approved, pending = spent_on(budget.id, expenditures) if budget else (Decimal(0), Decimal(0))
     mandates = [
         m.mandate_nok
         for m in memberships
@@ -144,8 +151,8 @@ def limits_from(
     return SpendingLimits(
         year=year,
         budget=budget.amount if budget else None,
-        approved=money(totals[ExpenditureStatus.APPROVED]),
-        pending=money(totals[ExpenditureStatus.PENDING]),
+        approved=approved,
+        pending=pending,
         mandate=max(mandates, default=Decimal(0)),
         decides_alone=decides_alone(family, user),
     )

@@ -140,7 +140,7 @@ def _budgets(
             "budget": round(float(amount), 2),
             "approved": round(float(approved or 0), 2),
             "pending": round(float(pending or 0), 2),
-            "remaining": round(float(amount) - float(approved or 0) - float(pending or 0), 2),
+            "remaining": round(float(amount) - float(approved or 0), 2),  # as in the API
         }
         for family_id, year, amount, approved, pending in rows
     ]
@@ -196,7 +196,8 @@ def _calculation_trail(
     progress(40)
     paths = _paths(data.assessments, as_of, params.overall_rule)
     trail = []
-    shown = sorted((ref, fid) for fid, ref in references.items() if fid in set(ids))
+    priced_ids = set(ids)
+    shown = sorted((ref, fid) for fid, ref in references.items() if fid in priced_ids)
     for number, (reference, family_id) in enumerate(shown, start=1):
         figures = round_money(family_summary(priced, family_id))
         trail.append(

@@ -14,6 +14,7 @@ from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import to_params
 from velferdslab.benefits.params import to_dict
 from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.budgets.services import spent_on
 from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
@@ -134,15 +135,14 @@ def _budgets(family: Family) -> list[dict[str, Any]]:
     ).all()
     rows = []
     for budget in budgets:
-        approved = sum(a for b, s, a in spent if b == budget.id and s.value == "approved")
-        pending = sum(a for b, s, a in spent if b == budget.id and s.value == "pending")
+        approved, pending = spent_on(budget.id, spent)
         rows.append(
             {
                 "year": budget.year,
                 "amount": _money(budget.amount),
                 "approved": _money(approved),
                 "pending": _money(pending),
-                "remaining": _money(budget.amount - approved - pending),
+                "remaining": _money(budget.amount - approved),  # as on the page and in the API
             }
         )
     return rows
