@@ -32,7 +32,7 @@ from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
-from velferdslab.web.i18n import localise, localised
+from velferdslab.web.i18n import localise, show_errors
 from velferdslab.web.labels import chart_labels
 from velferdslab.web.navigation import current_language
 
@@ -114,8 +114,7 @@ def create_blueprint() -> Blueprint:
                     domain=form.domain.data or None,
                 )
             except DomainError as error:
-                for field, messages in error.errors.items():
-                    getattr(form, field, form.amount).errors = localised(messages)
+                show_errors(form, error, "amount")
             else:
                 audit("create", "expenditure", expenditure.id, family_id=family.id)
                 flash(expenditure_message(expenditure.status.value), "success")

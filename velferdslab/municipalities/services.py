@@ -121,7 +121,7 @@ def _check_agency_name(
     if session.scalar(clash.limit(1)) is not None:
         raise Conflict(
             Text("The municipality has an agency by that name already."),
-            {"name": [Text("Another agency of the municipality has this name.")]},
+            {"name": [Text("The municipality has an agency by this name already.")]},
         )
 
 

@@ -25,8 +25,9 @@ from velferdslab.municipalities import services
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import AgencyKind, GovernmentLevel
-from velferdslab.web.admin import admin_or_404, printable, show_errors, strip
+from velferdslab.web.admin import admin_or_404, printable, strip
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import show_errors
 
 ID = "<int(max=2147483647):{}>"
 
@@ -50,15 +51,6 @@ GOVERNMENT_LEVEL_LABELS: dict[str, Any] = {
     GovernmentLevel.STATE: _l("state"),
     GovernmentLevel.VOLUNTARY: _l("voluntary"),
     GovernmentLevel.PRIVATE: _l("private"),
-}
-# The services' refusals, in the page's language.
-MUNICIPALITY_CONFLICTS: dict[str, Any] = {
-    "name": _l("Another municipality has this name."),
-    "number": _l("Another municipality has this number."),
-    "reference_prefix": _l("Another municipality uses this prefix."),
-}
-AGENCY_CONFLICTS: dict[str, Any] = {
-    "name": _l("The municipality has an agency by this name already."),
 }
 
 
@@ -143,7 +135,7 @@ def create_blueprint() -> Blueprint:
                     },
                 )
             except DomainError as error:
-                show_errors(form, error, "name", MUNICIPALITY_CONFLICTS)
+                show_errors(form, error, "name")
             else:
                 audit("create", "municipality", row.id)
                 flash(_l("%(name)s is added.", name=row.name), "success")
@@ -166,7 +158,7 @@ def create_blueprint() -> Blueprint:
                     db.session, admin, {**form.values(), "municipality_id": row.id}
                 )
             except DomainError as error:
-                show_errors(form, error, "name", AGENCY_CONFLICTS)
+                show_errors(form, error, "name")
             else:
                 audit("create", "agency", agency.id)
                 flash(_l("%(name)s is added.", name=agency.name), "success")
@@ -199,7 +191,7 @@ def create_blueprint() -> Blueprint:
             try:
                 services.update_agency(db.session, row, changes)
             except DomainError as error:
-                show_errors(form, error, "name", AGENCY_CONFLICTS)
+                show_errors(form, error, "name")
             else:
                 if changes:
                     audit("update", "agency", row.id, details={"fields": sorted(changes)})

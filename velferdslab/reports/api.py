@@ -29,6 +29,7 @@ from velferdslab.reports.services import (
     verify_pdf,
     visible_reports,
 )
+from velferdslab.users.models import User
 from velferdslab.vocabulary import ReportKind
 
 PDF = "application/pdf"
@@ -38,12 +39,20 @@ class UnsupportedMediaType(DomainError):
     status_code = 415
 
 
-def start(report: IssuedReport) -> None:
-    """Inline: made within this request. Thread: queued, made once this request commits."""
+def issue_and_start(user: User, request_: ReportRequest) -> IssuedReport:
+    """Record the report (audited) and have it made: within this request when REPORT_JOBS is
+    `inline`, else by the worker's background job once this request commits. For the API and
+    the pages alike."""
+    report = issue_report(db.session, user, request_)
+    audit(
+        "issue", "report", report.id, family_id=report.family_id,
+        details={"kind": report.kind.value, **report.parameters},
+    )  # fmt: skip
     if current_app.config["REPORT_JOBS"] == "inline":
         make_report(report, lambda _progress: None, lambda _progress: None)
     else:
         jobs.submit_after_commit(report.id)
+    return report
 
 
 def uploaded_pdf() -> bytes:
@@ -90,19 +99,14 @@ def create_blueprint() -> Blueprint:
     @blp.response(201, ReportSchema)
     @document_errors(blp, 401, 403, 404)
     def issue(args: dict[str, Any]) -> IssuedReport:
-        """Issue a PDF report. Family reports are made at once; larger ones may answer
-        `queued`: poll `/reports/{id}` until `ready`, then download `/reports/{id}/pdf`.
-        Issuing makes the assumption set immutable."""
-        user = current_user()
-        report = issue_report(
-            db.session, user, ReportRequest(**{**args, "kind": ReportKind(args["kind"])})
+        """Issue a PDF report.
+
+        The answer says `queued` while the worker makes it in the background (`ready` at once
+        when the server makes reports within the request): poll `/reports/{id}` until `ready`,
+        then download `/reports/{id}/pdf`. Issuing makes the assumption set immutable."""
+        return issue_and_start(
+            current_user(), ReportRequest(**{**args, "kind": ReportKind(args["kind"])})
         )
-        audit(
-            "issue", "report", report.id, family_id=report.family_id,
-            details={"kind": report.kind.value, **report.parameters},
-        )  # fmt: skip
-        start(report)
-        return report
 
     @blp.route("/reports", methods=["GET"])
     @blp.arguments(ReportQuerySchema, location="query")

@@ -16,14 +16,13 @@ from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Municipality
-from velferdslab.reports.api import pdf_response, start
+from velferdslab.reports.api import issue_and_start, pdf_response
 from velferdslab.reports.forms import FamilyReportForm, IssueForm, VerifyForm
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.services import (
     TITLES,
     ReportRequest,
     effective_status,
-    issue_report,
     report_or_404,
     verify_pdf,
     visible_reports,
@@ -31,7 +30,7 @@ from velferdslab.reports.services import (
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ReportKind
 from velferdslab.web.auth import login_required
-from velferdslab.web.i18n import localised
+from velferdslab.web.i18n import show_errors
 
 ID = "<int(max=2147483647):report_id>"
 
@@ -65,16 +64,6 @@ def _issue_form(user: User) -> IssueForm:
     return form
 
 
-def _issue(user: User, request_: ReportRequest) -> IssuedReport:
-    report = issue_report(db.session, user, request_)
-    audit(
-        "issue", "report", report.id, family_id=report.family_id,
-        details={"kind": report.kind.value, **report.parameters},
-    )  # fmt: skip
-    start(report)
-    return report
-
-
 def create_blueprint() -> Blueprint:
     blp = Blueprint("report_pages", __name__, url_prefix="/reports")
 
@@ -85,7 +74,7 @@ def create_blueprint() -> Blueprint:
         form = _issue_form(user)
         if form.kind.choices and form.validate_on_submit():
             try:
-                report = _issue(
+                report = issue_and_start(
                     user,
                     ReportRequest(
                         kind=ReportKind(form.kind.data),
@@ -97,8 +86,7 @@ def create_blueprint() -> Blueprint:
                     ),
                 )
             except DomainError as error:
-                for field, messages in error.errors.items():
-                    getattr(form, field, form.kind).errors = localised(messages)
+                show_errors(form, error, "kind")
             else:
                 return redirect(url_for(".show", report_id=report.id))
         reports = db.session.scalars(
@@ -123,7 +111,7 @@ def create_blueprint() -> Blueprint:
         if not form.validate_on_submit():
             flash(_l("The report was not issued: reload the page and try again."), "error")
             return redirect(url_for("family_pages.family_page", family_id=family_id))
-        report = _issue(
+        report = issue_and_start(
             user,
             ReportRequest(kind=ReportKind.FAMILY, family_id=family_id, language=form.language.data),
         )

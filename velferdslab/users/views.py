@@ -20,7 +20,7 @@ from velferdslab.users.models import User
 from velferdslab.users.services import add_user, update_user, user_or_404, visible_users
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
-from velferdslab.web.i18n import localise, localised
+from velferdslab.web.i18n import localise, show_errors
 
 ROLE_LABELS = {
     "admin": _l("administrator"),
@@ -103,8 +103,7 @@ def create_blueprint() -> Blueprint:
                     },
                 )
             except DomainError as error:
-                for field, messages in error.errors.items():
-                    getattr(form, field, form.username).errors = localised(messages)
+                show_errors(form, error, "username")
             else:
                 audit("create", "user", user.id)
                 flash(_l("%(name)s can now sign in.", name=user.username), "success")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from flask import g
@@ -12,10 +11,9 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from velferdslab.errors import DomainError, NotFound
+from velferdslab.errors import NotFound
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
-from velferdslab.web.i18n import localised
 
 # Tab and line breaks are fine in a text area; other control characters (NUL above all, which
 # PostgreSQL refuses) are not.
@@ -42,20 +40,3 @@ def normalise_text(value: Any) -> Any:
 def printable(_form: FlaskForm, field: Field) -> None:
     if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError(str(_l("Must not contain control characters.")))
-
-
-def show_errors(
-    form: FlaskForm,
-    error: DomainError,
-    fallback: str,
-    translations: Mapping[str, Any] | None = None,
-) -> None:
-    """A service's refusal beside the fields it names, in the page's language where known."""
-    translations = translations or {}
-    fields = error.errors or {fallback: [error.message]}
-    for name, messages in fields.items():
-        field = getattr(form, name, None)
-        if field is None:
-            field = getattr(form, fallback)
-        text = translations.get(name)
-        field.errors = [str(text)] if text is not None else localised(messages)

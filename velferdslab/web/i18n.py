@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, session
 from flask_babel import Babel
 
+from velferdslab.errors import DomainError
 from velferdslab.settings import PROJECT_ROOT
 
 LANGUAGES = ("nb", "en")
@@ -39,3 +42,11 @@ def localise(message: object) -> str:
 
 def localised(messages: object) -> list[str]:
     return [localise(m) for m in messages]  # type: ignore[attr-defined]
+
+
+def show_errors(form: Any, error: DomainError, fallback: str) -> None:
+    """A service's refusal beside the fields it names, in the page's language; a field the
+    form lacks, or a refusal without fields, is shown beside `fallback`."""
+    for name, messages in (error.errors or {fallback: [error.message]}).items():
+        field = getattr(form, name, None) or getattr(form, fallback)
+        field.errors = localised(messages)
