@@ -8,8 +8,7 @@ import marshmallow as ma
 
 from velferdslab.api.common import StrictSchema, text
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import to_params
-from velferdslab.benefits.params import to_dict
+from velferdslab.assumptions.services import described
 from velferdslab.vocabulary import DOMAINS, LEVELS, Category, Confidence, OverallRule, Payer, values
 
 MAX_ANNUAL_COST = 1e9  # NOK per family and year: far above any real cost
@@ -126,12 +125,7 @@ class AssumptionSetSchema(ma.Schema):
 
     @ma.pre_dump
     def from_row(self, row: AssumptionSet, **_: Any) -> dict[str, Any]:
-        return {
-            **to_dict(to_params(row)),
-            "id": row.id,
-            "version": row.version,
-            "immutable": row.immutable,
-        }
+        return described(row)
 
 
 class AssumptionSetPatchSchema(StrictSchema):

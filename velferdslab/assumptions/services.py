@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
-from velferdslab.benefits.params import AssumptionParams, load_toml
+from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, NotFound, Text
@@ -132,6 +133,12 @@ def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:
     if row is None:
         raise NotFound("No such assumption set.")
     return row
+
+
+def described(row: AssumptionSet) -> dict[str, Any]:
+    """Every value of the set with its source, its id and whether a report froze it: what the
+    API, the auditor's and admin's pages and the reports show of a set."""
+    return {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
 
 
 def change_description(row: AssumptionSet, description: str) -> None:

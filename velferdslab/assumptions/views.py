@@ -27,12 +27,13 @@ from velferdslab.assumptions.schemas import AssumptionSetInSchema
 from velferdslab.assumptions.services import (
     change_description,
     default_set,
+    described,
+    get_set,
     store_params,
-    to_params,
 )
 from velferdslab.auth.current import audit
-from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict, to_dict
-from velferdslab.errors import Conflict, NotFound
+from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict
+from velferdslab.errors import Conflict
 from velferdslab.extensions import db
 from velferdslab.web.admin import admin_or_404, normalise_text, printable
 from velferdslab.web.auth import login_required
@@ -97,13 +98,6 @@ def params_from_toml(raw: bytes) -> AssumptionParams:
         raise RefusedFile(invalid, sorted(_flatten(error.errors))) from None
 
 
-def _set_or_404(set_id: int) -> AssumptionSet:
-    row = db.session.get(AssumptionSet, set_id)
-    if row is None:
-        raise NotFound()
-    return row
-
-
 def create_blueprint() -> Blueprint:
     blp = Blueprint("assumption_pages", __name__, url_prefix="/admin/assumption-sets")
 
@@ -143,7 +137,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def assumption_set(set_id: int) -> ResponseReturnValue:
         admin_or_404()
-        row = _set_or_404(set_id)
+        row = get_set(db.session, set_id)
         form = DescriptionForm(data={"description": row.description})
         status = 200
         if form.validate_on_submit():
@@ -166,7 +160,8 @@ def create_blueprint() -> Blueprint:
                 return redirect(url_for(".assumption_set", set_id=row.id))
         elif form.errors:
             status = 422
-        values = {**to_dict(to_params(row)), "id": row.id, "version": row.version}
-        return render_template("admin/assumption_set.html", row=row, set=values, form=form), status
+        return render_template(
+            "admin/assumption_set.html", row=row, set=described(row), form=form
+        ), status
 
     return blp

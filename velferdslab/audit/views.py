@@ -12,10 +12,9 @@ from sqlalchemy.orm import aliased
 
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import default_set, to_params
+from velferdslab.assumptions.services import default_set, described
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
-from velferdslab.benefits.params import to_dict
 from velferdslab.budgets.models import Expenditure
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
@@ -114,9 +113,6 @@ def create_blueprint() -> Blueprint:
         rows = db.session.scalars(
             select(AssumptionSet).order_by(AssumptionSet.name, AssumptionSet.version.desc())
         ).all()
-        sets = [
-            {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable} for row in rows
-        ]
-        return render_template("audit/assumptions.html", sets=sets)
+        return render_template("audit/assumptions.html", sets=[described(row) for row in rows])
 
     return blp

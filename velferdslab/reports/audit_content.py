@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import to_params
+from velferdslab.assumptions.services import described, to_params
 from velferdslab.audit.models import AuditEvent
 from velferdslab.benefits.engine import evaluate, prepare
 from velferdslab.benefits.results import family_summary, overall, round_money, summarise
@@ -39,8 +39,6 @@ def audit_content(
     assumption_set: AssumptionSet,
     progress: Progress,
 ) -> dict[str, Any]:
-    from velferdslab.reports.content import assumption_set_info
-
     visible = policy.visible_families(user, "gains.read", dt.date.today())
     in_municipality = Family.municipality_id == municipality.id
     references = dict(
@@ -64,7 +62,7 @@ def audit_content(
         "calculation_trail": trail,
         "totals": totals,
         "access_log": _access_summary(municipality, period),
-        "assumption_set": assumption_set_info(assumption_set),
+        "assumption_set": described(assumption_set),
     }
 
 

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from velferdslab.assessments.queries import journey
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import to_params
-from velferdslab.benefits.params import to_dict
+from velferdslab.assumptions.services import described
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import spent_on
 from velferdslab.charts.journey import journey_svg
@@ -27,11 +26,6 @@ from velferdslab.vocabulary import LEVELS
 from velferdslab.web.labels import chart_labels
 
 Progress = Callable[[int], None]
-
-
-def assumption_set_info(row: AssumptionSet) -> dict[str, Any]:
-    """Every value of the set with its source, as the auditor's page shows it."""
-    return {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
 
 
 def _money(value: Any) -> float:
@@ -100,7 +94,7 @@ def family_content(
         "team": _team(family),
         "budgets": _budgets(family),
         "gains": gains,
-        "assumption_set": assumption_set_info(assumption_set),
+        "assumption_set": described(assumption_set),
     }
 
 
@@ -175,5 +169,5 @@ def portfolio_content(
         "charts": charts,
         "municipality": name.name if name else None,
         "parameter_labels": {k: str(v) for k, v in PARAMETER_LABELS.items()},
-        "assumption_set": assumption_set_info(assumption_set),
+        "assumption_set": described(assumption_set),
     }
