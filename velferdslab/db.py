@@ -31,6 +31,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored instant with its offset: SQLite hands back naive datetimes, written as UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def enum_column(enum: type[StrEnum], name: str) -> Enum:
     """An enumeration stored by value in a VARCHAR with a CHECK constraint on both databases."""
     return Enum(

@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask_smorest import Page
 
+from velferdslab.db import as_utc
 from velferdslab.errors import PreconditionFailed
 
 MAX_INT = 2_147_483_647
@@ -88,9 +89,7 @@ class Timestamp(ma.fields.DateTime):
     """ISO 8601 with its offset, always: SQLite hands back naive datetimes, written as UTC."""
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(None if value is None else as_utc(value), attr, obj, **kwargs)
 
 
 class Date(ma.fields.Date):

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
-from velferdslab.db import AnySession, utcnow
+from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.users.models import ApiToken, User, UserRole
 
 # The tables whose change may change who a token belongs to, or whether it still works.
@@ -49,11 +49,6 @@ def issue_token(session: AnySession, user: User, ttl_seconds: int) -> str:
     )
     session.flush()
     return token
-
-
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; they were written as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -124,7 +119,7 @@ def user_for_token(session: AnySession, token: str, max_age: float = 0.0) -> Use
         key = _key(session, digest)
         entry = CACHE.get(key, max_age)
         if entry is not None:
-            if _as_utc(entry.expires_at) <= utcnow():
+            if as_utc(entry.expires_at) <= utcnow():
                 CACHE.discard(key)
                 return None
             # A copy of the remembered user in this request's session: no SQL is emitted, and
@@ -144,7 +139,7 @@ def user_for_token(session: AnySession, token: str, max_age: float = 0.0) -> Use
     if row is None:
         return None
     api_token, user = row
-    if api_token.revoked_at is not None or _as_utc(api_token.expires_at) <= utcnow():
+    if api_token.revoked_at is not None or as_utc(api_token.expires_at) <= utcnow():
         return None
     if not user.active:
         return None

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set, mark_immutable
-from velferdslab.db import AnySession, utcnow
+from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
@@ -267,12 +267,9 @@ def report_or_404(session: AnySession, user: User, report_id: int) -> IssuedRepo
 
 
 def effective_status(report: IssuedReport, now: dt.datetime | None = None) -> str:
-    if report.status in ("queued", "running") and report.created_at is not None:
-        created = report.created_at
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=dt.UTC)
-        if (now or utcnow()) - created > STALE_AFTER:
-            return "failed"
+    running = report.status in ("queued", "running") and report.created_at is not None
+    if running and (now or utcnow()) - as_utc(report.created_at) > STALE_AFTER:
+        return "failed"
     return report.status
 
 

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from velferdslab.charts.journey import ChartLabels
+from velferdslab.db import as_utc
 from velferdslab.vocabulary import DOMAINS
 
 DOMAIN_LABELS: dict[str, Any] = {
@@ -140,9 +141,8 @@ def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
     """A stored instant (UTC; naive from SQLite) as Norwegians read it: Oslo time."""
     if value is None:
         return "–"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
+    shown = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
+    return as_utc(value).astimezone(OSLO).strftime(shown)
 
 
 def format_money(value: Any) -> str:
