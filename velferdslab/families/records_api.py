@@ -177,10 +177,7 @@ def _consents(blp: Blueprint) -> None:
         family = family_for(family_id, "consents.write")
         consent = child_or_404(Consent, family.id, consent_id)
         check_if_match("consent", consent)
-        services.check_withdrawal(data, consent, today())
-        for name, value in data.items():
-            setattr(consent, name, value)
-        services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+        services.change_consent(consent, data, today())
         db.session.flush()
         audit("update", "consent", consent.id, family_id=family.id)
         return answer(ConsentSchema(), consent, etag="consent")

@@ -261,6 +261,14 @@ def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt
         )
 
 
+def change_consent(consent: Consent, data: Mapping[str, Any], today: dt.date) -> None:
+    """Withdraw, extend or re-scope a consent; a withdrawal takes effect at once and stays."""
+    check_withdrawal(data, consent, today)
+    for name, value in data.items():
+        setattr(consent, name, value)
+    check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+
+
 def check_own_agency(session: AnySession, family: Family, user_id: int, agency_id: int) -> None:
     # Access follows the membership's agency and the consent names agencies: a staff member
     # registered under another agency would see what the family agreed to share with that one.

@@ -157,12 +157,10 @@ def register(blp: Blueprint) -> None:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
         consent = _child(Consent, family, consent_id)
         try:
-            data = {"withdrawn_on": _date("withdrawn_on")}
-            services.check_withdrawal(data, consent, dt.date.today())
+            withdrawn_on = _date("withdrawn_on")
             if consent.withdrawn_on is not None:
                 raise Conflict(Text("The consent is already withdrawn."))
-            consent.withdrawn_on = data["withdrawn_on"]
-            services.check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+            services.change_consent(consent, {"withdrawn_on": withdrawn_on}, dt.date.today())
         except DomainError as error:
             return _refused(family, error, "setup")
         audit("update", "consent", consent.id, family_id=family.id, details={"withdrawn": True})
@@ -207,7 +205,9 @@ def register(blp: Blueprint) -> None:
                 db.session, family, year=year, amount=_amount("amount"), contributions=contributions
             )
         except (DomainError, ValueError) as error:
-            refusal = error if isinstance(error, DomainError) else ValidationFailed("Give a year.")
+            refusal = (
+                error if isinstance(error, DomainError) else ValidationFailed(Text("Give a year."))
+            )
             return _refused(family, refusal, "setup")
         audit("update", "budget", budget.id, family_id=family.id)
         return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
