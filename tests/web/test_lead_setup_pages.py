@@ -120,3 +120,39 @@ def test_a_refusal_from_the_rules_reads_in_the_pages_language(
     client.post("/language", data={"csrf_token": csrf_from(form), "language": "en"})
     english = client.post(url, data=data).get_data(as_text=True)
     assert f"At most 1000.00 NOK is left of the {dt.date.today().year} budget." in english
+
+
+def test_the_budget_form_keeps_the_apis_rules(client: FlaskClient, db: scoped_session) -> None:
+    from decimal import Decimal
+
+    from tests.factories import make_agency, make_municipality
+    from velferdslab.budgets.models import Budget, Contribution
+
+    lab = make_lab(db)
+    family = make_family(db, lab, budget=None)
+    elsewhere = make_agency(db, make_municipality(db))
+    db.commit()
+    login(client, lab.lead.username)
+    token = csrf_from(_lead_page(client, family.id))
+    url = f"/families/{family.id}/setup/budget"
+    year = str(dt.date.today().year)
+    foreign = client.post(url, data={
+        "csrf_token": token, "year": year, "amount": "50000",
+        "contributing_agency": [str(elsewhere.id)], f"contribution_{elsewhere.id}": "50000",
+    }, follow_redirects=True)  # fmt: skip
+    assert "Ukjent virksomhet blant bidragene." in foreign.get_data(as_text=True)
+    no_year = client.post(
+        url, data={"csrf_token": token, "year": "0", "amount": "50000"}, follow_redirects=True
+    )
+    assert "Oppgi et år. Fra 2000 til 2100." in no_year.get_data(as_text=True)
+    db.expire_all()
+    assert db.scalars(select(Budget).where(Budget.family_id == family.id)).all() == []
+    assert db.scalars(select(Contribution)).all() == []
+    kept = client.post(url, data={
+        "csrf_token": token, "year": year, "amount": "50000",
+        "contributing_agency": [str(lab.nav.id)], f"contribution_{lab.nav.id}": "50000",
+    }, follow_redirects=True)  # fmt: skip
+    assert f"Budsjettet for {year} er lagret" in kept.get_data(as_text=True)
+    db.expire_all()
+    budget = db.scalars(select(Budget).where(Budget.family_id == family.id)).one()
+    assert budget.amount == Decimal("50000")

@@ -32,24 +32,6 @@ from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Measure
 
 
-def _check_contributors(family: Family, contributions: list[dict[str, Any]] | None) -> None:
-    """Who invests: agencies of the family's municipality."""
-    wanted = {row["agency_id"] for row in contributions or []}
-    found = set(
-        db.session.scalars(
-            select(Agency.id).where(
-                Agency.id.in_(wanted), Agency.municipality_id == family.municipality_id
-            )
-        )
-    )
-    missing = sorted(wanted - found)
-    if missing:
-        raise ValidationFailed(
-            "Unknown agency among the contributions.",
-            {"contributions": [f"No agency {a} in the family's municipality." for a in missing]},
-        )
-
-
 def _check_refs(family: Family, data: dict[str, Any]) -> None:
     agency = db.session.get(Agency, data["paying_agency_id"])
     if agency is None or agency.municipality_id != family.municipality_id:
@@ -93,7 +75,6 @@ def create_blueprint() -> Blueprint:
         )
         if exists is not None:
             raise Conflict(f"{data['year']} already has a budget.", {"year": ["PATCH it instead."]})
-        _check_contributors(family, data["contributions"])
         budget = services.set_budget(db.session, family, **data)
         audit("create", "budget", budget.id, family_id=family.id)
         return answer(BudgetSchema(), budget, 201, "budget")
@@ -111,7 +92,6 @@ def create_blueprint() -> Blueprint:
         budget = child_or_404(Budget, family.id, budget_id)
         check_if_match("budget", budget)
         contributions = data.get("contributions")
-        _check_contributors(family, contributions)
         # A change of contributions alone is a change of the budget: its version (ETag) moves.
         flag_modified(budget, "amount")
         if contributions is None:

@@ -8,7 +8,7 @@ import marshmallow as ma
 
 from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, Timestamp, text
 from velferdslab.budgets.models import Budget
-from velferdslab.budgets.services import approved_total, pending_total
+from velferdslab.budgets.services import FIRST_YEAR, LAST_YEAR, approved_total, pending_total
 from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
 
 
@@ -45,7 +45,7 @@ class BudgetSchema(ma.Schema):
 
 class BudgetCreateSchema(StrictSchema):
     year = ma.fields.Integer(
-        strict=True, required=True, validate=ma.validate.Range(min=2000, max=2100)
+        strict=True, required=True, validate=ma.validate.Range(min=FIRST_YEAR, max=LAST_YEAR)
     )
     amount = Money(required=True)
     contributions = ma.fields.List(
@@ -92,7 +92,7 @@ class DecisionSchema(StrictSchema):
 
 
 class LimitsQuerySchema(ma.Schema):
-    year = ma.fields.Integer(validate=ma.validate.Range(min=2000, max=2100))
+    year = ma.fields.Integer(validate=ma.validate.Range(min=FIRST_YEAR, max=LAST_YEAR))
 
 
 class SpendingLimitsSchema(ma.Schema):

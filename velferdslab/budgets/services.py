@@ -19,10 +19,13 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
+from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus
 
 CENT = Decimal("0.01")
+# The years a budget may be set for (the API's schema says the same).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,14 @@ def set_budget(
     amount: Decimal,
     contributions: Sequence[Mapping[str, object]] = (),
 ) -> Budget:
-    """Create or change the year's budget and its contributions (who invests how much)."""
+    """Create or change the year's budget and its contributions (who invests how much): the
+    same rules for the API and the lead's form on the family page."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed(
+            Text("Give a year."),
+            {"year": [Text("From %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)]},
+        )
+    _check_contributors(session, family, contributions)
     amount = money(amount)
     budget = session.scalars(
         select(Budget).where(Budget.family_id == family.id, Budget.year == year).with_for_update()
@@ -302,6 +312,31 @@ def set_budget(
     _replace_contributions(budget, contributions)
     session.flush()
     return budget
+
+
+def _check_contributors(
+    session: AnySession, family: Family, contributions: Sequence[Mapping[str, object]]
+) -> None:
+    """Who invests: agencies of the family's municipality."""
+    wanted = {int(str(row["agency_id"])) for row in contributions}
+    found = set(
+        session.scalars(
+            select(Agency.id).where(
+                Agency.id.in_(wanted), Agency.municipality_id == family.municipality_id
+            )
+        )
+    )
+    missing = sorted(wanted - found)
+    if missing:
+        raise ValidationFailed(
+            Text("Unknown agency among the contributions."),
+            {
+                "contributions": [
+                    Text("No agency %(agency)s in the family's municipality.", agency=a)
+                    for a in missing
+                ]
+            },
+        )
 
 
 def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, object]]) -> None:
