@@ -205,7 +205,6 @@ def _team(blp: Blueprint) -> None:
     def add_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a staff member to the team with a mandate (NOK they may commit alone)."""
         family = family_for(family_id, "team.write")
-        services.check_own_agency(db.session, family, data["user_id"], data["agency_id"])
         membership = services.add_team_member(db.session, family, **data)
         audit("create", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, 201, "team")

@@ -211,6 +211,14 @@ def add_team_member(
         raise ValidationFailed(
             Text("Unknown user."), {"user_id": [Text("No such active staff member.")]}
         )
+    if user.agency_id not in (None, agency_id):
+        # Access follows the membership's agency and the consent names agencies: a staff member
+        # registered under another agency would see what the family agreed to share with that
+        # one.
+        raise ValidationFailed(
+            Text("A staff member joins the team for their own agency."),
+            {"agency_id": [Text("The user works for agency %(agency)s.", agency=user.agency_id)]},
+        )
     _check_agencies(session, [agency_id], family.municipality_id)
     if mandate_nok < 0:
         raise ValidationFailed(
@@ -267,19 +275,6 @@ def change_consent(consent: Consent, data: Mapping[str, Any], today: dt.date) ->
     for name, value in data.items():
         setattr(consent, name, value)
     check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
-
-
-def check_own_agency(session: AnySession, family: Family, user_id: int, agency_id: int) -> None:
-    # Access follows the membership's agency and the consent names agencies: a staff member
-    # registered under another agency would see what the family agreed to share with that one.
-    user = session.get(User, user_id)
-    if user is None or user.municipality_id not in (None, family.municipality_id):
-        return  # add_team_member answers for an unknown user, without telling more
-    if user.agency_id not in (None, agency_id):
-        raise ValidationFailed(
-            Text("A staff member joins the team for their own agency."),
-            {"agency_id": [Text("The user works for agency %(agency)s.", agency=user.agency_id)]},
-        )
 
 
 def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:

@@ -136,7 +136,6 @@ def register(blp: Blueprint) -> None:
                 raise ValidationFailed(
                     Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
                 )
-            services.check_own_agency(db.session, family, ids[0], ids[1])
             membership = services.add_team_member(
                 db.session,
                 family,
