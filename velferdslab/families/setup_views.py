@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -70,11 +71,9 @@ def _child(model: Any, family: Family, record_id: int) -> Any:
     return record
 
 
-def setup_context(family: Family) -> dict[str, Any]:
-    """Choices for the lead's forms on the family page."""
-    agencies = db.session.scalars(
-        select(Agency).where(Agency.municipality_id == family.municipality_id).order_by(Agency.name)
-    ).all()
+def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
+    """Choices for the lead's forms on the family page; `agencies`: the municipality's, by name,
+    as the page has read them."""
     # Who can join a team: the municipality's active team members and leads (names only).
     team_staff = db.session.execute(
         select(User.id, User.full_name)

@@ -242,6 +242,9 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     budgets = session.scalars(
         select(Budget).where(Budget.family_id == family.id).order_by(Budget.year.desc())
     ).all()
+    agencies = session.scalars(
+        select(Agency).where(Agency.municipality_id == family.municipality_id).order_by(Agency.name)
+    ).all()
     user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
     user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
     is_lead = family.investment_lead_id == user.id
@@ -249,10 +252,8 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     if is_lead:
         from velferdslab.gains.api import page_gains
 
-        setup = setup_views.setup_context(family)
-        gains = page_gains(
-            family, assessments, expenditures, budgets, setup["setup_agencies"], goals
-        )
+        setup = setup_views.setup_context(family, agencies)
+        gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)
         lead_only = {"gains": gains, **setup}
     memberships = [membership for membership, _, _ in team]
     return {
@@ -272,5 +273,5 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
             row[0]: row[1]
             for row in session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))
         },
-        "agencies": dict(agency_choices(family)),
+        "agencies": {agency.id: agency.name for agency in agencies},
     }
