@@ -16,6 +16,15 @@ class DomainError(Exception):
         self.errors = {field: list(messages) for field, messages in (errors or {}).items()}
 
 
+class FieldErrors(ValueError):
+    """Field messages from code that also runs outside a request (loaders, the command line);
+    `errors` maps a field to its messages, and str() lists them all."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
 class ValidationFailed(DomainError):
     status_code = 422
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from velferdslab.errors import FieldErrors
 from velferdslab.vocabulary import (
     DOMAINS,
     LEVELS,
@@ -24,10 +25,8 @@ from velferdslab.vocabulary import (
 SHARES = ("success_rate", "deadweight", "attribution", "drop_off")
 
 
-class InvalidAssumptions(ValueError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class InvalidAssumptions(FieldErrors):
+    pass
 
 
 @dataclass(frozen=True)

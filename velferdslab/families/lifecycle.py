@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from velferdslab.errors import Text
+from velferdslab.errors import FieldErrors, Text
 from velferdslab.vocabulary import FamilyStatus
 
 # No way back: a concluded or withdrawn family is re-referred as a new case.
@@ -16,10 +16,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-class LifecycleError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class LifecycleError(FieldErrors):
+    pass
 
 
 def check_transition(

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select, update
 
 from velferdslab import policy
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
+from velferdslab.errors import Conflict, FieldErrors, NotFound, Text, ValidationFailed
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import ApiToken, User, UserRole
 from velferdslab.vocabulary import Role
@@ -21,10 +21,8 @@ _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 
 
-class UserError(ValueError):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class UserError(FieldErrors):
+    pass
 
 
 def hash_password(password: str) -> str:
