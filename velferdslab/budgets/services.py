@@ -19,7 +19,7 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
-from velferdslab.municipalities.models import Agency
+from velferdslab.families.services import check_agencies_of
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus
 
@@ -318,25 +318,13 @@ def _check_contributors(
     session: AnySession, family: Family, contributions: Sequence[Mapping[str, object]]
 ) -> None:
     """Who invests: agencies of the family's municipality."""
-    wanted = {int(str(row["agency_id"])) for row in contributions}
-    found = set(
-        session.scalars(
-            select(Agency.id).where(
-                Agency.id.in_(wanted), Agency.municipality_id == family.municipality_id
-            )
-        )
+    check_agencies_of(
+        session,
+        (int(str(row["agency_id"])) for row in contributions),
+        family.municipality_id,
+        "contributions",
+        Text("Unknown agency among the contributions."),
     )
-    missing = sorted(wanted - found)
-    if missing:
-        raise ValidationFailed(
-            Text("Unknown agency among the contributions."),
-            {
-                "contributions": [
-                    Text("No agency %(agency)s in the family's municipality.", agency=a)
-                    for a in missing
-                ]
-            },
-        )
 
 
 def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, object]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -166,29 +166,36 @@ def check_consent_dates(
         raise ValidationFailed(Text("The consent's dates are out of order."), errors)
 
 
-def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id: int) -> None:
-    if not agency_ids:
-        raise ValidationFailed(
-            Text("Name at least one agency."), {"agency_ids": [Text("Name at least one.")]}
-        )
-    found = set(
-        session.scalars(
-            select(Agency.id).where(
-                Agency.id.in_(agency_ids), Agency.municipality_id == municipality_id
-            )
-        )
-    )
-    missing = sorted(set(agency_ids) - found)
+def check_agencies_of(
+    session: AnySession,
+    agency_ids: Iterable[int],
+    municipality_id: int,
+    field: str,
+    headline: Text,
+) -> None:
+    """Every agency named is one of the family's municipality; else a 422 on `field`."""
+    wanted = set(agency_ids)
+    here = Agency.municipality_id == municipality_id
+    found = set(session.scalars(select(Agency.id).where(Agency.id.in_(wanted), here)))
+    missing = sorted(wanted - found)
     if missing:
         raise ValidationFailed(
-            Text("Unknown agency."),
+            headline,
             {
-                "agency_ids": [
+                field: [
                     Text("No agency %(agency)s in the family's municipality.", agency=a)
                     for a in missing
                 ]
             },
         )
+
+
+def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id: int) -> None:
+    if not agency_ids:
+        raise ValidationFailed(
+            Text("Name at least one agency."), {"agency_ids": [Text("Name at least one.")]}
+        )
+    check_agencies_of(session, agency_ids, municipality_id, "agency_ids", Text("Unknown agency."))
 
 
 def add_team_member(
