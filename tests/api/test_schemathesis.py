@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.core.parameters import ParameterLocation
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import auth, make_family, make_lab
@@ -49,4 +50,11 @@ def test_every_operation_answers_within_its_contract(
 ) -> None:
     # Schema-valid but semantically wrong input (an unknown lead, a date out of order) is
     # rightly a 422, so the "positive data must be accepted" check does not apply here.
-    case.call_and_validate(headers=lead_headers, excluded_checks=[positive_data_acceptance])
+    # A case whose headers were made invalid (the only required one is Authorization) goes
+    # out as generated: adding the token would undo the mutation, and schemathesis would then
+    # expect a rejection of a request that is valid (a false ST201, once in a few runs). It is
+    # answered 401.
+    headers = (
+        {} if case.meta and case.meta.is_negative_at(ParameterLocation.HEADER) else lead_headers
+    )
+    case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
