@@ -9,12 +9,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from velferdslab.app import create_app
-from velferdslab.settings import PROJECT_ROOT
+from velferdslab.settings import PACKAGE_DIR
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
-    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    # No alembic.ini needed: an installed package carries its migrations.
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

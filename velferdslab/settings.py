@@ -1,4 +1,5 @@
-"""Configuration: defaults from config/defaults.toml, overridden by VELFERDSLAB_* variables."""
+"""Configuration: the package's defaults (velferdslab/defaults/defaults.toml), then an operator's
+config directory (VELFERDSLAB_CONFIG_DIR), then VELFERDSLAB_* variables."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Shipped inside the package, so an installed wheel starts without a checkout.
+DEFAULTS_DIR = PACKAGE_DIR / "defaults"
+# Where the project lives when run from a checkout; an installed service uses the working directory.
+PROJECT_ROOT = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").exists() else Path.cwd()
+# An operator's overrides: files here take the place of the shipped ones of the same name.
 CONFIG_DIR = Path(os.environ.get("VELFERDSLAB_CONFIG_DIR", PROJECT_ROOT / "config"))
 ENV_PREFIX = "VELFERDSLAB_"
 
@@ -31,8 +37,11 @@ def load_settings(
     instance_path: Path | None = None,
 ) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
-    with open(CONFIG_DIR / "defaults.toml", "rb") as handle:
+    with open(DEFAULTS_DIR / "defaults.toml", "rb") as handle:
         settings: dict[str, Any] = tomllib.load(handle)
+    if (CONFIG_DIR / "defaults.toml").is_file():
+        with open(CONFIG_DIR / "defaults.toml", "rb") as handle:
+            settings.update(tomllib.load(handle))
     for key in list(settings):
         if ENV_PREFIX + key in environ:
             settings[key] = _parse_env_value(environ[ENV_PREFIX + key])
@@ -40,6 +49,12 @@ def load_settings(
     _resolve_database_url(settings, instance_path or PROJECT_ROOT / "instance")
     _require_secret(settings, instance_path or PROJECT_ROOT / "instance")
     return settings
+
+
+def config_file(*parts: str) -> Path:
+    """The operator's copy of a shipped file when there is one, else the package's."""
+    override = CONFIG_DIR.joinpath(*parts)
+    return override if override.is_file() else DEFAULTS_DIR.joinpath(*parts)
 
 
 def _resolve_database_url(settings: dict[str, Any], instance_path: Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from velferdslab.benefits.params import InvalidAssumptions, from_dict, load_toml, to_dict
-from velferdslab.settings import CONFIG_DIR
+from velferdslab.settings import DEFAULTS_DIR
 from velferdslab.vocabulary import DOMAINS
 
-DEFAULT = CONFIG_DIR / "assumptions" / "velferdslab-standard.toml"
+DEFAULT = DEFAULTS_DIR / "assumptions" / "velferdslab-standard.toml"
 
 
 def test_the_default_covers_every_domain_and_sources_every_value() -> None:

@@ -15,10 +15,10 @@ from velferdslab.benefits.engine import compute
 from velferdslab.benefits.params import load_toml
 from velferdslab.benefits.reference import portfolio_gains
 from velferdslab.benefits.results import summarise
-from velferdslab.settings import CONFIG_DIR
+from velferdslab.settings import DEFAULTS_DIR
 from velferdslab.vocabulary import DOMAINS
 
-PARAMS = load_toml(CONFIG_DIR / "assumptions" / "velferdslab-standard.toml")
+PARAMS = load_toml(DEFAULTS_DIR / "assumptions" / "velferdslab-standard.toml")
 AS_OF = dt.date(2026, 6, 30)
 START = dt.date(2023, 1, 1)
 

@@ -20,7 +20,7 @@ from velferdslab.assessments.models import LevelDescription
 from velferdslab.auth.current import audit, current_user
 from velferdslab.db import AnySession
 from velferdslab.extensions import db
-from velferdslab.settings import CONFIG_DIR
+from velferdslab.settings import config_file
 from velferdslab.vocabulary import DOMAINS, LEVEL_NUMBER, LEVELS
 
 LANGUAGES = ("nb", "en")
@@ -33,7 +33,7 @@ class CriteriaError(ValueError):
 @cache
 def default_criteria() -> dict[str, dict[str, list[str]]]:
     """{language: {domain: [text per level, worst first]}}, checked to be complete."""
-    with open(CONFIG_DIR / "level-criteria.toml", "rb") as handle:
+    with open(config_file("level-criteria.toml"), "rb") as handle:
         raw = tomllib.load(handle)
     missing = [
         f"{domain}.{language}.{level}"
@@ -43,7 +43,7 @@ def default_criteria() -> dict[str, dict[str, list[str]]]:
         if not raw.get(domain, {}).get(language, {}).get(level)
     ]
     if missing:
-        raise CriteriaError(f"config/level-criteria.toml lacks: {', '.join(missing)}")
+        raise CriteriaError(f"velferdslab/defaults/level-criteria.toml lacks: {', '.join(missing)}")
     return {
         language: {d: [raw[d][language][level] for level in LEVELS] for d in DOMAINS}
         for language in LANGUAGES
@@ -51,7 +51,7 @@ def default_criteria() -> dict[str, dict[str, list[str]]]:
 
 
 def scoring_rule(language: str) -> str:
-    with open(CONFIG_DIR / "level-criteria.toml", "rb") as handle:
+    with open(config_file("level-criteria.toml"), "rb") as handle:
         return str(tomllib.load(handle)["scoring_rule"][language])
 
 
@@ -141,7 +141,7 @@ def create_blueprint() -> Blueprint:
         __name__,
         url_prefix="/api/v1/level-descriptions",
         description="The help text beside the assessment form, per domain, level and language. "
-        "Defaults come from config/level-criteria.toml; admins may replace any of them.",
+        "Defaults come from velferdslab/defaults/level-criteria.toml; admins may replace any of them.",
     )
 
     @blp.route("", methods=["GET"])

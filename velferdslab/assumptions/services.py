@@ -13,9 +13,9 @@ from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, NotFound, Text
-from velferdslab.settings import CONFIG_DIR
+from velferdslab.settings import config_file
 
-DEFAULT_FILE = CONFIG_DIR / "assumptions" / "velferdslab-standard.toml"
+DEFAULT_FILE = config_file("assumptions", "velferdslab-standard.toml")
 
 
 def store_params(

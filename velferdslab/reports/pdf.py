@@ -15,9 +15,8 @@ from flask import current_app
 from flask_babel import force_locale
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from velferdslab.settings import PROJECT_ROOT
 
-TEMPLATES = PROJECT_ROOT / "reports"
+TEMPLATES = Path(__file__).resolve().parent / "pdf_templates"
 log = logging.getLogger(__name__)
 
 

@@ -8,7 +8,7 @@ from flask import Flask, current_app, session
 from flask_babel import Babel
 
 from velferdslab.errors import DomainError
-from velferdslab.settings import PROJECT_ROOT
+from velferdslab.settings import PACKAGE_DIR
 
 LANGUAGES = ("nb", "en")
 babel = Babel()
@@ -23,7 +23,7 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANGUAGE", "nb"))
     app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "velferdslab" / "translations")
+        "BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
 
