@@ -14,7 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Shipped inside the package, so an installed wheel starts without a checkout.
 DEFAULTS_DIR = PACKAGE_DIR / "defaults"
 # Where the project lives when run from a checkout; an installed service uses the working directory.
-PROJECT_ROOT = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").exists() else Path.cwd()
+_CHECKOUT = PACKAGE_DIR.parent
+PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 # An operator's overrides: files here take the place of the shipped ones of the same name.
 CONFIG_DIR = Path(os.environ.get("VELFERDSLAB_CONFIG_DIR", PROJECT_ROOT / "config"))
 ENV_PREFIX = "VELFERDSLAB_"

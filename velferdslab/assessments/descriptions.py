@@ -141,7 +141,7 @@ def create_blueprint() -> Blueprint:
         __name__,
         url_prefix="/api/v1/level-descriptions",
         description="The help text beside the assessment form, per domain, level and language. "
-        "Defaults come from velferdslab/defaults/level-criteria.toml; admins may replace any of them.",
+        "Defaults come from the shipped level-criteria.toml; admins may replace any of them.",
     )
 
     @blp.route("", methods=["GET"])

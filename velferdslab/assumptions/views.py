@@ -75,7 +75,7 @@ def _flatten(errors: Any, path: str = "") -> Iterator[str]:
 
 
 def params_from_toml(raw: bytes) -> AssumptionParams:
-    """Read an uploaded file in the format of velferdslab/defaults/assumptions/*.toml; raises RefusedFile."""
+    """Read an uploaded file in the format of defaults/assumptions/*.toml; raises RefusedFile."""
     if len(raw) > MAX_FILE_BYTES:
         raise RefusedFile(_l("The file is larger than 512 kB: not an assumption set."))
     try:

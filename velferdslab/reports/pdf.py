@@ -15,7 +15,6 @@ from flask import current_app
 from flask_babel import force_locale
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-
 TEMPLATES = Path(__file__).resolve().parent / "pdf_templates"
 log = logging.getLogger(__name__)
 

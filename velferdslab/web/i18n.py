@@ -22,9 +22,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config.get("DEFAULT_LANGUAGE", "nb"))
-    app.config.setdefault(
-        "BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations")
-    )
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
     babel.init_app(app, locale_selector=select_locale)
 
 
