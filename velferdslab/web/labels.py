@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from velferdslab import formatting
 from velferdslab.charts.journey import ChartLabels
-from velferdslab.db import as_utc
+from velferdslab.formatting import format_datetime
 from velferdslab.vocabulary import DOMAINS
 
 DOMAIN_LABELS: dict[str, Any] = {
@@ -134,19 +134,11 @@ def request_label_helpers() -> dict[str, Any]:
     }
 
 
-OSLO = ZoneInfo("Europe/Oslo")
-
-
 def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
     """A stored instant (UTC; naive from SQLite) as Norwegians read it: Oslo time."""
-    if value is None:
-        return "–"
-    shown = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
-    return as_utc(value).astimezone(OSLO).strftime(shown)
+    return format_datetime(value, seconds=seconds)
 
 
 def format_money(value: Any) -> str:
-    """Whole kroner with a narrow space between thousands, as Norwegian text does: 12 345 kr."""
-    if value is None:
-        return "–"
-    return f"{round(float(value)):,}".replace(",", "\u202f") + "\u00a0kr"
+    """Whole kroner in the page's language (`12 345 kr`), by velferdslab.formatting."""
+    return formatting.format_money(value, str(get_locale() or "nb"))

@@ -1,0 +1,109 @@
+"""The one way numbers, money, dates and times are written for people: pages, PDFs and Excel.
+
+Bokmål by default (`1 234 567 kr`, `0,6`, `−8 657 kr`, `27.11.2026`, Oslo time); English when the
+reader chose it (`NOK 1,234,567`, `0.6`, `−8,657`, `27.11.2026`). Pure functions of the value
+and the language, so the PDF worker and the Excel writer use them without a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+MINUS = "\u2212"  # a real minus sign, as Norwegian typography wants
+THIN = "\u202f"  # narrow no-break space between thousands
+NBSP = "\u00a0"
+DASH = "–"  # shown for a missing value
+
+Number = int | float | Decimal
+
+
+def _is_english(language: str | None) -> bool:
+    return (language or "nb").startswith("en")
+
+
+def format_number(value: Number | None, decimals: int = 0, language: str | None = "nb") -> str:
+    """12 345,6 in bokmål, 12,345.6 in English; a minus sign, never a hyphen."""
+    if value is None:
+        return DASH
+    number = float(value)
+    text = f"{abs(number):,.{decimals}f}"
+    body = text if _is_english(language) else text.replace(",", THIN).replace(".", ",")
+    negative = round(number, decimals) < 0
+    return (MINUS if negative else "") + body
+
+
+def format_money(value: Number | None, language: str | None = "nb") -> str:
+    """Whole kroner: `1 234 567 kr` in bokmål, `NOK 1,234,567` in English."""
+    if value is None:
+        return DASH
+    amount = format_number(round(float(value)), 0, language)
+    return f"NOK{NBSP}{amount}" if _is_english(language) else f"{amount}{NBSP}kr"
+
+
+def format_millions(value: Number | None, decimals: int = 1, language: str | None = "nb") -> str:
+    """A headline sum to a sensible precision: `23,0 mill. kr` / `NOK 23.0 million`."""
+    if value is None:
+        return DASH
+    amount = format_number(float(value) / 1_000_000, decimals, language)
+    return f"NOK{NBSP}{amount} million" if _is_english(language) else f"{amount}{NBSP}mill.{NBSP}kr"
+
+
+def format_percent(share: Number | None, decimals: int = 0, language: str | None = "nb") -> str:
+    """A share 0–1 as per cent: `42 %` in bokmål, `42%` in English."""
+    if share is None:
+        return DASH
+    amount = format_number(float(share) * 100, decimals, language)
+    return f"{amount}%" if _is_english(language) else f"{amount}{NBSP}%"
+
+
+def format_date(value: dt.date | dt.datetime | None, language: str | None = "nb") -> str:
+    """dd.mm.åååå; an instant is first put in Oslo time, so the date is the one Oslo saw."""
+    if value is None:
+        return DASH
+    if isinstance(value, dt.datetime):
+        value = to_oslo(value).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(
+    value: dt.datetime | None, seconds: bool = False, language: str | None = "nb"
+) -> str:
+    """A stored instant (UTC; naive from SQLite) in Oslo time: `27.11.2026 16:34`."""
+    if value is None:
+        return DASH
+    shown = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
+    return to_oslo(value).strftime(shown)
+
+
+def to_oslo(value: dt.datetime) -> dt.datetime:
+    """Naive values are UTC (SQLite drops the zone); the result is Oslo's wall clock."""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(OSLO)
+
+
+def format_value(value: Any, language: str | None = "nb") -> str:
+    """A value of unknown kind as a reader wants it: for parameter tables and free lists."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        yes_no = ("yes", "no") if _is_english(language) else ("ja", "nei")
+        return yes_no[0] if value else yes_no[1]
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, language=language)
+    if isinstance(value, dt.date):
+        return format_date(value, language)
+    if isinstance(value, int):
+        return format_number(value, 0, language)
+    if isinstance(value, float | Decimal):
+        decimals = 0 if float(value).is_integer() else min(4, _decimals_of(value))
+        return format_number(value, decimals, language)
+    return str(value)
+
+
+def _decimals_of(value: float | Decimal) -> int:
+    text = format(Decimal(str(value)).normalize(), "f")
+    return len(text.split(".")[1]) if "." in text else 0
