@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, jsonify, request, send_from_dire
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from velferdslab.api import openapi
 from velferdslab.api.errors import error_body, http_exception_body
 from velferdslab.auth.current import set_current_user
 from velferdslab.auth.tokens import user_for_token
@@ -161,10 +162,18 @@ def serve_docs_static(filename: str) -> Response:
     return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
 
+def _finish_document(api: VelferdslabApi) -> None:
+    # Every reader of the document (openapi.json, `flask openapi write`, the query check) gets
+    # the finished one.
+    draft = api.spec.to_dict
+    api.spec.to_dict = lambda: openapi.finish(draft())
+
+
 def init_api(app: Flask) -> VelferdslabApi:
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)
     api = VelferdslabApi(app)
+    _finish_document(api)
     app.register_error_handler(DomainError, handle_domain_error)
     app.before_request(authenticate_request)
     app.add_url_rule(

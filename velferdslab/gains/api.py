@@ -25,6 +25,7 @@ from velferdslab.families.models import Family
 from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.schemas import GainsSchema, PortfolioSchema
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal
@@ -40,59 +41,12 @@ class GainsQuerySchema(ma.Schema):
 
 
 class PortfolioQuerySchema(GainsQuerySchema):
-    municipality_id = QueryId(metadata={"description": "Required for regional users."})
-
-
-FIGURES = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True))
-
-
-class GainsSchema(ma.Schema):
-    class Meta:
-        unknown = ma.INCLUDE
-
-    family_id = ma.fields.Integer()
-    reference = ma.fields.String()
-    as_of = ma.fields.Date()
-    assumption_set = FIGURES
-    realised = FIGURES
-    projected_pv = FIGURES
-    by_payer = FIGURES
-    by_category_and_payer = ma.fields.List(FIGURES)
-    spending = ma.fields.Float()
-    spending_by_agency = ma.fields.List(FIGURES)
-    contributions = ma.fields.List(FIGURES)
-    fiscal_npv = ma.fields.Float()
-    socioeconomic_npv = ma.fields.Float()
-    fiscal_bcr = ma.fields.Float(allow_none=True)
-    socioeconomic_bcr = ma.fields.Float(allow_none=True)
-    payback_years = ma.fields.Integer(allow_none=True)
-    baseline = FIGURES
-    current = FIGURES
-    baseline_overall = ma.fields.String(allow_none=True)
-    current_overall = ma.fields.String(allow_none=True)
-
-
-class PortfolioSchema(ma.Schema):
-    class Meta:
-        unknown = ma.INCLUDE
-
-    municipality_id = ma.fields.Integer(allow_none=True)
-    as_of = ma.fields.Date()
-    assumption_set = FIGURES
-    family_count = FIGURES
-    levels = ma.fields.List(ma.fields.String())
-    level_distribution = ma.fields.Raw()
-    transition_matrix = ma.fields.Raw()
-    level_distribution_by_domain = ma.fields.Raw()
-    reaching_stable = ma.fields.Raw()
-    goals = ma.fields.Raw()
-    family_years_at_level = ma.fields.Raw()
-    gains = ma.fields.Raw()
-    who_invests = ma.fields.List(FIGURES)
-    who_gains = ma.fields.List(FIGURES)
-    budget_use = ma.fields.List(FIGURES)
-    sensitivity = ma.fields.List(FIGURES)
-    suppression = FIGURES
+    municipality_id = QueryId(
+        metadata={
+            "description": "The municipality; without it, the user's own, or for a regional user "
+            "every municipality they may see, together."
+        }
+    )
 
 
 def _as_of(args: dict[str, Any]) -> dt.date:

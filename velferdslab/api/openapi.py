@@ -1,0 +1,307 @@
+"""The finishing pass over the OpenAPI document, so a generated client is typed and complete.
+
+flask-smorest describes each operation from its schemas; what holds for every operation alike is
+said here once: its `operationId`, the errors it can answer, the `If-Match`/`ETag`/`X-Pagination`
+headers, `security: []` where no token is needed, binary media types, `required` on every answer's
+fields and a `type` on every enum.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from velferdslab.api.common import ERROR_DESCRIPTIONS
+
+Spec = dict[str, Any]
+METHODS = ("get", "put", "post", "patch", "delete")
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY = {"type": "string", "format": "binary"}
+
+# Names an integrator would call these by; the rest follow the rule in operation_id().
+OPERATION_IDS = {
+    ("post", "/api/v1/auth/token"): "createToken",
+    ("post", "/api/v1/auth/revoke"): "revokeToken",
+    ("get", "/api/v1/families/{family_id}/team"): "listTeamMembers",
+    ("post", "/api/v1/families/{family_id}/team"): "addTeamMember",
+    ("patch", "/api/v1/families/{family_id}/team/{membership_id}"): "updateTeamMember",
+    ("delete", "/api/v1/families/{family_id}/team/{membership_id}"): "removeTeamMember",
+    ("get", "/api/v1/reports/portfolio"): "getPortfolio",
+    ("get", "/api/v1/reports/portfolio.xlsx"): "downloadPortfolioExcel",
+    ("get", "/api/v1/reports/{report_id}/pdf"): "downloadReportPdf",
+    ("post", "/api/v1/reports/verify"): "verifyReport",
+    ("get", "/api/v1/families/{family_id}/trajectory"): "getTrajectory",
+    ("get", "/api/v1/families/{family_id}/gains"): "getGains",
+    ("get", "/api/v1/families/{family_id}/spending-limits"): "getSpendingLimits",
+    ("get", "/api/v1/families/{family_id}/access-log"): "listAccessLog",
+    ("put", "/api/v1/level-descriptions/{domain}/{level}/{language}"): "setLevelDescription",
+    ("get", "/healthz"): "getHealth",
+}
+VERBS = {"get": "get", "put": "replace", "post": "create", "patch": "update", "delete": "delete"}
+# Collections whose singular is not the name less its "s".
+SINGULAR = {"families": "family", "agencies": "agency", "municipalities": "municipality"}
+# POST …/{id}/<action>: an action on the record, named verb first (approveExpenditure).
+ACTIONS = {"approve", "reject"}
+
+# Operations with a rate limit: failed sign-ins, and report issuing per user.
+LIMITED = {"/api/v1/auth/token", "/api/v1/reports"}
+PUBLIC = {("post", "/api/v1/auth/token"), ("get", "/healthz")}
+
+TOO_MANY = {
+    "description": ERROR_DESCRIPTIONS[429],
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+EXTRA_ERRORS = {
+    400: "The body is not valid JSON (or not the media type declared).",
+    428: "If-Match is required: read the record, then send its ETag.",
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": "The ETag of the record as you last read it. Without it the answer is 428; "
+    "when the record has changed since, 412 and nothing is saved.",
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {
+    "description": "The record's version; send it back as If-Match to change the record.",
+    "schema": {"type": "string"},
+}
+PAGINATION_SCHEMA: Spec = {
+    "type": "object",
+    "description": "Where this page lies in the whole list.",
+    "required": ["total", "total_pages", "first_page", "last_page", "page"],
+    "properties": {
+        "total": {"type": "integer", "minimum": 0},
+        "total_pages": {"type": "integer", "minimum": 0},
+        "first_page": {"type": "integer", "minimum": 1},
+        "last_page": {"type": "integer", "minimum": 1},
+        "page": {"type": "integer", "minimum": 1},
+        "previous_page": {"type": "integer", "minimum": 1},
+        "next_page": {"type": "integer", "minimum": 1},
+    },
+}
+PAGINATION_HEADER = {
+    "description": "Pagination metadata as JSON text (see the Pagination schema).",
+    "schema": {"type": "string", "x-json-schema": {"$ref": "#/components/schemas/Pagination"}},
+}
+HEALTH = {
+    "get": {
+        "summary": "Liveness: the process answers. Needs no token.",
+        "tags": ["probes"],
+        "security": [],
+        "responses": {
+            "200": {
+                "description": "The process is alive.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["status"],
+                            "properties": {"status": {"type": "string", "enum": ["ok"]}},
+                        }
+                    }
+                },
+            }
+        },
+    }
+}
+
+
+def operation_id(method: str, path: str) -> str:
+    """listFamilies, getFamily, createAssessment, approveExpenditure, …"""
+    if (method, path) in OPERATION_IDS:
+        return OPERATION_IDS[(method, path)]
+    parts = [p for p in path.removeprefix("/api/v1/").split("/") if p]
+    named = [p for p in parts if not p.startswith("{")]
+    last = named[-1]
+    if method == "post" and last in ACTIONS:
+        return last + _camel(_singular(named[-2]))
+    if parts[-1].startswith("{"):
+        return VERBS[method] + _camel(_singular(last))
+    if method == "get":
+        return "list" + _camel(last)
+    return VERBS[method] + _camel(_singular(last))
+
+
+def _singular(name: str) -> str:
+    if name in SINGULAR:
+        return SINGULAR[name]
+    return name[:-1] if name.endswith("s") else name
+
+
+def _camel(name: str) -> str:
+    words = re.split(r"[-_]", name)
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _operations(spec: Spec) -> Iterator[tuple[str, str, Spec]]:
+    for path, item in spec.get("paths", {}).items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def finish(spec: Spec) -> Spec:
+    """A copy of the document with what holds for every operation said once."""
+    spec = copy.deepcopy(spec)
+    spec.setdefault("servers", [{"url": "/", "description": "This service"}])
+    info = spec.setdefault("info", {})
+    info.setdefault("license", {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/en/"})
+    info.setdefault("contact", {"name": "Velferdslab"})
+    spec.setdefault("paths", {}).setdefault("/healthz", copy.deepcopy(HEALTH))
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Pagination"] = PAGINATION_SCHEMA
+    spec["components"].setdefault("headers", {})["PAGINATION"] = PAGINATION_HEADER
+    for path, method, operation in _operations(spec):
+        operation.setdefault("operationId", operation_id(method, path))
+        public = (method, path) in PUBLIC
+        if public:
+            operation["security"] = []
+        _declare_errors(path, method, operation, public)
+        _declare_headers(path, method, operation)
+        _declare_media(path, method, operation)
+    for schema in schemas.values():
+        _type_enums(schema)
+    for name in _answer_schemas(spec):
+        _require_every_field(schemas[name])
+    return spec
+
+
+def _error(description: str) -> Spec:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+def _declare_errors(path: str, method: str, operation: Spec, public: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    codes: set[int] = set()
+    has_body = "requestBody" in operation
+    if has_body:
+        codes |= {400, 413, 422}
+    if operation.get("parameters"):
+        codes.add(422)
+    if not public:
+        codes |= {401, 403}
+    if "{" in path:
+        codes.add(404)
+    if method in ("patch", "delete") and "{" in path:
+        codes |= {412, 428}
+    if method == "post" and path in LIMITED:
+        codes.add(429)
+    if path == "/healthz":
+        codes = set()
+    for code in sorted(codes):
+        if str(code) in responses and code != 429:
+            continue
+        if code == 429:
+            responses["429"] = copy.deepcopy(TOO_MANY)
+        else:
+            text = ERROR_DESCRIPTIONS.get(code) or EXTRA_ERRORS.get(code) or "Refused."
+            responses[str(code)] = _error(text)
+
+
+def _declare_headers(path: str, method: str, operation: Spec) -> None:
+    responses = operation.get("responses", {})
+    if method in ("patch", "delete") and "{" in path:
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == "If-Match" for p in parameters if isinstance(p, dict)):
+            parameters.append(copy.deepcopy(IF_MATCH))
+    if method in ("get", "patch", "put") and "{" in path.rsplit("/", 1)[-1]:
+        ok = responses.get("200")
+        if isinstance(ok, dict) and "content" in ok:
+            ok.setdefault("headers", {}).setdefault("ETag", copy.deepcopy(ETAG_HEADER))
+
+
+def _declare_media(path: str, method: str, operation: Spec) -> None:
+    responses = operation.get("responses", {})
+    if path.endswith("/pdf"):
+        responses["200"] = {
+            "description": "The report as PDF/A-3b.",
+            "content": {"application/pdf": {"schema": BINARY}},
+        }
+    elif path.endswith(".xlsx"):
+        responses["200"] = {
+            "description": "The portfolio as an Excel workbook.",
+            "content": {XLSX: {"schema": BINARY}},
+        }
+    body = operation.get("requestBody", {}).get("content", {})
+    if "application/pdf" in body:
+        body["application/pdf"]["schema"] = BINARY
+
+
+def _type_enums(schema: Spec) -> None:
+    """An enum without a type gets one; `null` leaves the list for `nullable`."""
+    if not isinstance(schema, dict):
+        return
+    if "enum" in schema:
+        values = schema["enum"]
+        if None in values:
+            schema["enum"] = [v for v in values if v is not None]
+            schema["nullable"] = True
+        if "type" not in schema and schema["enum"]:
+            sample = schema["enum"][0]
+            schema["type"] = "integer" if isinstance(sample, int) else "string"
+    for key in ("properties",):
+        for child in schema.get(key, {}).values():
+            _type_enums(child)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _type_enums(schema[key])
+    for key in ("allOf", "oneOf", "anyOf"):
+        for child in schema.get(key, []):
+            _type_enums(child)
+
+
+def _refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and "/schemas/" in value:
+                found.add(value.rsplit("/", 1)[-1])
+            else:
+                _refs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, found)
+
+
+def _closure(spec: Spec, names: set[str]) -> set[str]:
+    schemas = spec["components"]["schemas"]
+    todo = list(names)
+    while todo:
+        found: set[str] = set()
+        _refs(schemas.get(todo.pop(), {}), found)
+        for name in found - names:
+            names.add(name)
+            todo.append(name)
+    return names
+
+
+def _answer_schemas(spec: Spec) -> set[str]:
+    """Schemas only ever sent by the service: every field they declare is always there."""
+    answers: set[str] = set()
+    requests: set[str] = set()
+    for _path, _method, operation in _operations(spec):
+        _refs(operation.get("responses", {}), answers)
+        _refs(operation.get("requestBody", {}), requests)
+        _refs(operation.get("parameters", []), requests)
+    answers = _closure(spec, answers)
+    requests = _closure(spec, requests)
+    answers.discard("Error")
+    return {name for name in answers - requests if name in spec["components"]["schemas"]}
+
+
+def _require_every_field(schema: Spec) -> None:
+    # A schema that marks some fields required has said which; one that marks none always
+    # sends every field it declares (null where it has no value).
+    properties = schema.get("properties")
+    if properties and not schema.get("required"):
+        schema["required"] = sorted(properties)

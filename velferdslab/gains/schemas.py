@@ -1,0 +1,212 @@
+"""The API's shapes of gains and the portfolio: each nested table a named schema, so a generated
+client gets types instead of free-form objects."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from velferdslab.vocabulary import DOMAINS, LEVELS, Category, Payer, values
+
+LEVEL = ma.validate.OneOf(LEVELS)
+
+
+def _number(**kwargs: object) -> ma.fields.Float:
+    return ma.fields.Float(required=True, **kwargs)  # type: ignore[arg-type]
+
+
+class AssumptionSetRefSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    version = ma.fields.Integer(required=True)
+
+
+class ByCategorySchema(ma.Schema):
+    """NOK by benefit category, and their sum."""
+
+    fiscal = _number()
+    economic = _number()
+    social = _number()
+    total = _number()
+
+
+class PayerFiguresSchema(ma.Schema):
+    realised = _number()
+    projected_pv = _number()
+    total = _number()
+
+
+ByPayerSchema = ma.Schema.from_dict(
+    {payer: ma.fields.Nested(PayerFiguresSchema, required=True) for payer in values(Payer)},
+    name="ByPayerSchema",
+)
+DomainLevelsSchema = ma.Schema.from_dict(
+    {d: ma.fields.String(required=True, allow_none=True, validate=LEVEL) for d in DOMAINS},
+    name="DomainLevelsSchema",
+)
+
+
+class CategoryPayerSchema(ma.Schema):
+    category = ma.fields.String(required=True, validate=ma.validate.OneOf(values(Category)))
+    payer = ma.fields.String(required=True, validate=ma.validate.OneOf(values(Payer)))
+    realised = _number()
+    projected_pv = _number()
+
+
+class AgencySpendingSchema(ma.Schema):
+    agency_id = ma.fields.Integer(required=True)
+    agency = ma.fields.String(required=True, allow_none=True)
+    amount = _number()
+
+
+class AgencyContributionSchema(AgencySpendingSchema):
+    year = ma.fields.Integer(required=True)
+
+
+class GainsSchema(ma.Schema):
+    family_id = ma.fields.Integer(required=True)
+    reference = ma.fields.String(required=True)
+    as_of = ma.fields.Date(required=True)
+    assumption_set = ma.fields.Nested(AssumptionSetRefSchema, required=True)
+    realised = ma.fields.Nested(ByCategorySchema, required=True)
+    projected_pv = ma.fields.Nested(ByCategorySchema, required=True)
+    by_payer = ma.fields.Nested(ByPayerSchema, required=True)
+    by_category_and_payer = ma.fields.List(ma.fields.Nested(CategoryPayerSchema), required=True)
+    spending = _number()
+    spending_by_agency = ma.fields.List(ma.fields.Nested(AgencySpendingSchema), required=True)
+    contributions = ma.fields.List(ma.fields.Nested(AgencyContributionSchema), required=True)
+    fiscal_npv = _number()
+    socioeconomic_npv = _number()
+    fiscal_bcr = _number(allow_none=True)
+    socioeconomic_bcr = _number(allow_none=True)
+    payback_years = ma.fields.Integer(required=True, allow_none=True)
+    baseline = ma.fields.Nested(DomainLevelsSchema, required=True)
+    current = ma.fields.Nested(DomainLevelsSchema, required=True)
+    baseline_overall = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
+    current_overall = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
+
+
+class CellSchema(ma.Schema):
+    """One figure of the portfolio. For a leader, a figure resting on fewer families than the
+    threshold is suppressed: `suppressed` is true and `value` is null — never the number."""
+
+    value = ma.fields.Float(required=True, allow_none=True)
+    suppressed = ma.fields.Boolean(required=True)
+
+
+def _cell() -> ma.fields.Nested:
+    return ma.fields.Nested(CellSchema, required=True)
+
+
+CellsByCategorySchema = ma.Schema.from_dict(
+    {key: _cell() for key in (*values(Category), "total")}, name="CellsByCategorySchema"
+)
+CellsByLevelSchema = ma.Schema.from_dict(
+    {level: _cell() for level in LEVELS}, name="CellsByLevelSchema"
+)
+
+
+class PortfolioGainsSchema(ma.Schema):
+    spending = _cell()
+    fiscal_npv = _cell()
+    socioeconomic_npv = _cell()
+    fiscal_bcr = _cell()
+    socioeconomic_bcr = _cell()
+    payback_years = _cell()
+    realised = ma.fields.Nested(CellsByCategorySchema, required=True)
+    projected_pv = ma.fields.Nested(CellsByCategorySchema, required=True)
+
+
+class ReachingStableSchema(ma.Schema):
+    stable_or_sustainable = _cell()
+    below_stable = _cell()
+    families = _cell()
+
+
+class GoalsMetSchema(ma.Schema):
+    met = _cell()
+    not_met = _cell()
+    goals = _cell()
+
+
+class InvestedInYearSchema(ma.Schema):
+    year = ma.fields.Integer(required=True)
+    contributed = _cell()
+    spent = _cell()
+
+
+class WhoInvestsSchema(ma.Schema):
+    agency_id = ma.fields.Integer(required=True)
+    agency = ma.fields.String(required=True, allow_none=True)
+    government_level = ma.fields.String(required=True, allow_none=True)
+    contributed = _cell()
+    spent = _cell()
+    by_year = ma.fields.List(ma.fields.Nested(InvestedInYearSchema), required=True)
+
+
+class WhoGainsSchema(ma.Schema):
+    payer = ma.fields.String(required=True, validate=ma.validate.OneOf(values(Payer)))
+    public = ma.fields.Boolean(required=True)
+    realised = _cell()
+    projected_pv = _cell()
+
+
+class BudgetUseSchema(ma.Schema):
+    year = ma.fields.Integer(required=True)
+    families = _cell()
+    budget = _cell()
+    approved_spending = _cell()
+
+
+class SensitivitySchema(ma.Schema):
+    parameter = ma.fields.String(required=True)
+    base = _number()
+    low = _number()
+    high = _number()
+    swing = _number()
+
+
+class SuppressionSchema(ma.Schema):
+    applied = ma.fields.Boolean(required=True)
+    threshold = ma.fields.Integer(required=True, allow_none=True)
+
+
+class CellTableSchema(ma.Schema):
+    """A table of cells, `cells[row][column]`, with its totals where the table has them (an
+    empty table has only `cells`)."""
+
+    cells = ma.fields.List(ma.fields.List(ma.fields.Nested(CellSchema)), required=True)
+    row_totals = ma.fields.List(ma.fields.Nested(CellSchema))
+    column_totals = ma.fields.List(ma.fields.Nested(CellSchema))
+    total = ma.fields.Nested(CellSchema)
+
+
+class LevelDistributionSchema(CellTableSchema):
+    """Families per overall level (columns) at each quarter end (rows)."""
+
+    quarters = ma.fields.List(ma.fields.Date(), required=True)
+
+
+DistributionByDomainSchema = ma.Schema.from_dict(
+    {d: ma.fields.Nested(CellTableSchema, required=True) for d in DOMAINS},
+    name="DistributionByDomainSchema",
+)
+
+
+class PortfolioSchema(ma.Schema):
+    municipality_id = ma.fields.Integer(required=True, allow_none=True)
+    as_of = ma.fields.Date(required=True)
+    assumption_set = ma.fields.Nested(AssumptionSetRefSchema, required=True)
+    family_count = _cell()
+    levels = ma.fields.List(ma.fields.String(validate=LEVEL), required=True)
+    level_distribution = ma.fields.Nested(LevelDistributionSchema, required=True)
+    transition_matrix = ma.fields.Nested(CellTableSchema, required=True)
+    level_distribution_by_domain = ma.fields.Nested(DistributionByDomainSchema, required=True)
+    reaching_stable = ma.fields.Nested(ReachingStableSchema, required=True)
+    goals = ma.fields.Nested(GoalsMetSchema, required=True)
+    family_years_at_level = ma.fields.Nested(CellsByLevelSchema, required=True)
+    gains = ma.fields.Nested(PortfolioGainsSchema, required=True)
+    who_invests = ma.fields.List(ma.fields.Nested(WhoInvestsSchema), required=True)
+    who_gains = ma.fields.List(ma.fields.Nested(WhoGainsSchema), required=True)
+    budget_use = ma.fields.List(ma.fields.Nested(BudgetUseSchema), required=True)
+    sensitivity = ma.fields.List(ma.fields.Nested(SensitivitySchema), required=True)
+    suppression = ma.fields.Nested(SuppressionSchema, required=True)
