@@ -79,7 +79,9 @@ class VelferdslabApi(Api):  # type: ignore[misc]
         data = getattr(error, "data", None) or {}
         headers.update(data.get("headers") or {})
         if not request.path.startswith(API_PREFIX) and _html_errors is not None:
-            return _html_errors(error)
+            page = current_app.make_response(_html_errors(error))
+            page.headers.update(headers)  # Allow on a page's 405 too (RFC 9110)
+            return page
         return jsonify(http_exception_body(error)), error.code, headers
 
 

@@ -91,8 +91,8 @@ PAGINATION_SCHEMA: Spec = {
     },
 }
 PAGINATION_HEADER = {
-    "description": "Pagination metadata as JSON text (see the Pagination schema).",
-    "schema": {"type": "string", "x-json-schema": {"$ref": "#/components/schemas/Pagination"}},
+    "description": "Where this page lies in the whole list, as JSON.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pagination"}}},
 }
 HEALTH = {
     "get": {

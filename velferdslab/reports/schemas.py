@@ -32,18 +32,40 @@ class ReportCreateSchema(StrictSchema):
     language = ma.fields.String(load_default="nb", validate=ma.validate.OneOf(("nb", "en")))
 
 
+class ReportParametersSchema(ma.Schema):
+    """What the report was made for, as fixed when it was issued."""
+
+    # Stored as ISO text in the registry's JSON column.
+    period_start = ma.fields.String(required=True, metadata={"format": "date"})
+    period_end = ma.fields.String(required=True, metadata={"format": "date"})
+    as_of = ma.fields.String(required=True, metadata={"format": "date"})
+    suppressed = ma.fields.Boolean(
+        required=True, metadata={"description": "Small groups hidden (a leader's portfolio)."}
+    )
+
+
+STATUSES = ("queued", "running", "ready", "failed")
+
+
 class ReportSchema(ma.Schema):
     id = ma.fields.Integer()
-    kind = ma.fields.Function(lambda r: r.kind.value)
+    kind = ma.fields.Function(
+        lambda r: r.kind.value,
+        metadata={"type": "string", "enum": list(KINDS)},
+    )
     status = ma.fields.Function(
         lambda r: _status(r),
-        metadata={"description": "queued, running, ready or failed; poll until ready."},
+        metadata={
+            "type": "string",
+            "enum": list(STATUSES),
+            "description": "queued, running, ready or failed; poll until ready.",
+        },
     )
     progress = ma.fields.Integer(metadata={"description": "Percent done."})
     error = ma.fields.String(allow_none=True)
     municipality_id = ma.fields.Integer(allow_none=True)
     family_id = ma.fields.Integer(allow_none=True)
-    parameters = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True))
+    parameters = ma.fields.Nested(ReportParametersSchema)
     assumption_set_id = ma.fields.Integer(allow_none=True)
     assumption_set_version = ma.fields.Integer(allow_none=True)
     language = ma.fields.String()
@@ -65,8 +87,12 @@ class ReportQuerySchema(StrictSchema):
 
 
 class VerificationSchema(ma.Schema):
-    valid = ma.fields.Boolean()
-    report_id = ma.fields.Integer(allow_none=True)
-    sha256 = ma.fields.String()
-    kind = ma.fields.String()
-    created_at = Timestamp()
+    """A file that is no issued report has only its digest: the rest is null."""
+
+    valid = ma.fields.Boolean(required=True)
+    report_id = ma.fields.Integer(required=True, allow_none=True, dump_default=None)
+    sha256 = ma.fields.String(required=True)
+    kind = ma.fields.String(
+        required=True, allow_none=True, dump_default=None, validate=ma.validate.OneOf(KINDS)
+    )
+    created_at = Timestamp(required=True, allow_none=True, dump_default=None)
