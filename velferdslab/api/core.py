@@ -25,7 +25,7 @@ PUBLIC_ENDPOINTS = {"auth.token", "api-docs.openapi_json", "api-docs.openapi_swa
 OPENAPI_SETTINGS: dict[str, Any] = {
     "API_TITLE": "Velferdslab API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": API_PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
@@ -175,6 +175,7 @@ def init_api(app: Flask) -> VelferdslabApi:
     for key, value in OPENAPI_SETTINGS.items():
         app.config.setdefault(key, value)
     api = VelferdslabApi(app)
+    api.ma_plugin.converter.add_attribute_function(openapi.dict_keys2properties)
     _finish_document(api)
     app.register_error_handler(DomainError, handle_domain_error)
     app.before_request(authenticate_request)

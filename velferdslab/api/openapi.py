@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import marshmallow as ma
+
+from velferdslab import vocabulary as v
 from velferdslab.api.common import ERROR_DESCRIPTIONS
 
 Spec = dict[str, Any]
@@ -117,6 +120,47 @@ HEALTH = {
 }
 
 
+# Each closed list of the vocabulary once, by name: a generated client gets one enum type for
+# "level" instead of one per field that holds a level.
+NAMED_ENUMS: dict[frozenset[str], str] = {
+    frozenset(values): name
+    for name, values in {
+        "Level": v.LEVELS,
+        "Domain": v.DOMAINS,
+        "FamilyStatus": v.values(v.FamilyStatus),
+        "Protection": v.values(v.Protection),
+        "Relation": v.values(v.Relation),
+        "Role": v.values(v.Role),
+        "TeamRole": v.values(v.TeamRole),
+        "AgencyKind": v.values(v.AgencyKind),
+        "GovernmentLevel": v.values(v.GovernmentLevel),
+        "ExpenditureStatus": v.values(v.ExpenditureStatus),
+        "MeasureStatus": v.values(v.MeasureStatus),
+        "Payer": v.values(v.Payer),
+        "Category": v.values(v.Category),
+        "Confidence": v.values(v.Confidence),
+        "OverallRule": v.values(v.OverallRule),
+        "ReportKind": v.values(v.ReportKind),
+        "ReportStatus": ("queued", "running", "ready", "failed"),
+        "Language": ("nb", "en"),
+    }.items()
+}
+
+
+def dict_keys2properties(converter: Any, field: Any, ret: Spec) -> Spec:
+    """A dict whose keys are a closed list (domains) is an object with those properties and no
+    others, so a client knows the keys it may send and will get back."""
+    keys = getattr(field, "key_field", None)
+    choices = [rule.choices for rule in getattr(keys, "validators", []) if hasattr(rule, "choices")]
+    if not choices or not isinstance(field, ma.fields.Dict):
+        return {}
+    value = ret.get("additionalProperties", {})
+    return {
+        "properties": {key: copy.deepcopy(value) for key in choices[0]},
+        "additionalProperties": False,
+    }
+
+
 def operation_id(method: str, path: str) -> str:
     """listFamilies, getFamily, createAssessment, approveExpenditure, …"""
     if (method, path) in OPERATION_IDS:
@@ -170,8 +214,7 @@ def finish(spec: Spec) -> Spec:
         _declare_errors(path, method, operation, public)
         _declare_headers(path, method, operation)
         _declare_media(path, method, operation)
-    for schema in schemas.values():
-        _type_enums(schema)
+    _enums(spec)
     for name in _answer_schemas(spec):
         _require_every_field(schemas[name])
     return spec
@@ -238,27 +281,46 @@ def _declare_media(path: str, method: str, operation: Spec) -> None:
         body["application/pdf"]["schema"] = BINARY
 
 
-def _type_enums(schema: Spec) -> None:
-    """An enum without a type gets one; `null` leaves the list for `nullable`."""
-    if not isinstance(schema, dict):
-        return
-    if "enum" in schema:
-        values = schema["enum"]
-        if None in values:
-            schema["enum"] = [v for v in values if v is not None]
-            schema["nullable"] = True
-        if "type" not in schema and schema["enum"]:
-            sample = schema["enum"][0]
-            schema["type"] = "integer" if isinstance(sample, int) else "string"
-    for key in ("properties",):
-        for child in schema.get(key, {}).values():
-            _type_enums(child)
-    for key in ("items", "additionalProperties"):
-        if isinstance(schema.get(key), dict):
-            _type_enums(schema[key])
-    for key in ("allOf", "oneOf", "anyOf"):
-        for child in schema.get(key, []):
-            _type_enums(child)
+def _enums(spec: Spec) -> None:
+    """Each enum typed, once: a closed list of the vocabulary becomes a reference to its named
+    schema, and a nullable one `anyOf` that and null (OpenAPI 3.1), so a generated client gets
+    `Level | None` instead of a class per field."""
+    schemas = spec["components"]["schemas"]
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if not isinstance(node.get("enum"), list):
+            return {key: visit(value) for key, value in node.items()}
+        return _one_enum(node, schemas)
+
+    for key in list(schemas):
+        if key not in NAMED_ENUMS.values():
+            schemas[key] = visit(schemas[key])
+    for _path, _method, operation in _operations(spec):
+        operation.update(visit(operation))
+
+
+def _one_enum(node: Spec, schemas: Spec) -> Spec:
+    values = [value for value in node["enum"] if value is not None]
+    types = node.get("type", [])
+    types = [types] if isinstance(types, str) else list(types)
+    nullable = None in node["enum"] or "null" in types or bool(node.get("nullable"))
+    kind = next((t for t in types if t != "null"), None)
+    if kind is None:
+        kind = "integer" if values and isinstance(values[0], int) else "string"
+    rest = {k: v for k, v in node.items() if k not in ("type", "enum", "nullable")}
+    name = NAMED_ENUMS.get(frozenset(values)) if kind == "string" else None
+    if name is not None:
+        schemas.setdefault(name, {"type": "string", "enum": values})
+        shape: Spec = {"$ref": f"#/components/schemas/{name}"}
+    else:
+        shape = {"type": kind, "enum": values}
+    if nullable:
+        return {"anyOf": [shape, {"type": "null"}], **rest}
+    return {**shape, **rest}
 
 
 def _refs(node: Any, found: set[str]) -> None:

@@ -29,12 +29,11 @@ class AssessmentSchema(ma.Schema):
 
     id = ma.fields.Integer()
     assessed_on = ma.fields.Date()
-    levels = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.String(allow_none=True),
-        metadata={"description": "Every domain: its level in this reading, or null."},
-    )  # fmt: skip
-    rationale = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
-    family_levels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    levels = level_map(
+        metadata={"description": "Every domain: its level in this reading, or null."}
+    )
+    rationale = ma.fields.Dict(keys=DOMAIN_KEY, values=ma.fields.String())
+    family_levels = level_map()
     overall = ma.fields.String(
         allow_none=True,
         metadata={"description": "Derived by the configured rule from the levels in force."},
