@@ -25,3 +25,9 @@ def test_405_keeps_its_allow_header(client: FlaskClient, db: scoped_session) -> 
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
     assert response.get_json()["code"] == 405
+
+
+def test_a_method_no_page_serves_is_405_with_allow_not_a_csrf_refusal(client: FlaskClient) -> None:
+    answer = client.put("/healthz")
+    assert answer.status_code == 405
+    assert "GET" in answer.headers["Allow"]

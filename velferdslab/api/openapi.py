@@ -215,6 +215,7 @@ def finish(spec: Spec) -> Spec:
         _declare_headers(path, method, operation)
         _declare_media(path, method, operation)
     _enums(spec)
+    _date_ranges(spec)
     for name in _answer_schemas(spec):
         _require_every_field(schemas[name])
     return spec
@@ -301,6 +302,29 @@ def _enums(spec: Spec) -> None:
             schemas[key] = visit(schemas[key])
     for _path, _method, operation in _operations(spec):
         operation.update(visit(operation))
+
+
+def _date_ranges(node: Any) -> None:
+    """JSON Schema bounds numbers only; a date range of whole years becomes a pattern on the
+    year, so a client or a test generator keeps within it (the bounds stay as x-minimum/x-maximum
+    for people)."""
+    if isinstance(node, list):
+        for item in node:
+            _date_ranges(item)
+    if not isinstance(node, dict):
+        return
+    low, high = str(node.get("x-minimum", "")), str(node.get("x-maximum", ""))
+    if node.get("format") == "date" and low.endswith("-01-01") and high.endswith("-12-31"):
+        node.setdefault("pattern", _year_pattern(int(low[:4]), int(high[:4])))
+    for value in node.values():
+        _date_ranges(value)
+
+
+def _year_pattern(first: int, last: int) -> str:
+    if first % 100 == 0 and last % 100 == 0:  # 1900–2100: 19xx, 20xx or 2100
+        centuries = [rf"{c}\d\d" for c in range(first // 100, last // 100)]
+        return f"^({'|'.join([*centuries, str(last)])})-"
+    return f"^({'|'.join(str(year) for year in range(first, last + 1))})-"
 
 
 def _one_enum(node: Spec, schemas: Spec) -> Spec:

@@ -146,16 +146,10 @@ def create_blueprint() -> Blueprint:
     @blp.doc(
         requestBody={
             "required": True,
-            "content": {
-                PDF: {"schema": {"type": "string", "format": "binary"}},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                        "required": ["file"],
-                    }
-                },
-            },
+            "description": "The PDF itself. A browser form may send it instead as the `file` "
+            "field of multipart/form-data (`curl -F file=@report.pdf`); one media type is "
+            "described here so that every client generator makes one typed body.",
+            "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
         }
     )
     @blp.response(200, VerificationSchema)

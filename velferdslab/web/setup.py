@@ -17,8 +17,9 @@ csrf = CSRFProtect()
 
 
 def protect_forms() -> None:
-    # The API authenticates with bearer tokens, never cookies: CSRF cannot reach it.
-    if not request.path.startswith("/api/"):
+    # The API authenticates with bearer tokens, never cookies: CSRF cannot reach it. A path or
+    # method no page serves answers 404 or 405 as such, not as a missing token.
+    if not request.path.startswith("/api/") and request.routing_exception is None:
         csrf.protect()
 
 
