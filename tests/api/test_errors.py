@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_lab
+from tests.factories import auth, make_family, make_lab
 
 
 def test_an_unknown_query_parameter_is_named(client: FlaskClient, db: scoped_session) -> None:
@@ -31,3 +31,27 @@ def test_a_method_no_page_serves_is_405_with_allow_not_a_csrf_refusal(client: Fl
     answer = client.put("/healthz")
     assert answer.status_code == 405
     assert "GET" in answer.headers["Allow"]
+
+
+def test_a_patch_without_a_body_is_refused_and_changes_nothing(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    answer = client.patch(f"/api/v1/families/{family.id}", headers=auth(db, lab.lead))
+    assert answer.status_code == 400
+    assert answer.get_json()["errors"] == {"body": ["Missing."]}
+
+
+def test_a_boolean_is_true_or_false_not_one_or_zero(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    user = client.get(f"/api/v1/users/{lab.member.id}", headers=auth(db, lab.admin))
+    answer = client.patch(
+        f"/api/v1/users/{lab.member.id}",
+        json={"active": 0},
+        headers={**auth(db, lab.admin), "If-Match": user.headers["ETag"]},
+    )
+    assert answer.status_code == 422
+    assert "active" in answer.get_json()["errors"]

@@ -85,6 +85,18 @@ class Money(ma.fields.Decimal):
         return None if value is None else float(value)
 
 
+class Flag(ma.fields.Boolean):
+    """true or false (or their text in a query string); never 0, 1, "yes" or "on", which a
+    typed client would never send and a typo would silently turn into a decision."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise self.make_error("invalid", input=value)
+
+
 class Timestamp(ma.fields.DateTime):
     """ISO 8601 with its offset, always: SQLite hands back naive datetimes, written as UTC."""
 

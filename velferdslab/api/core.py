@@ -120,42 +120,49 @@ def authenticate_request() -> Response | None:
 RULE_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def _query_names(api: VelferdslabApi) -> dict[tuple[str, str], frozenset[str]]:
-    """(OpenAPI path, method) → the query parameters the document declares for it."""
-    names = {}
+def _declared(api: VelferdslabApi) -> dict[tuple[str, str], tuple[frozenset[str], bool]]:
+    """(OpenAPI path, method) → the query parameters it declares, and whether it needs a body."""
+    declared = {}
     for path, operations in api.spec.to_dict().get("paths", {}).items():
         for method, operation in operations.items():
             if isinstance(operation, dict):
-                declared = operation.get("parameters", [])
-                names[(path, method.upper())] = frozenset(
-                    p["name"] for p in declared if isinstance(p, dict) and p.get("in") == "query"
+                parameters = operation.get("parameters", [])
+                names = frozenset(
+                    p["name"] for p in parameters if isinstance(p, dict) and p.get("in") == "query"
                 )
-    return names
+                body = bool(operation.get("requestBody", {}).get("required"))
+                declared[(path, method.upper())] = (names, body)
+    return declared
 
 
-def refuse_unknown_query_parameters(api: VelferdslabApi) -> Any:
-    # A mistyped filter (?stauts=active) silently ignored would answer a different question.
-    known: dict[tuple[str, str], frozenset[str]] = {}
+def _refusal(status: int, message: str, errors: dict[str, list[str]]) -> Response:
+    response = jsonify(error_body(status, message, errors))
+    response.status_code = status
+    return response
+
+
+def refuse_undeclared_input(api: VelferdslabApi) -> Any:
+    # A mistyped filter (?stauts=active) silently ignored would answer a different question; a
+    # PATCH without a body would answer 200 having changed nothing.
+    known: dict[tuple[str, str], tuple[frozenset[str], bool]] = {}
 
     def check() -> Response | None:
         if not request.path.startswith(API_PREFIX) or request.url_rule is None:
             return None
         if not known:
-            known.update(_query_names(api))
+            known.update(_declared(api))
         path = RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule)
-        allowed = known.get((path, request.method))
-        unknown = sorted(set(request.args) - allowed) if allowed is not None else []
-        if not unknown:
+        entry = known.get((path, request.method))
+        if entry is None:
             return None
-        response = jsonify(
-            error_body(
-                422,
-                "Unknown query parameter.",
-                {name: ["Unknown query parameter."] for name in unknown},
-            )
-        )
-        response.status_code = 422
-        return response
+        allowed, needs_body = entry
+        unknown = sorted(set(request.args) - allowed)
+        if unknown:
+            message = "Unknown query parameter."
+            return _refusal(422, message, {name: [message] for name in unknown})
+        if needs_body and not request.content_length and not request.get_data(cache=True):
+            return _refusal(400, "A request body is required.", {"body": ["Missing."]})
+        return None
 
     return check
 
@@ -183,5 +190,5 @@ def init_api(app: Flask) -> VelferdslabApi:
         f"{API_PREFIX}/docs-static/<path:filename>", "api_docs_static", serve_docs_static
     )
     PUBLIC_ENDPOINTS.add("api_docs_static")
-    app.before_request(refuse_unknown_query_parameters(api))
+    app.before_request(refuse_undeclared_input(api))
     return api

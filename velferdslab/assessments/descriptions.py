@@ -15,7 +15,7 @@ from flask_smorest import Blueprint, Page
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.api.common import StrictSchema, document_errors
+from velferdslab.api.common import Flag, StrictSchema, document_errors
 from velferdslab.assessments.models import LevelDescription
 from velferdslab.auth.current import audit, current_user
 from velferdslab.db import AnySession
@@ -114,7 +114,7 @@ class LevelDescriptionSchema(ma.Schema):
     level = ma.fields.String(metadata={"enum": list(LEVELS)})
     language = ma.fields.String(metadata={"enum": list(LANGUAGES)})
     text = ma.fields.String()
-    edited = ma.fields.Boolean(metadata={"description": "false: the default from config/."})
+    edited = Flag(metadata={"description": "false: the default from config/."})
 
 
 class LevelDescriptionQuerySchema(ma.Schema):

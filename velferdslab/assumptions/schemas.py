@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from velferdslab.api.common import StrictSchema, text
+from velferdslab.api.common import Flag, StrictSchema, text
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import described
 from velferdslab.vocabulary import DOMAINS, LEVELS, Category, Confidence, OverallRule, Payer, values
@@ -60,7 +60,7 @@ class CostItemSchema(StrictSchema):
         required=True,
         metadata={"description": "Where the values come from, or 'illustrative'."},
     )
-    illustrative = ma.fields.Boolean(load_default=False)
+    illustrative = Flag(load_default=False)
     label = text(200, load_default="")
     annual_cost = ma.fields.Nested(AnnualCostSchema, required=True)
 
@@ -106,7 +106,7 @@ class AssumptionSetSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     version = ma.fields.Integer(metadata={"description": "1, 2, … per name."})
-    immutable = ma.fields.Boolean(
+    immutable = Flag(
         metadata={"description": "An issued report used the set: it can no longer change."}
     )
     price_year = ma.fields.Integer()

@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab.api.common import StrictSchema
+from velferdslab.api.common import Flag, StrictSchema
 from velferdslab.auth.current import NotAuthenticated, audit, current_user
 from velferdslab.auth.tokens import issue_token, revoke_token
 from velferdslab.db import utcnow
@@ -33,7 +33,7 @@ class TokenSchema(ma.Schema):
 
 
 class RevokedSchema(ma.Schema):
-    revoked = ma.fields.Boolean(required=True)
+    revoked = Flag(required=True)
 
 
 def login_rate_limit() -> str:

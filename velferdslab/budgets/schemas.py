@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from velferdslab.api.common import Date, Id, Money, QueryId, StrictSchema, Timestamp, text
+from velferdslab.api.common import Date, Flag, Id, Money, QueryId, StrictSchema, Timestamp, text
 from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import FIRST_YEAR, LAST_YEAR, approved_total, pending_total
 from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
@@ -102,7 +102,7 @@ class SpendingLimitsSchema(ma.Schema):
     pending = Money()
     remaining = Money()
     mandate = Money()
-    decides_alone = ma.fields.Boolean()
+    decides_alone = Flag()
 
 
 __all__ = ["QueryId"]

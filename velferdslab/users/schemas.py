@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from velferdslab.api.common import Id, QueryId, StrictSchema, Timestamp
+from velferdslab.api.common import Flag, Id, QueryId, StrictSchema, Timestamp
 from velferdslab.municipalities.schemas import name_field
 from velferdslab.users.services import MIN_PASSWORD_LENGTH
 from velferdslab.vocabulary import Role, values
@@ -64,7 +64,7 @@ class UserSchema(ma.Schema):
     municipality_id = ma.fields.Integer(
         allow_none=True, metadata={"description": "null: a regional user, who sees every one."}
     )
-    active = ma.fields.Boolean(
+    active = Flag(
         metadata={"description": "An inactive user cannot log in; their tokens stop working."}
     )
     created_at = Timestamp(dump_only=True)
@@ -84,7 +84,7 @@ class UserCreateSchema(StrictSchema):
             "leave it out (their own municipality); a regional admin must give it."
         },
     )
-    active = ma.fields.Boolean(load_default=True)
+    active = Flag(load_default=True)
     password = password_field(required=True)
 
 
@@ -95,11 +95,11 @@ class UserUpdateSchema(StrictSchema):
     roles = roles_field()
     agency_id = Id(allow_none=True)
     municipality_id = Id(allow_none=True)
-    active = ma.fields.Boolean()
+    active = Flag()
     password = password_field()
 
 
 class UserQuerySchema(ma.Schema):
     municipality_id = QueryId()
     role = ma.fields.String(validate=ma.validate.OneOf(values(Role)))
-    active = ma.fields.Boolean()
+    active = Flag()
