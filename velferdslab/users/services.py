@@ -160,6 +160,7 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
 
 def update_user(session: AnySession, admin: User, user: User, data: Mapping[str, Any]) -> User:
     _check_self(admin, user, data)
+    old_roles, was_active = set(user.roles), user.active
     if "municipality_id" in data or "agency_id" in data:
         _check_placement(
             session,
@@ -176,9 +177,21 @@ def update_user(session: AnySession, admin: User, user: User, data: Mapping[str,
         _set_roles(user, data["roles"])
     if "password" in data:
         user.password_hash = hash_password(data["password"])
-        revoke_tokens(session, user)
+    if "password" in data or (was_active and not user.active):
+        end_sessions(session, user, tokens=True)
+    elif set(user.roles) != old_roles:
+        end_sessions(session, user)
     session.flush()
     return user
+
+
+def end_sessions(session: AnySession, user: User, *, tokens: bool = False) -> None:
+    """End every web session of the user, in every worker, at the next request: each session
+    carries the epoch it was opened in (velferdslab.web.auth). `tokens`: the API tokens too."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    if tokens:
+        revoke_tokens(session, user)
+    session.flush()
 
 
 def _set_roles(user: User, roles: Iterable[str]) -> None:

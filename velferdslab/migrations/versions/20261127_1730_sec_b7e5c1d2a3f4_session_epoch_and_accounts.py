@@ -1,0 +1,28 @@
+"""sec: revocable web sessions (a per-user session epoch)
+
+Revision ID: b7e5c1d2a3f4
+Revises: a1d17e0e9f01
+Create Date: 2026-11-27 17:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "b7e5c1d2a3f4"
+down_revision: str | None = "a1d17e0e9f01"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("user_account") as batch:
+        batch.add_column(
+            sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("user_account") as batch:
+        batch.drop_column("session_epoch")
