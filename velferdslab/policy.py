@@ -71,6 +71,27 @@ FAMILY_PERMISSIONS: dict[str, frozenset[Relation]] = {
     "audit_log.family_events": frozenset({A, M}),
 }
 
+# The relations a role can give its holder to a family.
+ROLE_RELATIONS: dict[Role, frozenset[Relation]] = {
+    Role.INVESTMENT_LEAD: frozenset({L, T}),
+    Role.TEAM_MEMBER: frozenset({T}),
+    Role.AUDITOR: frozenset({A}),
+    Role.ADMIN: frozenset({M}),
+    Role.LEADER: frozenset(),
+}
+
+
+def reads_family_data(role: Role | str) -> bool:
+    """Whether the role opens anything of a family beyond its reference and status: granting it
+    is audited as such ("grant_family_access") and an admin may never grant it to themselves."""
+    relations = ROLE_RELATIONS[Role(role)]
+    return any(
+        granted & relations
+        for name, granted in FAMILY_PERMISSIONS.items()
+        if name not in ("family.read", "audit_log.family_events")
+    )
+
+
 # Collection-level permissions (not tied to one family): role -> allowed.
 COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "families.list": frozenset({Role.INVESTMENT_LEAD, Role.TEAM_MEMBER, Role.AUDITOR, Role.ADMIN}),

@@ -64,4 +64,5 @@ def test_a_municipal_auditor_sees_role_grants_to_its_users_by_a_regional_admin(
         f"/api/v1/audit-events?entity=user&user_id={regional_admin.id}",
         headers=auth(db, lab.auditor),
     ).get_json()
-    assert [e["entity_id"] for e in events if e["action"] != "read"] == [lab.leader.id]
+    changes = {(e["action"], e["entity_id"]) for e in events if e["action"] != "read"}
+    assert changes == {("update", lab.leader.id), ("grant_family_access", lab.leader.id)}

@@ -14,6 +14,7 @@ from velferdslab.api.common import StrictSchema
 from velferdslab.auth.current import NotAuthenticated, audit, current_user
 from velferdslab.auth.tokens import issue_token, revoke_token
 from velferdslab.db import utcnow
+from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.users.models import User
 from velferdslab.users.services import hash_password, needs_rehash, verify_password
@@ -68,12 +69,18 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     @blp.arguments(CredentialsSchema)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Unknown user, wrong password or inactive user.")
+    @blp.alt_response(403, description="A one-time password: choose your own on the pages.")
     @blp.alt_response(429, description="Too many failed attempts from this address.")
     def token(credentials: dict[str, Any]) -> dict[str, Any]:
         """Exchange a user name and password for a bearer token."""
         user = authenticate(credentials["username"], credentials["password"])
         if user is None:
             raise NotAuthenticated("Wrong user name or password, or the user is inactive.")
+        if user.must_change_password:
+            raise Forbidden(
+                "Your password was set by an admin and works once: sign in on the web pages and "
+                "choose your own password first."
+            )
         ttl = int(current_app.config["TOKEN_TTL_SECONDS"])
         return {
             "access_token": issue_token(db.session, user, ttl),

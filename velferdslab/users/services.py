@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select, update
 
 from velferdslab import policy
+from velferdslab.auth.current import audit
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, FieldErrors, NotFound, Text, ValidationFailed
 from velferdslab.municipalities.models import Agency, Municipality
@@ -154,7 +155,10 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     except UserError as error:
         raise ValidationFailed(Text("Some fields have invalid values."), error.errors) from error
     user.active = data["active"]
+    # The first password is the admin's: one-time, the user chooses their own at first sign-in.
+    user.must_change_password = True
     session.flush()
+    audit_grants(user, set(), set(user.roles))
     return user
 
 
@@ -176,13 +180,42 @@ def update_user(session: AnySession, admin: User, user: User, data: Mapping[str,
     if "roles" in data:
         _set_roles(user, data["roles"])
     if "password" in data:
+        # Set by an admin: one-time. The user must choose their own at the next sign-in.
         user.password_hash = hash_password(data["password"])
+        user.must_change_password = True
+        audit("set_one_time_password", "user", user.id)
+    audit_grants(user, old_roles, set(user.roles))
     if "password" in data or (was_active and not user.active):
         end_sessions(session, user, tokens=True)
     elif set(user.roles) != old_roles:
         end_sessions(session, user)
     session.flush()
     return user
+
+
+def audit_grants(user: User, before: set[str], after: set[str]) -> None:
+    """Granting a role that opens family data is an event of its own on the audit log."""
+    granted = sorted(role for role in after - before if policy.reads_family_data(role))
+    if granted:
+        audit("grant_family_access", "user", user.id, details={"roles": granted})
+
+
+def change_own_password(session: AnySession, user: User, old: str, new: str) -> None:
+    """The user's own new password: the old one proves it is them; every other session and
+    every token of the user ends."""
+    errors: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, old):
+        errors["old_password"] = [Text("This is not your current password.")]
+    if problems := check_password_rules(new):
+        errors["new_password"] = problems
+    elif old == new:
+        errors["new_password"] = [Text("Choose a password other than the current one.")]
+    if errors:
+        raise ValidationFailed(Text("The password was not changed."), errors)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(session, user, tokens=True)
+    audit("change_password", "user", user.id)
 
 
 def end_sessions(session: AnySession, user: User, *, tokens: bool = False) -> None:
@@ -212,15 +245,23 @@ def revoke_tokens(session: AnySession, user: User) -> None:
 
 def _check_self(admin: User, user: User, data: Mapping[str, Any]) -> None:
     # Guards against locking oneself out, and so against a programme with no admin left.
+    # and against an admin granting themselves a role that reads family data, or signing in
+    # with a password they set without knowing the old one.
     if user.id != admin.id:
         return
     errors = {}
     if data.get("active") is False:
         errors["active"] = [Text("You cannot deactivate yourself; ask another admin.")]
-    if "roles" in data and Role.ADMIN.value not in data["roles"]:
-        errors["roles"] = [Text("You cannot remove your own admin role; ask another admin.")]
-    if errors:
+    if "roles" in data and set(data["roles"]) != user.roles:
+        errors["roles"] = [Text("You cannot change your own roles; ask another admin.")]
+    if "password" in data:
+        errors["password"] = [
+            Text("Change your own password on your account page; it asks for the current one.")
+        ]
+    if "active" in errors:
         raise Conflict(Text("An admin cannot lock themselves out."), errors)
+    if errors:
+        raise Conflict(Text("An admin cannot change their own roles or password here."), errors)
 
 
 def _check_username(session: AnySession, username: str, current_id: int | None) -> None:

@@ -1,4 +1,4 @@
-"""sec: revocable web sessions (a per-user session epoch)
+"""sec: revocable web sessions (a per-user session epoch); one-time passwords
 
 Revision ID: b7e5c1d2a3f4
 Revises: a1d17e0e9f01
@@ -21,8 +21,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False)
         )
+        batch.add_column(
+            sa.Column("must_change_password", sa.Boolean(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("user_account") as batch:
+        batch.drop_column("must_change_password")
         batch.drop_column("session_epoch")
