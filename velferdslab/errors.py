@@ -16,6 +16,7 @@ class DomainError(Exception):
     (velferdslab.transactions), even when a page catches the error and redirects."""
 
     status_code = 422
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, errors: Mapping[str, Sequence[str]] | None = None) -> None:
         super().__init__(message)

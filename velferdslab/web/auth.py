@@ -36,6 +36,7 @@ from wtforms.validators import DataRequired, Length
 
 from velferdslab.auth.api import authenticate
 from velferdslab.auth.current import set_current_user
+from velferdslab.auth.limits import TooManyAttempts
 from velferdslab.extensions import db
 from velferdslab.users.models import User
 from velferdslab.users.services import end_sessions
@@ -125,15 +126,14 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("web_auth", __name__)
 
     @blp.route("/login", methods=["GET", "POST"])
-    @limiter.limit(
-        lambda: str(current_app.config["LOGIN_RATE_LIMIT"]),
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code == 401,
-    )
     def login() -> ResponseReturnValue:
         form = LoginForm()
         if form.validate_on_submit():
-            user = authenticate(form.username.data or "", form.password.data or "")
+            try:
+                user = authenticate(form.username.data or "", form.password.data or "")
+            except TooManyAttempts as error:
+                flash(_l("Too many failed sign-ins: wait a few minutes and try again."), "error")
+                return render_template("login.html", form=form), 429, error.headers
             if user is not None:
                 start_session(user)
                 return redirect(safe_next(request.args.get("next")))
