@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab.audit.models import AuditEvent
+from velferdslab.audit.refusals import audit_refusal
 from velferdslab.db import AnySession
 from velferdslab.errors import Forbidden, NotFound
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
@@ -257,6 +258,7 @@ def family_or_404(
     One query: the record and whether the user's relations grant the permission."""
     statement = _family_statement(user, permission)
     if statement is None:
+        audit_refusal(family_id, permission)
         raise NotFound()
     family = session.scalars(
         statement,
@@ -268,6 +270,7 @@ def family_or_404(
         },
     ).one_or_none()
     if family is None:
+        audit_refusal(family_id, permission)
         raise NotFound()
     return family
 
