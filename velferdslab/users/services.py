@@ -65,8 +65,11 @@ def create_user(
     email: str | None = None,
     municipality_number: str | None = None,
     agency_id: int | None = None,
+    agency: str | None = None,
     password_hash: str | None = None,
 ) -> User:
+    """`agency`: the name (or id) of an agency of the user's municipality, for the command line;
+    a team member joins a family's team only for their own agency."""
     errors: dict[str, list[str]] = {}
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         errors["username"] = [Text("The user name %(name)r is taken.", name=username)]
@@ -81,6 +84,8 @@ def create_user(
             errors["municipality"] = [
                 Text("No municipality has the number %(number)s.", number=municipality_number)
             ]
+    if agency is not None:
+        agency_id = _agency_named(session, agency, municipality_id, errors)
     try:
         role_values = parse_roles(roles)
     except UserError as error:
@@ -102,6 +107,25 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def _agency_named(
+    session: AnySession, agency: str, municipality_id: int | None, errors: dict[str, list[str]]
+) -> int | None:
+    if municipality_id is None:
+        errors.setdefault("agency", []).append(
+            Text("An agency belongs to a municipality: give --municipality too.")
+        )
+        return None
+    match = Agency.id == int(agency) if agency.isdigit() else Agency.name == agency
+    found = session.scalar(
+        select(Agency.id).where(Agency.municipality_id == municipality_id, match)
+    )
+    if found is None:
+        errors.setdefault("agency", []).append(
+            Text("The municipality has no agency %(agency)r.", agency=agency)
+        )
+    return found
 
 
 # The admin's API: who may be created where, and what an admin may not do to themselves.
