@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from velferdslab.app import create_app
+from velferdslab.audit import refusals
 from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
 
@@ -128,6 +129,8 @@ def _session_scope() -> int | str:
 def client(app: Flask, db: scoped_session) -> FlaskClient:  # type: ignore[type-arg]
     # login attempts counted by earlier tests must not leak into this one
     app.extensions["velferdslab_limiter"].reset()
+    # nor refusals counted against a user id an earlier test used
+    refusals.COUNTER = refusals.RefusalCounter()
     return app.test_client()
 
 

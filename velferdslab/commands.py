@@ -17,6 +17,9 @@ from velferdslab.users.services import UserError, create_user
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
 @click.option("--municipality", "municipality_number", help="4-digit kommunenummer.")
+@click.option(
+    "--agency", default=None, help="The agency (name or id) in the municipality the user works for."
+)
 @click.option("--full-name", default=None)
 @click.option("--email", default=None)
 @with_appcontext
@@ -25,6 +28,7 @@ def create_user_command(
     password: str,
     roles: tuple[str, ...],
     municipality_number: str | None,
+    agency: str | None,
     full_name: str | None,
     email: str | None,
 ) -> None:
@@ -37,6 +41,7 @@ def create_user_command(
             full_name=full_name,
             email=email,
             municipality_number=municipality_number,
+            agency=agency,
         )
         db.session.commit()
     except UserError as error:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+# Told of every refusal as it is made; velferdslab.transactions marks the request so that
+# nothing of it commits, whatever the page answers (a redirect after a refusal included).
+refusal_listeners: list[Callable[[DomainError], None]] = []
 
 
 class DomainError(Exception):
-    """A request that the rules refuse; `errors` maps a field to its messages."""
+    """A request that the rules refuse; `errors` maps a field to its messages.
+
+    Making one is a refusal: within a request, the request's transaction is then rolled back
+    (velferdslab.transactions), even when a page catches the error and redirects."""
 
     status_code = 422
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, errors: Mapping[str, Sequence[str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = {field: list(messages) for field, messages in (errors or {}).items()}
+        for listener in refusal_listeners:
+            listener(self)
 
 
 class FieldErrors(ValueError):

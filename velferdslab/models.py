@@ -3,6 +3,7 @@
 from velferdslab.assessments.models import Assessment, LevelDescription, ProgressNote
 from velferdslab.assumptions.models import AssumptionSet, CostItem
 from velferdslab.audit.models import AuditEvent
+from velferdslab.auth.models import LoginFailure
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
@@ -30,6 +31,7 @@ __all__ = [
     "Goal",
     "IssuedReport",
     "LevelDescription",
+    "LoginFailure",
     "Measure",
     "Member",
     "Municipality",

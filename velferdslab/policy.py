@@ -17,6 +17,8 @@ from sqlalchemy import Date, Integer, Select, and_, bindparam, exists, false, or
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from velferdslab.audit.models import AuditEvent
+from velferdslab.audit.refusals import audit_refusal
 from velferdslab.db import AnySession
 from velferdslab.errors import Forbidden, NotFound
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
@@ -63,7 +65,33 @@ FAMILY_PERMISSIONS: dict[str, frozenset[Relation]] = {
     "gains.read": frozenset({L, A}),
     "access_log.read": frozenset({L, A}),
     "report.family": frozenset({L, T}),
+    # The events of a family on the audit log (/audit-events, the auditor's log page): only for
+    # those who may see the family itself in their audit role. A strictly confidential (kode 6)
+    # family has no auditor or admin relation, so its events are on no one's audit log; its lead
+    # sees them on the family's own access log (access_log.read).
+    "audit_log.family_events": frozenset({A, M}),
 }
+
+# The relations a role can give its holder to a family.
+ROLE_RELATIONS: dict[Role, frozenset[Relation]] = {
+    Role.INVESTMENT_LEAD: frozenset({L, T}),
+    Role.TEAM_MEMBER: frozenset({T}),
+    Role.AUDITOR: frozenset({A}),
+    Role.ADMIN: frozenset({M}),
+    Role.LEADER: frozenset(),
+}
+
+
+def reads_family_data(role: Role | str) -> bool:
+    """Whether the role opens anything of a family beyond its reference and status: granting it
+    is audited as such ("grant_family_access") and an admin may never grant it to themselves."""
+    relations = ROLE_RELATIONS[Role(role)]
+    return any(
+        granted & relations
+        for name, granted in FAMILY_PERMISSIONS.items()
+        if name not in ("family.read", "audit_log.family_events")
+    )
+
 
 # Collection-level permissions (not tied to one family): role -> allowed.
 COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -230,6 +258,7 @@ def family_or_404(
     One query: the record and whether the user's relations grant the permission."""
     statement = _family_statement(user, permission)
     if statement is None:
+        audit_refusal(family_id, permission)
         raise NotFound()
     family = session.scalars(
         statement,
@@ -241,5 +270,30 @@ def family_or_404(
         },
     ).one_or_none()
     if family is None:
+        audit_refusal(family_id, permission)
         raise NotFound()
     return family
+
+
+def audit_log_filter(user: User, today: dt.date) -> ColumnElement[bool]:
+    """The audit events the user may read on the audit log (the API and the page alike).
+
+    Events tied to a family: only of families on which the user holds audit_log.family_events
+    (never a strictly confidential one). Events tied to no family: for a regional user all; for
+    a municipal one those made by, or about, the municipality's users.
+    """
+    if not allowed(user, "audit_events.read"):
+        return false()
+    families = select(Family.id).where(visible_families(user, "audit_log.family_events", today))
+    family_events = AuditEvent.family_id.in_(families)
+    if user.municipality_id is None:
+        return or_(AuditEvent.family_id.is_(None), family_events)
+    own_users = select(User.id).where(User.municipality_id == user.municipality_id)
+    about_own_users = and_(AuditEvent.entity == "user", AuditEvent.entity_id.in_(own_users))
+    return or_(
+        and_(
+            AuditEvent.family_id.is_(None),
+            or_(AuditEvent.user_id.in_(own_users), about_own_users),
+        ),
+        family_events,
+    )

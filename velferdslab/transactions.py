@@ -1,33 +1,60 @@
 """One transaction per request: commit once when it succeeded, roll back when it failed.
 
+A request failed when it answers 4xx/5xx, and also when the rules refused anything in it (a
+DomainError was made), whatever it answers: a page that shows a refusal and redirects (302)
+must not keep what the service wrote before it refused. This module owns the transaction, so
+the decision is made here once rather than in every view.
+
 The request's audit events are written in the same commit. Events marked `always` (failed
-logins, for instance) are written even when the request failed, in a transaction of their own.
+logins, refused reads, for instance) and rows handed to `keep_after_rollback` are written even
+when the request failed, in a transaction of their own.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, has_request_context
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from velferdslab.api.errors import error_body
 from velferdslab.audit.services import write_events
 from velferdslab.auth.current import pending_events
+from velferdslab.errors import DomainError, refusal_listeners
 from velferdslab.extensions import db
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    if _mark_refused not in refusal_listeners:
+        refusal_listeners.append(_mark_refused)
     app.after_request(finish_request)
+
+
+def _mark_refused(_error: DomainError) -> None:
+    if has_request_context():
+        g.refused = True
+
+
+def refused() -> bool:
+    """Whether the rules refused something in this request."""
+    return bool(g.get("refused"))
+
+
+def keep_after_rollback(row: object) -> None:
+    """Write this row even when the request fails (counted login failures, for instance)."""
+    g.setdefault("kept_rows", []).append(row)
 
 
 def finish_request(response: Response) -> Response:
     events = pending_events()
     g.audit_events = []
-    if response.status_code < 400:
+    kept_rows = list(g.get("kept_rows", []))
+    g.kept_rows = []
+    if response.status_code < 400 and not refused():
+        db.session.add_all(kept_rows)
         try:
             write_events(db.session, events)
             db.session.commit()
@@ -47,7 +74,8 @@ def finish_request(response: Response) -> Response:
             return _failure(503, "The database is busy; nothing was saved. Try again.")
     db.session.rollback()
     kept = [event for event in events if event.always]
-    if kept:
+    if kept or kept_rows:
+        db.session.add_all(kept_rows)
         write_events(db.session, kept)
         db.session.commit()
     return response

@@ -71,7 +71,7 @@ def browser_app(
             "DATABASE_URL": browser_database_url,
             "SECRET_KEY": "browser-test-secret-not-for-production",
             "REPORT_DIR": str(tmp_path_factory.mktemp("browser-reports")),
-            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "LOGIN_FAILURES_PER_ADDRESS": 1000,
         }
     )
     upgrade_database(application)

@@ -97,7 +97,8 @@ def set_html_error_renderer(renderer: Any) -> None:
 def handle_domain_error(error: DomainError) -> Any:
     if not request.path.startswith(API_PREFIX) and _html_errors is not None:
         return _html_errors(error)
-    return jsonify(error_body(error.status_code, error.message, error.errors)), error.status_code
+    body = jsonify(error_body(error.status_code, error.message, error.errors))
+    return body, error.status_code, error.headers
 
 
 def authenticate_request() -> Response | None:

@@ -14,8 +14,6 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.schemas import AuditEventSchema, AuditQuerySchema
 from velferdslab.auth.current import audit, current_user
 from velferdslab.extensions import db
-from velferdslab.families.models import Family
-from velferdslab.users.models import User
 
 
 def _filtered(query: Select[Any], args: dict[str, Any]) -> Select[Any]:
@@ -28,15 +26,6 @@ def _filtered(query: Select[Any], args: dict[str, Any]) -> Select[Any]:
         end = dt.datetime.combine(args["until"] + dt.timedelta(days=1), dt.time())
         query = query.where(AuditEvent.at < end)
     return query.order_by(AuditEvent.id.desc())
-
-
-def _in_scope(user: User, query: Select[Any]) -> Select[Any]:
-    """A municipal auditor sees the events of its municipality's users and families."""
-    if user.municipality_id is None:
-        return query
-    own_users = select(User.id).where(User.municipality_id == user.municipality_id)
-    own_families = select(Family.id).where(Family.municipality_id == user.municipality_id)
-    return query.where(AuditEvent.user_id.in_(own_users) | AuditEvent.family_id.in_(own_families))
 
 
 def create_blueprint() -> Blueprint:
@@ -54,7 +43,8 @@ def create_blueprint() -> Blueprint:
         user = current_user()
         policy.require(user, "audit_events.read")
         audit("list", "audit_event", details={"filters": {k: str(v) for k, v in args.items()}})
-        return _filtered(_in_scope(user, select(AuditEvent)), args)
+        visible = policy.audit_log_filter(user, dt.date.today())
+        return _filtered(select(AuditEvent).where(visible), args)
 
     @blp.route("/families/<int(max=2147483647):family_id>/access-log", methods=["GET"])
     @blp.response(200, AuditEventSchema(many=True))

@@ -86,13 +86,11 @@ def create_blueprint() -> Blueprint:
     def log() -> ResponseReturnValue:
         user = _auditor()
         page = _page()
-        query = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
-        if user.municipality_id is not None:
-            own_users = select(User.id).where(User.municipality_id == user.municipality_id)
-            own_families = select(Family.id).where(Family.municipality_id == user.municipality_id)
-            query = query.where(
-                AuditEvent.user_id.in_(own_users) | AuditEvent.family_id.in_(own_families)
-            )
+        query = (
+            select(AuditEvent, User.username)
+            .outerjoin(User, User.id == AuditEvent.user_id)
+            .where(policy.audit_log_filter(user, dt.date.today()))
+        )
         action = request.args.get("action", "")[:40]
         if action:
             query = query.where(AuditEvent.action == action)

@@ -218,13 +218,19 @@ def add_team_member(
         raise ValidationFailed(
             Text("Unknown user."), {"user_id": [Text("No such active staff member.")]}
         )
-    if user.agency_id not in (None, agency_id):
+    if user.agency_id != agency_id:
         # Access follows the membership's agency and the consent names agencies: a staff member
-        # registered under another agency would see what the family agreed to share with that
-        # one.
+        # registered under another agency, or under none, would see what the family agreed to
+        # share with that one.
         raise ValidationFailed(
             Text("A staff member joins the team for their own agency."),
-            {"agency_id": [Text("The user works for agency %(agency)s.", agency=user.agency_id)]},
+            {
+                "agency_id": [
+                    Text("The user has no agency: an admin sets it first.")
+                    if user.agency_id is None
+                    else Text("The user works for agency %(agency)s.", agency=user.agency_id)
+                ]
+            },
         )
     _check_agencies(session, [agency_id], family.municipality_id)
     if mandate_nok < 0:

@@ -121,6 +121,9 @@ def create_blueprint() -> Blueprint:
                 return redirect(url_for(".family_page", family_id=family.id))
         year = form.spent_on.data.year if form.spent_on.data else today.year
         limits = spending_limits(db.session, family, user, year, today)
+        # The form shows the budget left and the user's mandate: a read, as the API's is.
+        audit("read", "spending_limits", family_id=family.id, details={"page": "expenditure"},
+              always=True)  # fmt: skip
         status = 422 if form.errors else 200
         return render_template(
             "families/expenditure.html", family=family, form=form, limits=limits
@@ -142,6 +145,9 @@ def create_blueprint() -> Blueprint:
                 audit("create", "assessment", assessment.id, family_id=family.id)
                 flash(_l("The assessment is saved: the new point is on the chart."), "success")
                 return redirect(url_for(".family_page", family_id=family.id, _anchor="journey"))
+        # The form shows the levels in force: a read of the family's assessments.
+        audit("read", "assessment", family_id=family.id, details={"page": "assessment_form"},
+              always=True)  # fmt: skip
         status = 422 if form.errors else 200
         return render_template(
             "families/assessment.html",

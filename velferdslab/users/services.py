@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select, update
 
 from velferdslab import policy
+from velferdslab.auth.current import audit
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, FieldErrors, NotFound, Text, ValidationFailed
 from velferdslab.municipalities.models import Agency, Municipality
@@ -64,8 +65,11 @@ def create_user(
     email: str | None = None,
     municipality_number: str | None = None,
     agency_id: int | None = None,
+    agency: str | None = None,
     password_hash: str | None = None,
 ) -> User:
+    """`agency`: the name (or id) of an agency of the user's municipality, for the command line;
+    a team member joins a family's team only for their own agency."""
     errors: dict[str, list[str]] = {}
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         errors["username"] = [Text("The user name %(name)r is taken.", name=username)]
@@ -80,6 +84,8 @@ def create_user(
             errors["municipality"] = [
                 Text("No municipality has the number %(number)s.", number=municipality_number)
             ]
+    if agency is not None:
+        agency_id = _agency_named(session, agency, municipality_id, errors)
     try:
         role_values = parse_roles(roles)
     except UserError as error:
@@ -101,6 +107,25 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def _agency_named(
+    session: AnySession, agency: str, municipality_id: int | None, errors: dict[str, list[str]]
+) -> int | None:
+    if municipality_id is None:
+        errors.setdefault("agency", []).append(
+            Text("An agency belongs to a municipality: give --municipality too.")
+        )
+        return None
+    match = Agency.id == int(agency) if agency.isdigit() else Agency.name == agency
+    found = session.scalar(
+        select(Agency.id).where(Agency.municipality_id == municipality_id, match)
+    )
+    if found is None:
+        errors.setdefault("agency", []).append(
+            Text("The municipality has no agency %(agency)r.", agency=agency)
+        )
+    return found
 
 
 # The admin's API: who may be created where, and what an admin may not do to themselves.
@@ -154,12 +179,16 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     except UserError as error:
         raise ValidationFailed(Text("Some fields have invalid values."), error.errors) from error
     user.active = data["active"]
+    # The first password is the admin's: one-time, the user chooses their own at first sign-in.
+    user.must_change_password = True
     session.flush()
+    audit_grants(user, set(), set(user.roles))
     return user
 
 
 def update_user(session: AnySession, admin: User, user: User, data: Mapping[str, Any]) -> User:
     _check_self(admin, user, data)
+    old_roles, was_active = set(user.roles), user.active
     if "municipality_id" in data or "agency_id" in data:
         _check_placement(
             session,
@@ -175,10 +204,51 @@ def update_user(session: AnySession, admin: User, user: User, data: Mapping[str,
     if "roles" in data:
         _set_roles(user, data["roles"])
     if "password" in data:
+        # Set by an admin: one-time. The user must choose their own at the next sign-in.
         user.password_hash = hash_password(data["password"])
-        revoke_tokens(session, user)
+        user.must_change_password = True
+        audit("set_one_time_password", "user", user.id)
+    audit_grants(user, old_roles, set(user.roles))
+    if "password" in data or (was_active and not user.active):
+        end_sessions(session, user, tokens=True)
+    elif set(user.roles) != old_roles:
+        end_sessions(session, user)
     session.flush()
     return user
+
+
+def audit_grants(user: User, before: set[str], after: set[str]) -> None:
+    """Granting a role that opens family data is an event of its own on the audit log."""
+    granted = sorted(role for role in after - before if policy.reads_family_data(role))
+    if granted:
+        audit("grant_family_access", "user", user.id, details={"roles": granted})
+
+
+def change_own_password(session: AnySession, user: User, old: str, new: str) -> None:
+    """The user's own new password: the old one proves it is them; every other session and
+    every token of the user ends."""
+    errors: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, old):
+        errors["old_password"] = [Text("This is not your current password.")]
+    if problems := check_password_rules(new):
+        errors["new_password"] = problems
+    elif old == new:
+        errors["new_password"] = [Text("Choose a password other than the current one.")]
+    if errors:
+        raise ValidationFailed(Text("The password was not changed."), errors)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(session, user, tokens=True)
+    audit("change_password", "user", user.id)
+
+
+def end_sessions(session: AnySession, user: User, *, tokens: bool = False) -> None:
+    """End every web session of the user, in every worker, at the next request: each session
+    carries the epoch it was opened in (velferdslab.web.auth). `tokens`: the API tokens too."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    if tokens:
+        revoke_tokens(session, user)
+    session.flush()
 
 
 def _set_roles(user: User, roles: Iterable[str]) -> None:
@@ -199,15 +269,23 @@ def revoke_tokens(session: AnySession, user: User) -> None:
 
 def _check_self(admin: User, user: User, data: Mapping[str, Any]) -> None:
     # Guards against locking oneself out, and so against a programme with no admin left.
+    # and against an admin granting themselves a role that reads family data, or signing in
+    # with a password they set without knowing the old one.
     if user.id != admin.id:
         return
     errors = {}
     if data.get("active") is False:
         errors["active"] = [Text("You cannot deactivate yourself; ask another admin.")]
-    if "roles" in data and Role.ADMIN.value not in data["roles"]:
-        errors["roles"] = [Text("You cannot remove your own admin role; ask another admin.")]
-    if errors:
+    if "roles" in data and set(data["roles"]) != user.roles:
+        errors["roles"] = [Text("You cannot change your own roles; ask another admin.")]
+    if "password" in data:
+        errors["password"] = [
+            Text("Change your own password on your account page; it asks for the current one.")
+        ]
+    if "active" in errors:
         raise Conflict(Text("An admin cannot lock themselves out."), errors)
+    if errors:
+        raise Conflict(Text("An admin cannot change their own roles or password here."), errors)
 
 
 def _check_username(session: AnySession, username: str, current_id: int | None) -> None:

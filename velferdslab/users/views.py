@@ -1,6 +1,9 @@
-"""The admin's page: municipalities, agencies and users; add a user, (de)activate one."""
+"""The admin's page: municipalities, agencies and users; add a user, (de)activate one, change
+a user's roles, agency and municipality, and set a one-time password."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -8,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from velferdslab import policy
@@ -54,6 +57,27 @@ class UserForm(FlaskForm):  # type: ignore[misc]
     )
 
 
+class EditUserForm(FlaskForm):  # type: ignore[misc]
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired()],
+    )
+    municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
+    agency_id = SelectField(_l("Agency"), coerce=int, choices=[])
+    password = PasswordField(
+        _l("New one-time password"),
+        validators=[Optional(), Length(min=10, max=200)],
+        description=_l(
+            "Leave empty to keep the password. A password you set works once: the user must "
+            "choose their own at the next sign-in, and is signed out everywhere now."
+        ),
+    )
+
+
 def _admin() -> User:
     user: User = g.user
     if not user.has_role(Role.ADMIN):
@@ -61,8 +85,8 @@ def _admin() -> User:
     return user
 
 
-def _form(admin: User) -> UserForm:
-    form = UserForm()
+def _form(admin: User, form: FlaskForm | None = None) -> Any:
+    form = form or UserForm()
     form.roles.choices = [(role.value, str(ROLE_LABELS[role.value])) for role in Role]
     municipalities = db.session.scalars(
         select(Municipality)
@@ -117,6 +141,50 @@ def create_blueprint() -> Blueprint:
             users=users,
             municipalities=names,
             role_labels=ROLE_LABELS,
+        ), 422 if form.errors else 200
+
+    @blp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+    @login_required
+    def edit(user_id: int) -> ResponseReturnValue:
+        admin = _admin()
+        user = user_or_404(db.session, admin, user_id)
+        current = {
+            "full_name": user.full_name,
+            "roles": sorted(user.roles),
+            "municipality_id": user.municipality_id or 0,
+            "agency_id": user.agency_id or 0,
+        }
+        form = _form(admin, EditUserForm(data=current))
+        if admin.municipality_id is None:
+            form.municipality_id.choices = [
+                (0, str(_l("all (regional)"))),
+                *form.municipality_id.choices,
+            ]
+        if form.validate_on_submit():
+            wanted = {
+                "full_name": form.full_name.data,
+                "roles": sorted(form.roles.data or []),
+                "municipality_id": form.municipality_id.data,
+                "agency_id": form.agency_id.data,
+            }
+            changes: dict[str, Any] = {k: v for k, v in wanted.items() if v != current[k]}
+            for key in ("municipality_id", "agency_id"):
+                if key in changes and not changes[key]:
+                    changes[key] = None
+            if form.password.data:
+                changes["password"] = form.password.data
+            try:
+                update_user(db.session, admin, user, changes)
+            except DomainError as error:
+                show_errors(form, error, "full_name")
+            else:
+                if changes:
+                    audit("update", "user", user.id, details={"fields": sorted(changes)})
+                flash(_l("%(name)s is saved.", name=user.username), "success")
+                return redirect(url_for(".index"))
+        audit("read", "user", user.id)
+        return render_template(
+            "admin/user.html", form=form, user=user, role_labels=ROLE_LABELS
         ), 422 if form.errors else 200
 
     @blp.route("/users/<int(max=2147483647):user_id>/active", methods=["POST"])

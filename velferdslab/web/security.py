@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     [
@@ -47,12 +48,35 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def cookie_secure(app: Flask) -> bool:
+    """ "auto" (the default): Secure in production, so that a development server on plain HTTP
+    still keeps its session. Flask always defines SESSION_COOKIE_SECURE (False), so the setting
+    has its own default in defaults.toml rather than relying on an absent key."""
+    value = app.config.get("SESSION_COOKIE_SECURE", "auto")
+    if value == "auto":
+        return bool(app.config["ENV"] == "production")
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, the client's address and scheme are those the proxies
+    forward (X-Forwarded-For, -Proto, -Host); with 0 (the default) no such header is believed,
+    since any client could send one."""
+    count = int(app.config.get("PROXY_COUNT", 0))
+    if count > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+
+
 def init_app(app: Flask) -> None:
-    production = app.config["ENV"] == "production"
+    trust_proxies(app)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=app.config.get("SESSION_COOKIE_SECURE", production),
+        SESSION_COOKIE_SECURE=cookie_secure(app),
         SESSION_COOKIE_NAME="velferdslab_session",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=int(app.config["SESSION_TTL_SECONDS"])),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session

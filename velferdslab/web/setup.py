@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from velferdslab.api.core import set_html_error_renderer
 from velferdslab.errors import DomainError
-from velferdslab.web import auth, i18n, security
+from velferdslab.web import account, auth, i18n, security
 from velferdslab.web.i18n import localise
 
 csrf = CSRFProtect()
@@ -36,6 +36,7 @@ def init_web(app: Flask) -> None:
     i18n.init_app(app)
     app.before_request(auth.load_session_user)
     app.before_request(protect_forms)
+    app.before_request(account.require_own_password)
     set_html_error_renderer(render_error)
     from velferdslab.assessments import description_views
     from velferdslab.assumptions import views as assumption_views
@@ -49,6 +50,7 @@ def init_web(app: Flask) -> None:
 
     app.register_blueprint(auth.create_blueprint(app.extensions["velferdslab_limiter"]))
     app.register_blueprint(pages.create_blueprint())
+    app.register_blueprint(account.create_blueprint())
     app.register_blueprint(family_views.create_blueprint())
     app.register_blueprint(audit_views.create_blueprint())
     app.register_blueprint(gains_views.create_blueprint())
