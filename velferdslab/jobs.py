@@ -250,6 +250,10 @@ def _queued_job(name: str, kwargs: dict[str, Any]) -> None:
     if attempt > limit:  # the earlier attempts ended with the worker: a job that kills it
         give_up(app, name, kwargs, f"no worker finished it in {limit} attempts")
         return
+    if attempt == 1:
+        from velferdslab import metrics
+
+        metrics.job_started(name, time.time() - message.message_timestamp / 1000)
     perform(app, name, kwargs, attempt, last=attempt == limit)
 
 

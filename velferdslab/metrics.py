@@ -43,10 +43,20 @@ JOB_SECONDS = Histogram(
     ["job", "outcome"],
     buckets=(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800),
 )
+JOB_DELAY_SECONDS = Histogram(
+    "velferdslab_job_queue_delay_seconds",
+    "Time from a job's enqueuing to its first start by a worker, by job.",
+    ["job"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
 AUDIT_EVENTS = Counter(
     "velferdslab_audit_events_written",
     "Audit events committed to the audit log.",
 )
+
+
+def job_started(name: str, waited_seconds: float) -> None:
+    JOB_DELAY_SECONDS.labels(job=name).observe(max(waited_seconds, 0.0))
 
 
 def job_finished(name: str, outcome: str, seconds: float) -> None:
@@ -134,7 +144,7 @@ def scrape(app: Flask) -> bytes:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry = CollectorRegistry()
-        for collector in (REQUEST_SECONDS, JOB_SECONDS, AUDIT_EVENTS):
+        for collector in (REQUEST_SECONDS, JOB_SECONDS, JOB_DELAY_SECONDS, AUDIT_EVENTS):
             registry.register(collector)
     registry.register(LiveCollector(app))
     return generate_latest(registry)

@@ -117,11 +117,11 @@ class Cluster:
         wait_until(lambda: get(f"{process.base}/healthz")[0] == 200, 60, process)
         return process
 
-    def worker(self, name: str) -> Process:
+    def worker(self, name: str, *options: str) -> Process:
         log = self.folder / f"{name}.log"
         with log.open("ab") as output:
             popen = subprocess.Popen(
-                [VELFERDSLAB, "worker", "--threads", "1"],
+                [VELFERDSLAB, "worker", "--threads", "1", *options],
                 env=service_env(self.database_url, self.redis_url),
                 stdout=output, stderr=output, start_new_session=True,
             )  # fmt: skip

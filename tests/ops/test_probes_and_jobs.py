@@ -154,6 +154,13 @@ def test_a_sqlite_backup_restores_into_an_empty_database(tmp_path: Path) -> None
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
     assert "audit log intact" in done.stdout
+    # A restore into a database that is not empty is refused, nothing overwritten.
+    again = subprocess.run(
+        [VELFERDSLAB, "restore", str(backup)],
+        env={**env, "VELFERDSLAB_DATABASE_URL": f"sqlite:///{target}"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert again.returncode == 2 and "not empty" in again.stderr
     restored = fresh_app(f"sqlite:///{target}")
     with restored.app_context():
         from velferdslab.users.models import User
