@@ -21,14 +21,16 @@ import structlog
 from flask import Flask, Response, g, request
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_configured: list[str] = []
+_configured: list[object] = []
 
 log = structlog.get_logger("velferdslab.request")
 
 
-def configure(log_format: str, level: str = "INFO") -> None:
-    """Once per process: structlog and the standard library's loggers write the same lines."""
-    if _configured == [log_format]:
+def configure(log_format: str, level: str = "INFO", *, handler: bool = True) -> None:
+    """Once per process: structlog and the standard library's loggers write the same lines.
+    Without `handler` (tests) structlog hands its records to the standard library only, where
+    pytest captures them."""
+    if _configured == [log_format, handler]:
         return
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -47,8 +49,11 @@ def configure(log_format: str, level: str = "INFO") -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
+    _configured[:] = [log_format, handler]
+    if not handler:
+        return
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
             processors=[
@@ -61,15 +66,17 @@ def configure(log_format: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_velferdslab", False)]:
         root.removeHandler(old)
-    handler._velferdslab = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
+    stream._velferdslab = True  # type: ignore[attr-defined]
+    root.addHandler(stream)
     root.setLevel(level)
-    _configured[:] = [log_format]
 
 
 def init_app(app: Flask) -> None:
-    if app.config.get("ENV") != "test":  # pytest captures the standard library's records
-        configure(str(app.config.get("LOG_FORMAT", "json")), str(app.config.get("LOG_LEVEL")))
+    configure(
+        str(app.config.get("LOG_FORMAT", "json")),
+        str(app.config.get("LOG_LEVEL", "INFO")),
+        handler=app.config.get("ENV") != "test",  # pytest captures the standard library's records
+    )
 
     @app.before_request
     def start() -> None:
