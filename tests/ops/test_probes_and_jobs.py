@@ -167,3 +167,36 @@ def test_a_sqlite_backup_restores_into_an_empty_database(tmp_path: Path) -> None
 
         assert flask_db.session.get(User, lead_id) is not None
         flask_db.engine.dispose()
+
+
+def test_two_instances_loading_the_default_assumptions_at_once_get_the_same_set(
+    tmp_path: Path,
+) -> None:
+    """The first reports of a new site, issued at once on two instances: the second one's
+    insert of the default set waits for the first and then uses its set (no 500)."""
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from velferdslab.assumptions.services import default_set
+
+    if not os.environ.get("VELFERDSLAB_TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("two sessions writing at once: PostgreSQL")
+    with isolated_database("ops_default_set", tmp_path) as url:
+        upgrade_database(fresh_app(url))
+        engine = create_engine(url)
+        got: list[int] = []
+        with Session(engine) as first, Session(engine) as second:
+            mine = default_set(first)  # inserted, not yet committed: holds the unique key
+
+            def other() -> None:
+                got.append(default_set(second).id)
+                second.commit()
+
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join(timeout=1.0)  # waits on the first one's insert
+            first.commit()
+            thread.join(timeout=30)
+            assert got == [mine.id]
+        engine.dispose()
