@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -114,11 +115,18 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
     issued: dict[int, float] = {}
     lock = threading.Lock()
 
+    refused: list[str] = []
+
     def client(number: int) -> None:
         for index in range(number, BURST, 10):
             base = f"http://127.0.0.1:{PORTS[index % 2]}"
             family = families[index % len(families)]
-            answer = post(f"{base}/api/v1/reports", token, {"kind": "family", "family_id": family})
+            body = {"kind": "family", "family_id": family}
+            try:
+                answer = post(f"{base}/api/v1/reports", token, body)
+            except urllib.error.HTTPError as error:
+                refused.append(str(error.code))
+                continue
             with lock:
                 issued[int(answer["id"])] = time.monotonic()
 
@@ -130,7 +138,7 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
     for thread in clients:
         thread.start()
     with Session(engine) as session:
-        while len(ready_seen) < BURST and time.monotonic() - start < 1800:
+        while len(ready_seen) < BURST - len(refused) and time.monotonic() - start < 1800:
             now = time.monotonic()
             rows = session.execute(
                 select(IssuedReport.id, IssuedReport.status).where(
@@ -150,6 +158,7 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
     issue_span = max(issued.values()) - min(issued.values())
     return {
         "reports": BURST,
+        "refused": refused,
         "issuing_took_s": round(issue_span, 2),
         "delay_to_running_s": {
             "median": round(statistics.median(delays), 2),
@@ -208,6 +217,7 @@ def main() -> int:
     worker = None
     try:
         results: dict[str, Any] = {"throughput": throughput(env, args.seconds, args.repeat)}
+        print(json.dumps(results), file=sys.stderr, flush=True)
         worker_log = (folder / "worker.log").open("ab")
         worker = subprocess.Popen(
             [str(Path(sys.executable).parent / "velferdslab"), "worker", "--threads", "2",

@@ -200,3 +200,35 @@ def test_two_instances_loading_the_default_assumptions_at_once_get_the_same_set(
             thread.join(timeout=30)
             assert got == [mine.id]
         engine.dispose()
+
+
+def test_a_report_job_run_again_leaves_the_made_report_and_its_one_render_event(
+    committing_app: Flask,
+) -> None:
+    from velferdslab.audit.models import AuditEvent
+
+    committing_app.config["JOBS"] = "thread"
+    try:
+        _, headers = issue_queued_report(committing_app)
+        client = committing_app.test_client()
+        report_id = client.post(
+            "/api/v1/reports", json={"kind": "audit"}, headers=headers
+        ).get_json()["id"]
+        future = jobs.submitted(committing_app, "reports.make", report_id=report_id)
+        assert future is not None
+        future.result(timeout=120)
+        first = client.get(f"/api/v1/reports/{report_id}", headers=headers).get_json()
+        assert first["status"] == "ready"
+        # The message delivered once more (a worker died after the commit, before its ack).
+        assert jobs.perform(committing_app, "reports.make", {"report_id": report_id}, 2, True)
+        again = client.get(f"/api/v1/reports/{report_id}", headers=headers).get_json()
+        assert again["sha256"] == first["sha256"] and again["status"] == "ready"
+        with committing_app.app_context(), Session(flask_db.engine) as session:
+            renders = session.scalars(
+                select(AuditEvent.id).where(
+                    AuditEvent.action == "render", AuditEvent.entity_id == report_id
+                )
+            ).all()
+        assert len(renders) == 1
+    finally:
+        committing_app.config["JOBS"] = "inline"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from velferdslab import jobs
@@ -30,21 +30,46 @@ def mark_failed(session: Session, kwargs: dict[str, Any], reason: str) -> None:
         report.status, report.error = "failed", reason
 
 
+class _MadeElsewhere(Exception):
+    """Another run of the job (a message handed on while its worker still lived) finished it."""
+
+
+def _status_now(report_id: int) -> str | None:
+    """Outside the job's own transaction, a REPEATABLE READ snapshot on PostgreSQL. (SQLite has
+    no queue, hence no second run; its transactions take the write lock, so none is opened.)"""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with Session(db.engine) as probe:
+        return probe.scalar(select(IssuedReport.status).where(IssuedReport.id == report_id))
+
+
 @jobs.job(NAME, on_give_up=mark_failed)
 def make(report_id: int) -> None:
-    report = db.session.get(IssuedReport, report_id)
-    if report is None or report.status in ("ready", "failed"):
-        return
-    report.status, report.progress, report.error = "running", 5, None
+    # Claim it: only a queued report, or one whose last run died while it was running.
+    claimed = db.session.execute(
+        update(IssuedReport)
+        .where(IssuedReport.id == report_id, IssuedReport.status.in_(("queued", "running")))
+        .values(status="running", progress=5, error=None)
+    )
     db.session.commit()
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return  # made already, or given up
     if db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    report = db.session.get(IssuedReport, report_id, populate_existing=True)
+    assert report is not None
 
     def between_stages(progress: int) -> None:
+        if _status_now(report_id) == "ready":
+            raise _MadeElsewhere()
         report.progress = progress
         db.session.commit()  # ends the read transaction: the rest is rendering
 
-    make_report(report, lambda _progress: None, between_stages)
+    try:
+        make_report(report, lambda _progress: None, between_stages)
+    except _MadeElsewhere:
+        db.session.rollback()
+        return
     with db.session.no_autoflush:  # lock the row before writing; another run may have finished
         stored = db.session.scalar(
             select(IssuedReport.status).where(IssuedReport.id == report_id).with_for_update()
