@@ -34,7 +34,7 @@ def generate(url: str) -> Any:
     if url.startswith("postgresql"):
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    settings = {"DATABASE_URL": url, "ENV": "test", "SECRET_KEY": "bench", "REPORT_JOBS": "inline"}
+    settings = {"DATABASE_URL": url, "ENV": "test", "SECRET_KEY": "bench", "JOBS": "inline"}
     app = create_app(settings)
     upgrade_database(app)
     with Session(engine) as session:

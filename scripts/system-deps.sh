@@ -3,7 +3,7 @@
 set -euo pipefail
 
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-test_packages=("${run_packages[@]}" postgresql poppler-utils chromium)
+test_packages=("${run_packages[@]}" postgresql poppler-utils chromium redis-server)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: lint, type-check, then the whole suite on SQLite and the database tests on a
-# throwaway PostgreSQL that this script starts and always stops.
+# throwaway PostgreSQL and Redis (the job queue's broker) that this script starts and always
+# stops.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -19,9 +20,12 @@ step "mypy"
 
 # shellcheck source=scripts/pg_throwaway.sh
 source scripts/pg_throwaway.sh
-step "PostgreSQL"
+# shellcheck source=scripts/redis_throwaway.sh
+source scripts/redis_throwaway.sh
+step "PostgreSQL and Redis"
+trap 'redis_down; pg_down' EXIT
 pg_up || { echo "could not start PostgreSQL" >&2; exit 1; }
-trap pg_down EXIT
+redis_up || { echo "could not start Redis (the job queue's broker)" >&2; exit 1; }
 
 step "tests on SQLite"
 "$VENV/bin/python" -m pytest -p no:cacheprovider "$@" || status=1

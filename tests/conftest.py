@@ -85,7 +85,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "REPORT_DIR": str(tmp_path_factory.mktemp("reports")),
             # Reports are made within the request, on the test's transaction; the background
             # path is tested on a committing app (tests/reports/test_verification_and_jobs.py).
-            "REPORT_JOBS": "inline",
+            "JOBS": "inline",
         }
     )
     upgrade_database(application)

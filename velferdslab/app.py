@@ -22,6 +22,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder="static",
     )
     load_config(app, overrides)
+    init_operations(app)
     init_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -36,6 +37,16 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["TESTING"] = settings["ENV"] == "test"
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+
+
+def init_operations(app: Flask) -> None:
+    """JSON request log, request metrics, /metrics. Registered before the other steps, so that
+    their after-request hooks run last and see the status the client gets."""
+    from velferdslab import metrics, requestlog
+
+    requestlog.init_app(app)
+    metrics.init_app(app)
+    app.register_blueprint(metrics.create_blueprint())
 
 
 def init_extensions(app: Flask) -> None:

@@ -52,7 +52,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(assumptions_group)
-    for cmd in commands.COMMANDS:
+    from velferdslab.ops_commands import COMMANDS as OPS_COMMANDS
+
+    for cmd in [*commands.COMMANDS, *OPS_COMMANDS]:
         app.cli.add_command(cmd)
 
 

@@ -63,7 +63,7 @@ def serve_command(host: str, port: int, workers: int) -> None:
         sys.executable, "-m", "gunicorn",
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
-        "--access-logfile", "-",
+        "--config", "python:velferdslab.gunicorn_conf",  # metrics across workers, JSON logs
         "velferdslab.wsgi:app",
     ]  # fmt: skip
     os.execv(sys.executable, args)  # noqa: S606  (replace this process: signals reach gunicorn)

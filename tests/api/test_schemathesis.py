@@ -24,7 +24,7 @@ APP = create_app(
         "ENV": "test",
         "DATABASE_URL": "sqlite://",
         "SECRET_KEY": "schemathesis",
-        "REPORT_JOBS": "inline",
+        "JOBS": "inline",
     }
 )
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)

@@ -14,9 +14,9 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, auth, make_family, make_lab
 from tests.reports.test_family_report import download, issue
+from velferdslab import jobs
 from velferdslab.audit.models import AuditEvent
 from velferdslab.extensions import db as flask_db
-from velferdslab.reports import jobs
 from velferdslab.reports.pdf import url_fetcher
 
 
@@ -95,7 +95,7 @@ def test_downloads_and_verifications_are_audited(client: FlaskClient, db: scoped
 def test_a_large_report_is_made_in_the_background_with_progress(
     committing_app: Flask,
 ) -> None:
-    committing_app.config["REPORT_JOBS"] = "thread"
+    committing_app.config["JOBS"] = "thread"
     try:
         with committing_app.app_context():
             lab = make_lab(flask_db.session)
@@ -112,7 +112,7 @@ def test_a_large_report_is_made_in_the_background_with_progress(
         assert report["status"] == "queued" and report["sha256"] is None
         page = client.get(f"/api/v1/reports/{report['id']}/pdf", headers=headers)
         assert page.status_code in (409, 200)  # 409 until the job is done
-        future = jobs.job(committing_app, report["id"])
+        future = jobs.submitted(committing_app, "reports.make", report_id=report["id"])
         assert future is not None
         future.result(timeout=120)
         done = client.get(f"/api/v1/reports/{report['id']}", headers=headers).get_json()
@@ -120,7 +120,7 @@ def test_a_large_report_is_made_in_the_background_with_progress(
         pdf = client.get(f"/api/v1/reports/{report['id']}/pdf", headers=headers)
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     finally:
-        committing_app.config["REPORT_JOBS"] = "inline"
+        committing_app.config["JOBS"] = "inline"
 
 
 def test_a_report_whose_making_fails_ends_failed_and_says_why(
@@ -132,7 +132,7 @@ def test_a_report_whose_making_fails_ends_failed_and_says_why(
         raise RuntimeError("the fonts are gone")
 
     monkeypatch.setattr(services, "render_pdf", broken)
-    committing_app.config["REPORT_JOBS"] = "thread"
+    committing_app.config["JOBS"] = "thread"
     try:
         with committing_app.app_context():
             lab = make_lab(flask_db.session)
@@ -141,7 +141,7 @@ def test_a_report_whose_making_fails_ends_failed_and_says_why(
             flask_db.session.commit()
         client = committing_app.test_client()
         report = client.post("/api/v1/reports", json={"kind": "audit"}, headers=headers).get_json()
-        future = jobs.job(committing_app, report["id"])
+        future = jobs.submitted(committing_app, "reports.make", report_id=report["id"])
         assert future is not None
         future.result(timeout=120)
         done = client.get(f"/api/v1/reports/{report['id']}", headers=headers).get_json()
@@ -149,7 +149,7 @@ def test_a_report_whose_making_fails_ends_failed_and_says_why(
         pdf = client.get(f"/api/v1/reports/{report['id']}/pdf", headers=headers)
         assert pdf.status_code == 409
     finally:
-        committing_app.config["REPORT_JOBS"] = "inline"
+        committing_app.config["JOBS"] = "inline"
 
 
 def test_a_report_left_running_by_a_lost_worker_shows_as_failed() -> None:

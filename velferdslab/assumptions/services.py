@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
@@ -114,16 +115,30 @@ def _shipped(path: str, modified_ns: int) -> AssumptionParams:
 def default_set(session: AnySession) -> AssumptionSet:
     """The newest version of the shipped default, loaded from config/ the first time."""
     params = _shipped(str(DEFAULT_FILE), DEFAULT_FILE.stat().st_mtime_ns)
-    row = session.scalars(
-        select(AssumptionSet)
-        .where(AssumptionSet.name == params.name)
-        .order_by(AssumptionSet.version.desc())
-        .limit(1)
-        # Its cost items are read when used: a lead's family page with its gains already kept
-        # needs only the set's id and version.
-        .options(lazyload(AssumptionSet.cost_items))
-    ).first()
-    return row if row is not None else store_params(session, params, None)
+
+    def newest() -> AssumptionSet | None:
+        return session.scalars(
+            select(AssumptionSet)
+            .where(AssumptionSet.name == params.name)
+            .order_by(AssumptionSet.version.desc())
+            .limit(1)
+            # Its cost items are read when used: a lead's family page with its gains already
+            # kept needs only the set's id and version.
+            .options(lazyload(AssumptionSet.cost_items))
+        ).first()
+
+    row = newest()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = store_params(session, params, None)
+            session.flush()
+        return row
+    except IntegrityError:  # another request (another instance) stored it this very moment
+        stored = newest()
+        assert stored is not None
+        return stored
 
 
 def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:

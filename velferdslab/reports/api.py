@@ -8,11 +8,12 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from velferdslab import jobs
 from velferdslab.api.common import QueryPage, document_errors
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Conflict, DomainError, ValidationFailed
 from velferdslab.extensions import db
-from velferdslab.reports import jobs
+from velferdslab.reports import jobs as report_jobs
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.schemas import (
     ReportCreateSchema,
@@ -40,18 +41,18 @@ class UnsupportedMediaType(DomainError):
 
 
 def issue_and_start(user: User, request_: ReportRequest) -> IssuedReport:
-    """Record the report (audited) and have it made: within this request when REPORT_JOBS is
-    `inline`, else by the worker's background job once this request commits. For the API and
-    the pages alike."""
+    """Record the report (audited) and have it made: within this request when JOBS is
+    `inline`, else by the background job `reports.make` once this request commits (on the
+    queue's worker, or in a thread without a broker). For the API and the pages alike."""
     report = issue_report(db.session, user, request_)
     audit(
         "issue", "report", report.id, family_id=report.family_id,
         details={"kind": report.kind.value, **report.parameters},
     )  # fmt: skip
-    if current_app.config["REPORT_JOBS"] == "inline":
+    if jobs.mode(current_app) == "inline":
         make_report(report, lambda _progress: None, lambda _progress: None)
     else:
-        jobs.submit_after_commit(report.id)
+        jobs.enqueue(report_jobs.NAME, report_id=report.id)
     return report
 
 

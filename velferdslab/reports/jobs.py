@@ -1,83 +1,82 @@
-"""Making a report in the background of the worker that took the request.
+"""Making a PDF report: the job `reports.make` (velferdslab/jobs.py runs it, on the queue's
+worker or in a background thread).
 
-The request commits the queued report and answers at once; one thread per worker process then
-reads the figures in one transaction (a consistent snapshot on PostgreSQL), renders the PDF and
-stores it, committing its progress between the stages so that any worker can report it. A report
-whose worker died is shown as failed after `STALE_AFTER`.
+The request commits the queued report and answers at once; the job then reads the figures in
+one transaction (a consistent snapshot on PostgreSQL), renders the PDF and stores it, committing
+its progress between the stages so that any app instance can show it. The job is idempotent: a
+report already made is left alone, and a second run (a message handed on after a crash) that
+finishes after the first one keeps the first one's file, hash and single `render` event.
 """
 
 from __future__ import annotations
 
-import logging
-from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
+from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from velferdslab import jobs
 from velferdslab.audit.services import PendingEvent, write_events
 from velferdslab.extensions import db
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.services import make_report
 
-log = logging.getLogger(__name__)
+NAME = "reports.make"
 
 
-@cache
-def _executor() -> ThreadPoolExecutor:
-    # Created on first use, so after gunicorn forked its workers; one report at a time per
-    # worker keeps memory bounded and leaves the other worker free for requests.
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
+def mark_failed(session: Session, kwargs: dict[str, Any], reason: str) -> None:
+    report = session.get(IssuedReport, kwargs["report_id"])
+    if report is not None and report.status != "ready":
+        report.status, report.error = "failed", reason
 
 
-def submit_after_commit(report_id: int) -> None:
-    """Start the job once the request's transaction has committed the queued report."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    session = db.session()
-
-    def start(_session: object) -> None:
-        jobs = app.extensions.setdefault("velferdslab_report_jobs", {})
-        jobs[report_id] = _executor().submit(run, app, report_id)
-
-    event.listen(session, "after_commit", start, once=True)
+class _MadeElsewhere(Exception):
+    """Another run of the job (a message handed on while its worker still lived) finished it."""
 
 
-def job(app: Flask, report_id: int) -> Future[None] | None:
-    """The running job of a report, for tests that wait for it."""
-    future: Future[None] | None = app.extensions.get("velferdslab_report_jobs", {}).get(report_id)
-    return future
+def _status_now(report_id: int) -> str | None:
+    """Outside the job's own transaction, a REPEATABLE READ snapshot on PostgreSQL. (SQLite has
+    no queue, hence no second run; its transactions take the write lock, so none is opened.)"""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    with Session(db.engine) as probe:
+        return probe.scalar(select(IssuedReport.status).where(IssuedReport.id == report_id))
 
 
-def run(app: Flask, report_id: int) -> None:
-    with app.app_context():
-        try:
-            _run(report_id)
-        except Exception as error:  # the report must end failed, never stay "running"
-            log.exception("report %s failed", report_id)
-            db.session.rollback()
-            report = db.session.get(IssuedReport, report_id)
-            if report is not None:
-                report.status = "failed"
-                report.error = f"{type(error).__name__}: {error}"[:500]
-                db.session.commit()
-        finally:
-            db.session.remove()
-
-
-def _run(report_id: int) -> None:
-    report = db.session.get(IssuedReport, report_id)
-    if report is None or report.status != "queued":
-        return
-    report.status, report.progress = "running", 5
+@jobs.job(NAME, on_give_up=mark_failed)
+def make(report_id: int) -> None:
+    # Claim it: only a queued report, or one whose last run died while it was running.
+    claimed = db.session.execute(
+        update(IssuedReport)
+        .where(IssuedReport.id == report_id, IssuedReport.status.in_(("queued", "running")))
+        .values(status="running", progress=5, error=None)
+    )
     db.session.commit()
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return  # made already, or given up
     if db.engine.dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    report = db.session.get(IssuedReport, report_id, populate_existing=True)
+    assert report is not None
 
     def between_stages(progress: int) -> None:
+        if _status_now(report_id) == "ready":
+            raise _MadeElsewhere()
         report.progress = progress
         db.session.commit()  # ends the read transaction: the rest is rendering
 
-    make_report(report, lambda _progress: None, between_stages)
+    try:
+        make_report(report, lambda _progress: None, between_stages)
+    except _MadeElsewhere:
+        db.session.rollback()
+        return
+    with db.session.no_autoflush:  # lock the row before writing; another run may have finished
+        stored = db.session.scalar(
+            select(IssuedReport.status).where(IssuedReport.id == report_id).with_for_update()
+        )
+    if stored == "ready":
+        db.session.rollback()
+        return
     write_events(
         db.session,
         [
