@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from velferdslab.db import Base, created_at, enum_column, intpk
@@ -13,6 +13,7 @@ from velferdslab.vocabulary import Role
 
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("sso_provider", "sso_subject", name="uq_user_account_sso"),)
 
     id: Mapped[intpk]
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -25,6 +26,12 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    # Signed in through an OpenID provider (velferdslab.auth.oidc): its name in sso.toml and the
+    # token's `sub`. None: a local account.
+    sso_provider: Mapped[str | None] = mapped_column(String(40))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
+    # Base32 TOTP secret of a local admin's second factor (pyotp); None: not enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

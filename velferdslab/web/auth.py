@@ -27,8 +27,10 @@ from wtforms.validators import DataRequired, Length
 
 from velferdslab.auth.api import authenticate
 from velferdslab.auth.current import set_current_user
+from velferdslab.auth.local_login import totp_required
 from velferdslab.extensions import db
 from velferdslab.users.models import User
+from velferdslab.web.sso import TOTP_PENDING, logout_target
 
 F = TypeVar("F")
 
@@ -74,6 +76,13 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def start_session(user: User) -> None:
+    """The one way a web session starts, after a password (and second factor) or a provider."""
+    session.clear()  # a fresh session: no fixation of an earlier one
+    session["user_id"] = user.id
+    session.permanent = True
+
+
 def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("web_auth", __name__)
 
@@ -87,10 +96,12 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         form = LoginForm()
         if form.validate_on_submit():
             user = authenticate(form.username.data or "", form.password.data or "")
+            if user is not None and totp_required(user):
+                session.clear()  # the password is right: now the second factor
+                session.update({TOTP_PENDING: user.id, "totp_next": request.args.get("next")})
+                return redirect(url_for("sso.second_factor"))
             if user is not None:
-                session.clear()  # a fresh session: no fixation of an earlier one
-                session["user_id"] = user.id
-                session.permanent = True
+                start_session(user)
                 return redirect(safe_next(request.args.get("next")))
             flash(_l("Wrong user name or password."), "error")
             return render_template("login.html", form=form), 401
@@ -98,9 +109,10 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
 
     @blp.route("/logout", methods=["POST"])
     def logout() -> ResponseReturnValue:
+        provider_logout = logout_target()  # signed in through a provider: sign out there too
         session.clear()
         flash(_l("You are signed out."), "info")
-        return redirect(url_for("web_auth.login"))
+        return redirect(provider_logout or url_for("web_auth.login"))
 
     @blp.route("/language", methods=["POST"])
     def language() -> ResponseReturnValue:
