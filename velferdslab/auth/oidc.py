@@ -14,7 +14,7 @@ import os
 import re
 import time
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,16 +163,26 @@ def _provider(entry: Mapping[str, Any], path: Path) -> Provider:
 
 
 def claim_values(claims: Mapping[str, Any], claim: str) -> list[str]:
-    """The claim as a list of strings: Entra's `roles`/`groups` are lists; some providers send
-    one string, space-separated."""
-    value = claims.get(claim)
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, Sequence):
-        return [str(item) for item in value]
-    return [str(value)]
+    """The claim as a list of strings. Entra's `roles`/`groups` are lists; some providers send
+    one space-separated string; a dotted path reaches into objects and lists of objects
+    (Ansattporten's `authorization_details.resource`)."""
+    values: list[Any] = [claims]
+    for key in claim.split("."):
+        values = [
+            item.get(key)
+            for value in values
+            for item in (value if isinstance(value, list) else [value])
+            if isinstance(item, Mapping)
+        ]
+    found: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            found.extend(value.split())
+        elif isinstance(value, list):
+            found.extend(str(item) for item in value if not isinstance(item, Mapping | list))
+        elif value is not None:
+            found.append(str(value))
+    return found
 
 
 def map_claims(provider: Provider, claims: Mapping[str, Any]) -> Mapped:
