@@ -414,3 +414,23 @@ def test_the_token_request_says_what_is_missing(sso_client: FlaskClient) -> None
 
 
 __all__ = ["CLIENT_ID"]
+
+
+def test_an_admin_reads_the_mapping_on_a_page(sso_client: FlaskClient, db: scoped_session) -> None:
+    lab = asker(db)
+    page = sso_client.get("/login").get_data(as_text=True)
+    for user, expected in ((lab.member, 404), (lab.admin, 200)):
+        sso_client.post("/login", data={"csrf_token": csrf(page), "username": user.username,
+                                        "password": PASSWORD})  # fmt: skip
+        answer = sso_client.get("/admin/sign-in")
+        assert answer.status_code == expected
+        page = sso_client.get("/login").get_data(as_text=True)
+    text = answer.get_data(as_text=True)
+    assert "Asker kommune (asker)" in text and "Asker kommune (short)" in text
+    assert "<code>Velferdslab.Teammedlem.NAV</code>" in text
+    row = re.search(r"<code>Velferdslab\.Teammedlem\.NAV</code></td>(.*?)</tr>", text, re.S)
+    assert row and re.findall(r"<td>(.*?)</td>", row.group(1).strip().replace("\n", "")) == [
+        "teammedlem",
+        "Asker",
+        "NAV Asker",
+    ]

@@ -33,6 +33,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_wtf import FlaskForm
 from joserfc.errors import JoseError
+from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -42,6 +43,7 @@ from velferdslab.auth.local_login import verify_totp
 from velferdslab.auth.provisioning import Refusal, sign_in
 from velferdslab.errors import NotFound, Text
 from velferdslab.extensions import db
+from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
 from velferdslab.web.i18n import localise
 from velferdslab.web.security import CSP
@@ -49,7 +51,7 @@ from velferdslab.web.security import CSP
 SSO_KEY = "sso"  # in the session: provider, ID token (for the logout hint), its expiry
 TOTP_PENDING = "totp_user_id"
 TOTP_ENROL = "totp_enrol_secret"
-ID_TOKEN_HINT_MAX = 2500  # a cookie holds 4 kB: larger ID tokens sign out without the hint
+ID_TOKEN_HINT_MAX = 2000  # a cookie holds 4 kB: larger ID tokens sign out without the hint
 
 
 def end_expired_session() -> None:
@@ -117,7 +119,7 @@ class TotpForm(FlaskForm):  # type: ignore[misc]
 
 
 def create_blueprint(limiter: Limiter) -> Blueprint:
-    from velferdslab.web.auth import safe_next, start_session
+    from velferdslab.web.auth import login_required, safe_next, start_session
 
     blp = Blueprint("sso", __name__)
 
@@ -260,6 +262,28 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         return render_template(
             "second_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri
         ), status
+
+    @blp.route("/admin/sign-in")
+    @login_required
+    def mapping() -> ResponseReturnValue:
+        """The mapping file as an admin reads it: who gets which roles, from which provider."""
+        from velferdslab.users.views import ROLE_LABELS
+        from velferdslab.web.admin import admin_or_404
+
+        admin_or_404()
+        names = dict(
+            (row.number, row.name)
+            for row in db.session.execute(select(Municipality.number, Municipality.name))
+        )
+        return render_template(
+            "admin/sign_in.html",
+            providers=list(oidc.providers().values()),
+            path=current_app.extensions[oidc.EXTENSION]["path"],
+            municipality_names=names,
+            role_labels=ROLE_LABELS,
+            local_login=current_app.config.get("LOCAL_LOGIN", "all"),
+            admin_totp=bool(current_app.config.get("ADMIN_TOTP")),
+        )
 
     return blp
 
