@@ -380,20 +380,20 @@ def test_a_local_admin_enrols_and_then_needs_a_totp_code(
         "/login/second-factor", data={"csrf_token": csrf(enrol), "code": "000000"}
     )
     assert wrong.status_code == 401 and "Koden er feil" in wrong.get_data(as_text=True)
-    right = sso_client.post(
-        "/login/second-factor",
-        data={"csrf_token": csrf(enrol), "code": pyotp.TOTP(secret).now()},
-    )
+    code = pyotp.TOTP(secret).now()
+    right = sso_client.post("/login/second-factor", data={"csrf_token": csrf(enrol), "code": code})
     assert right.status_code == 302
     assert sso_client.get("/admin").status_code == 200
     db.refresh(lab.admin)
     assert lab.admin.totp_secret == secret
 
-    # the API asks for the same code
+    # the API asks for a code too, and a code works once
     bare = {"username": lab.admin.username, "password": PASSWORD}
     assert sso_client.post("/api/v1/auth/token", json=bare).status_code == 401
-    with_code = {**bare, "otp": pyotp.TOTP(secret).now()}
-    assert sso_client.post("/api/v1/auth/token", json=with_code).status_code == 200
+    replayed = sso_client.post("/api/v1/auth/token", json={**bare, "otp": code})
+    assert replayed.status_code == 401
+    following = pyotp.TOTP(secret).at(time.time() + 30)
+    assert sso_client.post("/api/v1/auth/token", json={**bare, "otp": following}).status_code == 200
     # other roles are not asked
     member = {"username": lab.member.username, "password": PASSWORD}
     assert sso_client.post("/api/v1/auth/token", json=member).status_code == 200

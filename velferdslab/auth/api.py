@@ -130,9 +130,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             if local is None:
                 raise NotAuthenticated("Wrong user name or password, or the user is inactive.")
             user = local
-            if totp_required(user) and not verify_totp(
-                user.totp_secret, credentials.get("otp", "")
-            ):
+            if totp_required(user) and not verify_totp(user, credentials.get("otp", "")):
                 audit(
                     "login_failed",
                     "user",

@@ -32,6 +32,8 @@ class User(Base):
     sso_subject: Mapped[str | None] = mapped_column(String(255))
     # Base32 TOTP secret of a local admin's second factor (pyotp); None: not enrolled.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The 30-second step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

@@ -236,7 +236,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         secret = user.totp_secret or session.setdefault(TOTP_ENROL, pyotp.random_base32())
         form = TotpForm()
         if form.validate_on_submit():
-            if verify_totp(secret, form.code.data or ""):
+            if verify_totp(user, form.code.data or "", secret):
                 if enrolling:
                     user.totp_secret = secret
                     audit("totp_enrolled", "user", user.id, user_id=user.id)

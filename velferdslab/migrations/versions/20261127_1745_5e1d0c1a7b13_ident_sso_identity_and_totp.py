@@ -22,12 +22,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("sso_provider", sa.String(length=40), nullable=True))
         batch.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
         batch.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch.create_unique_constraint("uq_user_account_sso", ["sso_provider", "sso_subject"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("user_account") as batch:
         batch.drop_constraint("uq_user_account_sso", type_="unique")
+        batch.drop_column("totp_last_step")
         batch.drop_column("totp_secret")
         batch.drop_column("sso_subject")
         batch.drop_column("sso_provider")
