@@ -59,5 +59,8 @@ def register_commands(app: Flask) -> None:
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+@click.version_option(
+    package_name="velferdslab", prog_name="velferdslab", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Velferdslab: families, investment teams, trajectories and gain estimates."""

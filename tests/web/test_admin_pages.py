@@ -106,6 +106,14 @@ def test_a_regional_admin_lists_and_adds_municipalities(
     assert [e.entity_id for e in events(db, "municipality")] == [added.id]
     # the new municipality's page adds agencies to it
     assert "Legg til en virksomhet" in response.get_data(as_text=True)
+    # no prefix typed: derived from the name, and shown
+    response = client.post(
+        "/admin/municipalities",
+        data={"csrf_token": csrf_from(page), "name": "Øvre Eiker", "number": "3314",
+              "reference_prefix": ""},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert response.status_code == 200 and "ØVR" in response.get_data(as_text=True)
 
 
 def test_bad_municipality_input_is_shown_beside_the_field_and_stores_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import marshmallow as ma
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from velferdslab.api.common import Flag, StrictSchema
 from velferdslab.auth import limits
 from velferdslab.auth.current import NotAuthenticated, audit, current_user
+from velferdslab.auth.local_login import local_password_allowed, totp_required, verify_totp
+from velferdslab.auth.sso_api import exchange_assertion
 from velferdslab.auth.tokens import issue_token, revoke_token
 from velferdslab.db import utcnow
 from velferdslab.errors import Forbidden
@@ -22,10 +25,46 @@ from velferdslab.users.services import hash_password, needs_rehash, verify_passw
 
 
 class CredentialsSchema(StrictSchema):
-    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(min=1, max=200)
+    """Either a user name and password (local accounts), or a provider's signed token for a user
+    who signs in through the municipality's identity provider (see the README, "Koble til Entra
+    ID / Ansattporten")."""
+
+    username = ma.fields.String(validate=ma.validate.Length(min=1, max=80))
+    password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=1, max=200))
+    otp = ma.fields.String(
+        load_only=True,
+        validate=ma.validate.Regexp(r"^[0-9]{6}$"),
+        metadata={"description": "The TOTP code of an admin account, when ADMIN_TOTP is on."},
     )
+    provider = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "Single sign-on: the provider's name in sso.toml."},
+    )
+    assertion = ma.fields.String(
+        load_only=True,
+        validate=ma.validate.Length(min=1, max=20000),
+        metadata={
+            "description": "Single sign-on: an ID token (or an access token whose audience is "
+            "Velferdslab's client id) from that provider; checked against its JWKS, issuer, "
+            "audience and expiry. The bearer token issued lives no longer than it."
+        },
+    )
+
+    @ma.validates_schema
+    def one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
+        password = {"username", "password"} & data.keys()
+        sso = {"provider", "assertion"} & data.keys()
+        if password and sso:
+            raise ma.ValidationError("Send a user name and password, or a provider and assertion.")
+        if sso and sso != {"provider", "assertion"}:
+            missing = ({"provider", "assertion"} - sso).pop()
+            raise ma.ValidationError({missing: ["Missing data for required field."]})
+        if not sso:
+            missing_fields = {"username", "password"} - password
+            if missing_fields:
+                raise ma.ValidationError(
+                    {name: ["Missing data for required field."] for name in sorted(missing_fields)}
+                )
 
 
 class TokenSchema(ma.Schema):
@@ -61,6 +100,17 @@ def authenticate(username: str, password: str) -> User | None:
             user_id=user.id if user else None,
         )
         return None
+    if not local_password_allowed(user):
+        # LOCAL_LOGIN = "admins": only break-glass admin accounts sign in with a password
+        audit(
+            "login_failed",
+            "user",
+            user.id,
+            always=True,
+            user_id=user.id,
+            details={"username": username[:80], "reason": "local_passwords_off"},
+        )
+        return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
@@ -81,16 +131,33 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         429, description="Too many failed sign-ins for this account or from this address."
     )
     def token(credentials: dict[str, Any]) -> dict[str, Any]:
-        """Exchange a user name and password for a bearer token."""
-        user = authenticate(credentials["username"], credentials["password"])
-        if user is None:
-            raise NotAuthenticated("Wrong user name or password, or the user is inactive.")
-        if user.must_change_password:
-            raise Forbidden(
-                "Your password was set by an admin and works once: sign in on the web pages and "
-                "choose your own password first."
-            )
+        """Exchange a user name and password (or a provider's signed token) for a bearer token."""
         ttl = int(current_app.config["TOKEN_TTL_SECONDS"])
+        if "assertion" in credentials:
+            user, expires_at = exchange_assertion(credentials["provider"], credentials["assertion"])
+            ttl = max(1, min(ttl, int(expires_at - time.time())))
+        else:
+            local = authenticate(credentials["username"], credentials["password"])
+            if local is None:
+                raise NotAuthenticated("Wrong user name or password, or the user is inactive.")
+            user = local
+            if user.must_change_password:
+                raise Forbidden(
+                    "Your password was set by an admin and works once: sign in on the web pages "
+                    "and choose your own password first."
+                )
+            if totp_required(user) and not verify_totp(user, credentials.get("otp", "")):
+                audit(
+                    "login_failed",
+                    "user",
+                    user.id,
+                    always=True,
+                    user_id=user.id,
+                    details={"username": user.username, "reason": "totp"},
+                )
+                raise NotAuthenticated(
+                    "This admin account needs its second factor: send the current code as otp."
+                )
         return {
             "access_token": issue_token(db.session, user, ttl),
             "token_type": "Bearer",

@@ -50,13 +50,12 @@ def number_field(**kwargs: Any) -> ma.fields.String:
     )
 
 
-def prefix_field(**kwargs: Any) -> ma.fields.String:
+def prefix_field(
+    description: str = "Starts the family references: PREFIX-YEAR-NNNN.", **kwargs: Any
+) -> ma.fields.String:
     return ma.fields.String(
         validate=_matching(PREFIX, "Must be 2–5 capital letters (A–Z, Æ, Ø, Å)."),
-        metadata={
-            "description": "Starts the family references: PREFIX-YEAR-NNNN.",
-            "pattern": "^[A-ZÆØÅ]{2,5}$",
-        },
+        metadata={"description": description, "pattern": "^[A-ZÆØÅ]{2,5}$"},
         **kwargs,
     )
 
@@ -73,7 +72,11 @@ class MunicipalitySchema(ma.Schema):
 class MunicipalityCreateSchema(StrictSchema):
     name = name_field(100, required=True)
     number = number_field(required=True)
-    reference_prefix = prefix_field(required=True)
+    reference_prefix = prefix_field(
+        "Starts the family references: PREFIX-YEAR-NNNN. Optional: derived from the name when "
+        "left out (Asker → ASK; the next free letters when taken); editable (PATCH) until the "
+        "municipality has families."
+    )
 
 
 class MunicipalityUpdateSchema(StrictSchema):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+import unicodedata
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Select, exists, select
@@ -49,12 +51,44 @@ def _check_unique(session: AnySession, data: Mapping[str, Any], current_id: int 
 
 def create_municipality(session: AnySession, data: Mapping[str, Any]) -> Municipality:
     _check_unique(session, data, None)
-    row = Municipality(
-        name=data["name"], number=data["number"], reference_prefix=data["reference_prefix"]
-    )
+    prefix = data.get("reference_prefix") or derive_prefix(session, data["name"], data["number"])
+    row = Municipality(name=data["name"], number=data["number"], reference_prefix=prefix)
     session.add(row)
     session.flush()
     return row
+
+
+def prefix_candidates(name: str, number: str) -> Iterator[str]:
+    """Prefixes for a municipality, most natural first: the name's first three letters ("Asker"
+    → ASK), then four and five, then its first two letters with each later one, then its first
+    letter with later pairs; last, letters spelled from the kommunenummer (0→A … 9→J)."""
+    # Æ, Ø and Å are letters of their own; other accents fall away (É → E)
+    folded = (
+        c if c in PREFIX_LETTERS else unicodedata.normalize("NFKD", c)[:1] for c in name.upper()
+    )
+    letters = "".join(c for c in folded if c in PREFIX_LETTERS)
+    yield from (letters[:size] for size in (3, 4, 5) if len(letters) >= size)
+    yield from (letters[:2] + letter for letter in letters[2:])
+    yield from (letters[0] + a + b for a, b in itertools.combinations(letters[1:], 2))
+    spelled = "".join(chr(ord("A") + int(digit)) for digit in number if digit.isdigit())
+    yield "K" + spelled[:4]
+    yield from ("K" + spelled[:2] + a + b for a in ALPHABET for b in ALPHABET)
+
+
+PREFIX_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ")
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def derive_prefix(session: AnySession, name: str, number: str) -> str:
+    """The first free candidate of prefix_candidates: unique, and editable until families exist."""
+    taken = set(session.scalars(select(Municipality.reference_prefix)))
+    for candidate in prefix_candidates(name, number):
+        if 2 <= len(candidate) <= 5 and candidate not in taken:
+            return candidate
+    raise Conflict(  # 26² codes per number: only reachable by a deliberate flood
+        Text("No free reference prefix could be derived: give one."),
+        {"reference_prefix": [Text("Give 2–5 capital letters.")]},
+    )
 
 
 def update_municipality(

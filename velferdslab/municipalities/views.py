@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, NotFound
@@ -74,7 +74,10 @@ class MunicipalityForm(FlaskForm):  # type: ignore[misc]
     reference_prefix = StringField(
         _l("Reference prefix"),
         filters=[lambda value: value.strip().upper() if isinstance(value, str) else value],
-        validators=[Regexp(r"^[A-ZÆØÅ]{2,5}\Z", message=_l("2–5 capital letters (A–Z, Æ, Ø, Å)."))],
+        validators=[
+            Optional(),  # empty: derived from the name (Asker → ASK)
+            Regexp(r"^[A-ZÆØÅ]{2,5}\Z", message=_l("2–5 capital letters (A–Z, Æ, Ø, Å).")),
+        ],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from velferdslab.db import Base, created_at, enum_column, intpk
@@ -13,6 +13,7 @@ from velferdslab.vocabulary import Role
 
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("sso_provider", "sso_subject", name="uq_user_account_sso"),)
 
     id: Mapped[intpk]
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -25,12 +26,14 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
-    # Every web session carries the epoch it was opened in; raising it (logout, a new password,
-    # new roles, deactivation) ends all of the user's sessions at once, in every worker.
-    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
-    # A password an admin set (a first one, or a reset) is one-time: the user must choose their
-    # own at the next sign-in before anything else, so an admin never signs in as someone else.
-    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Signed in through an OpenID provider (velferdslab.auth.oidc): its name in sso.toml and the
+    # token's `sub`. None: a local account.
+    sso_provider: Mapped[str | None] = mapped_column(String(40))
+    sso_subject: Mapped[str | None] = mapped_column(String(255))
+    # Base32 TOTP secret of a local admin's second factor (pyotp); None: not enrolled.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The 30-second step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

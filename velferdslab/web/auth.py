@@ -37,9 +37,11 @@ from wtforms.validators import DataRequired, Length
 from velferdslab.auth.api import authenticate
 from velferdslab.auth.current import set_current_user
 from velferdslab.auth.limits import TooManyAttempts
+from velferdslab.auth.local_login import totp_required
 from velferdslab.extensions import db
 from velferdslab.users.models import User
 from velferdslab.users.services import end_sessions
+from velferdslab.web.sso import TOTP_PENDING, logout_target
 
 F = TypeVar("F")
 
@@ -134,6 +136,10 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             except TooManyAttempts as error:
                 flash(_l("Too many failed sign-ins: wait a few minutes and try again."), "error")
                 return render_template("login.html", form=form), 429, error.headers
+            if user is not None and totp_required(user):
+                session.clear()  # the password is right: now the second factor
+                session.update({TOTP_PENDING: user.id, "totp_next": request.args.get("next")})
+                return redirect(url_for("sso.second_factor"))
             if user is not None:
                 start_session(user)
                 return redirect(safe_next(request.args.get("next")))
@@ -143,9 +149,10 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
 
     @blp.route("/logout", methods=["POST"])
     def logout() -> ResponseReturnValue:
+        provider_logout = logout_target()  # signed in through a provider: sign out there too
         end_session(g.get("user"))
         flash(_l("You are signed out."), "info")
-        return redirect(url_for("web_auth.login"))
+        return redirect(provider_logout or url_for("web_auth.login"))
 
     @blp.route("/language", methods=["POST"])
     def language() -> ResponseReturnValue:

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from velferdslab.api.core import set_html_error_renderer
 from velferdslab.errors import DomainError
-from velferdslab.web import account, auth, i18n, security
+from velferdslab.web import account, auth, i18n, security, sso
 from velferdslab.web.i18n import localise
 
 csrf = CSRFProtect()
@@ -49,6 +49,8 @@ def init_web(app: Flask) -> None:
     from velferdslab.web import pages
 
     app.register_blueprint(auth.create_blueprint(app.extensions["velferdslab_limiter"]))
+    sso.init_app(app)  # after load_session_user: a session lives no longer than its ID token
+    app.register_blueprint(sso.create_blueprint(app.extensions["velferdslab_limiter"]))
     app.register_blueprint(pages.create_blueprint())
     app.register_blueprint(account.create_blueprint())
     app.register_blueprint(family_views.create_blueprint())

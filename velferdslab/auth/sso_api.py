@@ -1,0 +1,42 @@
+"""Bearer tokens for users who sign in through an identity provider: POST /auth/token with
+{"provider", "assertion"} exchanges a token the provider signed for this client (checked against
+its JWKS) for a Velferdslab bearer token, after the same claim mapping as the web sign-in.
+
+One kind of bearer token for everyone keeps one revocation, one cache and one audit trail."""
+
+from __future__ import annotations
+
+from velferdslab.auth import oidc
+from velferdslab.auth.current import NotAuthenticated, audit
+from velferdslab.auth.provisioning import Refusal, sign_in
+from velferdslab.extensions import db
+from velferdslab.users.models import User
+
+
+def exchange_assertion(provider_name: str, assertion: str) -> tuple[User, float]:
+    """The signed-in user and when the assertion expires; NotAuthenticated otherwise."""
+    provider = oidc.providers().get(provider_name)
+    if provider is None:
+        raise NotAuthenticated("No such identity provider.")
+    try:
+        claims = oidc.validate_assertion(provider, assertion)
+    except oidc.InvalidAssertion as error:
+        audit(
+            "login_refused",
+            "user",
+            always=True,
+            details={
+                "method": "sso_token",
+                "provider": provider.name,
+                "reason": "invalid_assertion",
+                "detail": str(error)[:300],
+            },
+        )
+        raise NotAuthenticated(
+            "The assertion is not valid: bad signature, another audience or issuer, or expired."
+        ) from error
+    try:
+        user = sign_in(db.session, provider, claims)
+    except Refusal as refusal:
+        raise NotAuthenticated(str(refusal.message)) from refusal
+    return user, float(claims["exp"])
