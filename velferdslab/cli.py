@@ -48,10 +48,12 @@ def register_commands(app: Flask) -> None:
     from velferdslab import commands
     from velferdslab.assumptions.commands import assumptions_group
     from velferdslab.audit.commands import audit_group
+    from velferdslab.privacy.commands import retention_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(assumptions_group)
+    app.cli.add_command(retention_group)
     for cmd in commands.COMMANDS:
         app.cli.add_command(cmd)
 
