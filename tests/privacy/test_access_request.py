@@ -24,7 +24,7 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import PendingEvent, write_events
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.errors import NotFound
-from velferdslab.families.models import ConsentAgency, Consent, Family, Member, TeamMembership
+from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.privacy.access_request import (
     mark_confidential_note,
     set_member_protection,
@@ -63,17 +63,24 @@ def scene(app: Flask, db: scoped_session) -> tuple[Lab, Family, dict[str, Any]]:
     school.name = SCHOOL
     teacher = make_user(db, "team_member", municipality=lab.municipality, agency=school)
     teacher.full_name = "Lærer Larsen"
-    db.add(TeamMembership(family_id=family.id, user_id=teacher.id, agency_id=school.id,
-                          team_role="member", mandate_nok=0, joined_on=dt.date(2024, 1, 2)))  # fmt: skip
+    db.add(
+        TeamMembership(family_id=family.id, user_id=teacher.id, agency_id=school.id,
+                       team_role="member", mandate_nok=0, joined_on=dt.date(2024, 1, 2))
+    )  # fmt: skip
     consent = db.scalars(select(Consent).where(Consent.family_id == family.id)).one()
     consent.agency_rows.append(ConsentAgency(agency_id=school.id))
     budget = db.scalars(select(Budget).where(Budget.family_id == family.id)).one()
     db.add(Contribution(budget_id=budget.id, agency_id=school.id, amount=Decimal("5000")))
-    db.add(Expenditure(family_id=family.id, budget_id=budget.id, spent_on=dt.date(2024, 5, 2),
-                       amount=Decimal("2500"), description="Skolebøker", paying_agency_id=school.id,
-                       status="approved", requested_by=teacher.id, decided_by=lab.lead.id))  # fmt: skip
-    secret = ProgressNote(family_id=family.id, written_on=dt.date(2024, 6, 1),
-                          text="Ola fortalte i fortrolighet om redsel hjemme", author_id=lab.lead.id)  # fmt: skip
+    db.add(
+        Expenditure(family_id=family.id, budget_id=budget.id, spent_on=dt.date(2024, 5, 2),
+                    amount=Decimal("2500"), description="Skolebøker",
+                    paying_agency_id=school.id, status="approved", requested_by=teacher.id,
+                    decided_by=lab.lead.id)
+    )  # fmt: skip
+    secret = ProgressNote(
+        family_id=family.id, written_on=dt.date(2024, 6, 1),
+        text="Ola fortalte i fortrolighet om redsel hjemme", author_id=lab.lead.id,
+    )  # fmt: skip
     db.add(secret)
     db.flush()
     set_member_protection(
@@ -139,10 +146,13 @@ def test_a_parents_package_holds_their_data_and_the_log_but_no_kode6_agency_or_c
     assert pdf_attachments(report.pdf)["access-request.json"].decode() == request.package_json
     assert request.json_sha256 == hashlib.sha256(request.package_json.encode()).hexdigest()  # type: ignore[union-attr]
     verified = client.post("/api/v1/reports/verify", data=report.pdf,
-                           content_type="application/pdf", headers=auth(db, lab.auditor))  # fmt: skip
+                           content_type="application/pdf",
+                           headers=auth(db, lab.auditor))  # fmt: skip
     assert verified.get_json()["valid"] is True and verified.get_json()["kind"] == "access"
     events = db.scalars(select(AuditEvent).where(AuditEvent.entity == "access_request")).all()
-    assert [(e.action, e.user_id, e.family_id) for e in events] == [("create", lab.lead.id, family.id)]
+    assert [(e.action, e.user_id, e.family_id) for e in events] == [
+        ("create", lab.lead.id, family.id)
+    ]
 
 
 def test_the_protected_member_and_the_child_get_their_own_data(

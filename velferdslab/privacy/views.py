@@ -47,6 +47,7 @@ from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 
 ID = "<int(max=2147483647):{}>"
+LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
 PROTECTION_LABELS: dict[str, Any] = {
     "none": _l("no protected address"),
     "confidential": _l("confidential address (kode 7)"),
@@ -76,7 +77,11 @@ class AccessForm(FlaskForm):  # type: ignore[misc]
         default=dt.date.today,
         validators=[InputRequired(message=_l("Give the date."))],
     )
-    language = SelectField(_l("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = LANGUAGES
 
 
 class ProtectionForm(FlaskForm):  # type: ignore[misc]
@@ -137,7 +142,11 @@ class ReceivedForm(FlaskForm):  # type: ignore[misc]
         default=dt.date.today,
         validators=[InputRequired(message=_l("Give the date."))],
     )
-    language = SelectField(_l("Language"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+    language = SelectField(_l("Language"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = LANGUAGES
 
 
 def _user() -> User:
