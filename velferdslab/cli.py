@@ -48,12 +48,13 @@ def register_commands(app: Flask) -> None:
     from velferdslab import commands
     from velferdslab.assumptions.commands import assumptions_group
     from velferdslab.audit.commands import audit_group
+    from velferdslab.ops_commands import COMMANDS as OPS_COMMANDS
+    from velferdslab.privacy.commands import retention_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(assumptions_group)
-    from velferdslab.ops_commands import COMMANDS as OPS_COMMANDS
-
+    app.cli.add_command(retention_group)
     for cmd in [*commands.COMMANDS, *OPS_COMMANDS]:
         app.cli.add_command(cmd)
 

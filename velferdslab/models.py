@@ -2,6 +2,7 @@
 
 from velferdslab.assessments.models import Assessment, LevelDescription, ProgressNote
 from velferdslab.assumptions.models import AssumptionSet, CostItem
+from velferdslab.audit.checkpoints import AuditCheckpoint
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.models import LoginFailure
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
@@ -9,19 +10,32 @@ from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
+from velferdslab.privacy.models import (
+    AccessRequest,
+    AnonymisedFamily,
+    ConfidentialNote,
+    LegalHold,
+    MemberProtection,
+    RetentionPolicy,
+    RetentionSweep,
+)
 from velferdslab.reports.models import IssuedReport
 from velferdslab.users.models import ApiToken, User, UserRole
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessRequest",
     "Agency",
+    "AnonymisedFamily",
     "ApiToken",
     "Assessment",
     "AssumptionSet",
+    "AuditCheckpoint",
     "AuditEvent",
     "Base",
     "Budget",
+    "ConfidentialNote",
     "Consent",
     "ConsentAgency",
     "Contribution",
@@ -30,12 +44,16 @@ __all__ = [
     "Family",
     "Goal",
     "IssuedReport",
+    "LegalHold",
     "LevelDescription",
     "LoginFailure",
     "Measure",
     "Member",
+    "MemberProtection",
     "Municipality",
     "ProgressNote",
+    "RetentionPolicy",
+    "RetentionSweep",
     "TeamMembership",
     "User",
     "UserRole",

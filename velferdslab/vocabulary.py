@@ -120,6 +120,7 @@ class ReportKind(StrEnum):
     FAMILY = "family"
     PORTFOLIO = "portfolio"
     AUDIT = "audit"
+    ACCESS = "access"
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -7,7 +7,8 @@ import marshmallow as ma
 from velferdslab.api.common import Date, Id, QueryId, StrictSchema, Timestamp
 from velferdslab.vocabulary import ReportKind, values
 
-KINDS = values(ReportKind)
+# Access packages are issued through /access-requests (velferdslab.privacy), not here.
+KINDS = tuple(kind for kind in values(ReportKind) if kind != ReportKind.ACCESS)
 
 
 class ReportCreateSchema(StrictSchema):

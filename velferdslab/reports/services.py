@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -18,6 +19,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set, mark_immutable
+from velferdslab.audit.checkpoints import (
+    AuditCheckpoint,
+    checkpoint_if_configured,
+    report_checkpoints,
+)
 from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
@@ -37,6 +43,7 @@ TITLES = {
     ReportKind.FAMILY: _l("Family report"),
     ReportKind.PORTFOLIO: _l("Portfolio report"),
     ReportKind.AUDIT: _l("Audit report"),
+    ReportKind.ACCESS: _l("Access request"),
 }
 
 
@@ -125,7 +132,11 @@ def make_report(report: IssuedReport, progress: Progress, between_stages: Progre
     assert user is not None
     with force_locale(report.language):
         report.data_snapshot_at = utcnow()
+        # Every issued report anchors the audit chain with a signed checkpoint (issue 14).
+        checkpoint = checkpoint_if_configured(db.session, current_app.config, f"report {report.id}")
         content, attachments = build_content(report, user, progress)
+        if report.kind == ReportKind.AUDIT:
+            content, attachments = _with_checkpoints(report, content, attachments, checkpoint)
         between_stages(60)
         stamp = Stamp(report.id, report.created_at or utcnow(), str(TITLES[report.kind]))
         pdf = render_pdf(
@@ -139,6 +150,25 @@ def make_report(report: IssuedReport, progress: Progress, between_stages: Progre
     report.sha256 = hashlib.sha256(pdf).hexdigest()
     report.status = "ready"
     report.progress = 100
+
+
+def _with_checkpoints(
+    report: IssuedReport,
+    content: dict[str, Any],
+    attachments: list[Attachment],
+    checkpoint: AuditCheckpoint | None,
+) -> tuple[dict[str, Any], list[Attachment]]:
+    period = (content["period_start"], content["period_end"])
+    block, document = report_checkpoints(
+        db.session, current_app.config, checkpoint, period, report.language
+    )
+    attachment = Attachment(
+        "audit-checkpoints.json",
+        document,
+        "Signed checkpoints of the audit log, with the public key: "
+        "velferdslab audit verify --public-key KEY --checkpoints FILE",
+    )
+    return {**content, "checkpoints": block}, [*attachments, attachment]
 
 
 def build_content(
@@ -250,7 +280,7 @@ def visible_reports(user: User, today: dt.date | None = None) -> ColumnElement[b
     if user.has_role(Role.AUDITOR):
         parts.append(
             and_(
-                IssuedReport.kind != ReportKind.FAMILY,
+                IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT)),
                 policy.scope_filter(user, IssuedReport.municipality_id),
             )
         )

@@ -44,6 +44,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.families import views as family_views
     from velferdslab.gains import views as gains_views
     from velferdslab.municipalities import views as municipality_views
+    from velferdslab.privacy import views as privacy_views
     from velferdslab.reports import views as report_views
     from velferdslab.users import views as user_views
     from velferdslab.web import pages
@@ -61,3 +62,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(municipality_views.create_blueprint())
     app.register_blueprint(assumption_views.create_blueprint())
     app.register_blueprint(description_views.create_blueprint())
+    app.register_blueprint(privacy_views.create_blueprint())
