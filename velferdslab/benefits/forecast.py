@@ -192,8 +192,10 @@ def compute_forecast(
     params: AssumptionParams,
     as_of: dt.date,
     family_ids: Iterable[int] | None = None,
+    prepared: Prepared | None = None,
 ) -> Forecast:
-    prepared = prepare(assessments, expenditures, as_of, family_ids)
+    """`prepared`: the engine's tables of the same data at T when the caller has them already."""
+    prepared = prepared or prepare(assessments, expenditures, as_of, family_ids)
     ids = prepared.family_ids
     actual = actual_path(assessments, as_of, ids)
     planned = forecast_path(actual, goals)
