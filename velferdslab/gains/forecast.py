@@ -21,6 +21,7 @@ from velferdslab.benefits.forecast import (
     series,
 )
 from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.plan import domain_plan
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import suppress_sum, suppress_table
 from velferdslab.budgets.models import Expenditure
@@ -141,6 +142,19 @@ class PortfolioSeriesPointSchema(ma.Schema):
     forecast_realised = ma.fields.Nested(CellPairSchema, required=True)
 
 
+class PlanDomainSchema(ma.Schema):
+    domain = ma.fields.String(required=True)
+    goals = ma.fields.Nested(CellSchema, required=True)
+    families = ma.fields.Nested(CellSchema, required=True)
+    expected_gain = ma.fields.Nested(
+        CellSchema, required=True, metadata={"description": "Yearly, at the target levels."}
+    )
+    measured_gain = ma.fields.Nested(
+        CellSchema, required=True, metadata={"description": "Yearly, at the levels at T."}
+    )
+    variance = ma.fields.Nested(CellSchema, required=True)
+
+
 class PortfolioForecastSchema(ma.Schema):
     promised = ma.fields.Nested(
         ForecastTotalsSchema,
@@ -151,6 +165,11 @@ class PortfolioForecastSchema(ma.Schema):
     actual = ma.fields.Nested(ForecastTotalsSchema, required=True)
     goals = ma.fields.Nested(GoalShareSchema, required=True)
     series = ma.fields.List(ma.fields.Nested(PortfolioSeriesPointSchema), required=True)
+    plan = ma.fields.List(
+        ma.fields.Nested(PlanDomainSchema),
+        required=True,
+        metadata={"description": "The gevinstrealiseringsplan per domain."},
+    )
 
 
 # -- one family ------------------------------------------------------------------------------
@@ -285,7 +304,27 @@ def portfolio_forecast_block(
     forecast = compute_forecast(
         data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared
     )
-    return forecast_block(forecast, params, suppress=suppress, threshold=threshold)
+    block = forecast_block(forecast, params, suppress=suppress, threshold=threshold)
+    plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)
+    block["plan"] = [
+        {
+            "domain": row["domain"],
+            "goals": _count(row["goals"], row["families"], suppress, threshold),
+            "families": _count(row["families"], row["families"], suppress, threshold),
+            **{
+                key: _cell(row[key], row["families"], suppress, threshold)
+                for key in ("expected_gain", "measured_gain", "variance")
+            },
+        }
+        for row in plan
+    ]
+    return block
+
+
+def _count(value: int, families: int, suppress: bool, threshold: int) -> dict[str, Any]:
+    if suppress:
+        return suppress_sum(value, families, threshold)
+    return {"value": value, "suppressed": False}
 
 
 def forecast_block(

@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
+    from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
     from velferdslab.municipalities import views as municipality_views
     from velferdslab.reports import views as report_views
@@ -56,3 +57,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(municipality_views.create_blueprint())
     app.register_blueprint(assumption_views.create_blueprint())
     app.register_blueprint(description_views.create_blueprint())
+    app.register_blueprint(forecast_pages.create_blueprint())
