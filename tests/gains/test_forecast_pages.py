@@ -15,7 +15,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import Lab, add_assessment, auth, make_family, make_lab
 from tests.gains.test_forecast_api import planned_family
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import pdf_text, save_page_images
 from tests.web.test_login import login
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_money
@@ -150,6 +150,15 @@ def test_the_dashboard_shows_promised_against_delivered_as_the_api_does(
     plan = {r[0]: r for r in book["Gevinstrealiseringsplan"].iter_rows(values_only=True) if r}
     assert plan["Bolig"][1:3] == (5, 5)
     (ARTIFACTS / "forecast-dashboard.html").write_text(page)
+    # The leader's portfolio PDF: the same figures, the same chart.
+    leader = auth(db, lab.leader)
+    report = client.post("/api/v1/reports", json={"kind": "portfolio"}, headers=leader).get_json()
+    pdf = client.get(f"/api/v1/reports/{report['id']}/pdf", headers=leader).data
+    text = pdf_text(pdf)
+    assert "Planlagt mot realisert" in text and "Gevinstrealiseringsplan per område" in text
+    assert kroner(api["promised"]["socioeconomic_npv"]["value"]) in text
+    assert "50 %" in text
+    save_page_images(pdf, "forecast-portfolio-report")
 
 
 def test_the_family_and_audit_pdfs_show_the_apis_forecast(
@@ -165,12 +174,14 @@ def test_the_family_and_audit_pdfs_show_the_apis_forecast(
         json={"kind": "family", "family_id": family.id, "as_of": as_of},
         headers=headers,
     ).get_json()
-    text = pdf_text(client.get(f"/api/v1/reports/{report['id']}/pdf", headers=headers).data)
+    pdf = client.get(f"/api/v1/reports/{report['id']}/pdf", headers=headers).data
+    text = pdf_text(pdf)
     assert "Planlagt mot realisert" in text and "Gevinstrealiseringsplan" in text
     assert kroner(api["promise"]["socioeconomic_npv"]) in text
     assert kroner(api["forecast"]["realised"]["total"]) in text
     assert "bak" in text and "i rute" in text
     assert "Den planlagte veien prissettes" in text  # the method, in the appendix
+    save_page_images(pdf, "forecast-family-report")
     auditor = auth(db, lab.auditor)
     audit = client.post(
         "/api/v1/reports",
