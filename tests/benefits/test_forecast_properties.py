@@ -121,6 +121,15 @@ def test_the_portfolio_forecast_is_the_sum_of_the_families(
                 sum(p[block]["by_payer"][payer]["total"] for p in parts), abs=0.01
             )
     whole = series(forecast, PARAMS)
+    if whole:  # the series cut at T is the engine's realised at T, on either path
+        assert whole[-1]["quarter_end"] == AS_OF
+        for side, block in (("actual_realised", "actual"), ("forecast_realised", "forecast")):
+            assert whole[-1][side]["total"] == pytest.approx(
+                total[block]["realised"]["total"], abs=0.01
+            )
+            assert whole[-1][side]["fiscal"] == pytest.approx(
+                total[block]["realised"]["fiscal"], abs=0.01
+            )
     for row in whole:
         summed = sum(
             r["forecast_realised"]["total"]

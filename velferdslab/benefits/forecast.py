@@ -31,7 +31,6 @@ from velferdslab.benefits.engine import (
     CATEGORIES,
     Prepared,
     Priced,
-    _readings_up_to,
     evaluate,
     prepare,
     rows_of,
@@ -48,112 +47,176 @@ def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
+DOMAIN_INDEX = {domain: index for index, domain in enumerate(DOMAINS)}
+NEVER = np.iinfo(np.int64).max // 4
+
+
 @dataclass(frozen=True)
 class Path:
-    """Segments sorted by family row, domain and start day; each lasts until the next segment of
-    its family and domain starts (the last one without end)."""
+    """Segments grouped by (family row, domain), each group's segments in start order; a
+    segment lasts until the next one of its group starts (the last one without end)."""
 
     family_ids: np.ndarray  # sorted, as Prepared.family_ids
     row: np.ndarray  # [segment] family row
     domain: np.ndarray  # [segment] domain column
     start: np.ndarray  # [segment] first day (days since 1970-01-01)
     level: np.ndarray  # [segment] level 0–3
-    baseline: np.ndarray  # [family, domain] level of the first assessment, or -1
-    first: np.ndarray  # [family, domain] day of the first assessment, or a huge number
 
     @property
     def next_start(self) -> np.ndarray:
         same = (self.row[1:] == self.row[:-1]) & (self.domain[1:] == self.domain[:-1])
-        following = np.append(self.start[1:], np.iinfo(np.int64).max).astype(np.int64)
-        following[:-1][~same] = np.iinfo(np.int64).max
+        following = np.append(self.start[1:], NEVER).astype(np.int64)
+        following[:-1][~same] = NEVER
         return following
 
 
-NEVER = np.iinfo(np.int64).max // 4
-
-
 def _make_path(
-    ids: np.ndarray, row: np.ndarray, domain: np.ndarray, start: np.ndarray, level: np.ndarray
+    ids: np.ndarray,
+    row: np.ndarray,
+    domain: np.ndarray,
+    start: np.ndarray,
+    level: np.ndarray,
+    *,
+    presorted: bool = False,
 ) -> Path:
-    """Sort the segments, keep the last of each (family, domain, start day) as given, and read
-    the baseline and first day from each run's first segment."""
-    order = np.lexsort((np.arange(len(row)), start, domain, row))
-    row, domain, start, level = row[order], domain[order], start[order], level[order]
+    """Group the segments by (family, domain) in start order (a stable sort: of segments on the
+    same day the one given last stays last) and keep only the last of each day."""
+    row, domain = row.astype(np.int64), domain.astype(np.int64)
+    start = start.astype(np.int64)
+    if not presorted and len(row):
+        offset = start - start.min()
+        order = np.argsort(((row * 8 + domain) << 24) | offset, kind="stable")
+        row, domain, start, level = row[order], domain[order], start[order], level[order]
     if len(row):
         key_change = (row[1:] != row[:-1]) | (domain[1:] != domain[:-1]) | (start[1:] != start[:-1])
         keep = np.append(key_change, True)
         row, domain, start, level = row[keep], domain[keep], start[keep], level[keep]
-    baseline = np.full((len(ids), len(DOMAINS)), -1, dtype=np.int8)
-    first = np.full((len(ids), len(DOMAINS)), NEVER, dtype=np.int64)
-    if len(row):
-        opens = np.insert((row[1:] != row[:-1]) | (domain[1:] != domain[:-1]), 0, True)
-        baseline[row[opens], domain[opens]] = level[opens]
-        first[row[opens], domain[opens]] = start[opens]
-    return Path(ids, row, domain, start.astype(np.int64), level.astype(np.int8), baseline, first)
+        # A reading that repeats the level before it changes nothing: one segment per change.
+        change = np.ones(len(row), dtype=bool)
+        change[1:] = (row[1:] != row[:-1]) | (domain[1:] != domain[:-1]) | (level[1:] != level[:-1])
+        row, domain, start, level = row[change], domain[change], start[change], level[change]
+    return Path(ids, row, domain, start, level.astype(np.int8))
+
+
+def _positions(ids: np.ndarray, family: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of each family id in ids, and whether it is there at all."""
+    if not len(ids):
+        return np.zeros(len(family), dtype=np.int64), np.zeros(len(family), dtype=bool)
+    position = np.searchsorted(ids, family)
+    clipped = np.minimum(position, len(ids) - 1)
+    return clipped, (position < len(ids)) & (ids[clipped] == family)
 
 
 def actual_path(assessments: pd.DataFrame, as_of: dt.date, family_ids: Iterable[int]) -> Path:
     """ℓ_d from the assessments on or before T (two on one date: the later recorded wins)."""
     ids = np.unique(np.asarray(list(family_ids), dtype=np.int64))
-    readings = _readings_up_to(assessments, as_of)
-    family = readings["family_id"].to_numpy(np.int64)
-    dates = readings["assessed_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    levels = readings[list(DOMAINS)].to_numpy(dtype=float)
-    position = np.searchsorted(ids, family)
-    known = (position < len(ids)) & (ids[np.minimum(position, max(len(ids) - 1, 0))] == family)
-    known &= len(ids) > 0
-    rows, columns = np.nonzero(known[:, None] & ~np.isnan(levels))
-    return _make_path(
-        ids, position[rows], columns, dates[rows], levels[rows, columns].astype(np.int64)
+    dates = pd.to_datetime(assessments["assessed_on"]).to_numpy(dtype="datetime64[D]")
+    upto = dates <= np.datetime64(as_of, "D")
+    family = assessments["family_id"].to_numpy(np.int64)[upto]
+    dates = dates.astype(np.int64)[upto]
+    # Family, date and record order: of two readings on one date the later recorded wins.
+    order = np.lexsort((assessments["assessment_id"].to_numpy(np.int64)[upto], dates, family))
+    family, dates = family[order], dates[order]
+    levels = assessments[list(DOMAINS)].to_numpy(dtype=float)[upto][order]
+    position, known = _positions(ids, family)
+    parts: list[tuple[np.ndarray, ...]] = []
+    for column in range(len(DOMAINS)):
+        chosen = known & ~np.isnan(levels[:, column])
+        row, day = position[chosen], dates[chosen]
+        level = levels[chosen, column].astype(np.int64)
+        # Of two readings on one date the later recorded wins; a repeated level is no change.
+        last_of_date = np.ones(len(row), dtype=bool)
+        last_of_date[:-1] = (row[1:] != row[:-1]) | (day[1:] != day[:-1])
+        row, day, level = row[last_of_date], day[last_of_date], level[last_of_date]
+        change = np.ones(len(row), dtype=bool)
+        change[1:] = (row[1:] != row[:-1]) | (level[1:] != level[:-1])
+        parts.append((row[change], np.full(int(change.sum()), column), day[change], level[change]))
+    # Domain after domain, each already in family and date order: grouped, sorted and clean.
+    row, domain, start, level = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    return Path(ids, row, domain, start, level.astype(np.int8))
+
+
+def first_days(assessments: pd.DataFrame, as_of: dt.date, ids: np.ndarray) -> np.ndarray:
+    """[family, domain] the day of the first assessment of each domain up to T, else NEVER."""
+    first = np.full((len(ids), len(DOMAINS)), NEVER, dtype=np.int64)
+    if assessments.empty or not len(ids):
+        return first
+    dates = pd.to_datetime(assessments["assessed_on"]).to_numpy(dtype="datetime64[D]")
+    position, known = _positions(ids, assessments["family_id"].to_numpy(np.int64))
+    known &= dates <= np.datetime64(as_of, "D")
+    days = dates.astype(np.int64)
+    levels = assessments[list(DOMAINS)].to_numpy(dtype=float)
+    for column in range(len(DOMAINS)):
+        chosen = known & ~np.isnan(levels[:, column])
+        np.minimum.at(first[:, column], position[chosen], days[chosen])
+    return first
+
+
+@dataclass(frozen=True)
+class Goals:
+    """The goals as arrays against the family rows: those with a date and a known family."""
+
+    row: np.ndarray
+    domain: np.ndarray
+    target_day: np.ndarray
+    level: np.ndarray
+    creation: np.ndarray
+    frame_index: np.ndarray  # position of each in the goals frame given
+
+
+def goal_arrays(goals: pd.DataFrame, ids: np.ndarray) -> Goals:
+    if goals.empty:
+        empty = np.zeros(0, dtype=np.int64)
+        return Goals(empty, empty, empty, empty, empty, empty)
+    dated = goals["target_date"].notna().to_numpy()
+    position, known = _positions(ids, goals["family_id"].to_numpy(np.int64))
+    chosen = dated & known
+    target = pd.to_datetime(goals["target_date"][chosen]).to_numpy(dtype="datetime64[D]")
+    creation = (
+        goals["goal_id"].to_numpy(np.int64)
+        if "goal_id" in goals.columns
+        else np.arange(len(goals), dtype=np.int64)
+    )
+    return Goals(
+        row=position[chosen],
+        domain=goals["domain"].map(DOMAIN_INDEX).to_numpy(np.int64)[chosen],
+        target_day=target.astype(np.int64),
+        level=goals["target_level"].to_numpy(np.int64)[chosen],
+        creation=creation[chosen],
+        frame_index=np.flatnonzero(chosen),
     )
 
 
-def forecast_path(actual: Path, goals: pd.DataFrame) -> Path:
+def forecast_path(ids: np.ndarray, baseline: np.ndarray, first: np.ndarray, goals: Goals) -> Path:
     """f_d: b_d from the first assessment of d, then each goal's target level from its target
     date (goals dated on or before the first assessment: from the day after it). Goals without a
     date or in a domain never assessed are left out."""
-    ids = actual.family_ids
-    assessed_rows, assessed_columns = np.nonzero(actual.baseline >= 0)
-    row = [assessed_rows]
-    domain = [assessed_columns]
-    start = [actual.first[assessed_rows, assessed_columns]]
-    level = [actual.baseline[assessed_rows, assessed_columns].astype(np.int64)]
-    dated = goals[goals["target_date"].notna()] if len(goals) else goals
-    if len(dated) and len(ids):
-        family = dated["family_id"].to_numpy(np.int64)
-        position = np.searchsorted(ids, family)
-        known = (position < len(ids)) & (ids[np.minimum(position, len(ids) - 1)] == family)
-        columns = np.array([DOMAINS.index(d) for d in dated["domain"]], dtype=np.int64)
-        position, columns = position[known], columns[known]
-        target = pd.to_datetime(dated["target_date"]).to_numpy(dtype="datetime64[D]")
-        target = target.astype(np.int64)[known]
-        creation = _creation_order(dated)[known]
-        first = actual.first[position, columns]
-        entered = first < NEVER
-        # In target-date order, then creation order; _make_path keeps the last of a start day.
-        order = np.lexsort((creation[entered], target[entered]))
-        row.append(position[entered][order])
-        domain.append(columns[entered][order])
-        start.append(np.maximum(target[entered], first[entered] + 1)[order])
-        level.append(dated["target_level"].to_numpy(np.int64)[known][entered][order])
+    assessed_rows, assessed_columns = np.nonzero(baseline >= 0)
+    goal_first = first[goals.row, goals.domain]
+    entered = goal_first < NEVER
+    # In target-date order, then creation order: _make_path keeps the last of a start day.
+    order = np.lexsort((goals.creation[entered], goals.target_day[entered]))
     return _make_path(
-        ids, np.concatenate(row), np.concatenate(domain), np.concatenate(start),
-        np.concatenate(level),
-    )  # fmt: skip
-
-
-def _creation_order(goals: pd.DataFrame) -> np.ndarray:
-    if "goal_id" in goals.columns:
-        order: np.ndarray = goals["goal_id"].to_numpy(np.int64)
-        return order
-    return np.arange(len(goals), dtype=np.int64)
+        ids,
+        np.concatenate([assessed_rows, goals.row[entered][order]]),
+        np.concatenate([assessed_columns, goals.domain[entered][order]]),
+        np.concatenate(
+            [
+                first[assessed_rows, assessed_columns],
+                np.maximum(goals.target_day, goal_first + 1)[entered][order],
+            ]
+        ),
+        np.concatenate(
+            [baseline[assessed_rows, assessed_columns], goals.level[entered][order]]
+        ).astype(np.int64),
+    )
 
 
 def settle(path: Path, ends: np.ndarray, spending: np.ndarray, as_of: dt.date) -> Prepared:
     """The path cut at each family's end day (ends: [family] day numbers) as the engine's tables:
     the baseline, the level at the end (−1 before the first assessment) and days at each level."""
     n = len(path.family_ids)
-    end = ends[path.row] if len(path.row) else np.zeros(0, dtype=np.int64)
+    end = ends[path.row]
     started = path.start <= end
     until = np.minimum(path.next_start, end)
     days = np.zeros((n, len(DOMAINS), 4))
@@ -162,13 +225,18 @@ def settle(path: Path, ends: np.ndarray, spending: np.ndarray, as_of: dt.date) -
         (path.row[started], path.domain[started], path.level[started]),
         (until - path.start)[started].astype(float),
     )
-    # The level at the end: the last started segment of each run.
     index = np.arange(len(path.row))
+    opens = np.ones(len(path.row), dtype=bool)
+    opens[1:] = (path.row[1:] != path.row[:-1]) | (path.domain[1:] != path.domain[:-1])
+    baseline = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    first_started = opens & started
+    baseline[path.row[first_started], path.domain[first_started]] = path.level[first_started]
+    # The level at the end: the last started segment of each group.
     last = np.full((n, len(DOMAINS)), -1, dtype=np.int64)
     np.maximum.at(last, (path.row[started], path.domain[started]), index[started])
-    current = np.where(last >= 0, path.level[np.maximum(last, 0)] if len(index) else -1, -1)
-    baseline = np.where(last >= 0, path.baseline, -1).astype(np.int8)
-    return Prepared(path.family_ids, baseline, current.astype(np.int8), days, spending, as_of)
+    level = path.level[np.maximum(last, 0)] if len(index) else np.zeros_like(last)
+    current = np.where(last >= 0, level, -1).astype(np.int8)
+    return Prepared(path.family_ids, baseline, current, days, spending, as_of)
 
 
 @dataclass(frozen=True)
@@ -179,9 +247,10 @@ class Forecast:
     forecast: Priced
     promise: Priced
     promise_dates: np.ndarray  # [family] T* as datetime64[D]
-    actual_path: Path
     forecast_path: Path
-    goals: pd.DataFrame  # the goals given, with family row, domain column and status
+    first: np.ndarray  # [family, domain] day of the first assessment up to T, or NEVER
+    assessments: pd.DataFrame  # for the actual path of the series, built when asked for
+    goals: pd.DataFrame  # the goals given, with their domain's status ('' when not counted)
     as_of: dt.date
 
 
@@ -197,35 +266,26 @@ def compute_forecast(
     """`prepared`: the engine's tables of the same data at T when the caller has them already."""
     prepared = prepared or prepare(assessments, expenditures, as_of, family_ids)
     ids = prepared.family_ids
-    actual = actual_path(assessments, as_of, ids)
-    planned = forecast_path(actual, goals)
+    first = first_days(assessments, as_of, ids)
+    arrays = goal_arrays(goals, ids)
+    planned = forecast_path(ids, prepared.baseline, first, arrays)
     at_t = np.full(len(ids), _day(as_of), dtype=np.int64)
     forecast = settle(planned, at_t, prepared.spending, as_of)
-    promise_day = np.maximum(at_t, _latest_target(goals, ids))
+    latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, arrays.row, arrays.target_day)
+    promise_day = np.maximum(at_t, latest)
     promise = settle(planned, promise_day, prepared.spending, as_of)
     return Forecast(
         actual=evaluate(prepared, params),
         forecast=evaluate(forecast, params),
         promise=evaluate(promise, params),
         promise_dates=promise_day.astype("datetime64[D]"),
-        actual_path=actual,
         forecast_path=planned,
-        goals=_goal_status(goals, prepared, forecast),
+        first=first,
+        assessments=assessments,
+        goals=_goal_status(goals, arrays, prepared, forecast),
         as_of=as_of,
     )
-
-
-def _latest_target(goals: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
-    """[family] the latest target date of the family's goals (day number), or the minimum."""
-    latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
-    dated = goals[goals["target_date"].notna()] if len(goals) else goals
-    if len(dated) and len(ids):
-        family = dated["family_id"].to_numpy(np.int64)
-        position = np.searchsorted(ids, family)
-        known = (position < len(ids)) & (ids[np.minimum(position, len(ids) - 1)] == family)
-        days = pd.to_datetime(dated["target_date"]).to_numpy(dtype="datetime64[D]")
-        np.maximum.at(latest, position[known], days.astype(np.int64)[known])
-    return latest
 
 
 def status_of(level: np.ndarray, forecast_level: np.ndarray) -> np.ndarray:
@@ -236,23 +296,16 @@ def status_of(level: np.ndarray, forecast_level: np.ndarray) -> np.ndarray:
     return np.where((level >= 0) & (forecast_level >= 0), out, "")
 
 
-def _goal_status(goals: pd.DataFrame, actual: Prepared, forecast: Prepared) -> pd.DataFrame:
+def _goal_status(
+    goals: pd.DataFrame, arrays: Goals, actual: Prepared, forecast: Prepared
+) -> pd.DataFrame:
     """Each goal with its domain's status at T ('' when it does not enter the forecast)."""
-    frame = goals.copy()
-    ids = actual.family_ids
-    if frame.empty or not len(ids):
-        return frame.assign(status=pd.Series(dtype=str))
-    family = frame["family_id"].to_numpy(np.int64)
-    position = np.searchsorted(ids, family)
-    known = (position < len(ids)) & (ids[np.minimum(position, len(ids) - 1)] == family)
-    position = np.minimum(position, len(ids) - 1)
-    columns = np.array([DOMAINS.index(d) for d in frame["domain"]], dtype=np.int64)
-    status = status_of(
-        actual.current[position, columns].astype(int),
-        forecast.current[position, columns].astype(int),
+    status = np.full(len(goals), "", dtype=object)
+    status[arrays.frame_index] = status_of(
+        actual.current[arrays.row, arrays.domain].astype(int),
+        forecast.current[arrays.row, arrays.domain].astype(int),
     )
-    entered = known & frame["target_date"].notna().to_numpy()
-    return frame.assign(status=np.where(entered, status, ""))
+    return goals.assign(status=status) if len(goals) else goals.assign(status=pd.Series(dtype=str))
 
 
 def goals_on_track(forecast: Forecast, family_ids: Sequence[int] | None = None) -> dict[str, int]:
@@ -309,45 +362,100 @@ def domains(forecast: Forecast, family_id: int) -> dict[str, dict[str, Any]]:
     return out
 
 
+def yearly_rates(params: AssumptionParams) -> np.ndarray:
+    """[domain, baseline level, level, category, payer]: the realised saving of one year at
+    `level` against the baseline, priced by engine.evaluate itself on one synthetic family per
+    (domain, baseline, level) — so the series below is the engine's pricing, cut by quarter."""
+    n = len(DOMAINS) * 16
+    domain, base, level = np.unravel_index(np.arange(n), (len(DOMAINS), 4, 4))
+    baseline = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    current = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    days = np.zeros((n, len(DOMAINS), 4))
+    baseline[np.arange(n), domain] = base
+    current[np.arange(n), domain] = level
+    days[np.arange(n), domain, level] = 365.0
+    synthetic = Prepared(np.arange(n), baseline, current, days, np.zeros(n), dt.date(1970, 1, 1))
+    realised = evaluate(synthetic, params).realised
+    return realised.reshape(len(DOMAINS), 4, 4, *realised.shape[1:])
+
+
 def series(
     forecast: Forecast, params: AssumptionParams, family_ids: Sequence[int] | None = None
 ) -> list[dict[str, Any]]:
     """Per quarter end from the first assessment to T (the last one is T itself): realised
     savings to that day, undiscounted, on the actual and on the forecast path, fiscal and total;
-    `families`: how many of the families had been assessed by then."""
+    `families`: how many of the families had been assessed by then.
+
+    Realised savings are linear in the days spent at each level, so each path segment carries
+    its yearly rate (yearly_rates) and each quarter end takes the days of each segment up to it."""
     rows = rows_of(forecast.actual, family_ids)
-    ids = forecast.actual.prepared.family_ids
-    chosen = np.zeros(len(ids), dtype=bool)
+    prepared = forecast.actual.prepared
+    chosen = np.zeros(len(prepared.family_ids), dtype=bool)
     chosen[rows] = True
-    first = forecast.actual_path.first[chosen]
-    assessed = first < NEVER
-    if not assessed.any():
+    first = forecast.first[rows]
+    if not (first < NEVER).any():
         return []
-    start = dt.date(1970, 1, 1) + dt.timedelta(days=int(first[assessed].min()))
-    spending = np.zeros(len(ids))
+    rates = yearly_rates(params)
+    fiscal_rate, total_rate = rates[..., FISCAL, :].sum(axis=-1), rates.sum(axis=(-1, -2))
+    paths = {
+        "actual": actual_path(forecast.assessments, forecast.as_of, prepared.family_ids),
+        "forecast": forecast.forecast_path,
+    }
+    start = dt.date(1970, 1, 1) + dt.timedelta(days=int(first.min()))
+    days = np.array([_day(min(q, forecast.as_of)) for q in quarter_ends(start, forecast.as_of)])
+    cumulative = {}
+    for name, path in paths.items():
+        keep = chosen[path.row]
+        row, domain, level = path.row[keep], path.domain[keep], path.level[keep]
+        base = prepared.baseline[row, domain].astype(np.int64)
+        each = np.stack([fiscal_rate[domain, base, level], total_rate[domain, base, level]])
+        cumulative[name] = _realised_to(path.start[keep], path.next_start[keep], each, days)
+    earliest = first.min(axis=1)
     out = []
-    for quarter in quarter_ends(start, forecast.as_of):
-        day = min(quarter, forecast.as_of)
-        ends = np.full(len(ids), _day(day), dtype=np.int64)
-        figures = {}
-        for name, path in (("actual", forecast.actual_path), ("forecast", forecast.forecast_path)):
-            realised = evaluate(settle(path, ends, spending, day), params).realised[rows]
-            figures[name] = realised.sum(axis=0)
-        families = int(((forecast.actual_path.first[rows] <= _day(day)).any(axis=1)).sum())
+    for index, day in enumerate(days):
         out.append(
             {
-                "quarter_end": day,
-                "families": families,
-                "actual_realised": {
-                    "fiscal": float(figures["actual"][FISCAL].sum()),
-                    "total": float(figures["actual"].sum()),
-                },
-                "forecast_realised": {
-                    "fiscal": float(figures["forecast"][FISCAL].sum()),
-                    "total": float(figures["forecast"].sum()),
+                "quarter_end": dt.date(1970, 1, 1) + dt.timedelta(days=int(day)),
+                "families": int((earliest <= day).sum()),
+                **{
+                    f"{name}_realised": {
+                        "fiscal": float(values[0, index]),
+                        "total": float(values[1, index]),
+                    }
+                    for name, values in cumulative.items()
                 },
             }
         )
+    return out
+
+
+def _realised_to(
+    start: np.ndarray, until: np.ndarray, yearly: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """[rate, day] Σ over segments of yearly/365 · the segment's days up to each of `days`
+    (ascending). A segment adds its daily rate from its start and takes it away from its end, so
+    the sum to day q is Σ_events rate · (q − t) over the events t ≤ q: two cumulative sums."""
+    ends = until < NEVER
+    origin = days[0]
+    # Event e counts for every day from the first one on or after it; events after the last
+    # day count for none.
+    opening = np.searchsorted(days, start, side="left")
+    closing = np.searchsorted(days, until[ends], side="left")
+    since_open = (start - origin).astype(float)
+    since_close = (until[ends] - origin).astype(float)
+    slots = len(days) + 1
+    out = np.zeros((len(yearly), len(days)))
+    for index, per_year in enumerate(yearly):
+        daily = per_year / 365.0
+        closed = daily[ends]
+        rate = np.bincount(opening, daily, minlength=slots) - np.bincount(
+            closing, closed, minlength=slots
+        )
+        moment = np.bincount(opening, daily * since_open, minlength=slots) - np.bincount(
+            closing, closed * since_close, minlength=slots
+        )
+        rate, moment = rate[:-1], moment[:-1]
+        out[index] = (days - origin) * np.cumsum(rate) - np.cumsum(moment)
     return out
 
 

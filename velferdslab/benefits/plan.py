@@ -17,18 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from velferdslab.benefits.forecast import yearly_rates
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.vocabulary import DOMAINS
 
 
 def yearly_gain_table(params: AssumptionParams) -> np.ndarray:
-    """[domain, baseline level, level] → the adjusted yearly saving of being at `level`."""
-    table = np.zeros((len(DOMAINS), 4, 4))
-    for item in params.cost_items:
-        cost = np.asarray(item.annual_cost, dtype=float)
-        table[DOMAINS.index(item.domain)] += params.adjustment(item) * (
-            cost[:, None] - cost[None, :]
-        )
+    """[domain, baseline level, level] → the adjusted yearly saving of being at `level`, all
+    payers: the engine's own pricing of one year (forecast.yearly_rates)."""
+    table: np.ndarray = yearly_rates(params).sum(axis=(-1, -2))
     return table
 
 
