@@ -107,3 +107,9 @@ def format_value(value: Any, language: str | None = "nb") -> str:
 def _decimals_of(value: float | Decimal) -> int:
     text = format(Decimal(str(value)).normalize(), "f")
     return len(text.split(".")[1]) if "." in text else 0
+
+
+# Excel keeps numbers as numbers (so a reader can sum them) and shows them through these
+# formats: whole kroner with the reader's thousands separator and "kr", dates as dd.mm.åååå.
+EXCEL_MONEY_FORMAT = '#,##0 "kr";-#,##0 "kr"'
+EXCEL_DATE_FORMAT = "dd.mm.yyyy"

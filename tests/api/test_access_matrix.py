@@ -57,6 +57,7 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/families/{family_id}/notes"): TEAM_WORK,
     ("GET", "/api/v1/families/{family_id}/access-log"): LEAD_AND_AUDITOR,
     ("GET", "/api/v1/families/{family_id}/gains"): LEAD_AND_AUDITOR,
+    ("GET", "/api/v1/families/{family_id}/gains/forecast"): LEAD_AND_AUDITOR,
     ("GET", "/api/v1/audit-events"): frozenset({"auditor", "admin"}),
     ("GET", "/api/v1/reports/portfolio"): frozenset({"leader", "auditor"}),
     ("GET", "/api/v1/reports/portfolio.xlsx"): frozenset({"leader", "auditor"}),

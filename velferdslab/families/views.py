@@ -257,10 +257,15 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     lead_only: dict[str, Any] = {}
     if is_lead:
         from velferdslab.gains.api import page_gains
+        from velferdslab.gains.forecast_views import family_page_context
 
         setup = setup_views.setup_context(family, agencies)
         gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)
-        lead_only = {"gains": gains, **setup}
+        lead_only = {
+            "gains": gains,
+            **setup,
+            **family_page_context(family, assessments, expenditures, goals),
+        }
     memberships = [membership for membership, _, _ in team]
     return {
         **lead_only,

@@ -24,8 +24,9 @@ from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
 from velferdslab.gains.excel import portfolio_workbook
+from velferdslab.gains.forecast import family_forecast
 from velferdslab.gains.portfolio import portfolio_report
-from velferdslab.gains.schemas import GainsSchema, PortfolioSchema
+from velferdslab.gains.schemas import ForecastSchema, GainsSchema, PortfolioSchema
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal
@@ -166,6 +167,18 @@ def create_blueprint() -> Blueprint:
         family = policy.family_or_404(db.session, current_user(), family_id, "gains.read")
         audit("read", "gains", family.id, family_id=family.id)
         return family_gains(family, args)
+
+    @blp.route("/families/<int(max=2147483647):family_id>/gains/forecast", methods=["GET"])
+    @blp.arguments(GainsQuerySchema, location="query")
+    @blp.response(200, ForecastSchema)
+    @document_errors(blp, 401, 404)
+    def gains_forecast(args: dict[str, Any], family_id: int) -> dict[str, Any]:
+        """What the plan's goals promise against what happened (benefit-model.md, "Forecast"):
+        the forecast at T, the promise at T*, the variance, each domain against the plan and
+        the quarterly series of realised savings, planned and actual."""
+        family = policy.family_or_404(db.session, current_user(), family_id, "gains.read")
+        audit("read", "gains_forecast", family.id, family_id=family.id)
+        return family_forecast(family, _as_of(args), args.get("assumption_set_id"))
 
     @blp.route("/reports/portfolio", methods=["GET"])
     @blp.arguments(PortfolioQuerySchema, location="query")

@@ -33,7 +33,7 @@ class EngineInput:
     contributions: pd.DataFrame  # family_id, year, agency_id, amount
     budgets: pd.DataFrame  # family_id, year, amount
     agencies: pd.DataFrame  # agency_id, name, kind, government_level, municipality_id
-    goals: pd.DataFrame  # family_id, domain, target_level, target_date
+    goals: pd.DataFrame  # goal_id (creation order), family_id, domain, target_level, target_date
 
     @property
     def family_ids(self) -> list[int]:
@@ -117,10 +117,10 @@ def load_engine_input(
     )
     goals = _frame(
         session,
-        select(Goal.family_id, Goal.domain, Goal.target_level, Goal.target_date).where(
+        select(Goal.id, Goal.family_id, Goal.domain, Goal.target_level, Goal.target_date).where(
             Goal.family_id.in_(ids)
         ),
-        ["family_id", "domain", "target_level", "target_date"],
+        ["goal_id", "family_id", "domain", "target_level", "target_date"],
     )
     return EngineInput(
         families=families,
@@ -211,7 +211,7 @@ def engine_input_from_records(
             columns=["agency_id", "name", "kind", "government_level", "municipality_id"],
         ),
         goals=pd.DataFrame.from_records(
-            [(g.family_id, g.domain, g.target_level, g.target_date) for g in goals],
-            columns=["family_id", "domain", "target_level", "target_date"],
+            [(g.id, g.family_id, g.domain, g.target_level, g.target_date) for g in goals],
+            columns=["goal_id", "family_id", "domain", "target_level", "target_date"],
         ),
     )

@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from velferdslab.gains.plan_sheet import add_plan_sheet
+
 HIDDEN = "–"
 NOTE = "– : fewer than 5 families, or would reveal such a cell (suppressed)"
 
@@ -110,6 +112,7 @@ def portfolio_workbook(report: dict[str, Any]) -> bytes:
             for r in report["sensitivity"]
         ],
     )
+    add_plan_sheet(book, portfolio_plan=report["forecast"]["plan"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import open_table, suppress_sum, suppress_table
 from velferdslab.gains.data import EngineInput
+from velferdslab.gains.forecast import portfolio_forecast_block
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
 
 
@@ -60,6 +61,9 @@ def portfolio_report(
         "budget_use": _budget_use(data, as_of, suppress, threshold),
         "sensitivity": _sensitivity(prepared, params, count, suppress, threshold),
         "suppression": {"applied": suppress, "threshold": threshold if suppress else None},
+        "forecast": portfolio_forecast_block(
+            data, params, as_of, prepared, suppress=suppress, threshold=threshold
+        ),
     }
 
 

@@ -192,6 +192,123 @@ DistributionByDomainSchema = ma.Schema.from_dict(
 )
 
 
+# -- the forecast (benefit-model.md, "Forecast: what the plan promises") -------------------
+
+
+class FiguresSchema(ma.Schema):
+    """The figures of /gains (benefit-model.md, "Results per family")."""
+
+    fiscal_npv = ma.fields.Float(required=True)
+    socioeconomic_npv = ma.fields.Float(required=True)
+    fiscal_bcr = ma.fields.Float(required=True, allow_none=True)
+    socioeconomic_bcr = ma.fields.Float(required=True, allow_none=True)
+    payback_years = ma.fields.Integer(required=True, allow_none=True)
+    spending = ma.fields.Float(required=True)
+    realised = ma.fields.Nested(ByCategorySchema, required=True)
+    projected_pv = ma.fields.Nested(ByCategorySchema, required=True)
+    by_payer = ma.fields.Nested(ByPayerSchema, required=True)
+
+
+class PromiseSchema(FiguresSchema):
+    promise_date = ma.fields.Date(
+        required=True, metadata={"description": "T*: the latest target date of the goals, or T."}
+    )
+
+
+class DomainStatusSchema(ma.Schema):
+    level = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
+    forecast_level = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
+    status = ma.fields.String(
+        required=True,
+        allow_none=True,
+        validate=ma.validate.OneOf(["ahead", "on_track", "behind"]),
+    )
+
+
+class RealisedPairSchema(ma.Schema):
+    fiscal = ma.fields.Float(required=True)
+    total = ma.fields.Float(required=True)
+
+
+class SeriesPointSchema(ma.Schema):
+    quarter_end = ma.fields.Date(required=True, metadata={"description": "The last point is T."})
+    actual_realised = ma.fields.Nested(RealisedPairSchema, required=True)
+    forecast_realised = ma.fields.Nested(RealisedPairSchema, required=True)
+
+
+class ForecastSchema(ma.Schema):
+    family_id = ma.fields.Integer(required=True)
+    as_of = ma.fields.Date(required=True)
+    assumption_set = ma.fields.Nested(AssumptionSetRefSchema, required=True)
+    forecast = ma.fields.Nested(FiguresSchema, required=True)
+    promise = ma.fields.Nested(PromiseSchema, required=True)
+    variance = ma.fields.Nested(
+        FiguresSchema, required=True, metadata={"description": "actual − forecast at T."}
+    )
+    domains = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(DOMAINS)),
+        values=ma.fields.Nested(DomainStatusSchema),
+        required=True,
+    )
+    series = ma.fields.List(ma.fields.Nested(SeriesPointSchema), required=True)
+
+
+class ForecastTotalsSchema(ma.Schema):
+    realised_fiscal = ma.fields.Nested(CellSchema, required=True)
+    realised_total = ma.fields.Nested(CellSchema, required=True)
+    projected_pv_total = ma.fields.Nested(CellSchema, required=True)
+    fiscal_npv = ma.fields.Nested(CellSchema, required=True)
+    socioeconomic_npv = ma.fields.Nested(CellSchema, required=True)
+
+
+class GoalShareSchema(ma.Schema):
+    goals = ma.fields.Nested(CellSchema, required=True)
+    on_track_or_ahead = ma.fields.Nested(CellSchema, required=True)
+    behind = ma.fields.Nested(CellSchema, required=True)
+    share_on_track_or_ahead = ma.fields.Nested(CellSchema, required=True)
+
+
+class CellPairSchema(ma.Schema):
+    fiscal = ma.fields.Nested(CellSchema, required=True)
+    total = ma.fields.Nested(CellSchema, required=True)
+
+
+class PortfolioSeriesPointSchema(ma.Schema):
+    quarter_end = ma.fields.Date(required=True)
+    actual_realised = ma.fields.Nested(CellPairSchema, required=True)
+    forecast_realised = ma.fields.Nested(CellPairSchema, required=True)
+
+
+class PlanDomainSchema(ma.Schema):
+    domain = ma.fields.String(required=True)
+    goals = ma.fields.Nested(CellSchema, required=True)
+    families = ma.fields.Nested(CellSchema, required=True)
+    expected_gain = ma.fields.Nested(
+        CellSchema, required=True, metadata={"description": "Yearly, at the target levels."}
+    )
+    measured_gain = ma.fields.Nested(
+        CellSchema, required=True, metadata={"description": "Yearly, at the levels at T."}
+    )
+    variance = ma.fields.Nested(CellSchema, required=True)
+
+
+class PortfolioForecastSchema(ma.Schema):
+    promised = ma.fields.Nested(
+        ForecastTotalsSchema,
+        required=True,
+        metadata={"description": "Sum of the families' promises, each at its own T*."},
+    )
+    forecast = ma.fields.Nested(ForecastTotalsSchema, required=True)
+    actual = ma.fields.Nested(ForecastTotalsSchema, required=True)
+    goals = ma.fields.Nested(GoalShareSchema, required=True)
+    series = ma.fields.List(ma.fields.Nested(PortfolioSeriesPointSchema), required=True)
+    plan = ma.fields.List(
+        ma.fields.Nested(PlanDomainSchema),
+        required=True,
+        metadata={"description": "The gevinstrealiseringsplan per domain."},
+    )
+
+
 class PortfolioSchema(ma.Schema):
     municipality_id = ma.fields.Integer(required=True, allow_none=True)
     as_of = ma.fields.Date(required=True)
@@ -210,3 +327,4 @@ class PortfolioSchema(ma.Schema):
     budget_use = ma.fields.List(ma.fields.Nested(BudgetUseSchema), required=True)
     sensitivity = ma.fields.List(ma.fields.Nested(SensitivitySchema), required=True)
     suppression = ma.fields.Nested(SuppressionSchema, required=True)
+    forecast = ma.fields.Nested(PortfolioForecastSchema, required=True)

@@ -16,6 +16,7 @@ from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
 from velferdslab.gains.excel import portfolio_workbook
+from velferdslab.gains.forecast_views import portfolio_forecast_chart
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
 from velferdslab.web.labels import LEVEL_LABELS
@@ -66,6 +67,7 @@ def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]
         if report["sensitivity"]
         else "",
     }
+    charts["forecast"] = portfolio_forecast_chart(report)
     return quarters, charts
 
 

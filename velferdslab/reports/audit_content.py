@@ -23,6 +23,7 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import load_engine_input
+from velferdslab.gains.forecast_views import audit_forecast
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS, LEVELS
@@ -63,6 +64,7 @@ def audit_content(
         "totals": totals,
         "access_log": _access_summary(municipality, period),
         "assumption_set": described(assumption_set),
+        "forecast": audit_forecast(municipality.id, as_of, assumption_set, references),
     }
 
 

@@ -18,6 +18,7 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.gains.api import compute_portfolio, family_gains
+from velferdslab.gains.forecast_views import family_report_forecast
 from velferdslab.gains.views import PARAMETER_LABELS, dashboard_charts
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
@@ -95,6 +96,7 @@ def family_content(
         "budgets": _budgets(family),
         "gains": gains,
         "assumption_set": described(assumption_set),
+        **family_report_forecast(family, as_of, assumption_set),
     }
 
 

@@ -26,6 +26,12 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    # Every web session carries the epoch it was opened in; raising it (logout, a new password,
+    # new roles, deactivation) ends all of the user's sessions at once, in every worker.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A password an admin set (a first one, or a reset) is one-time: the user must choose their
+    # own at the next sign-in before anything else, so an admin never signs in as someone else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Signed in through an OpenID provider (velferdslab.auth.oidc): its name in sso.toml and the
     # token's `sub`. None: a local account.
     sso_provider: Mapped[str | None] = mapped_column(String(40))

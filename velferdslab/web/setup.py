@@ -42,6 +42,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
+    from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
     from velferdslab.municipalities import views as municipality_views
     from velferdslab.privacy import views as privacy_views
@@ -63,3 +64,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(assumption_views.create_blueprint())
     app.register_blueprint(description_views.create_blueprint())
     app.register_blueprint(privacy_views.create_blueprint())
+    app.register_blueprint(forecast_pages.create_blueprint())

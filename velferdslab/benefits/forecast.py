@@ -1,0 +1,488 @@
+"""The forecast of benefit-model.md ("Forecast: what the plan promises"), vectorised over families.
+
+A family's level history is held as a **path**: per family and domain a run of segments, each a
+start day and a level, the segment lasting until the next one of the same family and domain
+starts. The actual path comes from the assessments; the forecast path f_d from the baseline and
+the plan's goals. `settle` cuts a path at a per-family end date into the engine's `Prepared`
+tables (baseline, level at the end, days at each level), and `engine.evaluate` prices them: the
+forecast is the same pricing functions run on a second path, never a copy of them.
+
+Choices where the spec is silent (docs/benefit-model.md, "Forecast"):
+- goals are ordered by target date and then by creation (the goal id); several goals dated on or
+  before the first assessment all take effect the day after it, and of those the last in that
+  order wins;
+- the promise at T* reads the data known at T: the baseline and first assessments from
+  assessments up to T, and K = approved spending up to T; only the path runs on to T*;
+- a domain's status compares its level at T with f_d(T); a goal's status is its domain's status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from velferdslab.benefits.analytics import quarter_ends
+from velferdslab.benefits.engine import (
+    CATEGORIES,
+    Prepared,
+    Priced,
+    evaluate,
+    prepare,
+    rows_of,
+)
+from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.results import summarise
+from velferdslab.vocabulary import DOMAINS, LEVELS, Category
+
+FISCAL = CATEGORIES.index(Category.FISCAL)
+AHEAD, ON_TRACK, BEHIND = "ahead", "on_track", "behind"
+
+
+def _day(value: dt.date) -> int:
+    return int(np.datetime64(value, "D").astype(np.int64))
+
+
+DOMAIN_INDEX = {domain: index for index, domain in enumerate(DOMAINS)}
+NEVER = np.iinfo(np.int64).max // 4
+
+
+@dataclass(frozen=True)
+class Path:
+    """Segments grouped by (family row, domain), each group's segments in start order; a
+    segment lasts until the next one of its group starts (the last one without end)."""
+
+    family_ids: np.ndarray  # sorted, as Prepared.family_ids
+    row: np.ndarray  # [segment] family row
+    domain: np.ndarray  # [segment] domain column
+    start: np.ndarray  # [segment] first day (days since 1970-01-01)
+    level: np.ndarray  # [segment] level 0–3
+
+    @property
+    def next_start(self) -> np.ndarray:
+        same = (self.row[1:] == self.row[:-1]) & (self.domain[1:] == self.domain[:-1])
+        following = np.append(self.start[1:], NEVER).astype(np.int64)
+        following[:-1][~same] = NEVER
+        return following
+
+
+def _make_path(
+    ids: np.ndarray,
+    row: np.ndarray,
+    domain: np.ndarray,
+    start: np.ndarray,
+    level: np.ndarray,
+    *,
+    presorted: bool = False,
+) -> Path:
+    """Group the segments by (family, domain) in start order (a stable sort: of segments on the
+    same day the one given last stays last) and keep only the last of each day."""
+    row, domain = row.astype(np.int64), domain.astype(np.int64)
+    start = start.astype(np.int64)
+    if not presorted and len(row):
+        offset = start - start.min()
+        order = np.argsort(((row * 8 + domain) << 24) | offset, kind="stable")
+        row, domain, start, level = row[order], domain[order], start[order], level[order]
+    if len(row):
+        key_change = (row[1:] != row[:-1]) | (domain[1:] != domain[:-1]) | (start[1:] != start[:-1])
+        keep = np.append(key_change, True)
+        row, domain, start, level = row[keep], domain[keep], start[keep], level[keep]
+        # A reading that repeats the level before it changes nothing: one segment per change.
+        change = np.ones(len(row), dtype=bool)
+        change[1:] = (row[1:] != row[:-1]) | (domain[1:] != domain[:-1]) | (level[1:] != level[:-1])
+        row, domain, start, level = row[change], domain[change], start[change], level[change]
+    return Path(ids, row, domain, start, level.astype(np.int8))
+
+
+def _positions(ids: np.ndarray, family: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row of each family id in ids, and whether it is there at all."""
+    if not len(ids):
+        return np.zeros(len(family), dtype=np.int64), np.zeros(len(family), dtype=bool)
+    position = np.searchsorted(ids, family)
+    clipped = np.minimum(position, len(ids) - 1)
+    return clipped, (position < len(ids)) & (ids[clipped] == family)
+
+
+def actual_path(assessments: pd.DataFrame, as_of: dt.date, family_ids: Iterable[int]) -> Path:
+    """ℓ_d from the assessments on or before T (two on one date: the later recorded wins)."""
+    ids = np.unique(np.asarray(list(family_ids), dtype=np.int64))
+    dates = pd.to_datetime(assessments["assessed_on"]).to_numpy(dtype="datetime64[D]")
+    upto = dates <= np.datetime64(as_of, "D")
+    family = assessments["family_id"].to_numpy(np.int64)[upto]
+    dates = dates.astype(np.int64)[upto]
+    # Family, date and record order: of two readings on one date the later recorded wins.
+    order = np.lexsort((assessments["assessment_id"].to_numpy(np.int64)[upto], dates, family))
+    family, dates = family[order], dates[order]
+    levels = assessments[list(DOMAINS)].to_numpy(dtype=float)[upto][order]
+    position, known = _positions(ids, family)
+    parts: list[tuple[np.ndarray, ...]] = []
+    for column in range(len(DOMAINS)):
+        chosen = known & ~np.isnan(levels[:, column])
+        row, day = position[chosen], dates[chosen]
+        level = levels[chosen, column].astype(np.int64)
+        # Of two readings on one date the later recorded wins; a repeated level is no change.
+        last_of_date = np.ones(len(row), dtype=bool)
+        last_of_date[:-1] = (row[1:] != row[:-1]) | (day[1:] != day[:-1])
+        row, day, level = row[last_of_date], day[last_of_date], level[last_of_date]
+        change = np.ones(len(row), dtype=bool)
+        change[1:] = (row[1:] != row[:-1]) | (level[1:] != level[:-1])
+        parts.append((row[change], np.full(int(change.sum()), column), day[change], level[change]))
+    # Domain after domain, each already in family and date order: grouped, sorted and clean.
+    row, domain, start, level = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    return Path(ids, row, domain, start, level.astype(np.int8))
+
+
+def first_days(assessments: pd.DataFrame, as_of: dt.date, ids: np.ndarray) -> np.ndarray:
+    """[family, domain] the day of the first assessment of each domain up to T, else NEVER."""
+    first = np.full((len(ids), len(DOMAINS)), NEVER, dtype=np.int64)
+    if assessments.empty or not len(ids):
+        return first
+    dates = pd.to_datetime(assessments["assessed_on"]).to_numpy(dtype="datetime64[D]")
+    position, known = _positions(ids, assessments["family_id"].to_numpy(np.int64))
+    known &= dates <= np.datetime64(as_of, "D")
+    days = dates.astype(np.int64)
+    levels = assessments[list(DOMAINS)].to_numpy(dtype=float)
+    for column in range(len(DOMAINS)):
+        chosen = known & ~np.isnan(levels[:, column])
+        np.minimum.at(first[:, column], position[chosen], days[chosen])
+    return first
+
+
+@dataclass(frozen=True)
+class Goals:
+    """The goals as arrays against the family rows: those with a date and a known family."""
+
+    row: np.ndarray
+    domain: np.ndarray
+    target_day: np.ndarray
+    level: np.ndarray
+    creation: np.ndarray
+    frame_index: np.ndarray  # position of each in the goals frame given
+
+
+def goal_arrays(goals: pd.DataFrame, ids: np.ndarray) -> Goals:
+    if goals.empty:
+        empty = np.zeros(0, dtype=np.int64)
+        return Goals(empty, empty, empty, empty, empty, empty)
+    dated = goals["target_date"].notna().to_numpy()
+    position, known = _positions(ids, goals["family_id"].to_numpy(np.int64))
+    chosen = dated & known
+    target = pd.to_datetime(goals["target_date"][chosen]).to_numpy(dtype="datetime64[D]")
+    creation = (
+        goals["goal_id"].to_numpy(np.int64)
+        if "goal_id" in goals.columns
+        else np.arange(len(goals), dtype=np.int64)
+    )
+    return Goals(
+        row=position[chosen],
+        domain=goals["domain"].map(DOMAIN_INDEX).to_numpy(np.int64)[chosen],
+        target_day=target.astype(np.int64),
+        level=goals["target_level"].to_numpy(np.int64)[chosen],
+        creation=creation[chosen],
+        frame_index=np.flatnonzero(chosen),
+    )
+
+
+def forecast_path(ids: np.ndarray, baseline: np.ndarray, first: np.ndarray, goals: Goals) -> Path:
+    """f_d: b_d from the first assessment of d, then each goal's target level from its target
+    date (goals dated on or before the first assessment: from the day after it). Goals without a
+    date or in a domain never assessed are left out."""
+    assessed_rows, assessed_columns = np.nonzero(baseline >= 0)
+    goal_first = first[goals.row, goals.domain]
+    entered = goal_first < NEVER
+    # In target-date order, then creation order: _make_path keeps the last of a start day.
+    order = np.lexsort((goals.creation[entered], goals.target_day[entered]))
+    return _make_path(
+        ids,
+        np.concatenate([assessed_rows, goals.row[entered][order]]),
+        np.concatenate([assessed_columns, goals.domain[entered][order]]),
+        np.concatenate(
+            [
+                first[assessed_rows, assessed_columns],
+                np.maximum(goals.target_day, goal_first + 1)[entered][order],
+            ]
+        ),
+        np.concatenate(
+            [baseline[assessed_rows, assessed_columns], goals.level[entered][order]]
+        ).astype(np.int64),
+    )
+
+
+def settle(path: Path, ends: np.ndarray, spending: np.ndarray, as_of: dt.date) -> Prepared:
+    """The path cut at each family's end day (ends: [family] day numbers) as the engine's tables:
+    the baseline, the level at the end (−1 before the first assessment) and days at each level."""
+    n = len(path.family_ids)
+    end = ends[path.row]
+    started = path.start <= end
+    until = np.minimum(path.next_start, end)
+    days = np.zeros((n, len(DOMAINS), 4))
+    np.add.at(
+        days,
+        (path.row[started], path.domain[started], path.level[started]),
+        (until - path.start)[started].astype(float),
+    )
+    index = np.arange(len(path.row))
+    opens = np.ones(len(path.row), dtype=bool)
+    opens[1:] = (path.row[1:] != path.row[:-1]) | (path.domain[1:] != path.domain[:-1])
+    baseline = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    first_started = opens & started
+    baseline[path.row[first_started], path.domain[first_started]] = path.level[first_started]
+    # The level at the end: the last started segment of each group.
+    last = np.full((n, len(DOMAINS)), -1, dtype=np.int64)
+    np.maximum.at(last, (path.row[started], path.domain[started]), index[started])
+    level = path.level[np.maximum(last, 0)] if len(index) else np.zeros_like(last)
+    current = np.where(last >= 0, level, -1).astype(np.int8)
+    return Prepared(path.family_ids, baseline, current, days, spending, as_of)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Actual and forecast figures of a set of families at T, and the plan's promise at T*."""
+
+    actual: Priced
+    forecast: Priced
+    promise: Priced
+    promise_dates: np.ndarray  # [family] T* as datetime64[D]
+    forecast_path: Path
+    first: np.ndarray  # [family, domain] day of the first assessment up to T, or NEVER
+    assessments: pd.DataFrame  # for the actual path of the series, built when asked for
+    goals: pd.DataFrame  # the goals given, with their domain's status ('' when not counted)
+    as_of: dt.date
+
+
+def compute_forecast(
+    assessments: pd.DataFrame,
+    expenditures: pd.DataFrame,
+    goals: pd.DataFrame,
+    params: AssumptionParams,
+    as_of: dt.date,
+    family_ids: Iterable[int] | None = None,
+    prepared: Prepared | None = None,
+) -> Forecast:
+    """`prepared`: the engine's tables of the same data at T when the caller has them already."""
+    prepared = prepared or prepare(assessments, expenditures, as_of, family_ids)
+    ids = prepared.family_ids
+    first = first_days(assessments, as_of, ids)
+    arrays = goal_arrays(goals, ids)
+    planned = forecast_path(ids, prepared.baseline, first, arrays)
+    at_t = np.full(len(ids), _day(as_of), dtype=np.int64)
+    forecast = settle(planned, at_t, prepared.spending, as_of)
+    latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, arrays.row, arrays.target_day)
+    promise_day = np.maximum(at_t, latest)
+    promise = settle(planned, promise_day, prepared.spending, as_of)
+    return Forecast(
+        actual=evaluate(prepared, params),
+        forecast=evaluate(forecast, params),
+        promise=evaluate(promise, params),
+        promise_dates=promise_day.astype("datetime64[D]"),
+        forecast_path=planned,
+        first=first,
+        assessments=assessments,
+        goals=_goal_status(goals, arrays, prepared, forecast),
+        as_of=as_of,
+    )
+
+
+def status_of(level: np.ndarray, forecast_level: np.ndarray) -> np.ndarray:
+    """'ahead' | 'on_track' | 'behind' of the level at T against f_d(T); '' where unassessed."""
+    out = np.where(
+        level > forecast_level, AHEAD, np.where(level < forecast_level, BEHIND, ON_TRACK)
+    )
+    return np.where((level >= 0) & (forecast_level >= 0), out, "")
+
+
+def _goal_status(
+    goals: pd.DataFrame, arrays: Goals, actual: Prepared, forecast: Prepared
+) -> pd.DataFrame:
+    """Each goal with its domain's status at T ('' when it does not enter the forecast)."""
+    status = np.full(len(goals), "", dtype=object)
+    status[arrays.frame_index] = status_of(
+        actual.current[arrays.row, arrays.domain].astype(int),
+        forecast.current[arrays.row, arrays.domain].astype(int),
+    )
+    return goals.assign(status=status) if len(goals) else goals.assign(status=pd.Series(dtype=str))
+
+
+def goals_on_track(forecast: Forecast, family_ids: Sequence[int] | None = None) -> dict[str, int]:
+    """Goals that enter the forecast, and of those the ones whose domain is on track or ahead."""
+    goals = forecast.goals
+    if family_ids is not None and len(goals):
+        goals = goals[goals["family_id"].isin(list(family_ids))]
+    counted = goals[goals["status"] != ""] if len(goals) else goals
+    good = int(counted["status"].isin([AHEAD, ON_TRACK]).sum()) if len(counted) else 0
+    return {"goals": len(counted), "on_track_or_ahead": good}
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+_VARIANCE_KEYS = (
+    "spending",
+    "fiscal_npv",
+    "socioeconomic_npv",
+    "fiscal_bcr",
+    "socioeconomic_bcr",
+    "payback_years",
+)
+
+
+def variance(actual: dict[str, Any], forecast: dict[str, Any]) -> dict[str, Any]:
+    """actual − forecast for every figure of summarise(); null where either side is null."""
+
+    def minus(a: Any, b: Any) -> Any:
+        if isinstance(a, dict):
+            return {key: minus(a[key], b[key]) for key in a}
+        if a is None or b is None:
+            return None
+        return a - b
+
+    out = {key: minus(actual[key], forecast[key]) for key in _VARIANCE_KEYS}
+    for key in ("realised", "projected_pv", "by_payer"):
+        out[key] = minus(actual[key], forecast[key])
+    return out
+
+
+def domains(forecast: Forecast, family_id: int) -> dict[str, dict[str, Any]]:
+    """Per domain of one family: the level at T, f_d(T) and the status (null when unassessed)."""
+    rows = rows_of(forecast.actual, [family_id])
+    out: dict[str, dict[str, Any]] = {}
+    for column, domain in enumerate(DOMAINS):
+        level = int(forecast.actual.prepared.current[rows[0], column]) if len(rows) else -1
+        planned = int(forecast.forecast.prepared.current[rows[0], column]) if len(rows) else -1
+        status = str(status_of(np.array(level), np.array(planned))) if level >= 0 else ""
+        out[domain] = {
+            "level": LEVELS[level] if level >= 0 else None,
+            "forecast_level": LEVELS[planned] if planned >= 0 else None,
+            "status": status or None,
+        }
+    return out
+
+
+def yearly_rates(params: AssumptionParams) -> np.ndarray:
+    """[domain, baseline level, level, category, payer]: the realised saving of one year at
+    `level` against the baseline, priced by engine.evaluate itself on one synthetic family per
+    (domain, baseline, level) — so the series below is the engine's pricing, cut by quarter."""
+    n = len(DOMAINS) * 16
+    domain, base, level = np.unravel_index(np.arange(n), (len(DOMAINS), 4, 4))
+    baseline = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    current = np.full((n, len(DOMAINS)), -1, dtype=np.int8)
+    days = np.zeros((n, len(DOMAINS), 4))
+    baseline[np.arange(n), domain] = base
+    current[np.arange(n), domain] = level
+    days[np.arange(n), domain, level] = 365.0
+    synthetic = Prepared(np.arange(n), baseline, current, days, np.zeros(n), dt.date(1970, 1, 1))
+    realised = evaluate(synthetic, params).realised
+    return realised.reshape(len(DOMAINS), 4, 4, *realised.shape[1:])
+
+
+def series(
+    forecast: Forecast, params: AssumptionParams, family_ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Per quarter end from the first assessment to T (the last one is T itself): realised
+    savings to that day, undiscounted, on the actual and on the forecast path, fiscal and total;
+    `families`: how many of the families had been assessed by then.
+
+    Realised savings are linear in the days spent at each level, so each path segment carries
+    its yearly rate (yearly_rates) and each quarter end takes the days of each segment up to it."""
+    rows = rows_of(forecast.actual, family_ids)
+    prepared = forecast.actual.prepared
+    chosen = np.zeros(len(prepared.family_ids), dtype=bool)
+    chosen[rows] = True
+    first = forecast.first[rows]
+    if not (first < NEVER).any():
+        return []
+    rates = yearly_rates(params)
+    fiscal_rate, total_rate = rates[..., FISCAL, :].sum(axis=-1), rates.sum(axis=(-1, -2))
+    paths = {
+        "actual": actual_path(forecast.assessments, forecast.as_of, prepared.family_ids),
+        "forecast": forecast.forecast_path,
+    }
+    start = dt.date(1970, 1, 1) + dt.timedelta(days=int(first.min()))
+    days = np.array([_day(min(q, forecast.as_of)) for q in quarter_ends(start, forecast.as_of)])
+    cumulative = {}
+    for name, path in paths.items():
+        keep = chosen[path.row]
+        row, domain, level = path.row[keep], path.domain[keep], path.level[keep]
+        base = prepared.baseline[row, domain].astype(np.int64)
+        each = np.stack([fiscal_rate[domain, base, level], total_rate[domain, base, level]])
+        cumulative[name] = _realised_to(path.start[keep], path.next_start[keep], each, days)
+    earliest = first.min(axis=1)
+    out = []
+    for index, day in enumerate(days):
+        out.append(
+            {
+                "quarter_end": dt.date(1970, 1, 1) + dt.timedelta(days=int(day)),
+                "families": int((earliest <= day).sum()),
+                **{
+                    f"{name}_realised": {
+                        "fiscal": float(values[0, index]),
+                        "total": float(values[1, index]),
+                    }
+                    for name, values in cumulative.items()
+                },
+            }
+        )
+    return out
+
+
+def _realised_to(
+    start: np.ndarray, until: np.ndarray, yearly: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """[rate, day] Σ over segments of yearly/365 · the segment's days up to each of `days`
+    (ascending). A segment adds its daily rate from its start and takes it away from its end, so
+    the sum to day q is Σ_events rate · (q − t) over the events t ≤ q: two cumulative sums."""
+    ends = until < NEVER
+    origin = days[0]
+    # Event e counts for every day from the first one on or after it; events after the last
+    # day count for none.
+    opening = np.searchsorted(days, start, side="left")
+    closing = np.searchsorted(days, until[ends], side="left")
+    since_open = (start - origin).astype(float)
+    since_close = (until[ends] - origin).astype(float)
+    slots = len(days) + 1
+    out = np.zeros((len(yearly), len(days)))
+    for index, per_year in enumerate(yearly):
+        daily = per_year / 365.0
+        closed = daily[ends]
+        rate = np.bincount(opening, daily, minlength=slots) - np.bincount(
+            closing, closed, minlength=slots
+        )
+        moment = np.bincount(opening, daily * since_open, minlength=slots) - np.bincount(
+            closing, closed * since_close, minlength=slots
+        )
+        rate, moment = rate[:-1], moment[:-1]
+        out[index] = (days - origin) * np.cumsum(rate) - np.cumsum(moment)
+    return out
+
+
+def family_figures(forecast: Forecast, family_id: int) -> dict[str, Any]:
+    """The forecast, the promise (with its date), the variance and the domains of one family,
+    unrounded; the series is separate (series())."""
+    actual = summarise(forecast.actual, [family_id])
+    planned = summarise(forecast.forecast, [family_id])
+    promise = summarise(forecast.promise, [family_id])
+    rows = rows_of(forecast.actual, [family_id])
+    promise_date = forecast.promise_dates[rows[0]].astype(dt.date) if len(rows) else forecast.as_of
+    return {
+        "actual": actual,
+        "forecast": planned,
+        "promise": {**promise, "promise_date": promise_date},
+        "variance": variance(actual, planned),
+        "domains": domains(forecast, family_id),
+    }
+
+
+def portfolio_figures(
+    forecast: Forecast, family_ids: Sequence[int] | None = None
+) -> dict[str, Any]:
+    """Summed over the families: actual, forecast-to-date and promised figures, and goals."""
+    return {
+        "actual": summarise(forecast.actual, family_ids),
+        "forecast": summarise(forecast.forecast, family_ids),
+        "promise": summarise(forecast.promise, family_ids),
+        "goals": goals_on_track(forecast, family_ids),
+    }

@@ -1,0 +1,222 @@
+"""Planned against realised gains (gevinstrealisering, issue 15): the forecast of one family and
+the portfolio's forecast block, from the engine's `benefits.forecast`, with their schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from velferdslab.assessments.models import Assessment
+from velferdslab.assumptions.models import AssumptionSet
+from velferdslab.assumptions.services import get_set, to_params
+from velferdslab.benefits.engine import Prepared
+from velferdslab.benefits.forecast import (
+    Forecast,
+    compute_forecast,
+    family_figures,
+    goals_on_track,
+    series,
+)
+from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.plan import domain_plan
+from velferdslab.benefits.results import round_money, summarise
+from velferdslab.benefits.suppression import suppress_sum, suppress_table
+from velferdslab.budgets.models import Expenditure
+from velferdslab.extensions import db
+from velferdslab.families.models import Family
+from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
+from velferdslab.memo import Memo
+from velferdslab.plans.models import Goal
+
+# -- one family ------------------------------------------------------------------------------
+
+FIGURE_KEYS = (
+    "fiscal_npv",
+    "socioeconomic_npv",
+    "fiscal_bcr",
+    "socioeconomic_bcr",
+    "payback_years",
+    "spending",
+    "realised",
+    "projected_pv",
+    "by_payer",
+)
+
+
+def _figures(summary: dict[str, Any]) -> dict[str, Any]:
+    return {key: summary[key] for key in FIGURE_KEYS}
+
+
+def family_forecast_from(
+    family_id: int, data: EngineInput, params: AssumptionParams, as_of: dt.date
+) -> dict[str, Any]:
+    """The forecast answer of one family (without assumption_set), rounded as the API shows it."""
+    forecast = compute_forecast(
+        data.assessments, data.expenditures, data.goals, params, as_of, [family_id]
+    )
+    figures = family_figures(forecast, family_id)
+    answer: dict[str, Any] = round_money(
+        {
+            "family_id": family_id,
+            "as_of": as_of,
+            "actual": _figures(figures["actual"]),
+            "forecast": _figures(figures["forecast"]),
+            "promise": {
+                **_figures(figures["promise"]),
+                "promise_date": figures["promise"]["promise_date"],
+            },
+            "variance": _figures(figures["variance"]),
+            "domains": figures["domains"],
+            "series": [
+                {key: row[key] for key in ("quarter_end", "actual_realised", "forecast_realised")}
+                for row in series(forecast, params, [family_id])
+            ],
+        }
+    )
+    return answer
+
+
+def _set_info(row: AssumptionSet) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "version": row.version}
+
+
+def family_forecast(
+    family: Family,
+    as_of: dt.date,
+    assumption_set_id: int | None = None,
+    data: EngineInput | None = None,
+    row: AssumptionSet | None = None,
+) -> dict[str, Any]:
+    row = row or get_set(db.session, assumption_set_id)
+    data = data or load_engine_input(db.session, Family.id == family.id)
+    return {
+        **family_forecast_from(family.id, data, to_params(row), as_of),
+        "assumption_set": _set_info(row),
+    }
+
+
+_page_forecast: Memo[dict[str, Any]] = Memo(256)
+
+
+def page_forecast(
+    family: Family,
+    assessments: Sequence[Assessment],
+    expenditures: Sequence[Expenditure],
+    goals: Sequence[Goal],
+) -> dict[str, Any]:
+    """family_forecast for today with the default set, from the records a page (or a PDF) has
+    read; kept per worker under every value it is computed from; treat it as read-only."""
+    row = get_set(db.session, None)
+    key = (
+        family.id,
+        row.id,
+        row.version,
+        dt.date.today(),
+        tuple((a.id, a.assessed_on, *a.levels().values()) for a in assessments),
+        tuple((e.spent_on, e.amount, e.status) for e in expenditures),
+        tuple((g.id, g.domain, g.target_level, g.target_date) for g in goals),
+    )
+
+    def make() -> dict[str, Any]:
+        data = engine_input_from_records(family, assessments, expenditures, [], [], goals)
+        return family_forecast(family, dt.date.today(), data=data, row=row)
+
+    return _page_forecast.get_or_make(key, make)
+
+
+# -- the portfolio ---------------------------------------------------------------------------
+
+
+def _totals(
+    summary: dict[str, Any], families: int, suppress: bool, threshold: int
+) -> dict[str, Any]:
+    values = {
+        "realised_fiscal": summary["realised"]["fiscal"],
+        "realised_total": summary["realised"]["total"],
+        "projected_pv_total": summary["projected_pv"]["total"],
+        "fiscal_npv": summary["fiscal_npv"],
+        "socioeconomic_npv": summary["socioeconomic_npv"],
+    }
+    return {key: _cell(value, families, suppress, threshold) for key, value in values.items()}
+
+
+def _cell(value: float, families: int, suppress: bool, threshold: int) -> dict[str, Any]:
+    if suppress:
+        return suppress_sum(round(float(value), 2), families, threshold)
+    return {"value": round(float(value), 2), "suppressed": False}
+
+
+def portfolio_forecast_block(
+    data: EngineInput,
+    params: AssumptionParams,
+    as_of: dt.date,
+    prepared: Prepared,
+    *,
+    suppress: bool,
+    threshold: int,
+) -> dict[str, Any]:
+    """Promised, forecast-to-date and actual totals, goals on track and the quarterly series,
+    each cell hidden for leaders under the same rule as the report's other cells."""
+    forecast = compute_forecast(
+        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared
+    )
+    block = forecast_block(forecast, params, suppress=suppress, threshold=threshold)
+    plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)
+    block["plan"] = [
+        {
+            "domain": row["domain"],
+            "goals": _count(row["goals"], row["families"], suppress, threshold),
+            "families": _count(row["families"], row["families"], suppress, threshold),
+            **{
+                key: _cell(row[key], row["families"], suppress, threshold)
+                for key in ("expected_gain", "measured_gain", "variance")
+            },
+        }
+        for row in plan
+    ]
+    return block
+
+
+def _count(value: int, families: int, suppress: bool, threshold: int) -> dict[str, Any]:
+    if suppress:
+        return suppress_sum(value, families, threshold)
+    return {"value": value, "suppressed": False}
+
+
+def forecast_block(
+    forecast: Forecast, params: AssumptionParams, *, suppress: bool, threshold: int
+) -> dict[str, Any]:
+    count = len(forecast.actual.prepared.family_ids)
+    goals = goals_on_track(forecast)
+    good, total = goals["on_track_or_ahead"], goals["goals"]
+    table = suppress_table([[good, total - good]], threshold if suppress else 0, col_totals=False)
+    hidden = table["row_totals"][0]["suppressed"] or table["cells"][0][0]["suppressed"]
+    share: dict[str, Any] = {
+        "value": None if hidden or total == 0 else round(good / total, 6),
+        "suppressed": bool(hidden),
+    }
+    return {
+        "promised": _totals(summarise(forecast.promise), count, suppress, threshold),
+        "forecast": _totals(summarise(forecast.forecast), count, suppress, threshold),
+        "actual": _totals(summarise(forecast.actual), count, suppress, threshold),
+        "goals": {
+            "goals": table["row_totals"][0],
+            "on_track_or_ahead": table["cells"][0][0],
+            "behind": table["cells"][0][1],
+            "share_on_track_or_ahead": share,
+        },
+        "series": [
+            {
+                "quarter_end": row["quarter_end"],
+                **{
+                    side: {
+                        part: _cell(row[side][part], row["families"], suppress, threshold)
+                        for part in ("fiscal", "total")
+                    }
+                    for side in ("actual_realised", "forecast_realised")
+                },
+            }
+            for row in series(forecast, params)
+        ],
+    }
