@@ -17,6 +17,7 @@ from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.auth.current import audit, current_user
 from velferdslab.benefits.engine import compute
+from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import family_summary, round_money
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.errors import ValidationFailed
@@ -25,6 +26,7 @@ from velferdslab.families.models import Family
 from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.presentation import illustrative_values, sensitivity_range
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal
@@ -93,6 +95,28 @@ class PortfolioSchema(ma.Schema):
     budget_use = ma.fields.List(FIGURES)
     sensitivity = ma.fields.List(FIGURES)
     suppression = FIGURES
+    sensitivity_range = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "Lowest and highest socioeconomic NPV of the sensitivity rows."},
+    )
+    stable_share_over_time = ma.fields.List(
+        FIGURES,
+        metadata={
+            "description": "Per quarter end: families assessed, at stable or better, and the "
+            "share; suppressed together."
+        },
+    )
+    level_distribution_grouped = ma.fields.List(
+        FIGURES,
+        metadata={
+            "description": "Per quarter end: the four levels, or two groups (below stable, "
+            "stable or better) where four would hide a cell (grouping: levels | groups)."
+        },
+    )
+    level_distribution_by_domain_grouped = ma.fields.Raw()
+    transition_matrix_grouped = ma.fields.Raw(
+        metadata={"description": "The transition matrix, in two groups each way if needed."}
+    )
 
 
 def _as_of(args: dict[str, Any]) -> dt.date:
@@ -100,8 +124,11 @@ def _as_of(args: dict[str, Any]) -> dt.date:
     return as_of
 
 
-def _set_info(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "version": row.version}
+def _set_info(row: Any, params: AssumptionParams | None = None) -> dict[str, Any]:
+    info = {"id": row.id, "name": row.name, "version": row.version}
+    if params is not None:
+        info["illustrative"] = illustrative_values(params)
+    return info
 
 
 # The lead's family page shows the family's gains on every visit; they change only when its
@@ -230,6 +257,7 @@ def create_blueprint() -> Blueprint:
         report = portfolio_figures(args)
         response = Response(portfolio_workbook(report), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="portfolio.xlsx"'
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     return blp
@@ -248,11 +276,17 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
     row = get_set(db.session, args.get("assumption_set_id"))
     data = load_engine_input(db.session, where)
     suppress = not user.has_role(Role.AUDITOR)
+    params = to_params(row)
     report = portfolio_report(
         data,
-        to_params(row),
+        params,
         _as_of(args),
         suppress=suppress,
         threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
     )
-    return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}
+    return {
+        **report,
+        "municipality_id": municipality,
+        "assumption_set": _set_info(row, params),
+        "sensitivity_range": sensitivity_range(report["sensitivity"]),
+    }

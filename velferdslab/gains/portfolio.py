@@ -51,6 +51,21 @@ def portfolio_report(
             for domain in DOMAINS
         },
         "transition_matrix": table(analytics.transition_matrix(prepared, params.overall_rule)),
+        # The same figures told so that small groups do not blank them out: levels merged into
+        # "below stable" and "stable or better" where the four levels would hide a cell.
+        "stable_share_over_time": _stable_share(distribution, counts, suppress, threshold),
+        "level_distribution_grouped": grouped_rows(counts, suppress, threshold),
+        "level_distribution_by_domain_grouped": {
+            domain: grouped_rows(
+                [[row["by_domain"][domain][level] for level in LEVELS] for row in distribution],
+                suppress,
+                threshold,
+            )
+            for domain in DOMAINS
+        },
+        "transition_matrix_grouped": grouped_matrix(
+            analytics.transition_matrix(prepared, params.overall_rule), suppress, threshold
+        ),
         "reaching_stable": _reaching(prepared, params, suppress, threshold),
         "goals": _goals(prepared, data, suppress, threshold),
         "family_years_at_level": _years(prepared, count, suppress, threshold),
@@ -61,6 +76,70 @@ def portfolio_report(
         "sensitivity": _sensitivity(prepared, params, count, suppress, threshold),
         "suppression": {"applied": suppress, "threshold": threshold if suppress else None},
     }
+
+
+GROUPS = ("below_stable", "stable_or_better")
+
+
+def _group(row: list[int]) -> list[int]:
+    return [row[0] + row[1], row[2] + row[3]]
+
+
+def grouped_rows(counts: list[list[int]], suppress: bool, threshold: int) -> list[dict[str, Any]]:
+    """Each row (a quarter) in the four levels when none of them is hidden, else in two groups
+    (below stable, stable or better), suppressed only if even the groups are small. Rows are
+    suppressed each on its own (a quarter has no column totals), so mixing them reveals nothing."""
+    rows = []
+    for row in counts:
+        fine = suppress_table([row], threshold if suppress else 0, col_totals=False)
+        if not any(cell["suppressed"] for cell in fine["cells"][0]):
+            rows.append({"grouping": "levels", "cells": fine["cells"][0], "total": fine["total"]})
+            continue
+        coarse = suppress_table([_group(row)], threshold, col_totals=False)
+        rows.append({"grouping": "groups", "cells": coarse["cells"][0], "total": coarse["total"]})
+    return rows
+
+
+def grouped_matrix(matrix: list[list[int]], suppress: bool, threshold: int) -> dict[str, Any]:
+    """The transition matrix in four levels, or in two groups each way when four would hide a
+    cell; the groups are suppressed like any table."""
+    fine = suppress_table(matrix, threshold if suppress else 0)
+    if not any(cell["suppressed"] for row in fine["cells"] for cell in row):
+        return {"grouping": "levels", **fine}
+    coarse = [_group(row) for row in _group_rows(matrix)]
+    return {"grouping": "groups", **suppress_table(coarse, threshold)}
+
+
+def _group_rows(matrix: list[list[int]]) -> list[list[int]]:
+    return [
+        [a + b for a, b in zip(matrix[0], matrix[1], strict=True)],
+        [a + b for a, b in zip(matrix[2], matrix[3], strict=True)],
+    ]
+
+
+def _stable_share(
+    distribution: list[dict[str, Any]], counts: list[list[int]], suppress: bool, threshold: int
+) -> list[dict[str, Any]]:
+    """Per quarter end: the families assessed, how many are at stable or sustainable, and the
+    share; all three hidden together when either group is small (the share and the count would
+    reveal it)."""
+    rows = []
+    for source, row in zip(distribution, counts, strict=True):
+        below, stable = _group(row)
+        table = suppress_table([[below, stable]], threshold if suppress else 0, col_totals=False)
+        hidden = (
+            any(cell["suppressed"] for cell in table["cells"][0]) or table["total"]["suppressed"]
+        )
+        total = below + stable
+        rows.append(
+            {
+                "quarter_end": source["quarter_end"],
+                "families": {"value": None if hidden else total, "suppressed": hidden},
+                "stable_or_better": {"value": None if hidden else stable, "suppressed": hidden},
+                "share": None if hidden or total == 0 else round(stable / total, 4),
+            }
+        )
+    return rows
 
 
 def _count(value: int, suppress: bool, threshold: int) -> dict[str, Any]:

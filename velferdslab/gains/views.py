@@ -18,20 +18,7 @@ from velferdslab.gains.api import XLSX, portfolio_figures
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
-from velferdslab.web.labels import LEVEL_LABELS
-
-PARAMETER_LABELS = {
-    "success_rate": _l("success rate"),
-    "deadweight": _l("deadweight"),
-    "attribution": _l("attribution"),
-    "drop_off": _l("drop-off"),
-    "tax_financing_cost": _l("tax financing cost"),
-    "discount_rate": _l("discount rate"),
-    "cost_unsustainable": _l("cost at unsustainable"),
-    "cost_exposed": _l("cost at exposed"),
-    "cost_stable": _l("cost at stable"),
-    "cost_sustainable": _l("cost at sustainable"),
-}
+from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS
 
 
 def _args() -> dict[str, Any]:
@@ -107,6 +94,7 @@ def create_blueprint() -> Blueprint:
         report = portfolio_figures(_args())
         response = Response(portfolio_workbook(report), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="portefolje.xlsx"'
+        response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
         return response
 
     return blp
