@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -16,10 +19,18 @@ from tests.portfolio_fixture import make_portfolio
 from tests.web.test_family_pages import login
 
 
-def workbook(client: FlaskClient, query: str = "as_of=2025-09-30") -> Workbook:
+def workbook(client: FlaskClient, query: str = "as_of=2025-09-30", save: str = "") -> Workbook:
     response = client.get(f"/dashboard.xlsx?{query}")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+    if save:  # the file and its chart pictures, for a person to look at
+        folder = Path(os.environ.get("VELFERDSLAB_ARTIFACTS", "test-artifacts")) / "excel"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{save}.xlsx").write_bytes(response.data)
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/media/"):
+                    (folder / f"{save}-{Path(name).name}").write_bytes(archive.read(name))
     return load_workbook(io.BytesIO(response.data))
 
 
@@ -38,8 +49,9 @@ def test_the_leaders_workbook_is_norwegian_typed_and_formatted(
 ) -> None:
     portfolio = make_portfolio(db)
     login(client, portfolio.lab.leader.username)
-    book = workbook(client)
+    book = workbook(client, save="portfolio-leader")
     assert book.sheetnames[0] == "Nøkkeltall" and book.sheetnames[-1] == "Om tallene"
+    assert len(book["Diagrammer"]._images) == 4  # the dashboard's charts, as pictures
     assert "Stabil eller bedre" in book.sheetnames
 
     key = book["Nøkkeltall"]

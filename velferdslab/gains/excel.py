@@ -131,12 +131,12 @@ def key_figures_sheet(book: Workbook, report: Mapping[str, Any], language: str) 
         (str(_l("Fiscal net present value")), gains["fiscal_npv"], "money"),
         (str(_l("Socioeconomic net present value")), gains["socioeconomic_npv"], "money"),
         (
-            str(_l("Socioeconomic NPV, lowest with one assumption moved ±20 %%")),
+            str(_l("Socioeconomic NPV, lowest with one assumption moved ±20 %")),
             spread["low"] if spread else None,
             "money",
         ),
         (
-            str(_l("Socioeconomic NPV, highest with one assumption moved ±20 %%")),
+            str(_l("Socioeconomic NPV, highest with one assumption moved ±20 %")),
             spread["high"] if spread else None,
             "money",
         ),
@@ -309,9 +309,9 @@ def sensitivity_sheet(book: Workbook, report: Mapping[str, Any], language: str) 
         str(_l("Sensitivity")),
         [
             Column(str(_l("Assumption")), width=28),
-            Column(str(_l("Moved −20 %%")), "money", 18),
+            Column(str(_l("Moved −20 %")), "money", 18),
             Column(str(_l("As assumed")), "money", 18),
-            Column(str(_l("Moved +20 %%")), "money", 18),
+            Column(str(_l("Moved +20 %")), "money", 18),
             Column(str(_l("Swing")), "money", 18),
         ],
         [
@@ -389,6 +389,23 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
+def charts_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
+    """The dashboard's charts as pictures, drawn by the same code as the page's and the PDF's."""
+    from openpyxl.drawing.image import Image
+
+    from velferdslab.gains.charts import portfolio_charts
+
+    charts = portfolio_charts(report, output="png")
+    if not charts:
+        return
+    sheet = book.create_sheet(str(_l("Charts")))
+    row = 1
+    for png in charts.values():
+        picture = Image(io.BytesIO(png))
+        sheet.add_image(picture, f"A{row}")
+        row += int(picture.height / 20) + 2  # default rows are 20 px high
+
+
 PORTFOLIO_SHEETS: list[SheetWriter] = [
     key_figures_sheet,
     stable_share_sheet,
@@ -398,6 +415,7 @@ PORTFOLIO_SHEETS: list[SheetWriter] = [
     who_gains_sheet,
     budget_sheet,
     sensitivity_sheet,
+    charts_sheet,
     about_sheet,
 ]
 

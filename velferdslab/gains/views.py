@@ -7,18 +7,17 @@ from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.charts.portfolio import levels_over_time_svg, tornado_svg
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
+from velferdslab.gains.charts import portfolio_charts, quarter_labels
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
-from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS
+from velferdslab.web.labels import PARAMETER_LABELS
 
 
 def _args() -> dict[str, Any]:
@@ -35,25 +34,7 @@ def _args() -> dict[str, Any]:
 
 def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     """The dashboard's charts, drawn once for the page and the portfolio PDF alike."""
-    distribution = report["level_distribution"]
-    quarters = [q.strftime("%m.%Y") for q in distribution.get("quarters", [])]
-    counts = [[c["value"] for c in row] for row in distribution.get("cells", [])]
-    levels = [str(label) for label in LEVEL_LABELS]
-    charts = {
-        "levels": levels_over_time_svg(
-            quarters, counts, levels, str(_l("Families per overall level"))
-        )
-        if quarters
-        else "",
-        "tornado": tornado_svg(
-            report["sensitivity"],
-            {k: str(v) for k, v in PARAMETER_LABELS.items()},
-            str(_l("Sensitivity of the socioeconomic NPV")),
-        )
-        if report["sensitivity"]
-        else "",
-    }
-    return quarters, charts
+    return quarter_labels(report), portfolio_charts(report)
 
 
 def _viewer() -> Any:
