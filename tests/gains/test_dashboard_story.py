@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
+from tests.factories import add_assessment, make_family, make_lab, make_user
 from tests.portfolio_fixture import make_portfolio
 from tests.web.test_family_pages import login
+from velferdslab.vocabulary import Role
 
 
 def squeeze(html: str) -> str:
@@ -62,3 +66,44 @@ def test_the_auditors_tornado_has_a_legend_and_norwegian_axis(
     ticks = re.findall(r">(−?\d+[.,]\d)<", svg)
     assert ticks and all("," in tick for tick in ticks)  # 1,4 — never 1.4
     assert "Spenn når hver forutsetning flyttes ±20 %" in squeeze(page)
+
+
+def make_region(db: scoped_session) -> tuple[Any, Any]:
+    """The hand-counted portfolio (12 families) beside a municipality of 3 families (1 at stable)
+    and one of 6 (3 at stable)."""
+    portfolio = make_portfolio(db)
+    portfolio.lab.municipality.name = "Aaby"
+    for name, levels in (("Bbyen", (2, 0, 0)), ("Cstad", (2, 2, 2, 0, 1, 1))):
+        other = make_lab(db)
+        other.municipality.name = name
+        for level in levels:
+            family = make_family(db, other)
+            add_assessment(db, family, dt.date(2025, 1, 15), housing=level)
+    regional = make_user(db, Role.LEADER)  # no municipality: the whole region
+    db.flush()
+    return portfolio, regional
+
+
+def test_a_regional_leader_sees_the_municipalities_side_by_side(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    portfolio, regional = make_region(db)
+    login(client, regional.username)
+    page = client.get("/dashboard?as_of=2025-09-30").get_data(as_text=True)
+    assert "Hele regionen" in page and "Kommunene side om side" in page
+    table = page[
+        page.index('id="region-title"') : page.index("</table>", page.index("region-title"))
+    ]
+    rows = {squeeze(row).split(" ")[0]: squeeze(row) for row in table.split("<tr>")[2:]}
+    # Aaby by hand: 12 families, 6 at stable or better (50 %), 200 000 kr spent.
+    assert rows["Aaby"].startswith("Aaby 12 6 50 % 200 000 kr")
+    # Bbyen's 3 families are hidden, and so is Cstad's 6: with the region's total of 21 shown,
+    # one hidden municipality alone could be recovered by subtraction.
+    assert rows["Bbyen"].startswith("Bbyen – – –") and rows["Cstad"].startswith("Cstad – – –")
+    key = squeeze(page[page.index('id="key-title"') :])
+    assert "Familier 21" in key
+    # One municipality at a time: Aaby alone, without the side-by-side table.
+    alone = client.get(
+        f"/dashboard?as_of=2025-09-30&municipality_id={portfolio.lab.municipality.id}"
+    ).get_data(as_text=True)
+    assert "Kommunene side om side" not in alone and "Familier 12" in squeeze(alone)

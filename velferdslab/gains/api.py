@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, current_app
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.api.common import Date, QueryId, document_errors
@@ -28,7 +29,7 @@ from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
 from velferdslab.memo import Memo
-from velferdslab.municipalities.models import Agency
+from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
@@ -114,6 +115,14 @@ class PortfolioSchema(ma.Schema):
         },
     )
     level_distribution_by_domain_grouped = ma.fields.Raw()
+    by_municipality = ma.fields.List(
+        FIGURES,
+        metadata={
+            "description": "A regional portfolio's municipalities side by side (families, "
+            "share at stable or better, spending, socioeconomic NPV per family), each cell "
+            "suppressed on its own; empty for one municipality."
+        },
+    )
     transition_matrix_grouped = ma.fields.Raw(
         metadata={"description": "The transition matrix, in two groups each way if needed."}
     )
@@ -284,6 +293,11 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         suppress=suppress,
         threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
     )
+    if report["by_municipality"]:
+        names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+        for line in report["by_municipality"]:
+            line["municipality"] = names.get(line["municipality_id"])
+        report["by_municipality"].sort(key=lambda line: str(line["municipality"]))
     return {
         **report,
         "municipality_id": municipality,

@@ -115,6 +115,37 @@ def _suppression_note(report: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def region_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
+    """A regional portfolio's municipalities side by side (no sheet for one municipality)."""
+    if not report.get("by_municipality"):
+        return
+    table_sheet(
+        book,
+        str(_l("Municipalities")),
+        [
+            Column(str(_l("Municipality")), width=28),
+            Column(str(_l("Families")), "integer", 12),
+            Column(str(_l("At stable or sustainable now")), "integer", 18),
+            Column(str(_l("Share")), "percent", 10),
+            Column(str(_l("Spending")), "money", 18),
+            Column(str(_l("Socioeconomic NPV per family")), "money", 22),
+        ],
+        [
+            (
+                r["municipality"],
+                r["families"],
+                r["stable_or_better"],
+                r["share_stable_or_better"],
+                r["spending"],
+                r["socioeconomic_npv_per_family"],
+            )
+            for r in report["by_municipality"]
+        ],
+        language,
+        _suppression_note(report),
+    )
+
+
 def key_figures_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
     gains = report["gains"]
     reaching = report["reaching_stable"]
@@ -408,6 +439,7 @@ def charts_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> No
 
 PORTFOLIO_SHEETS: list[SheetWriter] = [
     key_figures_sheet,
+    region_sheet,
     stable_share_sheet,
     levels_sheet,
     transitions_sheet,

@@ -9,10 +9,15 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits import analytics
-from velferdslab.benefits.engine import evaluate, prepare
+from velferdslab.benefits.engine import evaluate, prepare, rows_of
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
-from velferdslab.benefits.suppression import open_table, suppress_sum, suppress_table
+from velferdslab.benefits.suppression import (
+    hidden_cells,
+    open_table,
+    suppress_sum,
+    suppress_table,
+)
 from velferdslab.gains.data import EngineInput
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
 
@@ -75,6 +80,7 @@ def portfolio_report(
         "budget_use": _budget_use(data, as_of, suppress, threshold),
         "sensitivity": _sensitivity(prepared, params, count, suppress, threshold),
         "suppression": {"applied": suppress, "threshold": threshold if suppress else None},
+        "by_municipality": _by_municipality(data, priced, params, suppress, threshold),
     }
 
 
@@ -303,3 +309,62 @@ def _sensitivity(
     if suppress and 0 < count < threshold:
         return []
     return [round_money(row) for row in analytics.sensitivity(prepared, params)]
+
+
+def _by_municipality(
+    data: EngineInput, priced: Any, params: AssumptionParams, suppress: bool, threshold: int
+) -> list[dict[str, Any]]:
+    """The region's municipalities side by side: families, share at stable or better now,
+    approved spending and the socioeconomic NPV per family; each cell suppressed on its own, as
+    the whole portfolio is. Empty for a single municipality."""
+    families = data.families
+    if families.empty or families["municipality_id"].nunique() < 2:
+        return []
+    limit = threshold if suppress else 0
+    groups = [
+        (int(m), [int(v) for v in group["family_id"]])
+        for m, group in families.groupby("municipality_id")
+    ]
+    stable_below = []
+    for _, ids in groups:
+        now = analytics.overall_of(
+            priced.prepared.current[rows_of(priced, ids)].astype(int), params.overall_rule
+        )
+        stable_below.append([int((now >= 2).sum()), int(((now >= 0) & (now < 2)).sum())])
+    # The municipalities are lines of one table with the region's totals: secondary suppression
+    # hides a second municipality when one alone would be recoverable from the region's figure.
+    small, _, _, _ = hidden_cells(
+        [[len(ids)] for _, ids in groups], limit, row_totals=False, col_totals=True
+    )
+    split = suppress_table(stable_below, limit)
+    rows = []
+    for index, (municipality_id, ids) in enumerate(groups):
+        summary = summarise(priced, ids)
+        count = len(ids)
+        hide = (index, 0) in small
+
+        def cell(value: float, hide: bool = hide) -> dict[str, Any]:
+            return {"value": None if hide else value, "suppressed": hide}
+
+        stable, below = stable_below[index]
+        share_hidden = (
+            any(c["suppressed"] for c in split["cells"][index])
+            or split["row_totals"][index]["suppressed"]
+        )
+        rows.append(
+            {
+                "municipality_id": municipality_id,
+                "families": cell(count),
+                "assessed": split["row_totals"][index],
+                "stable_or_better": split["cells"][index][0],
+                "share_stable_or_better": cell(
+                    round(stable / (stable + below), 4) if stable + below else 0.0, share_hidden
+                ),
+                "spending": cell(round(summary["spending"], 2)),
+                "socioeconomic_npv": cell(round(summary["socioeconomic_npv"], 2)),
+                "socioeconomic_npv_per_family": cell(
+                    round(summary["socioeconomic_npv"] / count, 2) if count else 0.0
+                ),
+            }
+        )
+    return rows

@@ -63,6 +63,7 @@ def create_blueprint() -> Blueprint:
             report=report,
             charts=charts,
             municipalities=municipalities,
+            regional=user.municipality_id is None,
             args=args,
             quarters=quarters,
             parameter_labels=PARAMETER_LABELS,
