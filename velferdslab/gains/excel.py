@@ -29,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from velferdslab.formatting import DASH, excel_datetime, excel_format
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
 HEADER_FILL = PatternFill("solid", start_color="EEF2F6", end_color="EEF2F6")
 GROUP_LABELS = (_l("below stable (unsustainable or exposed)"), _l("stable or sustainable"))

@@ -18,6 +18,7 @@ from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import described, to_params
 from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import chain_status
+from velferdslab.audit.spending import is_within_mandate
 from velferdslab.benefits.engine import evaluate, prepare
 from velferdslab.benefits.results import family_summary, overall, round_money, summarise
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
@@ -130,14 +131,10 @@ def _expenditures(
     return {"rows": shown, "hidden": hidden, "sums": sums, "counts": counts}
 
 
-def within_mandate(expenditure: Expenditure) -> bool | None:
+def within_mandate(expenditure: Expenditure) -> bool:
     """Approved at once within the requester's own mandate (the requester recorded as its
-    decider, as the spending rule does); None while it awaits a decision."""
-    if expenditure.status.value == "pending":
-        return None
-    return expenditure.status.value == "approved" and expenditure.decided_by == (
-        expenditure.requested_by
-    )
+    decider, as the spending rule does); pending, rejected or decided by the lead: above it."""
+    return is_within_mandate(expenditure)
 
 
 def _budgets(
