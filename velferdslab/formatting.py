@@ -113,3 +113,29 @@ def _decimals_of(value: float | Decimal) -> int:
 # formats: whole kroner with the reader's thousands separator and "kr", dates as dd.mm.åååå.
 EXCEL_MONEY_FORMAT = '#,##0 "kr";-#,##0 "kr"'
 EXCEL_DATE_FORMAT = "dd.mm.yyyy"
+
+
+# Excel number formats: the workbook stores real numbers and dates and Excel shows them with the
+# reader's own separators (a space and a comma in a Norwegian Excel). Only the unit and the order
+# of day and month are ours to choose.
+def excel_format(kind: str, language: str | None = "nb") -> str:
+    """The number format of a cell of this kind: money, integer, decimal, ratio, percent, date,
+    datetime, year (or text, which has none)."""
+    english = _is_english(language)
+    formats = {
+        "money": '"NOK "#,##0' if english else '#,##0" kr"',
+        "integer": "#,##0",
+        "decimal": "#,##0.0",
+        "ratio": "0.00",
+        "percent": "0.0%" if english else "0.0 %",
+        "date": "DD.MM.YYYY",
+        "datetime": "DD.MM.YYYY HH:MM",
+        "year": "0",
+        "text": "@",
+    }
+    return formats[kind]
+
+
+def excel_datetime(value: dt.datetime) -> dt.datetime:
+    """An instant as Oslo's wall clock without a zone: Excel cells carry no time zone."""
+    return to_oslo(value).replace(tzinfo=None)

@@ -133,3 +133,32 @@ def test_ordinary_inserts_work_after_generation(demo: scoped_session) -> None:
     demo.add(municipality)
     demo.flush()
     assert municipality.id > 2
+
+
+def test_spending_reads_like_a_labs_year(demo: scoped_session) -> None:
+    """Decisions after requests, payers that fit what is bought, budgets used but not emptied."""
+    from velferdslab.demo.reference import FUNDERS, SPENDING
+    from velferdslab.municipalities.models import Agency
+
+    kinds = dict(demo.execute(select(Agency.id, Agency.kind)).all())
+    payers = {description: allowed for description, _, _, allowed in SPENDING}
+    expenditures = demo.scalars(select(Expenditure)).all()
+    for expenditure in expenditures:
+        assert kinds[expenditure.paying_agency_id].value in payers[expenditure.description]
+        if expenditure.decided_at is not None:
+            assert expenditure.decided_at >= expenditure.created_at, expenditure.id
+            assert expenditure.decided_at.date() <= TODAY
+        assert expenditure.created_at.date() <= expenditure.spent_on
+    notes = [e.decision_note for e in expenditures if e.status.value == "rejected"]
+    assert notes and all(notes)  # a refusal says why
+    funders = {kinds[a].value for a in demo.scalars(select(Contribution.agency_id))}
+    assert funders <= set(FUNDERS) and "police" not in funders
+    # Last year's budgets, as a whole: most of the money used, none overspent.
+    year = TODAY.year - 1
+    budget = demo.scalar(select(func.sum(Budget.amount)).where(Budget.year == year))
+    spent = demo.scalar(
+        select(func.sum(Expenditure.amount))
+        .join(Budget, Budget.id == Expenditure.budget_id)
+        .where(Budget.year == year, Expenditure.status == "approved")
+    )
+    assert 0.4 < float(spent) / float(budget) < 0.95

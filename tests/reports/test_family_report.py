@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
@@ -69,7 +70,14 @@ def test_every_page_carries_the_report_id_issue_time_and_page_number(
         if page.strip()
     ]
     assert len(pages) >= 2
-    issued = str(report["created_at"])[:10]
+    # Oslo's wall clock, as the reader's own: the stored instant is UTC.
+    created = dt.datetime.fromisoformat(str(report["created_at"]).replace("Z", "+00:00"))
+    oslo = (
+        created.astimezone(ZoneInfo("Europe/Oslo"))
+        if created.tzinfo
+        else created.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Oslo"))
+    )
+    issued = oslo.strftime("%d.%m.%Y %H:%M")
     for number, page in enumerate(pages, start=1):
         assert f"Report {report['id']}" in page
         assert f"Page {number} / {len(pages)}" in page

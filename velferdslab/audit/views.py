@@ -8,23 +8,22 @@ from typing import Any
 from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import default_set, described
 from velferdslab.audit.models import AuditEvent
+from velferdslab.audit.services import recent_chain_status
+from velferdslab.audit.spending import Filters, agencies_for, expenditure_query, is_within_mandate
 from velferdslab.auth.current import audit
-from velferdslab.budgets.models import Expenditure
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
-from velferdslab.families.models import Family
-from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
 
 PAGE_SIZE = 100
+CHAIN_CHECK_AGE = dt.timedelta(minutes=5)  # the log page re-verifies the chain at most this often
 
 
 def _auditor() -> User:
@@ -39,24 +38,7 @@ def _page() -> int:
 
 
 def expenditure_rows(user: User, args: dict[str, Any]) -> Any:
-    requester, decider = aliased(User), aliased(User)
-    query = (
-        select(Expenditure, Family.reference, Agency.name, requester.full_name, decider.full_name)
-        .join(Family, Family.id == Expenditure.family_id)
-        .join(Agency, Agency.id == Expenditure.paying_agency_id)
-        .join(requester, requester.id == Expenditure.requested_by)
-        .outerjoin(decider, decider.id == Expenditure.decided_by)
-        .where(policy.visible_families(user, "expenditures.read", dt.date.today()))
-    )
-    if args.get("status") in ("approved", "pending", "rejected"):
-        query = query.where(Expenditure.status == args["status"])
-    if args.get("year", "").isdigit():
-        year = int(args["year"])
-        query = query.where(
-            Expenditure.spent_on >= dt.date(year, 1, 1),
-            Expenditure.spent_on <= dt.date(year, 12, 31),
-        )
-    return query.order_by(Expenditure.spent_on.desc(), Expenditure.id.desc())
+    return expenditure_query(user, Filters.from_args(args))
 
 
 def create_blueprint() -> Blueprint:
@@ -79,6 +61,9 @@ def create_blueprint() -> Blueprint:
             page=page,
             has_next=len(rows) > PAGE_SIZE,
             args=request.args,
+            filters=Filters.from_args(request.args),
+            agencies=agencies_for(user),
+            within_mandate=is_within_mandate,
         )
 
     @blp.route("/log")
@@ -98,9 +83,10 @@ def create_blueprint() -> Blueprint:
             query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
         ).all()
         audit("list", "audit_event", details={"page": page, "action": action})
+        chain = recent_chain_status(db.session, CHAIN_CHECK_AGE)
         return render_template(
             "audit/log.html", rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE,
-            action=action,
+            action=action, chain=chain,
         )  # fmt: skip
 
     @blp.route("/assumptions")

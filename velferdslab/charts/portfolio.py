@@ -1,76 +1,277 @@
-"""Portfolio charts: families per level over time, and the sensitivity tornado."""
+"""Portfolio charts: the share at stable or better over time, families per level over time and per
+domain (grouped where small counts would hide a level), and the sensitivity tornado.
+
+Each function draws one matplotlib figure and renders it as inline SVG (page and PDF) or as PNG
+(the Excel file): the same drawing for all three. Every chart has a legend and Norwegian (or
+English) numbers on its axes; a suppressed figure is drawn as a gap marked "–".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from velferdslab.charts.journey import LEVEL_COLOURS, LEVEL_HATCHES
 from velferdslab.charts.svg import figure_to_svg, pyplot
+from velferdslab.formatting import DASH, format_number, format_percent
+
+GROUP_COLOURS = ("#c8553d", "#3a8f8a")  # below stable; stable or better
+GROUP_HATCHES = ("\\\\", "oo")
+STABLE_LINE = "#2e6f9e"
 
 
-def levels_over_time_svg(
+@dataclass(frozen=True)
+class PortfolioChartLabels:
+    language: str
+    levels: Sequence[str]
+    groups: Sequence[str]  # below stable; stable or better
+    share_title: str
+    share_legend: str
+    families_legend: str
+    levels_title: str
+    domains_title: str
+    tornado_title: str
+    low: str  # "assumption moved −20 %"
+    high: str
+    million: str  # "mill. kr"
+    of: str  # "%(k)s of %(n)s"
+
+
+def render(figure: Any, output: str, *, title: str, description: str) -> Any:
+    """SVG text for a page or PDF, PNG bytes for the workbook."""
+    if output == "png":
+        plt = pyplot()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+        plt.close(figure)
+        return buffer.getvalue()
+    return figure_to_svg(figure, title=title, description=description)
+
+
+def _integer_axis(axes: Any, axis: str, language: str) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    target = axes.yaxis if axis == "y" else axes.xaxis
+    target.set_major_locator(MaxNLocator(integer=True))
+    target.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0, language)))
+
+
+def stable_share_chart(
     quarters: Sequence[str],
-    counts: Sequence[Sequence[int | None]],
-    level_names: Sequence[str],
-    title: str,
-) -> str:
-    """Stacked bars per quarter; a suppressed count draws as nothing and is marked "–"."""
-    plt = pyplot()
-    figure, axes = plt.subplots(figsize=(max(5.0, 0.55 * len(quarters) + 2), 3.2))
-    bottoms = [0.0] * len(quarters)
-    for level, name in enumerate(level_names):
-        heights = [float(row[level] or 0) for row in counts]
-        axes.bar(
-            range(len(quarters)),
-            heights,
-            bottom=bottoms,
-            color=LEVEL_COLOURS[level],
-            hatch=LEVEL_HATCHES[level],
-            edgecolor="#ffffff",
-            label=name,
-        )
-        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
-    for x, row in enumerate(counts):
-        if any(value is None for value in row):
-            axes.text(x, bottoms[x], "–", ha="center", va="bottom", fontsize=9)
-    # Counts of families: whole numbers from 0, even when every count is hidden or 0 (matplotlib
-    # would otherwise centre empty bars on an axis from -0.04 to 0.04).
-    from matplotlib.ticker import MaxNLocator
-
-    axes.set_ylim(0, max([1.0, *bottoms]) * 1.1)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xticks(range(len(quarters)))
-    axes.set_xticklabels(quarters, rotation=45, ha="right", fontsize=8)
-    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    figure.tight_layout()
-    described = "; ".join(
-        f"{q}: "
-        + ", ".join(f"{n} {'–' if v is None else v}" for n, v in zip(level_names, row, strict=True))
-        for q, row in zip(quarters, counts, strict=True)
-    )
-    return figure_to_svg(figure, title=title, description=described)
-
-
-def tornado_svg(rows: Sequence[dict[str, Any]], labels: dict[str, str], title: str) -> str:
-    """Horizontal bars from the base NPV to the −20 % and +20 % values, widest swing on top."""
-    plt = pyplot()
-    shown = list(rows)[:12]
-    figure, axes = plt.subplots(figsize=(6.5, 0.38 * len(shown) + 1.2))
-    for y, row in enumerate(reversed(shown)):
-        base = row["base"]
-        for value, colour, hatch in ((row["low"], "#3f8fc5", "//"), (row["high"], "#e0861a", "")):
-            axes.barh(y, value - base, left=base, color=colour, hatch=hatch, edgecolor="#ffffff")
-    axes.axvline(shown[0]["base"] if shown else 0, color="#1d2430", linewidth=1)
-    axes.set_yticks(range(len(shown)))
-    axes.set_yticklabels(
-        [labels.get(r["parameter"], r["parameter"]) for r in reversed(shown)], fontsize=8
-    )
-    axes.ticklabel_format(axis="x", style="plain")
+    rows: Sequence[Mapping[str, Any]],
+    labels: PortfolioChartLabels,
+    output: str = "svg",
+) -> Any:
+    """The lead chart: per quarter end, the share of assessed families at stable or better as a
+    line, with "k of n" written at each point; a hidden quarter is a gap with a dash."""
     from matplotlib.ticker import FuncFormatter
 
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:.1f}"))
-    axes.set_xlabel("mill. NOK", fontsize=8)
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(max(6.4, 0.7 * len(quarters) + 2.5), 3.6))
+    xs = range(len(quarters))
+    shares = [row["share"] for row in rows]
+    axes.plot(
+        xs,
+        [float("nan") if s is None else s for s in shares],
+        color=STABLE_LINE,
+        linewidth=2.2,
+        marker="o",
+        markersize=6,
+        label=labels.share_legend,
+    )
+    for x, row in zip(xs, rows, strict=True):
+        if row["share"] is None:
+            axes.text(x, 0.02, DASH, ha="center", va="bottom", fontsize=11, color="#4a5565")
+            continue
+        text = labels.of % {
+            "k": format_number(row["stable_or_better"]["value"], 0, labels.language),
+            "n": format_number(row["families"]["value"], 0, labels.language),
+        }
+        axes.annotate(
+            text,
+            (x, row["share"]),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=8.5,
+            color="#1d2430",
+        )
+    axes.set_ylim(0, 1.25)
+    axes.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: format_percent(v, 0, labels.language))
+    )
+    axes.set_xticks(list(xs))
+    axes.set_xticklabels(quarters, rotation=45 if len(quarters) > 6 else 0, ha="right", fontsize=9)
+    axes.tick_params(axis="y", labelsize=9)
+    axes.grid(axis="y", color="#e4e7eb", linewidth=0.8)
+    axes.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    axes.set_xlim(-0.5, len(quarters) - 0.5)
+    axes.plot([], [], " ", label=labels.families_legend)  # explains the "k of n" labels
+    axes.legend(fontsize=9, frameon=False, loc="upper left", ncol=1)
     figure.tight_layout()
-    described = "; ".join(f"{r['parameter']}: {r['low']:.0f} to {r['high']:.0f}" for r in shown)
-    return figure_to_svg(figure, title=title, description=described)
+    described = "; ".join(
+        f"{q}: {DASH if r['share'] is None else format_percent(r['share'], 0, labels.language)}"
+        for q, r in zip(quarters, rows, strict=True)
+    )
+    return render(figure, output, title=labels.share_title, description=described)
+
+
+def _stacked(
+    axes: Any,
+    rows: Sequence[Mapping[str, Any]],
+    labels: PortfolioChartLabels,
+    horizontal: bool = False,
+) -> list[float]:
+    """Stacked bars of grouped rows: four levels, or the two groups where levels would hide."""
+    tops = [0.0] * len(rows)
+    # A legend entry for what is drawn: the levels, the groups, or both where rows differ.
+    series = []
+    if any(row["grouping"] == "levels" for row in rows) or not rows:
+        series += [
+            (index, LEVEL_COLOURS[index], LEVEL_HATCHES[index], name, "levels")
+            for index, name in enumerate(labels.levels)
+        ]
+    if any(row["grouping"] == "groups" for row in rows):
+        series += [
+            (index, GROUP_COLOURS[index], GROUP_HATCHES[index], name, "groups")
+            for index, name in enumerate(labels.groups)
+        ]
+    draw = axes.barh if horizontal else axes.bar
+    for index, colour, hatch, name, grouping in series:
+        heights = [
+            float(row["cells"][index]["value"] or 0)
+            if row["grouping"] == grouping and not row["cells"][index]["suppressed"]
+            else 0.0
+            for row in rows
+        ]
+        options = {"left" if horizontal else "bottom": tops}
+        draw(
+            range(len(rows)),
+            heights,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#ffffff",
+            label=name,
+            **options,
+        )
+        tops = [t + h for t, h in zip(tops, heights, strict=True)]
+    for position, row in enumerate(rows):
+        if any(cell["suppressed"] for cell in row["cells"]):
+            where = (tops[position], position) if horizontal else (position, tops[position])
+            axes.text(*where, f" {DASH}", ha="left" if horizontal else "center", fontsize=11)
+    return tops
+
+
+def levels_chart(
+    quarters: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    labels: PortfolioChartLabels,
+    output: str = "svg",
+) -> Any:
+    """Families per overall level at each quarter end (grouped rows of the portfolio report)."""
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(max(6.4, 0.7 * len(quarters) + 3.5), 3.8))
+    tops = _stacked(axes, rows, labels)
+    axes.set_ylim(0, max([1.0, *tops]) * 1.12)
+    _integer_axis(axes, "y", labels.language)
+    axes.set_xticks(range(len(quarters)))
+    axes.set_xticklabels(quarters, rotation=45 if len(quarters) > 6 else 0, ha="right", fontsize=9)
+    axes.tick_params(axis="y", labelsize=9)
+    axes.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.tight_layout()
+    return render(
+        figure, output, title=labels.levels_title, description=_describe(quarters, rows, labels)
+    )
+
+
+def domains_chart(
+    domains: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    labels: PortfolioChartLabels,
+    output: str = "svg",
+) -> Any:
+    """Families per level in each domain at the valuation date, one horizontal bar per domain."""
+    plt = pyplot()
+    figure, axes = plt.subplots(figsize=(7.5, 0.42 * len(domains) + 1.6))
+    tops = _stacked(axes, rows, labels, horizontal=True)
+    axes.set_xlim(0, max([1.0, *tops]) * 1.12)
+    _integer_axis(axes, "x", labels.language)
+    axes.set_yticks(range(len(domains)))
+    axes.set_yticklabels(domains, fontsize=9)
+    axes.invert_yaxis()
+    axes.tick_params(axis="x", labelsize=9)
+    axes.legend(fontsize=8.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.tight_layout()
+    return render(
+        figure, output, title=labels.domains_title, description=_describe(domains, rows, labels)
+    )
+
+
+def _describe(
+    names: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
+) -> str:
+    """The chart's figures as text for screen readers: `31.03.2025: uholdbar 6, utsatt 6, …`."""
+
+    def cell(value: Mapping[str, Any]) -> str:
+        return DASH if value["suppressed"] else format_number(value["value"], 0, labels.language)
+
+    return "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{series} {cell(c)}"
+            for series, c in zip(
+                labels.levels if row["grouping"] == "levels" else labels.groups,
+                row["cells"],
+                strict=True,
+            )
+        )
+        for name, row in zip(names, rows, strict=True)
+    )
+
+
+def tornado_chart(
+    rows: Sequence[Mapping[str, Any]],
+    names: Mapping[str, str],
+    labels: PortfolioChartLabels,
+    output: str = "svg",
+) -> Any:
+    """Horizontal bars from the base NPV to the −20 % and +20 % values, widest swing on top."""
+    from matplotlib.ticker import FuncFormatter
+
+    plt = pyplot()
+    shown = list(rows)[:12]
+    figure, axes = plt.subplots(figsize=(7.0, 0.42 * len(shown) + 1.8))
+    for y, row in enumerate(reversed(shown)):
+        base = row["base"]
+        for value, colour, hatch, name in (
+            (row["low"], "#3f8fc5", "//", labels.low),
+            (row["high"], "#e0861a", "", labels.high),
+        ):
+            axes.barh(
+                y,
+                value - base,
+                left=base,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#ffffff",
+                label=name if y == 0 else None,
+            )
+    axes.axvline(shown[0]["base"] if shown else 0, color="#1d2430", linewidth=1)
+    axes.set_yticks(range(len(shown)))
+    axes.set_yticklabels([names.get(r["parameter"], r["parameter"]) for r in reversed(shown)])
+    axes.tick_params(labelsize=9)
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: format_number(v / 1e6, 1, labels.language))
+    )
+    axes.set_xlabel(labels.million, fontsize=9)
+    axes.legend(fontsize=9, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+    figure.tight_layout()
+    described = "; ".join(
+        f"{names.get(r['parameter'], r['parameter'])}: "
+        f"{format_number(r['low'] / 1e6, 1, labels.language)} – "
+        f"{format_number(r['high'] / 1e6, 1, labels.language)}"
+        for r in shown
+    )
+    return render(figure, output, title=labels.tornado_title, description=described)

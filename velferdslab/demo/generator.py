@@ -256,6 +256,7 @@ def _family(
     if enrolled is None:
         return
     team = _team(builder, family, enrolled, lead_id, lead_agency, staff)
+    team.kinds = {agency_id: kind for kind, agency_id in agencies.items()}
     _consent(builder, family, enrolled, team.agencies)
     plan = journeys.readings(
         rng, enrolled, end, has_children=has_children, relapser=rng.random() < 0.15
@@ -270,7 +271,16 @@ def _family(
     builder.rows["budget"].extend(budgets)
     builder.rows["contribution"].extend(contributions)
     builder.rows["expenditure"].extend(
-        money.expenditure_rows(rng, family, builder.ids, enrolled, end, team, by_year)
+        money.expenditure_rows(
+            rng,
+            family,
+            builder.ids,
+            enrolled,
+            end,
+            team,
+            by_year,
+            now=dt.datetime.combine(today, dt.time(15), tzinfo=dt.UTC),
+        )
     )
     _notes(builder, family, enrolled, end, assessors)
 

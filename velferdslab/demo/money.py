@@ -9,8 +9,23 @@ from typing import Any
 
 import numpy as np
 
-from velferdslab.demo.reference import EXPENDITURES
+from velferdslab.demo.reference import APPROVAL_NOTES, FUNDERS, REJECTION_NOTES, SPENDING
 from velferdslab.vocabulary import DOMAINS
+
+SPENDING_DOMAINS = {
+    "Depositum for leilighet": "housing",
+    "Møbler til ny bolig": "housing",
+    "Flyttebil": "housing",
+    "Kurs i norsk": "work",
+    "Transport til arbeidspraksis": "work",
+    "Førerkortopplæring": "work",
+    "Sommerjobbtilskudd": "work",
+    "Mobiltelefon og abonnement": "network",
+    "Leksehjelp": "school",
+    "Tannbehandling": "health",
+    "Treningskort": "health",
+    "Gjeldsordning: innløsning av smålån": "finance",
+}
 
 
 @dataclass
@@ -19,6 +34,11 @@ class Team:
     lead_agency: int
     members: list[tuple[int, int, Decimal]]  # (user, agency, mandate)
     agencies: list[int] = field(default_factory=list)
+    kinds: dict[int, str] = field(default_factory=dict)  # agency id → kind
+
+    def funders(self) -> list[int]:
+        """The team's agencies that put money into a budget (the lead's always does)."""
+        return [a for a in self.agencies if self.kinds.get(a, "housing") in FUNDERS]
 
 
 def budget_rows(
@@ -32,9 +52,8 @@ def budget_rows(
         budgets.append(
             {"id": budget_id, "family_id": family_id, "year": year, "amount": amount, "version": 1}
         )
-        payers = rng.choice(
-            team.agencies, size=min(len(team.agencies), int(rng.integers(2, 5))), replace=False
-        )
+        funders = team.funders()
+        payers = rng.choice(funders, size=min(len(funders), int(rng.integers(2, 5))), replace=False)
         shares = rng.dirichlet(np.ones(len(payers)))
         parts = [Decimal(int(amount * Decimal(str(round(s, 4))) / 1000) * 1000) for s in shares]
         parts[-1] = amount - sum(parts[:-1], Decimal(0))
@@ -60,56 +79,108 @@ def expenditure_rows(
     end: dt.date,
     team: Team,
     budgets: dict[int, tuple[int, Decimal]],
+    now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """≈10 expenditures: within the requester's mandate approved at once by the requester; above
-    it approved, rejected or still pending with the lead; never past the year's budget."""
-    rows = []
-    approved: dict[int, Decimal] = dict.fromkeys(budgets, Decimal(0))
-    span = max(1, (end - start).days)
-    for _ in range(int(rng.integers(7, 14))):
-        spent_on = start + dt.timedelta(days=int(rng.integers(0, span + 1)))
-        if spent_on.year not in budgets:
+    """A year's spending like a lab's: items that fit the paying agency, sized as such things
+    cost, using 55–90 % of the year's budget (pro rata for a part year). Requested a few days
+    before the money is spent; within the requester's mandate approved at once, above it decided
+    by the lead one to six days after the request (or still pending when that is not yet past);
+    never past the year's budget."""
+    now = now or dt.datetime.combine(end, dt.time(15), tzinfo=dt.UTC)
+    rows: list[dict[str, Any]] = []
+    for year, (budget_id, budget) in sorted(budgets.items()):
+        first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+        if last < first:
             continue
-        budget_id, budget = budgets[spent_on.year]
-        user, agency, mandate = team.members[int(rng.integers(0, len(team.members)))]
-        amount = Decimal(int(rng.integers(5, 400)) * 100)
-        status, decider = _decision(rng, amount, mandate, user, team.lead_id)
-        if status == "approved" and approved[spent_on.year] + amount > budget:
-            status, decider = "rejected", team.lead_id  # the lead says no: the budget is spent
-        if status == "approved":
-            approved[spent_on.year] += amount
-        rows.append(
-            {
-                "id": ids["expenditure"],
-                "family_id": family_id,
-                "budget_id": budget_id,
-                "spent_on": spent_on,
-                "amount": amount,
-                "description": str(rng.choice(EXPENDITURES)),
-                "domain": str(rng.choice(DOMAINS)),
-                "paying_agency_id": agency,
-                "measure_id": None,
-                "status": status,
-                "requested_by": user,
-                "decided_by": decider,
-                "decided_at": None
-                if decider is None
-                else dt.datetime.combine(spent_on, dt.time(12), tzinfo=dt.UTC),
-                "decision_note": None,
-            }
-        )
-        ids["expenditure"] += 1
+        part = ((last - first).days + 1) / 365
+        target = float(budget) * rng.uniform(0.55, 0.9) * min(1.0, part * 1.1)
+        used, approved = 0.0, Decimal(0)
+        for _ in range(30):
+            if used >= target:
+                break
+            choice = _item(rng, team)
+            if choice is None:
+                break
+            (description, low, high, _payers), (user, agency, mandate) = choice
+            amount = Decimal(int(rng.uniform(low, high) / 100) * 100)
+            spent_on = first + dt.timedelta(days=int(rng.integers(0, (last - first).days + 1)))
+            requested = dt.datetime.combine(
+                max(first, spent_on - dt.timedelta(days=int(rng.integers(0, 15)))),
+                dt.time(int(rng.integers(7, 14)), int(rng.integers(0, 60))),
+                tzinfo=dt.UTC,
+            )
+            requested = min(requested, now - dt.timedelta(hours=1))
+            status, decider, decided = _decision(rng, amount, mandate, user, team.lead_id)
+            if status == "approved" and approved + amount > budget:
+                status, decider = "rejected", team.lead_id  # the lead says no: the budget is spent
+            decided_at = None
+            if decider is not None:
+                decided_at = (
+                    requested
+                    if decided == "at_once"
+                    else requested
+                    + dt.timedelta(days=int(rng.integers(1, 7)), hours=int(rng.integers(0, 5)))
+                )
+                if decided_at > now:  # not yet decided today
+                    status, decider, decided_at = "pending", None, None
+            if status == "approved":
+                approved += amount
+            if status != "rejected":
+                used += float(amount)
+            rows.append(
+                {
+                    "id": ids["expenditure"],
+                    "family_id": family_id,
+                    "budget_id": budget_id,
+                    "spent_on": spent_on,
+                    "amount": amount,
+                    "description": description,
+                    "domain": SPENDING_DOMAINS.get(description, str(rng.choice(DOMAINS))),
+                    "paying_agency_id": agency,
+                    "measure_id": None,
+                    "status": status,
+                    "requested_by": user,
+                    "decided_by": decider,
+                    "decided_at": decided_at,
+                    "decision_note": _note(rng, status, decided),
+                    "created_at": requested,
+                }
+            )
+            ids["expenditure"] += 1
     return rows
+
+
+def _item(
+    rng: np.random.Generator, team: Team
+) -> tuple[tuple[str, int, int, tuple[str, ...]], tuple[int, int, Decimal]] | None:
+    """A team member and something their agency would pay for."""
+    options = [
+        (item, member)
+        for member in team.members
+        for item in SPENDING
+        if team.kinds.get(member[1], "housing") in item[3]
+    ]
+    if not options:
+        return None
+    return options[int(rng.integers(0, len(options)))]
+
+
+def _note(rng: np.random.Generator, status: str, decided: str) -> str | None:
+    if status == "rejected":
+        return str(rng.choice(REJECTION_NOTES))
+    if status == "approved" and decided == "by_lead" and rng.random() < 0.6:
+        return str(rng.choice(APPROVAL_NOTES))
+    return None
 
 
 def _decision(
     rng: np.random.Generator, amount: Decimal, mandate: Decimal, user: int, lead: int
-) -> tuple[str, int | None]:
+) -> tuple[str, int | None, str]:
     if amount <= mandate or user == lead:
-        return "approved", user
+        return "approved", user, "at_once"
     draw = rng.random()
-    if draw < 0.7:
-        return "approved", lead
-    if draw < 0.85:
-        return "rejected", lead
-    return "pending", None
+    if draw < 0.75:
+        return "approved", lead, "by_lead"
+    if draw < 0.9:
+        return "rejected", lead, "by_lead"
+    return "pending", None, "waiting"

@@ -81,21 +81,48 @@ NOTES = (
     "Vanskelig uke. Ekstra oppfølging avtalt.",
 )
 
-EXPENDITURES = (
-    "Depositum for leilighet",
-    "Kurs i norsk",
-    "Treningskort",
-    "Fotballutstyr til barna",
-    "Transport til arbeidspraksis",
-    "Møbler til ny bolig",
-    "Førerkortopplæring",
-    "Leksehjelp",
-    "Tannbehandling",
-    "Feriekoloni for barna",
-    "Mobiltelefon og abonnement",
-    "Sommerjobbtilskudd",
-    "Barnehageplass i overgang",
-    "Flyttebil",
+# What a lab spends on: the description, its usual size in kroner (low, high) and the kinds of
+# agency that would pay for it (the police pays no housing deposit).
+SPENDING: tuple[tuple[str, int, int, tuple[str, ...]], ...] = (
+    ("Depositum for leilighet", 15_000, 45_000, ("housing", "nav")),
+    ("Kurs i norsk", 3_000, 12_000, ("nav", "refugee")),
+    ("Treningskort", 2_000, 6_000, ("health", "child_welfare")),
+    ("Fotballutstyr til barna", 1_000, 4_000, ("child_welfare", "voluntary", "school")),
+    ("Transport til arbeidspraksis", 1_500, 6_000, ("nav",)),
+    ("Møbler til ny bolig", 5_000, 25_000, ("housing", "nav")),
+    ("Førerkortopplæring", 15_000, 32_000, ("nav", "other")),
+    ("Leksehjelp", 3_000, 12_000, ("school", "child_welfare")),
+    ("Tannbehandling", 3_000, 20_000, ("nav", "health")),
+    ("Feriekoloni for barna", 2_500, 9_000, ("child_welfare", "voluntary")),
+    ("Mobiltelefon og abonnement", 2_000, 6_000, ("nav",)),
+    ("Sommerjobbtilskudd", 10_000, 30_000, ("nav", "other")),
+    ("Barnehageplass i overgang", 4_000, 15_000, ("kindergarten", "child_welfare")),
+    ("Flyttebil", 2_500, 8_000, ("housing",)),
+    ("Gjeldsordning: innløsning av smålån", 5_000, 30_000, ("nav", "economic_advice")),
+)
+EXPENDITURES = tuple(description for description, *_ in SPENDING)
+# Agencies that put money into a family's budget; the police, PPT and volunteers take part in
+# the team but do not fund it.
+FUNDERS = (
+    "nav",
+    "child_welfare",
+    "housing",
+    "health",
+    "school",
+    "kindergarten",
+    "refugee",
+    "other",
+)
+APPROVAL_NOTES = (
+    "I tråd med familiens plan.",
+    "Avtalt i teammøtet.",
+    "Nødvendig for å holde på boligen.",
+    "Gir mor mulighet til å ta jobben hun er tilbudt.",
+)
+REJECTION_NOTES = (
+    "Dekkes av ordinær stønad fra NAV.",
+    "Årets budsjett er brukt opp.",
+    "Ikke del av planen; tas opp i neste teammøte.",
 )
 
 MEASURES = (

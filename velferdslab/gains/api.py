@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, current_app
 from flask_smorest import Blueprint
+from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.api.common import Date, QueryId, document_errors
@@ -17,6 +18,7 @@ from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.auth.current import audit, current_user
 from velferdslab.benefits.engine import compute
+from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import family_summary, round_money
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.errors import ValidationFailed
@@ -26,9 +28,10 @@ from velferdslab.gains.data import EngineInput, engine_input_from_records, load_
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.forecast import family_forecast
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.presentation import illustrative_values, sensitivity_range
 from velferdslab.gains.schemas import ForecastSchema, GainsSchema, PortfolioSchema
 from velferdslab.memo import Memo
-from velferdslab.municipalities.models import Agency
+from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
@@ -55,8 +58,11 @@ def _as_of(args: dict[str, Any]) -> dt.date:
     return as_of
 
 
-def _set_info(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "version": row.version}
+def _set_info(row: Any, params: AssumptionParams | None = None) -> dict[str, Any]:
+    info = {"id": row.id, "name": row.name, "version": row.version}
+    if params is not None:
+        info["illustrative"] = illustrative_values(params)
+    return info
 
 
 # The lead's family page shows the family's gains on every visit; they change only when its
@@ -197,6 +203,7 @@ def create_blueprint() -> Blueprint:
         report = portfolio_figures(args)
         response = Response(portfolio_workbook(report), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="portfolio.xlsx"'
+        response.headers["Cache-Control"] = "no-store"
         return response
 
     return blp
@@ -215,11 +222,22 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
     row = get_set(db.session, args.get("assumption_set_id"))
     data = load_engine_input(db.session, where)
     suppress = not user.has_role(Role.AUDITOR)
+    params = to_params(row)
     report = portfolio_report(
         data,
-        to_params(row),
+        params,
         _as_of(args),
         suppress=suppress,
         threshold=int(current_app.config["SUPPRESSION_THRESHOLD"]),
     )
-    return {**report, "municipality_id": municipality, "assumption_set": _set_info(row)}
+    if report["by_municipality"]:
+        names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+        for line in report["by_municipality"]:
+            line["municipality"] = names.get(line["municipality_id"])
+        report["by_municipality"].sort(key=lambda line: str(line["municipality"]))
+    return {
+        **report,
+        "municipality_id": municipality,
+        "assumption_set": _set_info(row, params),
+        "sensitivity_range": sensitivity_range(report["sensitivity"]),
+    }

@@ -9,10 +9,15 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits import analytics
-from velferdslab.benefits.engine import evaluate, prepare
+from velferdslab.benefits.engine import evaluate, prepare, rows_of
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
-from velferdslab.benefits.suppression import open_table, suppress_sum, suppress_table
+from velferdslab.benefits.suppression import (
+    hidden_cells,
+    open_table,
+    suppress_sum,
+    suppress_table,
+)
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.forecast import portfolio_forecast_block
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
@@ -52,6 +57,21 @@ def portfolio_report(
             for domain in DOMAINS
         },
         "transition_matrix": table(analytics.transition_matrix(prepared, params.overall_rule)),
+        # The same figures told so that small groups do not blank them out: levels merged into
+        # "below stable" and "stable or better" where the four levels would hide a cell.
+        "stable_share_over_time": _stable_share(distribution, counts, suppress, threshold),
+        "level_distribution_grouped": grouped_rows(counts, suppress, threshold),
+        "level_distribution_by_domain_grouped": {
+            domain: grouped_rows(
+                [[row["by_domain"][domain][level] for level in LEVELS] for row in distribution],
+                suppress,
+                threshold,
+            )
+            for domain in DOMAINS
+        },
+        "transition_matrix_grouped": grouped_matrix(
+            analytics.transition_matrix(prepared, params.overall_rule), suppress, threshold
+        ),
         "reaching_stable": _reaching(prepared, params, suppress, threshold),
         "goals": _goals(prepared, data, suppress, threshold),
         "family_years_at_level": _years(prepared, count, suppress, threshold),
@@ -64,7 +84,72 @@ def portfolio_report(
         "forecast": portfolio_forecast_block(
             data, params, as_of, prepared, suppress=suppress, threshold=threshold
         ),
+        "by_municipality": _by_municipality(data, priced, params, suppress, threshold),
     }
+
+
+GROUPS = ("below_stable", "stable_or_better")
+
+
+def _group(row: list[int]) -> list[int]:
+    return [row[0] + row[1], row[2] + row[3]]
+
+
+def grouped_rows(counts: list[list[int]], suppress: bool, threshold: int) -> list[dict[str, Any]]:
+    """Each row (a quarter) in the four levels when none of them is hidden, else in two groups
+    (below stable, stable or better), suppressed only if even the groups are small. Rows are
+    suppressed each on its own (a quarter has no column totals), so mixing them reveals nothing."""
+    rows = []
+    for row in counts:
+        fine = suppress_table([row], threshold if suppress else 0, col_totals=False)
+        if not any(cell["suppressed"] for cell in fine["cells"][0]):
+            rows.append({"grouping": "levels", "cells": fine["cells"][0], "total": fine["total"]})
+            continue
+        coarse = suppress_table([_group(row)], threshold, col_totals=False)
+        rows.append({"grouping": "groups", "cells": coarse["cells"][0], "total": coarse["total"]})
+    return rows
+
+
+def grouped_matrix(matrix: list[list[int]], suppress: bool, threshold: int) -> dict[str, Any]:
+    """The transition matrix in four levels, or in two groups each way when four would hide a
+    cell; the groups are suppressed like any table."""
+    fine = suppress_table(matrix, threshold if suppress else 0)
+    if not any(cell["suppressed"] for row in fine["cells"] for cell in row):
+        return {"grouping": "levels", **fine}
+    coarse = [_group(row) for row in _group_rows(matrix)]
+    return {"grouping": "groups", **suppress_table(coarse, threshold)}
+
+
+def _group_rows(matrix: list[list[int]]) -> list[list[int]]:
+    return [
+        [a + b for a, b in zip(matrix[0], matrix[1], strict=True)],
+        [a + b for a, b in zip(matrix[2], matrix[3], strict=True)],
+    ]
+
+
+def _stable_share(
+    distribution: list[dict[str, Any]], counts: list[list[int]], suppress: bool, threshold: int
+) -> list[dict[str, Any]]:
+    """Per quarter end: the families assessed, how many are at stable or sustainable, and the
+    share; all three hidden together when either group is small (the share and the count would
+    reveal it)."""
+    rows = []
+    for source, row in zip(distribution, counts, strict=True):
+        below, stable = _group(row)
+        table = suppress_table([[below, stable]], threshold if suppress else 0, col_totals=False)
+        hidden = (
+            any(cell["suppressed"] for cell in table["cells"][0]) or table["total"]["suppressed"]
+        )
+        total = below + stable
+        rows.append(
+            {
+                "quarter_end": source["quarter_end"],
+                "families": {"value": None if hidden else total, "suppressed": hidden},
+                "stable_or_better": {"value": None if hidden else stable, "suppressed": hidden},
+                "share": None if hidden or total == 0 else round(stable / total, 4),
+            }
+        )
+    return rows
 
 
 def _count(value: int, suppress: bool, threshold: int) -> dict[str, Any]:
@@ -228,3 +313,62 @@ def _sensitivity(
     if suppress and 0 < count < threshold:
         return []
     return [round_money(row) for row in analytics.sensitivity(prepared, params)]
+
+
+def _by_municipality(
+    data: EngineInput, priced: Any, params: AssumptionParams, suppress: bool, threshold: int
+) -> list[dict[str, Any]]:
+    """The region's municipalities side by side: families, share at stable or better now,
+    approved spending and the socioeconomic NPV per family; each cell suppressed on its own, as
+    the whole portfolio is. Empty for a single municipality."""
+    families = data.families
+    if families.empty or families["municipality_id"].nunique() < 2:
+        return []
+    limit = threshold if suppress else 0
+    groups = [
+        (int(m), [int(v) for v in group["family_id"]])
+        for m, group in families.groupby("municipality_id")
+    ]
+    stable_below = []
+    for _, ids in groups:
+        now = analytics.overall_of(
+            priced.prepared.current[rows_of(priced, ids)].astype(int), params.overall_rule
+        )
+        stable_below.append([int((now >= 2).sum()), int(((now >= 0) & (now < 2)).sum())])
+    # The municipalities are lines of one table with the region's totals: secondary suppression
+    # hides a second municipality when one alone would be recoverable from the region's figure.
+    small, _, _, _ = hidden_cells(
+        [[len(ids)] for _, ids in groups], limit, row_totals=False, col_totals=True
+    )
+    split = suppress_table(stable_below, limit)
+    rows = []
+    for index, (municipality_id, ids) in enumerate(groups):
+        summary = summarise(priced, ids)
+        count = len(ids)
+        hide = (index, 0) in small
+
+        def cell(value: float, hide: bool = hide) -> dict[str, Any]:
+            return {"value": None if hide else value, "suppressed": hide}
+
+        stable, below = stable_below[index]
+        share_hidden = (
+            any(c["suppressed"] for c in split["cells"][index])
+            or split["row_totals"][index]["suppressed"]
+        )
+        rows.append(
+            {
+                "municipality_id": municipality_id,
+                "families": cell(count),
+                "assessed": split["row_totals"][index],
+                "stable_or_better": split["cells"][index][0],
+                "share_stable_or_better": cell(
+                    round(stable / (stable + below), 4) if stable + below else 0.0, share_hidden
+                ),
+                "spending": cell(round(summary["spending"], 2)),
+                "socioeconomic_npv": cell(round(summary["socioeconomic_npv"], 2)),
+                "socioeconomic_npv_per_family": cell(
+                    round(summary["socioeconomic_npv"] / count, 2) if count else 0.0
+                ),
+            }
+        )
+    return rows

@@ -7,32 +7,18 @@ from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.charts.portfolio import levels_over_time_svg, tornado_svg
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
+from velferdslab.gains.charts import portfolio_charts, quarter_labels
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.forecast_views import portfolio_forecast_chart
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
-from velferdslab.web.labels import LEVEL_LABELS
-
-PARAMETER_LABELS = {
-    "success_rate": _l("success rate"),
-    "deadweight": _l("deadweight"),
-    "attribution": _l("attribution"),
-    "drop_off": _l("drop-off"),
-    "tax_financing_cost": _l("tax financing cost"),
-    "discount_rate": _l("discount rate"),
-    "cost_unsustainable": _l("cost at unsustainable"),
-    "cost_exposed": _l("cost at exposed"),
-    "cost_stable": _l("cost at stable"),
-    "cost_sustainable": _l("cost at sustainable"),
-}
+from velferdslab.web.labels import PARAMETER_LABELS
 
 
 def _args() -> dict[str, Any]:
@@ -49,26 +35,9 @@ def _args() -> dict[str, Any]:
 
 def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     """The dashboard's charts, drawn once for the page and the portfolio PDF alike."""
-    distribution = report["level_distribution"]
-    quarters = [q.strftime("%m.%Y") for q in distribution.get("quarters", [])]
-    counts = [[c["value"] for c in row] for row in distribution.get("cells", [])]
-    levels = [str(label) for label in LEVEL_LABELS]
-    charts = {
-        "levels": levels_over_time_svg(
-            quarters, counts, levels, str(_l("Families per overall level"))
-        )
-        if quarters
-        else "",
-        "tornado": tornado_svg(
-            report["sensitivity"],
-            {k: str(v) for k, v in PARAMETER_LABELS.items()},
-            str(_l("Sensitivity of the socioeconomic NPV")),
-        )
-        if report["sensitivity"]
-        else "",
-    }
+    charts = portfolio_charts(report)
     charts["forecast"] = portfolio_forecast_chart(report)
-    return quarters, charts
+    return quarter_labels(report), charts
 
 
 def _viewer() -> Any:
@@ -97,6 +66,7 @@ def create_blueprint() -> Blueprint:
             report=report,
             charts=charts,
             municipalities=municipalities,
+            regional=user.municipality_id is None,
             args=args,
             quarters=quarters,
             parameter_labels=PARAMETER_LABELS,
@@ -109,6 +79,7 @@ def create_blueprint() -> Blueprint:
         report = portfolio_figures(_args())
         response = Response(portfolio_workbook(report), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="portefolje.xlsx"'
+        response.headers["Cache-Control"] = "no-store"  # figures about children: never cached
         return response
 
     return blp

@@ -17,9 +17,12 @@ from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import described, to_params
 from velferdslab.audit.models import AuditEvent
+from velferdslab.audit.services import chain_status
+from velferdslab.audit.spending import is_within_mandate
 from velferdslab.benefits.engine import evaluate, prepare
 from velferdslab.benefits.results import family_summary, overall, round_money, summarise
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
+from velferdslab.db import utcnow
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import load_engine_input
@@ -58,6 +61,9 @@ def audit_content(
         "as_of": as_of,
         "expenditures": expenditures["rows"],
         "hidden_expenditures": expenditures["hidden"],
+        "period_sums": expenditures["sums"],
+        "period_counts": expenditures["counts"],
+        "chain": _chain_state(),
         "budgets": _budgets(municipality, period, references),
         "agencies": _agencies(municipality, period),
         "calculation_trail": trail,
@@ -73,7 +79,14 @@ def _expenditures(
 ) -> dict[str, Any]:
     requester, decider = aliased(User), aliased(User)
     rows = db.session.execute(
-        select(Expenditure, Agency.name, requester.username, decider.username)
+        select(
+            Expenditure,
+            Agency.name,
+            requester.username,
+            requester.full_name,
+            decider.username,
+            decider.full_name,
+        )
         .join(Family, Family.id == Expenditure.family_id)
         .join(Agency, Agency.id == Expenditure.paying_agency_id)
         .join(requester, requester.id == Expenditure.requested_by)
@@ -84,12 +97,19 @@ def _expenditures(
         )
         .order_by(Expenditure.spent_on, Expenditure.id)
     ).all()
-    shown, hidden = [], {"count": 0, "amount": 0.0}
-    for expenditure, agency, requested_by, decided_by in rows:
+    shown, hidden = [], {"count": 0, "amount": 0.0, "approved": 0.0}
+    sums = {"approved": 0.0, "pending": 0.0, "rejected": 0.0}
+    counts = {"approved": 0, "pending": 0, "rejected": 0}
+    for expenditure, agency, requested_by, requester_name, decided_by, decider_name in rows:
+        status = expenditure.status.value
+        sums[status] = round(sums[status] + float(expenditure.amount), 2)
+        counts[status] += 1
         if expenditure.family_id not in references:
             # Strictly confidential: counted, never described.
             hidden["count"] += 1
             hidden["amount"] = round(hidden["amount"] + float(expenditure.amount), 2)
+            if status == "approved":
+                hidden["approved"] = round(hidden["approved"] + float(expenditure.amount), 2)
             continue
         shown.append(
             {
@@ -99,15 +119,24 @@ def _expenditures(
                 "amount": round(float(expenditure.amount), 2),
                 "description": expenditure.description,
                 "agency": agency,
-                "status": expenditure.status.value,
+                "status": status,
                 "requested_by": requested_by,
+                "requested_by_name": requester_name,
                 "requested_at": expenditure.created_at,
                 "decided_by": decided_by,
+                "decided_by_name": decider_name,
                 "decided_at": expenditure.decided_at,
                 "decision_note": expenditure.decision_note or "",
+                "within_mandate": within_mandate(expenditure),
             }
         )
-    return {"rows": shown, "hidden": hidden}
+    return {"rows": shown, "hidden": hidden, "sums": sums, "counts": counts}
+
+
+def within_mandate(expenditure: Expenditure) -> bool:
+    """Approved at once within the requester's own mandate (the requester recorded as its
+    decider, as the spending rule does); pending, rejected or decided by the lead: above it."""
+    return is_within_mandate(expenditure)
 
 
 def _budgets(
@@ -259,10 +288,15 @@ def _access_summary(municipality: Municipality, period: tuple[dt.date, dt.date])
         .order_by(func.count().desc(), AuditEvent.action, AuditEvent.entity)
     ).all()
     by_user = db.session.execute(
-        select(User.username, func.count(), func.count(func.distinct(AuditEvent.family_id)))
+        select(
+            User.username,
+            User.full_name,
+            func.count(),
+            func.count(func.distinct(AuditEvent.family_id)),
+        )
         .join(User, User.id == AuditEvent.user_id)
         .where(*about_families)
-        .group_by(User.username)
+        .group_by(User.username, User.full_name)
         .order_by(func.count().desc(), User.username)
     ).all()
     failed_logins = db.session.scalar(
@@ -278,6 +312,17 @@ def _access_summary(municipality: Municipality, period: tuple[dt.date, dt.date])
     return {
         "events": sum(count for _, _, count in by_action),
         "by_action": [{"action": a, "entity": e, "count": c} for a, e, c in by_action],
-        "by_user": [{"user": u, "events": c, "families": f} for u, c, f in by_user],
+        "by_user": [{"user": u, "name": n, "events": c, "families": f} for u, n, c, f in by_user],
         "failed_logins": int(failed_logins or 0),
+    }
+
+
+def _chain_state() -> dict[str, Any]:
+    """The audit log's hash chain as verified when the report's data were read."""
+    report = chain_status(db.session)
+    return {
+        "intact": report.intact,
+        "checked": report.checked,
+        "first_broken_id": report.first_broken_id,
+        "verified_at": utcnow(),
     }

@@ -7,11 +7,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import distinct, func, select
 
 from velferdslab.assessments.queries import journey
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import described
+from velferdslab.benefits.suppression import suppress_sum
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import spent_on
 from velferdslab.charts.journey import journey_svg
@@ -19,12 +21,13 @@ from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.gains.api import compute_portfolio, family_gains
 from velferdslab.gains.forecast_views import family_report_forecast
-from velferdslab.gains.views import PARAMETER_LABELS, dashboard_charts
+from velferdslab.gains.presentation import story
+from velferdslab.gains.views import dashboard_charts
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
 from velferdslab.vocabulary import LEVELS
-from velferdslab.web.labels import chart_labels
+from velferdslab.web.labels import PARAMETER_LABELS, chart_labels
 
 Progress = Callable[[int], None]
 
@@ -150,8 +153,10 @@ def portfolio_content(
     as_of: dt.date,
     assumption_set: AssumptionSet,
     progress: Progress,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> dict[str, Any]:
     """The dashboard's figures and charts: suppressed for a leader, open for an auditor."""
+    period = period or (dt.date(as_of.year, 1, 1), as_of)
     report = compute_portfolio(
         user,
         {
@@ -165,11 +170,35 @@ def portfolio_content(
     name = None
     if report["municipality_id"] is not None:
         name = db.session.get(Municipality, report["municipality_id"])
+    period_spending = _period_spending(
+        report["municipality_id"], period, suppress=report["suppression"]["applied"]
+    )
     return {
         "report": report,
+        "period_spending": period_spending,
+        "story": story(report, period_spending),
         "quarters": quarters,
         "charts": charts,
         "municipality": name.name if name else None,
         "parameter_labels": {k: str(v) for k, v in PARAMETER_LABELS.items()},
         "assumption_set": described(assumption_set),
     }
+
+
+def _period_spending(
+    municipality_id: int | None, period: tuple[dt.date, dt.date], *, suppress: bool
+) -> dict[str, Any]:
+    """Approved spending dated in the period (not the all-time total), hidden like any sum when
+    fewer than the threshold of families stand behind it."""
+    query = (
+        select(func.coalesce(func.sum(Expenditure.amount), 0), func.count(distinct(Family.id)))
+        .join(Family, Family.id == Expenditure.family_id)
+        .where(Expenditure.status == "approved", Expenditure.spent_on.between(*period))
+    )
+    if municipality_id is not None:
+        query = query.where(Family.municipality_id == municipality_id)
+    amount, families = db.session.execute(query).one()
+    value = round(float(amount), 2)
+    if not suppress:
+        return {"value": value, "suppressed": False}
+    return suppress_sum(value, int(families), int(current_app.config["SUPPRESSION_THRESHOLD"]))

@@ -189,7 +189,9 @@ def build_content(
         figures = {k: v for k, v in content.items() if k != "chart"}
         tables = {"gains_by_payer.csv": _payer_rows(content["gains"]["by_payer"])}
     elif report.kind == ReportKind.PORTFOLIO:
-        content = portfolio_content(user, report.municipality_id, as_of, assumption_set, progress)
+        content = portfolio_content(
+            user, report.municipality_id, as_of, assumption_set, progress, period
+        )
         figures = {k: v for k, v in content.items() if k != "charts"}
         tables = {"who_gains.csv": _who_gains_rows(content["report"]["who_gains"])}
     else:

@@ -59,6 +59,29 @@ PAYER_LABELS: dict[str, Any] = {
     "society": _l("society"),
 }
 
+# The assumptions the sensitivity analysis moves, as a reader names them.
+PARAMETER_LABELS = {
+    "success_rate": _l("success rate"),
+    "deadweight": _l("deadweight"),
+    "attribution": _l("attribution"),
+    "drop_off": _l("drop-off"),
+    "tax_financing_cost": _l("tax financing cost"),
+    "discount_rate": _l("discount rate"),
+    "cost_unsustainable": _l("cost at unsustainable"),
+    "cost_exposed": _l("cost at exposed"),
+    "cost_stable": _l("cost at stable"),
+    "cost_sustainable": _l("cost at sustainable"),
+    "horizon_years": _l("time horizon (years)"),
+    "overall_rule": _l("overall level"),
+    "discount_schedule": _l("discount rate"),
+    "optimism_bias": _l("optimism bias (haircut by data grade)"),
+    "lowest": _l("the lowest domain"),
+    "median": _l("the median domain"),
+    "fiscal": _l("fiscal"),
+    "economic": _l("economic"),
+    "social": _l("social"),
+}
+
 
 def level_label(level: int | None) -> str:
     return "–" if level is None else str(LEVEL_LABELS[level])
@@ -119,6 +142,7 @@ def template_helpers() -> dict[str, Any]:
         "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
+        "parameter_label": lambda name: str(PARAMETER_LABELS.get(name, name)),
     }
 
 
@@ -142,3 +166,22 @@ def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
 def format_money(value: Any) -> str:
     """Whole kroner in the page's language (`12 345 kr`), by velferdslab.formatting."""
     return formatting.format_money(value, str(get_locale() or "nb"))
+
+
+def _language() -> str:
+    return str(get_locale() or "nb")
+
+
+def formatting_filters() -> dict[str, Any]:
+    """velferdslab.formatting as Jinja filters in the current language, for pages and PDFs:
+    `{{ d|date }}`, `{{ t|datetime }}`, `{{ x|number(1) }}`, `{{ x|millions }}`, `{{ s|percent }}`.
+    """
+    return {
+        "date": lambda v: formatting.format_date(v, _language()),
+        "datetime": lambda v, seconds=False: formatting.format_datetime(
+            v, seconds=seconds, language=_language()
+        ),
+        "number": lambda v, decimals=0: formatting.format_number(v, decimals, _language()),
+        "millions": lambda v, decimals=1: formatting.format_millions(v, decimals, _language()),
+        "percent": lambda v, decimals=0: formatting.format_percent(v, decimals, _language()),
+    }

@@ -64,7 +64,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(navigation=navigation, current_language=current_language)
     app.jinja_env.globals.update(template_helpers())
     app.context_processor(request_label_helpers)
-    from velferdslab.web.labels import local_time
+    from velferdslab.web.labels import formatting_filters, local_time
 
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters.update(formatting_filters())
     app.jinja_env.filters["dict_without"] = lambda d, key: {k: v for k, v in d.items() if k != key}

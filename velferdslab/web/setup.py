@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
     set_html_error_renderer(render_error)
     from velferdslab.assessments import description_views
     from velferdslab.assumptions import views as assumption_views
+    from velferdslab.audit import spending as audit_spending
     from velferdslab.audit import views as audit_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import forecast_pages
@@ -57,6 +58,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(account.create_blueprint())
     app.register_blueprint(family_views.create_blueprint())
     app.register_blueprint(audit_views.create_blueprint())
+    app.register_blueprint(audit_spending.create_blueprint())
     app.register_blueprint(gains_views.create_blueprint())
     app.register_blueprint(user_views.create_blueprint())
     app.register_blueprint(report_views.create_blueprint())

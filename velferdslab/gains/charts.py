@@ -1,0 +1,74 @@
+"""The portfolio's charts, drawn once from the report for the dashboard, the portfolio PDF and (as
+PNG images) the workbook, in the language of the request or report being made."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from velferdslab.charts.portfolio import (
+    PortfolioChartLabels,
+    domains_chart,
+    levels_chart,
+    stable_share_chart,
+    tornado_chart,
+)
+from velferdslab.formatting import format_date
+from velferdslab.vocabulary import DOMAINS
+from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
+
+
+def chart_labels() -> PortfolioChartLabels:
+    return PortfolioChartLabels(
+        language=str(get_locale() or "nb"),
+        levels=[str(label) for label in LEVEL_LABELS],
+        groups=[
+            str(_l("below stable (unsustainable or exposed)")),
+            str(_l("stable or sustainable")),
+        ],
+        share_title=str(_l("Share of families at stable or sustainable")),
+        share_legend=str(_l("share at stable or sustainable")),
+        families_legend=str(_l("“5 of 12”: at stable or better of those assessed")),
+        levels_title=str(_l("Families per overall level")),
+        domains_title=str(_l("Families per level in each area, now")),
+        tornado_title=str(_l("Sensitivity of the socioeconomic NPV")),
+        low=str(_l("assumption moved −20 %")),
+        high=str(_l("assumption moved +20 %")),
+        million=str(_l("socioeconomic NPV, mill. kr")),
+        of=str(_l("%(k)s of %(n)s")),
+    )
+
+
+def quarter_labels(report: Mapping[str, Any]) -> list[str]:
+    language = str(get_locale() or "nb")
+    return [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
+
+
+def portfolio_charts(report: Mapping[str, Any], output: str = "svg") -> dict[str, Any]:
+    """Every chart of the portfolio as SVG text (output="svg") or PNG bytes ("png"); a chart
+    with nothing to draw is left out."""
+    labels = chart_labels()
+    quarters = quarter_labels(report)
+    charts: dict[str, Any] = {}
+    if quarters:
+        charts["stable_share"] = stable_share_chart(
+            quarters, report["stable_share_over_time"], labels, output
+        )
+        charts["levels"] = levels_chart(
+            quarters, report["level_distribution_grouped"], labels, output
+        )
+        by_domain = report["level_distribution_by_domain_grouped"]
+        charts["domains"] = domains_chart(
+            [str(DOMAIN_LABELS[d]) for d in DOMAINS],
+            [by_domain[d][-1] for d in DOMAINS],
+            labels,
+            output,
+        )
+    if report["sensitivity"]:
+        charts["tornado"] = tornado_chart(
+            report["sensitivity"], {k: str(v) for k, v in PARAMETER_LABELS.items()}, labels, output
+        )
+    return charts
