@@ -14,23 +14,25 @@ from sqlalchemy.orm import lazyload
 
 from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
-from velferdslab.assessments.queries import family_assessments, journey, journey_of
+from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.services import record_assessment, write_note
+from velferdslab.assessments.voice import domain_history, latest_rationale, latest_readings
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import limits_from, request_expenditure, spending_limits
 from velferdslab.charts.journey import journey_svg
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError, Forbidden, NotFound
 from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import my_families
 from velferdslab.municipalities.models import Agency
+from velferdslab.plans import views as plan_views
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
+from velferdslab.vocabulary import DOMAINS, Role
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
 from velferdslab.web.labels import chart_labels
@@ -68,6 +70,7 @@ def create_blueprint() -> Blueprint:
         return render_template("families/access_log.html", family=family, rows=rows)
 
     setup_views.register(blp)
+    plan_views.register(blp)
 
     @blp.route("/<int(max=2147483647):family_id>")
     @login_required
@@ -76,6 +79,28 @@ def create_blueprint() -> Blueprint:
         family = policy.family_or_404(db.session, user, family_id, "assessments.read")
         audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
         return render_template("families/page.html", **family_context(family, user))
+
+    @blp.route("/<int(max=2147483647):family_id>/domains/<domain>")
+    @login_required
+    def domain_page(family_id: int, domain: str) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        if domain not in DOMAINS:
+            raise NotFound()
+        history = domain_history(family_assessments(db.session, family.id), domain)
+        notes = db.session.execute(
+            select(ProgressNote, User.full_name)
+            .outerjoin(User, User.id == ProgressNote.author_id)
+            .where(ProgressNote.family_id == family.id, ProgressNote.domain == domain)
+            .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
+            .limit(50)
+        ).all()
+        audit(
+            "read", "assessment", family_id=family.id, details={"page": "domain", "domain": domain}
+        )
+        return render_template(
+            "families/domain.html", family=family, domain=domain, history=history, notes=notes
+        )
 
     @blp.route("/<int(max=2147483647):family_id>/notes", methods=["POST"])
     @login_required
@@ -131,8 +156,10 @@ def create_blueprint() -> Blueprint:
     def new_assessment(family_id: int) -> ResponseReturnValue:
         user: User = g.user
         family = policy.family_or_404(db.session, user, family_id, "assessments.write")
-        points = journey(db.session, family.id)
-        form = make_assessment_form(data=prefill(points))
+        assessments = family_assessments(db.session, family.id)
+        points = journey_of(assessments)
+        previous = latest_rationale(assessments)
+        form = make_assessment_form(data=prefill(points, previous, latest_readings(assessments)))
         if form.validate_on_submit():
             try:
                 assessment = record_assessment_from_form(family, user, form)
@@ -149,17 +176,28 @@ def create_blueprint() -> Blueprint:
             form=form,
             criteria=level_help(),
             last=points[-1] if points else None,
+            previous=previous,
         ), status
 
     return blp
 
 
-def prefill(points: list[Any]) -> dict[str, Any]:
-    """Start from the levels in force, so a weekly update only changes what changed."""
+def prefill(
+    points: list[Any],
+    previous: dict[str, Any] | None = None,
+    readings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Start from the levels in force, the last rationale of each domain and the family's own
+    reading where it differed, so a weekly update only changes what changed."""
     data: dict[str, Any] = {"assessed_on": dt.date.today()}
     if points:
         for domain, level in points[-1].levels.items():
             data[f"level_{domain}"] = "" if level is None else str(level)
+    for domain, reading in (previous or {}).items():
+        data[f"rationale_{domain}"] = reading.rationale
+    for domain, reading in (readings or {}).items():
+        if reading is not None and reading.differs:
+            data[f"family_level_{domain}"] = str(reading.family_level)
     return data
 
 
@@ -214,8 +252,13 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     session = db.session
     assessments = family_assessments(session, family.id)
     points = journey_of(assessments)
-    goals = session.scalars(select(Goal).where(Goal.family_id == family.id)).all()
-    targets = {goal.domain: goal.target_level for goal in goals}
+    readings = latest_readings(assessments)
+    goals = session.scalars(
+        select(Goal)
+        .where(Goal.family_id == family.id)
+        .order_by(Goal.closed_on.is_not(None), Goal.domain)
+    ).all()
+    targets = {goal.domain: goal.target_level for goal in goals if goal.closed_on is None}
     chart = journey_svg(points, targets, chart_labels(family.reference)) if points else ""
     measures = session.scalars(
         select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on)
@@ -260,6 +303,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         **lead_only,
         "family": family,
         "points": points,
+        "readings": readings,
         "chart": chart,
         "goals": goals,
         "measures": measures,

@@ -119,6 +119,8 @@ def template_helpers() -> dict[str, Any]:
         "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
+        "date": formatting.format_date,
+        "number": format_number,
     }
 
 
@@ -137,6 +139,11 @@ def request_label_helpers() -> dict[str, Any]:
 def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
     """A stored instant (UTC; naive from SQLite) as Norwegians read it: Oslo time."""
     return format_datetime(value, seconds=seconds)
+
+
+def format_number(value: Any, decimals: int = 0) -> str:
+    """A number in the page's language (`0,6` in bokmål), by velferdslab.formatting."""
+    return formatting.format_number(value, decimals, str(get_locale() or "nb"))
 
 
 def format_money(value: Any) -> str:
