@@ -18,7 +18,7 @@ from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
 from velferdslab.families.forms import EnrolForm
 from velferdslab.families.models import Family
-from velferdslab.families.services import create_family
+from velferdslab.families.services import create_family, put_lead_on_team
 from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus, Role
@@ -59,6 +59,9 @@ def register(blp: Blueprint) -> None:
                 form.referred_on.errors = [localise(error.message)]
             else:
                 audit("create", "family", family.id, family_id=family.id)
+                membership = put_lead_on_team(db.session, family)
+                if membership is not None:
+                    audit("create", "team_membership", membership.id, family_id=family.id)
                 flash(_l("%(ref)s is enrolled. Record the consent and assemble the team next.",
                          ref=family.reference), "success")  # fmt: skip
                 return redirect(url_for(".family_page", family_id=family.id))

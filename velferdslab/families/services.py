@@ -222,9 +222,18 @@ def add_team_member(
         # Access follows the membership's agency and the consent names agencies: a staff member
         # registered under another agency would see what the family agreed to share with that
         # one.
+        own = session.get(Agency, user.agency_id)
         raise ValidationFailed(
             Text("A staff member joins the team for their own agency."),
-            {"agency_id": [Text("The user works for agency %(agency)s.", agency=user.agency_id)]},
+            {
+                "agency_id": [
+                    Text(
+                        "%(name)s works for %(agency)s.",
+                        name=user.full_name,
+                        agency=own.name if own else user.agency_id,
+                    )
+                ]
+            },
         )
     _check_agencies(session, [agency_id], family.municipality_id)
     if mandate_nok < 0:
@@ -247,6 +256,23 @@ def add_team_member(
     session.add(membership)
     session.flush()
     return membership
+
+
+def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | None:
+    """The enrolling lead joins the family's team for their own agency from the referral day,
+    so the team list shows who leads it; a lead without an agency is left to the set-up."""
+    lead = session.get(User, family.investment_lead_id) if family.investment_lead_id else None
+    if lead is None or lead.agency_id is None:
+        return None
+    return add_team_member(
+        session,
+        family,
+        user_id=lead.id,
+        agency_id=lead.agency_id,
+        team_role=TeamRole.LEAD,
+        mandate_nok=Decimal("0"),
+        joined_on=family.referred_on,
+    )
 
 
 def get_family(session: AnySession, family_id: int) -> Family:

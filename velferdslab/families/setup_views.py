@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
+from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
@@ -71,12 +72,14 @@ def _child(model: Any, family: Family, record_id: int) -> Any:
     return record
 
 
-def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
-    """Choices for the lead's forms on the family page; `agencies`: the municipality's, by name,
-    as the page has read them."""
+def setup_context(
+    family: Family, agencies: Sequence[Agency], budgets: Sequence[Budget] = ()
+) -> dict[str, Any]:
+    """Choices for the lead's forms on the family page, and what is saved, for the forms to
+    hold; `agencies`: the municipality's, by name, and `budgets`, as the page has read them."""
     # Who can join a team: the municipality's active team members and leads (names only).
     team_staff = db.session.execute(
-        select(User.id, User.full_name)
+        select(User.id, User.full_name, User.agency_id)
         .where(User.active.is_(True), User.municipality_id == family.municipality_id)
         .where(User.role_rows.any(UserRole.role.in_([Role.TEAM_MEMBER, Role.INVESTMENT_LEAD])))
         .order_by(User.full_name)
@@ -94,7 +97,12 @@ def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
         )
         .order_by(User.full_name)
     ).all()
+    current = next((budget for budget in budgets if budget.year == today.year), None)
     return {
+        "setup_budget": current,
+        "setup_contributions": {c.agency_id: c.amount for c in current.contributions}
+        if current
+        else {},
         "setup_agencies": agencies,
         "setup_staff": team_staff,
         "setup_consents": consents,

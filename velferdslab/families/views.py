@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
@@ -126,6 +127,8 @@ def create_blueprint() -> Blueprint:
         family = policy.family_or_404(db.session, user, family_id, "expenditures.write")
         form = ExpenditureForm(agency_choices(family))
         today = dt.date.today()
+        if not form.is_submitted():
+            form.paying_agency_id.data = own_agency(family, user, today)
         if form.validate_on_submit():
             try:
                 expenditure = request_expenditure(
@@ -236,6 +239,17 @@ def expenditure_message(status: str) -> str:
     return str(_l("The expenditure is above your mandate and waits for the investment lead."))
 
 
+def own_agency(family: Family, user: User, today: dt.date) -> int | None:
+    """The agency the user works for on this family's team (else their own): who usually pays."""
+    memberships = db.session.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family.id, TeamMembership.user_id == user.id
+        )
+    ).all()
+    current = [m.agency_id for m in memberships if m.is_current(today)]
+    return current[0] if current else user.agency_id
+
+
 def agency_choices(family: Family) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Agency.id, Agency.name)
@@ -243,6 +257,24 @@ def agency_choices(family: Family) -> list[tuple[int, str]]:
         .order_by(Agency.name)
     )
     return [(row[0], row[1]) for row in rows]
+
+
+def contributions_and_spending(
+    year: int, budgets: Any, expenditures: Any, agencies: Any
+) -> list[tuple[str, Any, Any]]:
+    """Per agency, for the year: what it put into the budget beside what it paid of the approved
+    spending (agencies with neither are left out)."""
+    budget = next((b for b in budgets if b.year == year), None)
+    put_in = {c.agency_id: c.amount for c in budget.contributions} if budget else {}
+    paid: dict[int, Decimal] = {}
+    for e in expenditures:
+        if e.status.value == "approved" and e.spent_on.year == year:
+            paid[e.paying_agency_id] = paid.get(e.paying_agency_id, Decimal(0)) + e.amount
+    return [
+        (agency.name, put_in.get(agency.id), paid.get(agency.id, Decimal(0)))
+        for agency in agencies
+        if agency.id in put_in or agency.id in paid
+    ]
 
 
 def family_context(family: Family, user: User) -> dict[str, Any]:
@@ -295,11 +327,12 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     if is_lead:
         from velferdslab.gains.api import page_gains
 
-        setup = setup_views.setup_context(family, agencies)
+        setup = setup_views.setup_context(family, agencies, budgets)
         gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)
         lead_only = {"gains": gains, **setup}
     memberships = [membership for membership, _, _ in team]
     return {
+        "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),
         **lead_only,
         "family": family,
         "points": points,
