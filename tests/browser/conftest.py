@@ -141,6 +141,9 @@ def seed(app: Flask) -> Seed:
                      description="Møter på skolen hver måned"),
             ]
         )  # fmt: skip
+        # What cannot be undone, each asked first: a family of its own to remove, withdraw,
+        # reject and conclude on.
+        confirmed = make_family(session, lab, member_mandate=Decimal("2000"))
         session.commit()
         return Seed(
             member="tove.team",
@@ -160,6 +163,8 @@ def seed(app: Flask) -> Seed:
             no_consent_id=no_consent.id,
             planned_id=planned.id,
             planned_reference=planned.reference,
+            confirmed_id=confirmed.id,
+            confirmed_reference=confirmed.reference,
         )
 
 

@@ -37,9 +37,14 @@ def test_the_lead_changes_a_mandate_and_removes_a_member(
     assert "Fullmakten er endret." in page.get_data(as_text=True)
     db.expire_all()
     assert db.get(TeamMembership, membership.id).mandate_nok == 2500  # type: ignore[union-attr]
-    page = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    asked = client.post(f"{base}/end", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Ta " in asked and "ut av teamet?" in asked  # asks first, changes nothing
+    db.expire_all()
+    assert db.get(TeamMembership, membership.id).left_on is None  # type: ignore[union-attr]
+    yes = {"csrf_token": token, "confirmed": "yes"}
+    page = client.post(f"{base}/end", data=yes, follow_redirects=True)
     assert "tilgangen deres stopper nå" in page.get_data(as_text=True)
-    again = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    again = client.post(f"{base}/end", data=yes, follow_redirects=True)
     assert "Medlemmet har allerede gått ut av teamet." in again.get_data(as_text=True)
     login(client, lab.member.username)
     assert client.get(f"/families/{family.id}").status_code == 404  # access ended at once
@@ -61,8 +66,14 @@ def test_a_withdrawn_consent_closes_the_family_to_the_team_at_once(
         as_text=True
     )
     today = dt.date.today().isoformat()
+    asked = client.post(url, data={"csrf_token": token, "withdrawn_on": today})
+    assert "Trekke tilbake samtykket gitt" in asked.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Consent, consent.id).withdrawn_on is None  # type: ignore[union-attr]
     page = client.post(
-        url, data={"csrf_token": token, "withdrawn_on": today}, follow_redirects=True
+        url,
+        data={"csrf_token": token, "withdrawn_on": today, "confirmed": "yes"},
+        follow_redirects=True,
     )
     assert "Samtykket er trukket tilbake" in page.get_data(as_text=True)
     again = client.post(url, data={"csrf_token": token, "withdrawn_on": today},
