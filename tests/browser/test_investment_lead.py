@@ -133,8 +133,12 @@ def test_lead_approves_spending_and_sees_gains_and_who_looked(
     page.get_by_role("link", name="Hvem har sett").click()
     expect(page.get_by_role("heading", name="Hvem har lest eller endret")).to_be_visible()
     log = page.locator("tbody tr")
-    expect(log.filter(has_text="approve").filter(has_text="Ine Investeringsleder")).to_have_count(1)
-    expect(log.filter(has_text="read").first).to_contain_text("family")
+    expect(log.filter(has_text="godkjent").filter(has_text="Ine Investeringsleder")).to_have_count(
+        1
+    )
+    expect(log.filter(has_text="leste").first).to_contain_text(
+        f"familie {seeded.pending_reference}"
+    )
     shoot(page, "access-log")
 
     # gains follow the journey: the family that moved from uholdbar has some, by payer

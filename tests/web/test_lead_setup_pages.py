@@ -125,12 +125,12 @@ def test_a_refusal_from_the_rules_reads_in_the_pages_language(
     }  # fmt: skip
     page = client.post(url, data=data)
     assert page.status_code == 422
-    assert f"Det er høyst 1000.00 kr igjen av budsjettet for {dt.date.today().year}." in (
+    assert f"Det er høyst 1\u202f000 kr igjen av budsjettet for {dt.date.today().year}." in (
         page.get_data(as_text=True)
     )
     client.post("/language", data={"csrf_token": csrf_from(form), "language": "en"})
     english = client.post(url, data=data).get_data(as_text=True)
-    assert f"At most 1000.00 NOK is left of the {dt.date.today().year} budget." in english
+    assert f"At most 1,000 NOK is left of the {dt.date.today().year} budget." in english
 
 
 def test_the_budget_form_keeps_the_apis_rules(client: FlaskClient, db: scoped_session) -> None:

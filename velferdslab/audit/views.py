@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import default_set, described
+from velferdslab.audit import presentation
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
@@ -86,23 +87,24 @@ def create_blueprint() -> Blueprint:
     def log() -> ResponseReturnValue:
         user = _auditor()
         page = _page()
-        query = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
+        query = select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.user_id)
         if user.municipality_id is not None:
             own_users = select(User.id).where(User.municipality_id == user.municipality_id)
             own_families = select(Family.id).where(Family.municipality_id == user.municipality_id)
             query = query.where(
                 AuditEvent.user_id.in_(own_users) | AuditEvent.family_id.in_(own_families)
             )
-        action = request.args.get("action", "")[:40]
-        if action:
-            query = query.where(AuditEvent.action == action)
+        filters = presentation.read_filters(request.args)
+        query = presentation.apply_filters(query, filters)
         rows = db.session.execute(
             query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
         ).all()
-        audit("list", "audit_event", details={"page": page, "action": action})
+        audit("list", "audit_event", details={"page": page, "filters": request.args.to_dict()})
         return render_template(
-            "audit/log.html", rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE,
-            action=action,
+            "audit/log.html", rows=presentation.present(db.session, rows[:PAGE_SIZE]), page=page,
+            has_next=len(rows) > PAGE_SIZE, filters=filters,
+            users=presentation.log_users(db.session, user.municipality_id),
+            actions=presentation.action_choices(),
         )  # fmt: skip
 
     @blp.route("/assumptions")

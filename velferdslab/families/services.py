@@ -294,11 +294,7 @@ def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt
     if consent.withdrawn_on <= today and data["withdrawn_on"] != consent.withdrawn_on:
         raise Conflict(
             Text("The consent is withdrawn; a withdrawal cannot be undone: record a new consent."),
-            {
-                "withdrawn_on": [
-                    Text("Withdrawn on %(date)s.", date=consent.withdrawn_on.isoformat())
-                ]
-            },
+            {"withdrawn_on": [Text("Withdrawn on %(date)s.", date=consent.withdrawn_on)]},
         )
 
 
@@ -317,6 +313,6 @@ def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:
     if membership.left_on is not None and membership.left_on <= last_day:
         raise Conflict(
             Text("The member has already left the team."),
-            {"left_on": [Text("Left on %(date)s.", date=membership.left_on.isoformat())]},
+            {"left_on": [Text("Left on %(date)s.", date=membership.left_on)]},
         )
     return last_day

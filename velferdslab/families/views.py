@@ -18,6 +18,7 @@ from velferdslab.assessments.models import ProgressNote
 from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.services import record_assessment, write_note
 from velferdslab.assessments.voice import domain_history, latest_rationale, latest_readings
+from velferdslab.audit import presentation
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
@@ -68,7 +69,8 @@ def create_blueprint() -> Blueprint:
             .limit(500)
         ).all()
         audit("read", "access_log", family.id, family_id=family.id)
-        return render_template("families/access_log.html", family=family, rows=rows)
+        shown = presentation.present(db.session, rows)
+        return render_template("families/access_log.html", family=family, rows=shown)
 
     setup_views.register(blp)
     plan_views.register(blp)

@@ -51,6 +51,21 @@ STATUS_LABELS: dict[str, Any] = {
 }
 
 
+# The assumption set's parameters as a reader names them (the codes stay in the API and files).
+PARAMETER_NAMES: dict[str, Any] = {
+    "success_rate": _l("success rate"),
+    "deadweight": _l("deadweight"),
+    "attribution": _l("attribution"),
+    "drop_off": _l("drop-off"),
+    "horizon_years": _l("horizon (years)"),
+    "tax_financing_cost": _l("tax financing cost"),
+    "overall_rule": _l("rule for the overall level"),
+    "discount_schedule": _l("discount rate from year"),
+    "optimism_bias": _l("optimism bias by evidence grade"),
+    "lowest": _l("the lowest domain"),
+    "median": _l("the median of the domains"),
+}
+
 PAYER_LABELS: dict[str, Any] = {
     "municipal": _l("the municipality"),
     "county": _l("the county"),
@@ -121,6 +136,8 @@ def template_helpers() -> dict[str, Any]:
         "money": format_money,
         "date": formatting.format_date,
         "number": format_number,
+        "value": format_value,
+        "parameter_label": lambda p: str(PARAMETER_NAMES.get(p, p)),
     }
 
 
@@ -144,6 +161,13 @@ def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
 def format_number(value: Any, decimals: int = 0) -> str:
     """A number in the page's language (`0,6` in bokmål), by velferdslab.formatting."""
     return formatting.format_number(value, decimals, str(get_locale() or "nb"))
+
+
+def format_value(value: Any) -> str:
+    """A parameter's value (`0,6`, `30`, a rule by its name) in the page's language."""
+    if isinstance(value, str) and value in PARAMETER_NAMES:
+        return str(PARAMETER_NAMES[value])
+    return formatting.format_value(value, str(get_locale() or "nb"))
 
 
 def format_money(value: Any) -> str:
