@@ -50,7 +50,8 @@ class NotFound(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "Not found.") -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or Text("Not found.")
         super().__init__(message)
 
 
@@ -59,14 +60,16 @@ class Forbidden(DomainError):
 
     status_code = 403
 
-    def __init__(self, message: str = "Your role does not allow this.") -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or Text("Your role does not allow this.")
         super().__init__(message)
 
 
 class PreconditionFailed(DomainError):
     status_code = 412
 
-    def __init__(self, message: str = "The record changed since you read it.") -> None:
+    def __init__(self, message: str | None = None) -> None:
+        message = message or Text("The record changed since you read it.")
         super().__init__(message)
 
 

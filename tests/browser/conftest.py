@@ -31,6 +31,7 @@ from velferdslab.app import create_app
 from velferdslab.budgets.services import request_expenditure
 from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.plans.models import Goal
 from velferdslab.vocabulary import Role
 
 CHROMIUM = "/usr/bin/chromium"
@@ -126,6 +127,23 @@ def seed(app: Flask) -> Seed:
             family = make_family(session, lab)
             add_assessment(session, family, dt.date(2025, 4, 7), **levels)
         no_consent = make_family(session, lab, consent=False)
+        # The plan and the family's voice: a family of its own, with a rationale and the
+        # family's reading differing from the team's in one domain.
+        planned = make_family(session, lab)
+        spoken = add_assessment(session, planned, dt.date(2025, 5, 5), housing=1, health=2)
+        spoken.rationale = {"health": "Fastlege og faste timer hos psykolog"}
+        spoken.family_level_health = 1
+        session.add_all(
+            [
+                Goal(family_id=planned.id, domain="work", target_level=2,
+                     description="Deltidsjobb innen ett år"),
+                Goal(family_id=planned.id, domain="school", target_level=3,
+                     description="Møter på skolen hver måned"),
+            ]
+        )  # fmt: skip
+        # What cannot be undone, each asked first: a family of its own to remove, withdraw,
+        # reject and conclude on.
+        confirmed = make_family(session, lab, member_mandate=Decimal("2000"))
         session.commit()
         return Seed(
             member="tove.team",
@@ -143,6 +161,10 @@ def seed(app: Flask) -> Seed:
             pending_id=pending.id,
             pending_reference=pending.reference,
             no_consent_id=no_consent.id,
+            planned_id=planned.id,
+            planned_reference=planned.reference,
+            confirmed_id=confirmed.id,
+            confirmed_reference=confirmed.reference,
         )
 
 

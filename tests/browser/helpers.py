@@ -31,6 +31,10 @@ class Seed:
     pending_id: int  # a pending expenditure above the member's mandate
     pending_reference: str
     no_consent_id: int  # the member is on the team but no consent covers NAV: a 404
+    planned_id: int  # the plan's journeys; health: a rationale, the family reads it lower
+    planned_reference: str
+    confirmed_id: int  # the destructive actions, each confirmed first (member's mandate 2 000)
+    confirmed_reference: str
     password: str = PASSWORD
 
 

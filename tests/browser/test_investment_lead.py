@@ -42,15 +42,26 @@ def test_lead_enrols_a_family_and_sets_it_up(
     consent.get_by_label("Hva familien har samtykket til å dele").fill("Bolig, arbeid og skole")
     consent.get_by_role("button", name="Registrer samtykke").click()
     expect(page.get_by_role("status")).to_have_text("Samtykket er registrert.")
+    # the consent list says what was agreed, and with whom
+    consents = setup.get_by_role("listitem").filter(has_text="Gitt ")
+    expect(consents).to_contain_text("Virksomheter: Barnevernet, NAV Nettleserby")
+    expect(consents).to_contain_text("Omfang: Bolig, arbeid og skole")
+    # the enrolling lead is on the team already, for their own agency
+    expect(page.get_by_role("region", name="Team", exact=True)).to_contain_text(
+        "Ine Investeringsleder — Boligkontoret (investeringsleder)"
+    )
 
     team = setup.locator("form", has=page.get_by_role("group", name="Legg til i teamet"))
-    team.get_by_label("Person", exact=True).select_option(label=seeded.newcomer_name)
+    # each person is named with the agency they work for
+    team.get_by_label("Person", exact=True).select_option(
+        label=f"{seeded.newcomer_name} (Barnevernet)"
+    )
     team.get_by_label("På vegne av").select_option(label="Barnevernet")
     team.get_by_label("Mandat").fill("15000")
     team.get_by_label("Med fra").fill(TODAY.isoformat())
     team.get_by_role("button", name="Legg til i teamet").click()
     expect(page.get_by_role("status")).to_have_text("Teammedlemmet er lagt til.")
-    expect(page.get_by_role("region", name="Team")).to_contain_text(
+    expect(page.get_by_role("region", name="Team", exact=True)).to_contain_text(
         f"{seeded.newcomer_name} — Barnevernet"
     )
 
@@ -63,6 +74,16 @@ def test_lead_enrols_a_family_and_sets_it_up(
     expect(page.get_by_role("status")).to_have_text(f"Budsjettet for {TODAY.year} er lagret.")
     money = page.get_by_role("region", name="Budsjett og forbruk")
     expect(money.get_by_role("row", name=f"Budsjett {TODAY.year}")).to_contain_text("80\u202f000")
+    # the form holds what is saved, and the page shows who puts in what beside what they paid
+    expect(budget.get_by_label("Budsjett (kr)")).to_have_value("80000")
+    expect(budget.get_by_label("Barnevernet")).to_have_value("30000")
+    expect(budget.get_by_label("Boligkontoret")).to_have_value("50000")
+    expect(budget.get_by_label("NAV Nettleserby")).to_have_value("")
+    by_agency = money.locator("#by-agency")
+    expect(by_agency.get_by_role("row", name="Barnevernet")).to_contain_text("30\u202f000\u00a0kr")
+    expect(by_agency.get_by_role("row", name="Boligkontoret")).to_contain_text(
+        "50\u202f000\u00a0kr"
+    )
 
     status = setup.locator("form", has=page.get_by_role("group", name=re.compile("^Status")))
     status.get_by_label("Ny status").select_option(label="aktiv")
@@ -112,8 +133,12 @@ def test_lead_approves_spending_and_sees_gains_and_who_looked(
     page.get_by_role("link", name="Hvem har sett").click()
     expect(page.get_by_role("heading", name="Hvem har lest eller endret")).to_be_visible()
     log = page.locator("tbody tr")
-    expect(log.filter(has_text="approve").filter(has_text="Ine Investeringsleder")).to_have_count(1)
-    expect(log.filter(has_text="read").first).to_contain_text("family")
+    expect(log.filter(has_text="godkjent").filter(has_text="Ine Investeringsleder")).to_have_count(
+        1
+    )
+    expect(log.filter(has_text="leste").first).to_contain_text(
+        f"familie {seeded.pending_reference}"
+    )
     shoot(page, "access-log")
 
     # gains follow the journey: the family that moved from uholdbar has some, by payer

@@ -73,20 +73,23 @@ def test_auditor_reads_expenditures_the_audit_log_and_assumption_sets(
 
     page.get_by_role("link", name="Revisjonslogg").first.click()
     expect(page.get_by_role("heading", name="Revisjonslogg")).to_be_visible()
-    page.get_by_label("Handling").fill("list")
+    page.get_by_label("Handling").select_option(label="listet")
     page.get_by_role("button", name="Filtrer").click()
     expect(page).to_have_url(re.compile(r"action=list"))
     actions = page.locator("tbody tr td:nth-child(3)")
-    expect(actions.first).to_have_text("list")  # at least the auditor's own list above
-    assert set(actions.all_inner_texts()) == {"list"}
-    expect(page.locator("tbody tr").filter(has_text=seeded.auditor).first).to_be_visible()
+    expect(actions.first).to_have_text("listet")  # at least the auditor's own list above
+    assert set(actions.all_inner_texts()) == {"listet"}
+    expect(page.locator("tbody tr").filter(has_text="Rolf Revisor").first).to_be_visible()
     shoot(page, "audit-log")
 
     page.get_by_role("link", name="Forutsetningssett").first.click()
     expect(page.get_by_role("heading", name="Forutsetningssett", level=1)).to_be_visible()
     assumption_set = page.get_by_role("region").first
     expect(assumption_set.get_by_role("heading", level=2)).to_contain_text("versjon 1")
-    expect(assumption_set.get_by_role("row", name=re.compile("^success_rate"))).to_be_visible()
+    # parameters by their Norwegian names, decimals with a comma
+    expect(assumption_set.get_by_role("row", name=re.compile("^suksessrate"))).to_contain_text(
+        "0,6"
+    )
     expect(assumption_set.get_by_role("heading", name="Kostnadsposter")).to_be_visible()
     shoot(page, "audit-assumption-sets")
 

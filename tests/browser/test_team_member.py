@@ -67,6 +67,8 @@ def test_spending_with_bad_input_shows_the_error_beside_the_field(
     page.get_by_role("link", name="Registrer utgift").click()
     expect(page.get_by_role("heading", name="Før du registrerer")).to_be_visible()
     expect(page.get_by_text("Mandatet ditt er 10")).to_be_visible()
+    # paid by the agency the member works for on the team, not the first in the alphabet
+    expect(page.get_by_label("Betalt av").locator("option:checked")).to_have_text("NAV Nettleserby")
 
     tomorrow = TODAY + dt.timedelta(days=1)
     page.get_by_label("Dato").fill(tomorrow.isoformat())

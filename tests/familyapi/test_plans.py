@@ -26,7 +26,7 @@ def test_a_goal_has_a_target_level_by_name_stored_as_its_number(
     body = created.get_json()
     assert body == {
         "id": body["id"], "domain": "housing", "target_level": "stable",
-        "target_date": "2026-06-30", "description": "Egen leilighet",
+        "target_date": "2026-06-30", "description": "Egen leilighet", "closed_on": None,
     }  # fmt: skip
     db.expire_all()
     assert db.get(Goal, body["id"]).target_level == 2  # type: ignore[union-attr]

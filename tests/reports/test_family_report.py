@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
@@ -12,6 +11,7 @@ from sqlalchemy.orm import scoped_session
 from tests.factories import add_assessment, auth, make_family, make_lab
 from tests.reports.helpers import pdf_attachments, pdf_metadata, pdf_text, save_page_images
 from velferdslab.families.models import Member
+from velferdslab.formatting import format_datetime
 
 
 def issue(client: FlaskClient, headers: dict[str, str], **body: object) -> dict[str, object]:
@@ -70,14 +70,8 @@ def test_every_page_carries_the_report_id_issue_time_and_page_number(
         if page.strip()
     ]
     assert len(pages) >= 2
-    # Oslo's wall clock, as the reader's own: the stored instant is UTC.
-    created = dt.datetime.fromisoformat(str(report["created_at"]).replace("Z", "+00:00"))
-    oslo = (
-        created.astimezone(ZoneInfo("Europe/Oslo"))
-        if created.tzinfo
-        else created.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Europe/Oslo"))
-    )
-    issued = oslo.strftime("%d.%m.%Y %H:%M")
+    # the issue time in Oslo time, dd.mm.åååå hh:mm, as every date a reader sees
+    issued = format_datetime(dt.datetime.fromisoformat(str(report["created_at"])))
     for number, page in enumerate(pages, start=1):
         assert f"Report {report['id']}" in page
         assert f"Page {number} / {len(pages)}" in page

@@ -308,7 +308,7 @@ def test_the_lead_sees_who_read_the_family(client: FlaskClient, db: scoped_sessi
     assert client.get(f"/families/{family.id}/access-log").status_code == 404
     login(client, lab.lead.username)
     page = client.get(f"/families/{family.id}/access-log").get_data(as_text=True)
-    assert lab.member.full_name in page and "read" in page
+    assert lab.member.full_name in page and "leste" in page
 
 
 def test_the_leads_page_shows_the_familys_gains_and_follows_each_change(

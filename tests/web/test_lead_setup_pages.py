@@ -37,9 +37,14 @@ def test_the_lead_changes_a_mandate_and_removes_a_member(
     assert "Fullmakten er endret." in page.get_data(as_text=True)
     db.expire_all()
     assert db.get(TeamMembership, membership.id).mandate_nok == 2500  # type: ignore[union-attr]
-    page = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    asked = client.post(f"{base}/end", data={"csrf_token": token}).get_data(as_text=True)
+    assert "Ta " in asked and "ut av teamet?" in asked  # asks first, changes nothing
+    db.expire_all()
+    assert db.get(TeamMembership, membership.id).left_on is None  # type: ignore[union-attr]
+    yes = {"csrf_token": token, "confirmed": "yes"}
+    page = client.post(f"{base}/end", data=yes, follow_redirects=True)
     assert "tilgangen deres stopper nå" in page.get_data(as_text=True)
-    again = client.post(f"{base}/end", data={"csrf_token": token}, follow_redirects=True)
+    again = client.post(f"{base}/end", data=yes, follow_redirects=True)
     assert "Medlemmet har allerede gått ut av teamet." in again.get_data(as_text=True)
     login(client, lab.member.username)
     assert client.get(f"/families/{family.id}").status_code == 404  # access ended at once
@@ -61,8 +66,14 @@ def test_a_withdrawn_consent_closes_the_family_to_the_team_at_once(
         as_text=True
     )
     today = dt.date.today().isoformat()
+    asked = client.post(url, data={"csrf_token": token, "withdrawn_on": today})
+    assert "Trekke tilbake samtykket gitt" in asked.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Consent, consent.id).withdrawn_on is None  # type: ignore[union-attr]
     page = client.post(
-        url, data={"csrf_token": token, "withdrawn_on": today}, follow_redirects=True
+        url,
+        data={"csrf_token": token, "withdrawn_on": today, "confirmed": "yes"},
+        follow_redirects=True,
     )
     assert "Samtykket er trukket tilbake" in page.get_data(as_text=True)
     again = client.post(url, data={"csrf_token": token, "withdrawn_on": today},
@@ -114,12 +125,12 @@ def test_a_refusal_from_the_rules_reads_in_the_pages_language(
     }  # fmt: skip
     page = client.post(url, data=data)
     assert page.status_code == 422
-    assert f"Det er høyst 1000.00 kr igjen av budsjettet for {dt.date.today().year}." in (
+    assert f"Det er høyst 1\u202f000 kr igjen av budsjettet for {dt.date.today().year}." in (
         page.get_data(as_text=True)
     )
     client.post("/language", data={"csrf_token": csrf_from(form), "language": "en"})
     english = client.post(url, data=data).get_data(as_text=True)
-    assert f"At most 1000.00 NOK is left of the {dt.date.today().year} budget." in english
+    assert f"At most 1,000 NOK is left of the {dt.date.today().year} budget." in english
 
 
 def test_the_budget_form_keeps_the_apis_rules(client: FlaskClient, db: scoped_session) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import default_set, described
+from velferdslab.audit import presentation
 from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import recent_chain_status
 from velferdslab.audit.spending import Filters, agencies_for, expenditure_query, is_within_mandate
@@ -72,21 +73,22 @@ def create_blueprint() -> Blueprint:
         user = _auditor()
         page = _page()
         query = (
-            select(AuditEvent, User.username)
+            select(AuditEvent, User.full_name)
             .outerjoin(User, User.id == AuditEvent.user_id)
             .where(policy.audit_log_filter(user, dt.date.today()))
         )
-        action = request.args.get("action", "")[:40]
-        if action:
-            query = query.where(AuditEvent.action == action)
+        filters = presentation.read_filters(request.args)
+        query = presentation.apply_filters(query, filters)
         rows = db.session.execute(
             query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
         ).all()
-        audit("list", "audit_event", details={"page": page, "action": action})
+        audit("list", "audit_event", details={"page": page, "filters": request.args.to_dict()})
         chain = recent_chain_status(db.session, CHAIN_CHECK_AGE)
         return render_template(
-            "audit/log.html", rows=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE,
-            action=action, chain=chain,
+            "audit/log.html", rows=presentation.present(db.session, rows[:PAGE_SIZE]), page=page,
+            has_next=len(rows) > PAGE_SIZE, filters=filters,
+            users=presentation.log_users(db.session, user.municipality_id),
+            actions=presentation.action_choices(), chain=chain,
         )  # fmt: skip
 
     @blp.route("/assumptions")

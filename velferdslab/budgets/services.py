@@ -170,15 +170,15 @@ def _check_within_budget(session: AnySession, budget: Budget, amount: Decimal) -
                 "The %(year)s budget would be exceeded: %(left)s NOK of %(budget)s NOK is left, "
                 "%(amount)s NOK was asked for.",
                 year=budget.year,
-                left=f"{left:.2f}",
-                budget=f"{budget.amount:.2f}",
-                amount=f"{amount:.2f}",
+                left=money(left),
+                budget=money(budget.amount),
+                amount=money(amount),
             ),
             {
                 "amount": [
                     Text(
                         "At most %(left)s NOK is left of the %(year)s budget.",
-                        left=f"{left:.2f}",
+                        left=money(left),
                         year=budget.year,
                     )
                 ]
@@ -296,14 +296,14 @@ def set_budget(
                 Text(
                     "%(approved)s NOK is already approved for %(year)s: "
                     "the budget cannot be lower.",
-                    approved=f"{approved:.2f}",
+                    approved=money(approved),
                     year=year,
                 ),
                 {
                     "amount": [
                         Text(
                             "At least %(approved)s NOK (already approved spending).",
-                            approved=f"{approved:.2f}",
+                            approved=money(approved),
                         )
                     ]
                 },
@@ -345,8 +345,8 @@ def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, 
                 "contributions": [
                     Text(
                         "They add up to %(total)s NOK, the budget is %(budget)s NOK.",
-                        total=f"{total:.2f}",
-                        budget=f"{budget.amount:.2f}",
+                        total=money(total),
+                        budget=money(budget.amount),
                     )
                 ]
             },

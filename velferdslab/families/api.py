@@ -82,6 +82,9 @@ def create_blueprint() -> Blueprint:
             protection=data["protection"],
         )
         audit("create", "family", family.id, family_id=family.id)
+        membership = services.put_lead_on_team(db.session, family)
+        if membership is not None:
+            audit("create", "team_membership", membership.id, family_id=family.id)
         return family_response(family, 201)
 
     @blp.route("/<int(max=2147483647):family_id>", methods=["GET"])

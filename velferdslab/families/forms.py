@@ -68,7 +68,8 @@ __all__ = ["ExpenditureForm", "NoteForm", "Optional"]
 def level_choices(blank: str) -> list[tuple[str, str]]:
     from velferdslab.web.labels import LEVEL_LABELS
 
-    return [("", blank), *[(str(n), str(label)) for n, label in enumerate(LEVEL_LABELS)]]
+    # Best level first: the help text says to start there and step down.
+    return [("", blank), *[(str(n), str(LEVEL_LABELS[n])) for n in range(3, -1, -1)]]
 
 
 class AssessmentFormBase(FlaskForm):  # type: ignore[misc]

@@ -16,14 +16,16 @@ from velferdslab.budgets.models import Expenditure
 from velferdslab.budgets.services import decide_expenditure, get_expenditure
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
+from velferdslab.families import confirm
 from velferdslab.families.forms import EnrolForm
 from velferdslab.families.models import Family
-from velferdslab.families.services import create_family
+from velferdslab.families.services import create_family, put_lead_on_team
 from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus, Role
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
+from velferdslab.web.labels import format_money
 
 
 def _lead() -> User:
@@ -38,6 +40,27 @@ def municipality_choices(user: User) -> list[tuple[int, str]]:
     if user.municipality_id is not None:
         query = query.where(Municipality.id == user.municipality_id)
     return [(row[0], row[1]) for row in db.session.execute(query)]
+
+
+def ask_rejection(family: Family, expenditure: Expenditure, note: str) -> ResponseReturnValue:
+    requester = db.session.get(User, expenditure.requested_by)
+    return confirm.ask(
+        family,
+        title=_l("Reject the expenditure?"),
+        consequences=[
+            _l(
+                "%(what)s, %(amount)s, asked for by %(name)s for %(ref)s, is rejected: it is "
+                "not paid from the family's budget.",
+                what=expenditure.description, amount=format_money(expenditure.amount),
+                name=requester.full_name if requester else "", ref=family.reference,
+            ),
+            _l("The decision cannot be changed afterwards; a new request can be registered."),
+        ],
+        confirm_label=_l("Reject"),
+        cancel_url=url_for(".approvals"),
+        hidden={"decision": "reject"},
+        note=note,
+    )  # fmt: skip
 
 
 def register(blp: Blueprint) -> None:
@@ -59,6 +82,9 @@ def register(blp: Blueprint) -> None:
                 form.referred_on.errors = [localise(error.message)]
             else:
                 audit("create", "family", family.id, family_id=family.id)
+                membership = put_lead_on_team(db.session, family)
+                if membership is not None:
+                    audit("create", "team_membership", membership.id, family_id=family.id)
                 flash(_l("%(ref)s is enrolled. Record the consent and assemble the team next.",
                          ref=family.reference), "success")  # fmt: skip
                 return redirect(url_for(".family_page", family_id=family.id))
@@ -92,9 +118,12 @@ def register(blp: Blueprint) -> None:
         family: Family = policy.family_or_404(db.session, user, family_id, "expenditures.decide")
         expenditure = get_expenditure(db.session, family.id, expenditure_id)
         approve = request.form.get("decision") == "approve"
+        note = (request.form.get("note") or "")[:2000]
+        if not approve and not confirm.confirmed():
+            return ask_rejection(family, expenditure, note)
         try:
             decide_expenditure(db.session, family, expenditure, user, approve=approve,
-                               note=(request.form.get("note") or "")[:2000] or None)  # fmt: skip
+                               note=note or None)  # fmt: skip
         except DomainError as error:
             flash(localise(error.message), "error")
             return redirect(url_for(".approvals"))

@@ -222,13 +222,16 @@ def add_team_member(
         # Access follows the membership's agency and the consent names agencies: a staff member
         # registered under another agency, or under none, would see what the family agreed to
         # share with that one.
+        own = session.get(Agency, user.agency_id) if user.agency_id is not None else None
         raise ValidationFailed(
             Text("A staff member joins the team for their own agency."),
             {
                 "agency_id": [
                     Text("The user has no agency: an admin sets it first.")
-                    if user.agency_id is None
-                    else Text("The user works for agency %(agency)s.", agency=user.agency_id)
+                    if own is None
+                    else Text(
+                        "%(name)s works for %(agency)s.", name=user.full_name, agency=own.name
+                    )
                 ]
             },
         )
@@ -255,6 +258,23 @@ def add_team_member(
     return membership
 
 
+def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | None:
+    """The enrolling lead joins the family's team for their own agency from the referral day,
+    so the team list shows who leads it; a lead without an agency is left to the set-up."""
+    lead = session.get(User, family.investment_lead_id) if family.investment_lead_id else None
+    if lead is None or lead.agency_id is None:
+        return None
+    return add_team_member(
+        session,
+        family,
+        user_id=lead.id,
+        agency_id=lead.agency_id,
+        team_role=TeamRole.LEAD,
+        mandate_nok=Decimal("0"),
+        joined_on=family.referred_on,
+    )
+
+
 def get_family(session: AnySession, family_id: int) -> Family:
     family = session.get(Family, family_id)
     if family is None:
@@ -274,11 +294,7 @@ def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt
     if consent.withdrawn_on <= today and data["withdrawn_on"] != consent.withdrawn_on:
         raise Conflict(
             Text("The consent is withdrawn; a withdrawal cannot be undone: record a new consent."),
-            {
-                "withdrawn_on": [
-                    Text("Withdrawn on %(date)s.", date=consent.withdrawn_on.isoformat())
-                ]
-            },
+            {"withdrawn_on": [Text("Withdrawn on %(date)s.", date=consent.withdrawn_on)]},
         )
 
 
@@ -297,6 +313,6 @@ def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:
     if membership.left_on is not None and membership.left_on <= last_day:
         raise Conflict(
             Text("The member has already left the team."),
-            {"left_on": [Text("Left on %(date)s.", date=membership.left_on.isoformat())]},
+            {"left_on": [Text("Left on %(date)s.", date=membership.left_on)]},
         )
     return last_day

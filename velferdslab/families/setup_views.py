@@ -14,11 +14,14 @@ from sqlalchemy import or_, select
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
+from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
-from velferdslab.families import services
+from velferdslab.families import confirm, services
+from velferdslab.families.lifecycle import LifecycleError, check_transition
 from velferdslab.families.models import Consent, Family, TeamMembership
+from velferdslab.formatting import format_date
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User, UserRole
 from velferdslab.vocabulary import Role
@@ -71,12 +74,14 @@ def _child(model: Any, family: Family, record_id: int) -> Any:
     return record
 
 
-def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
-    """Choices for the lead's forms on the family page; `agencies`: the municipality's, by name,
-    as the page has read them."""
+def setup_context(
+    family: Family, agencies: Sequence[Agency], budgets: Sequence[Budget] = ()
+) -> dict[str, Any]:
+    """Choices for the lead's forms on the family page, and what is saved, for the forms to
+    hold; `agencies`: the municipality's, by name, and `budgets`, as the page has read them."""
     # Who can join a team: the municipality's active team members and leads (names only).
     team_staff = db.session.execute(
-        select(User.id, User.full_name)
+        select(User.id, User.full_name, User.agency_id)
         .where(User.active.is_(True), User.municipality_id == family.municipality_id)
         .where(User.role_rows.any(UserRole.role.in_([Role.TEAM_MEMBER, Role.INVESTMENT_LEAD])))
         .order_by(User.full_name)
@@ -94,7 +99,12 @@ def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
         )
         .order_by(User.full_name)
     ).all()
+    current = next((budget for budget in budgets if budget.year == today.year), None)
     return {
+        "setup_budget": current,
+        "setup_contributions": {c.agency_id: c.amount for c in current.contributions}
+        if current
+        else {},
         "setup_agencies": agencies,
         "setup_staff": team_staff,
         "setup_consents": consents,
@@ -102,6 +112,75 @@ def setup_context(family: Family, agencies: Sequence[Agency]) -> dict[str, Any]:
         "this_year": today.year,
         "today": today,
     }
+
+
+def _back_url(family: Family) -> str:
+    return url_for(".family_page", family_id=family.id, _anchor="setup")
+
+
+def _ask_withdrawal(family: Family, consent: Consent, on: dt.date) -> ResponseReturnValue:
+    names = sorted(
+        db.session.scalars(select(Agency.name).where(Agency.id.in_(consent.agency_ids))).all()
+    )
+    return confirm.ask(
+        family,
+        title=_l("Withdraw the consent given %(date)s?", date=format_date(consent.given_on)),
+        consequences=[
+            _l(
+                "From %(date)s the consent no longer covers %(agencies)s: their team members "
+                "lose access to %(ref)s unless another consent covers them.",
+                date=format_date(on), agencies=", ".join(names), ref=family.reference,
+            ),
+            _l("A withdrawal cannot be undone: if the family agrees again, record a new consent."),
+        ],
+        confirm_label=_l("Withdraw the consent"),
+        cancel_url=_back_url(family),
+        hidden={"withdrawn_on": on.isoformat()},
+    )  # fmt: skip
+
+
+def _ask_leaving(family: Family, membership: TeamMembership) -> ResponseReturnValue:
+    user = db.session.get(User, membership.user_id)
+    agency = db.session.get(Agency, membership.agency_id)
+    name = user.full_name if user else ""
+    return confirm.ask(
+        family,
+        title=_l("Remove %(name)s from the team?", name=name),
+        consequences=[
+            _l(
+                "%(name)s (%(agency)s) leaves the team of %(ref)s: their access to the family's "
+                "records ends at once.",
+                name=name, agency=agency.name if agency else "", ref=family.reference,
+            ),
+            _l("What they wrote stays in the family's records, under their name."),
+            _l("They can be added to the team again later."),
+        ],
+        confirm_label=_l("Remove from the team"),
+        cancel_url=_back_url(family),
+    )  # fmt: skip
+
+
+def _ask_ending(family: Family, status: str, on: dt.date) -> ResponseReturnValue:
+    from velferdslab.web.labels import STATUS_LABELS
+
+    label = str(STATUS_LABELS[status])
+    return confirm.ask(
+        family,
+        title=_l("Mark %(ref)s as %(status)s?", ref=family.reference, status=label),
+        consequences=[
+            _l(
+                "The family's journey ends on %(date)s: the status becomes %(status)s.",
+                date=format_date(on), status=label,
+            ),
+            _l(
+                "This cannot be changed back: if the family needs the lab again, it is referred "
+                "as a new case."
+            ),
+        ],
+        confirm_label=_l("Change the status"),
+        cancel_url=_back_url(family),
+        hidden={"status": status, "on": on.isoformat()},
+    )  # fmt: skip
 
 
 def register(blp: Blueprint) -> None:
@@ -158,6 +237,9 @@ def register(blp: Blueprint) -> None:
             withdrawn_on = _date("withdrawn_on")
             if consent.withdrawn_on is not None:
                 raise Conflict(Text("The consent is already withdrawn."))
+            services.check_withdrawal({"withdrawn_on": withdrawn_on}, consent, dt.date.today())
+            if not confirm.confirmed():
+                return _ask_withdrawal(family, consent, withdrawn_on)
             services.change_consent(consent, {"withdrawn_on": withdrawn_on}, dt.date.today())
         except DomainError as error:
             return _refused(family, error, "setup")
@@ -182,7 +264,10 @@ def register(blp: Blueprint) -> None:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
         membership = _child(TeamMembership, family, membership_id)
         try:
-            membership.left_on = services.leaving_day(membership, dt.date.today())
+            left_on = services.leaving_day(membership, dt.date.today())
+            if not confirm.confirmed():
+                return _ask_leaving(family, membership)
+            membership.left_on = left_on
         except DomainError as error:
             return _refused(family, error, "setup")
         audit("delete", "team_membership", membership.id, family_id=family.id)
@@ -217,12 +302,22 @@ def register(blp: Blueprint) -> None:
         try:
             status = request.form.get("status", "")[:20]
             on = _date("on")
+            ending = status in ("concluded", "withdrawn") and status != family.status.value
+            if ending and not confirm.confirmed():
+                check_transition(
+                    family.status.value, status, family.referred_on, family.enrolled_on, on,
+                    today=dt.date.today(),
+                )  # fmt: skip
+                return _ask_ending(family, status, on)
             services.change_status(
                 family,
                 status,
                 enrolled_on=on if status == "active" else None,
                 concluded_on=on if status in ("concluded", "withdrawn") else None,
             )
+        except LifecycleError as error:
+            failed = ValidationFailed(Text("The status cannot change so."), error.errors)
+            return _refused(family, failed, "setup")
         except DomainError as error:
             return _refused(family, error, "setup")
         db.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
@@ -14,23 +15,26 @@ from sqlalchemy.orm import lazyload
 
 from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
-from velferdslab.assessments.queries import family_assessments, journey, journey_of
+from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.services import record_assessment, write_note
+from velferdslab.assessments.voice import domain_history, latest_rationale, latest_readings
+from velferdslab.audit import presentation
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import limits_from, request_expenditure, spending_limits
 from velferdslab.charts.journey import journey_svg
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError, Forbidden, NotFound
 from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import my_families
 from velferdslab.municipalities.models import Agency
+from velferdslab.plans import views as plan_views
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
+from velferdslab.vocabulary import DOMAINS, Role
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
 from velferdslab.web.labels import chart_labels
@@ -65,9 +69,11 @@ def create_blueprint() -> Blueprint:
             .limit(500)
         ).all()
         audit("read", "access_log", family.id, family_id=family.id)
-        return render_template("families/access_log.html", family=family, rows=rows)
+        shown = presentation.present(db.session, rows)
+        return render_template("families/access_log.html", family=family, rows=shown)
 
     setup_views.register(blp)
+    plan_views.register(blp)
 
     @blp.route("/<int(max=2147483647):family_id>")
     @login_required
@@ -76,6 +82,28 @@ def create_blueprint() -> Blueprint:
         family = policy.family_or_404(db.session, user, family_id, "assessments.read")
         audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
         return render_template("families/page.html", **family_context(family, user))
+
+    @blp.route("/<int(max=2147483647):family_id>/domains/<domain>")
+    @login_required
+    def domain_page(family_id: int, domain: str) -> ResponseReturnValue:
+        user: User = g.user
+        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        if domain not in DOMAINS:
+            raise NotFound()
+        history = domain_history(family_assessments(db.session, family.id), domain)
+        notes = db.session.execute(
+            select(ProgressNote, User.full_name)
+            .outerjoin(User, User.id == ProgressNote.author_id)
+            .where(ProgressNote.family_id == family.id, ProgressNote.domain == domain)
+            .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
+            .limit(50)
+        ).all()
+        audit(
+            "read", "assessment", family_id=family.id, details={"page": "domain", "domain": domain}
+        )
+        return render_template(
+            "families/domain.html", family=family, domain=domain, history=history, notes=notes
+        )
 
     @blp.route("/<int(max=2147483647):family_id>/notes", methods=["POST"])
     @login_required
@@ -101,6 +129,8 @@ def create_blueprint() -> Blueprint:
         family = policy.family_or_404(db.session, user, family_id, "expenditures.write")
         form = ExpenditureForm(agency_choices(family))
         today = dt.date.today()
+        if not form.is_submitted():
+            form.paying_agency_id.data = own_agency(family, user, today)
         if form.validate_on_submit():
             try:
                 expenditure = request_expenditure(
@@ -134,8 +164,10 @@ def create_blueprint() -> Blueprint:
     def new_assessment(family_id: int) -> ResponseReturnValue:
         user: User = g.user
         family = policy.family_or_404(db.session, user, family_id, "assessments.write")
-        points = journey(db.session, family.id)
-        form = make_assessment_form(data=prefill(points))
+        assessments = family_assessments(db.session, family.id)
+        points = journey_of(assessments)
+        previous = latest_rationale(assessments)
+        form = make_assessment_form(data=prefill(points, previous, latest_readings(assessments)))
         if form.validate_on_submit():
             try:
                 assessment = record_assessment_from_form(family, user, form)
@@ -155,17 +187,28 @@ def create_blueprint() -> Blueprint:
             form=form,
             criteria=level_help(),
             last=points[-1] if points else None,
+            previous=previous,
         ), status
 
     return blp
 
 
-def prefill(points: list[Any]) -> dict[str, Any]:
-    """Start from the levels in force, so a weekly update only changes what changed."""
+def prefill(
+    points: list[Any],
+    previous: dict[str, Any] | None = None,
+    readings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Start from the levels in force, the last rationale of each domain and the family's own
+    reading where it differed, so a weekly update only changes what changed."""
     data: dict[str, Any] = {"assessed_on": dt.date.today()}
     if points:
         for domain, level in points[-1].levels.items():
             data[f"level_{domain}"] = "" if level is None else str(level)
+    for domain, reading in (previous or {}).items():
+        data[f"rationale_{domain}"] = reading.rationale
+    for domain, reading in (readings or {}).items():
+        if reading is not None and reading.differs:
+            data[f"family_level_{domain}"] = str(reading.family_level)
     return data
 
 
@@ -204,6 +247,17 @@ def expenditure_message(status: str) -> str:
     return str(_l("The expenditure is above your mandate and waits for the investment lead."))
 
 
+def own_agency(family: Family, user: User, today: dt.date) -> int | None:
+    """The agency the user works for on this family's team (else their own): who usually pays."""
+    memberships = db.session.scalars(
+        select(TeamMembership).where(
+            TeamMembership.family_id == family.id, TeamMembership.user_id == user.id
+        )
+    ).all()
+    current = [m.agency_id for m in memberships if m.is_current(today)]
+    return current[0] if current else user.agency_id
+
+
 def agency_choices(family: Family) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Agency.id, Agency.name)
@@ -213,6 +267,24 @@ def agency_choices(family: Family) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in rows]
 
 
+def contributions_and_spending(
+    year: int, budgets: Any, expenditures: Any, agencies: Any
+) -> list[tuple[str, Any, Any]]:
+    """Per agency, for the year: what it put into the budget beside what it paid of the approved
+    spending (agencies with neither are left out)."""
+    budget = next((b for b in budgets if b.year == year), None)
+    put_in = {c.agency_id: c.amount for c in budget.contributions} if budget else {}
+    paid: dict[int, Decimal] = {}
+    for e in expenditures:
+        if e.status.value == "approved" and e.spent_on.year == year:
+            paid[e.paying_agency_id] = paid.get(e.paying_agency_id, Decimal(0)) + e.amount
+    return [
+        (agency.name, put_in.get(agency.id), paid.get(agency.id, Decimal(0)))
+        for agency in agencies
+        if agency.id in put_in or agency.id in paid
+    ]
+
+
 def family_context(family: Family, user: User) -> dict[str, Any]:
     """Everything the family page shows, each table read once: the chart, the spending limits
     and the lead's gains are made from the same rows."""
@@ -220,8 +292,13 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     session = db.session
     assessments = family_assessments(session, family.id)
     points = journey_of(assessments)
-    goals = session.scalars(select(Goal).where(Goal.family_id == family.id)).all()
-    targets = {goal.domain: goal.target_level for goal in goals}
+    readings = latest_readings(assessments)
+    goals = session.scalars(
+        select(Goal)
+        .where(Goal.family_id == family.id)
+        .order_by(Goal.closed_on.is_not(None), Goal.domain)
+    ).all()
+    targets = {goal.domain: goal.target_level for goal in goals if goal.closed_on is None}
     chart = journey_svg(points, targets, chart_labels(family.reference)) if points else ""
     measures = session.scalars(
         select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on)
@@ -259,7 +336,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         from velferdslab.gains.api import page_gains
         from velferdslab.gains.forecast_views import family_page_context
 
-        setup = setup_views.setup_context(family, agencies)
+        setup = setup_views.setup_context(family, agencies, budgets)
         gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)
         lead_only = {
             "gains": gains,
@@ -268,9 +345,11 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         }
     memberships = [membership for membership, _, _ in team]
     return {
+        "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),
         **lead_only,
         "family": family,
         "points": points,
+        "readings": readings,
         "chart": chart,
         "goals": goals,
         "measures": measures,

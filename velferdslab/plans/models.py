@@ -26,6 +26,8 @@ class Goal(Base):
     target_level: Mapped[int] = mapped_column(SmallInteger)
     target_date: Mapped[dt.date | None]
     description: Mapped[str] = mapped_column(Text, default="")
+    # The day the goal was reached or set aside; a closed goal stays in the plan's history.
+    closed_on: Mapped[dt.date | None]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[created_at]
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -18,6 +18,7 @@ class GoalSchema(ma.Schema):
     )
     target_date = ma.fields.Date(allow_none=True)
     description = ma.fields.String()
+    closed_on = ma.fields.Date(allow_none=True)
 
 
 class GoalWriteSchema(StrictSchema):
@@ -25,6 +26,7 @@ class GoalWriteSchema(StrictSchema):
     target_level = ma.fields.String(validate=ma.validate.OneOf(LEVELS))
     target_date = Date(allow_none=True)
     description = text(2000)
+    closed_on = Date(allow_none=True)
 
     @ma.post_load
     def level_number(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

@@ -61,3 +61,17 @@ def change(session: AnySession, record: Goal | Measure, data: Mapping[str, Any])
     for name, value in data.items():
         setattr(record, name, value)
     session.flush()
+
+
+def set_own_words(family: Family, own_goals: str, dreams: str) -> None:
+    """The family's own goals and dreams, in its own words; an empty text clears it."""
+    family.own_goals = own_goals.strip() or None
+    family.dreams = dreams.strip() or None
+
+
+def close_goal(goal: Goal, closed: bool, today: dt.date) -> None:
+    """Close a goal today (or reopen it); a goal closed earlier keeps its day."""
+    if not closed:
+        goal.closed_on = None
+    elif goal.closed_on is None:
+        goal.closed_on = today

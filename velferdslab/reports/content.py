@@ -10,7 +10,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import distinct, func, select
 
-from velferdslab.assessments.queries import journey
+from velferdslab.assessments.queries import family_assessments, journey_of
+from velferdslab.assessments.voice import latest_readings
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import described
 from velferdslab.benefits.suppression import suppress_sum
@@ -42,11 +43,13 @@ def family_content(
     """The family's own report: journey, levels, plan, budget and gains. It names the team
     (employees) but no family member and no national id."""
     session = db.session
-    points = journey(session, family.id)
+    assessments = family_assessments(session, family.id)
+    points = journey_of(assessments)
+    readings = latest_readings(assessments)
     goals = session.scalars(
         select(Goal).where(Goal.family_id == family.id).order_by(Goal.domain)
     ).all()
-    targets = {goal.domain: goal.target_level for goal in goals}
+    targets = {goal.domain: goal.target_level for goal in goals if goal.closed_on is None}
     progress(20)
     gains = family_gains(family, {"as_of": as_of, "assumption_set_id": assumption_set.id})
     progress(60)
@@ -82,8 +85,22 @@ def family_content(
                 "target_level": LEVELS[goal.target_level],
                 "target_date": goal.target_date,
                 "description": goal.description,
+                "closed_on": goal.closed_on,
             }
             for goal in goals
+        ],
+        # The team's reasons and the family's own reading, per domain, as last said.
+        "voice": [
+            {
+                "domain": domain,
+                "assessed_on": reading.assessed_on,
+                "level": _level(reading.level),
+                "family_level": _level(reading.family_level),
+                "differs": reading.differs,
+                "rationale": reading.rationale,
+            }
+            for domain, reading in readings.items()
+            if reading is not None
         ],
         "measures": [
             {

@@ -35,7 +35,30 @@ def localise(message: object) -> str:
     if template is None:
         return gettext(str(message)) if str(message) else ""
     values = getattr(message, "values", {})
-    return str(gettext(template, **values))
+    return str(gettext(template, **{k: _shown(k, v) for k, v in values.items()}))
+
+
+def _shown(name: str, value: object) -> object:
+    """A value inside a message as the page's reader writes it: `7 700` for an amount (the
+    template adds `kr`), `0,6`, dd.mm.åååå, a status by its label."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from velferdslab.formatting import format_date, format_number
+    from velferdslab.web.labels import STATUS_LABELS
+    from velferdslab.web.navigation import current_language
+
+    language = current_language()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | float):
+        whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
+        return format_number(value, 0 if whole else 2, language)
+    if isinstance(value, dt.date):
+        return format_date(value, language)
+    if name in ("status", "current", "new") and isinstance(value, str) and value in STATUS_LABELS:
+        return str(STATUS_LABELS[value])
+    return value
 
 
 def localised(messages: object) -> list[str]:

@@ -51,6 +51,7 @@ STATUS_LABELS: dict[str, Any] = {
 }
 
 
+# The assumption set's parameters as a reader names them (the codes stay in the API and files).
 PAYER_LABELS: dict[str, Any] = {
     "municipal": _l("the municipality"),
     "county": _l("the county"),
@@ -142,6 +143,9 @@ def template_helpers() -> dict[str, Any]:
         "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
+        "date": formatting.format_date,
+        "number": format_number,
+        "value": format_value,
         "parameter_label": lambda name: str(PARAMETER_LABELS.get(name, name)),
     }
 
@@ -161,6 +165,18 @@ def request_label_helpers() -> dict[str, Any]:
 def local_time(value: dt.datetime | None, seconds: bool = False) -> str:
     """A stored instant (UTC; naive from SQLite) as Norwegians read it: Oslo time."""
     return format_datetime(value, seconds=seconds)
+
+
+def format_number(value: Any, decimals: int = 0) -> str:
+    """A number in the page's language (`0,6` in bokmål), by velferdslab.formatting."""
+    return formatting.format_number(value, decimals, str(get_locale() or "nb"))
+
+
+def format_value(value: Any) -> str:
+    """A parameter's value (`0,6`, `30`, a rule by its name) in the page's language."""
+    if isinstance(value, str) and value in PARAMETER_LABELS:
+        return str(PARAMETER_LABELS[value])
+    return formatting.format_value(value, str(get_locale() or "nb"))
 
 
 def format_money(value: Any) -> str:
