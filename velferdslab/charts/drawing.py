@@ -70,6 +70,10 @@ class Drawing:
         else:
             self.parts.append(f"<{name}{attributes(values)}>{content}</{name}>")
 
+    def raw(self, markup: str) -> None:
+        """Markup made by the caller (escape its words)."""
+        self.parts.append(markup)
+
     def open(self, name: str, /, **values: object) -> None:
         self.parts.append(f"<{name}{attributes(values)}>")
 

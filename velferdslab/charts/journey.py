@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 
 from velferdslab.charts.drawing import Drawing, number, text_width
 from velferdslab.formatting import format_date
@@ -119,13 +120,15 @@ def journey_svg(
         svg.text(left - 8, top + row * ROW + CELL_H / 2, format_date(point.on), anchor="end")
     # The cells' letters share their size, weight and centring (written once, on the group).
     svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
+    cells = _CellMarkup(labels, hatched)
+    column_names = [names.get(column, column) for column in columns]
     for row, point in enumerate(points):
         y = top + row * ROW
         date = format_date(point.on)
-        for index, column in enumerate(columns):
-            reading = point.overall if column == "overall" else point.levels.get(column)
-            tooltip = f"{names.get(column, column)}, {date}: {_name(labels, reading)}"
-            _cell(svg, x_of(index), y, reading, labels, tooltip if tooltips else None, hatched)
+        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+        for index, reading in enumerate(readings):
+            tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
+            svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
     svg.close("g")
 
     separator = x_of(len(columns) - 1) - GAP / 2 - (COLUMN - CELL_W) / 2
@@ -151,35 +154,41 @@ def journey_svg(
     return svg.render()
 
 
-def _cell(
-    svg: Drawing,
-    x: float,
-    y: float,
-    level: int | None,
-    labels: ChartLabels,
-    tooltip: str | None,
-    hatched: bool,
-) -> None:
+class _CellMarkup:
     """One reading of one domain: its colour, its pattern, its letters (inside a group that
-    sets their size and weight) and, as a tooltip, the domain, date and level in words."""
-    svg.open("g")
-    if tooltip:
-        svg.title_of(tooltip)
-    if level is None:
-        svg.rect(x, y, CELL_W, CELL_H, fill=UNASSESSED)
-    else:
-        colour = LEVEL_COLOURS[level]
-        patterned = hatched and PATTERN_MARKS[level]
-        fill = f"url(#{PATTERN_ID.format(level)})" if patterned else colour
-        svg.rect(x, y, CELL_W, CELL_H, fill=fill)
-        if patterned:  # a plain ground under the letters
-            svg.rect(x + 5, y + 4, CELL_W - 10, CELL_H - 8, fill=colour, rx=2.0)
-        svg.element(
-            "text", _escape(labels.short_levels[level]),
-            x=float(x + CELL_W / 2), y=float(y + CELL_H / 2 + 0.36 * CELL_FONT),
-            fill=TEXT_ON_LEVEL[level],
-        )  # fmt: skip
-    svg.close("g")
+    sets their size and weight) and, as a tooltip, the domain, date and level in words. A
+    family page has some 100–300 cells: each is written from markup made once per level."""
+
+    def __init__(self, labels: ChartLabels, hatched: bool) -> None:
+        size = f'width="{CELL_W}" height="{CELL_H}"'
+        self.levels: list[tuple[str, str]] = []  # (the cell's own rectangle, the rest)
+        for level, colour in enumerate(LEVEL_COLOURS):
+            patterned = hatched and PATTERN_MARKS[level]
+            fill = f"url(#{PATTERN_ID.format(level)})" if patterned else colour
+            ground = (
+                f'<rect x="{{x5}}" y="{{y4}}" width="{CELL_W - 10}" height="{CELL_H - 8}"'
+                f' fill="{colour}" rx="2"/>'
+                if patterned
+                else ""
+            )
+            letters = escape(labels.short_levels[level], quote=False)
+            text = f'<text x="{{xc}}" y="{{yc}}" fill="{TEXT_ON_LEVEL[level]}">{letters}</text>'
+            self.levels.append((f'<rect x="{{x}}" y="{{y}}" {size} fill="{fill}"/>', ground + text))
+        self.empty = f'<rect x="{{x}}" y="{{y}}" {size} fill="{UNASSESSED}"/>'
+
+    def cell(self, x: float, y: float, level: int | None, tooltip: str | None) -> str:
+        title = f"<title>{escape(tooltip, quote=False)}</title>" if tooltip else ""
+        at = {"x": number(x), "y": number(y)}
+        if level is None:
+            return f"<g>{title}{self.empty.format(**at)}</g>"
+        box, rest = self.levels[level]
+        inner = {
+            "x5": number(x + 5),
+            "y4": number(y + 4),
+            "xc": number(x + CELL_W / 2),
+            "yc": number(y + CELL_H / 2 + 0.36 * CELL_FONT),
+        }
+        return f"<g>{title}{box.format(**at)}{rest.format(**inner)}</g>"
 
 
 def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, domain: str) -> None:
@@ -209,8 +218,6 @@ def _name(labels: ChartLabels, level: int | None) -> str:
 
 
 def _escape(words: str) -> str:
-    from html import escape
-
     return escape(words, quote=False)
 
 
