@@ -58,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_api_load import (
     BENCH_PASSWORD,
     Contention,
+    _process_cpu,
     postmaster_pid,
     reset_database,
     session_cookie,
@@ -168,24 +169,32 @@ def contention(roots: set[int], into: dict[str, Any]) -> Iterator[None]:
 
 
 def first_and_repeat(requests: list[tuple[Client, str]], roots: set[int]) -> dict[str, Any]:
-    """Each request once (a first view), then three more times; the last is the repeat view."""
+    """Each request once (a first view), then three more times; the last is the repeat view.
+    Beside the times, the CPU the server (and PostgreSQL) spent per request: what a page costs
+    whatever else the machine is doing."""
     first: list[float] = []
     repeat: list[float] = []
     errors = 0
     result: dict[str, Any] = {}
     with contention(roots, result):
+        cpu = _process_cpu(roots)
         for client, path in requests:
             took, status = client.get(path)
             first.append(took)
             errors += status != 200
+        first_cpu = _process_cpu(roots) - cpu
         for _ in range(2):
             for client, path in requests:
                 client.get(path)
+        cpu = _process_cpu(roots)
         for client, path in requests:
             took, status = client.get(path)
             repeat.append(took)
             errors += status != 200
+        repeat_cpu = _process_cpu(roots) - cpu
     first_figures, repeat_figures = summary(first), summary(repeat)
+    first_figures["server_cpu_ms"] = round(1000 * first_cpu / len(requests), 1)
+    repeat_figures["server_cpu_ms"] = round(1000 * repeat_cpu / len(requests), 1)
     return {
         "first": first_figures,
         "repeat": repeat_figures,
@@ -251,12 +260,15 @@ def load(
     ]
     result: dict[str, Any] = {}
     with contention(roots, result):
+        cpu = _process_cpu(roots)
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        cpu = _process_cpu(roots) - cpu
     return {
         **summary(times),
+        "server_cpu_ms": round(1000 * cpu / max(1, len(times)), 1),
         "requests_per_s": round(len(times) / seconds, 1),
         "errors": sum(status != 200 for status in statuses),
         "sessions": {"members": len(sessions) - users // 2, "leads": users // 2},
@@ -319,9 +331,11 @@ def main() -> int:
             chosen = split_families(people, role, taken, args.sample)
             requests = [(clients[p.username], path.format(f)) for p, f in chosen]
             results[name] = first_and_repeat(requests, roots)
+            print(f"{name}: {results[name]['first']}", file=sys.stderr)
         dashboards = [(clients[p.username], "/dashboard") for p in leaders[:-1]]
         results["dashboard"] = first_and_repeat(dashboards, roots)
         # 4. load
+        print(f"load: {args.users} users for {args.seconds} s", file=sys.stderr)
         results["load"] = load(people, args.users, args.seconds, roots)
     finally:
         stop(server)
