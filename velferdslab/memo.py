@@ -1,7 +1,7 @@
 """A bounded, thread-safe memory of results keyed by everything they are made from.
 
-For work that is costly and read far more often than its inputs change (a family's journey
-chart, its estimated gains): the key is the input itself, so a change of data is a new key and
+For work that is costly and read far more often than its inputs change (a family's estimated
+gains): the key is the input itself, so a change of data is a new key and
 nothing needs invalidating; the least recently used results are dropped beyond `size`.
 """
 

@@ -76,3 +76,62 @@ def test_the_tornado_is_ordered_by_swing_and_moves_the_right_way() -> None:
     # 40 000): more deadweight lowers the NPV, a higher success rate raises it.
     assert deadweight["high"] < deadweight["base"] < deadweight["low"]
     assert success["low"] < success["base"] < success["high"]
+
+
+def counted_one_quarter_at_a_time(
+    readings: list[tuple[int, int, dt.date, dict[str, int]]], as_of: dt.date, rule: str
+) -> dict[dt.date, tuple[dict[str, int], dict[str, dict[str, int]]]]:
+    """The levels per quarter end the plain way: for each quarter end and each family, carry
+    the levels forward through its readings up to that day."""
+    from velferdslab.benefits.analytics import quarter_ends
+    from velferdslab.vocabulary import DOMAINS, LEVELS
+
+    first = min(on for _, _, on, _ in readings if on <= as_of)
+    result = {}
+    for end in quarter_ends(first, as_of):
+        day = min(end, as_of)
+        overall = dict.fromkeys(LEVELS, 0)
+        by_domain = {d: dict.fromkeys(LEVELS, 0) for d in DOMAINS}
+        for family in sorted({r[0] for r in readings}):
+            mine = sorted((on, i, lv) for f, i, on, lv in readings if f == family and on <= day)
+            if not mine:
+                continue
+            levels: dict[str, int] = {}
+            for _, _, given in mine:
+                levels.update(given)
+            for domain, level in levels.items():
+                by_domain[domain][LEVELS[level]] += 1
+            known = sorted(levels.values())
+            if known:
+                at = known[0] if rule == "lowest" else known[(len(known) - 1) // 2]
+                overall[LEVELS[at]] += 1
+        result[day] = (overall, by_domain)
+    return result
+
+
+def test_levels_per_quarter_match_a_plain_count_for_many_families() -> None:
+    import random
+
+    from tests.benefits.test_cases import frame as one_family
+    from velferdslab.vocabulary import DOMAINS
+
+    rng = random.Random(18)
+    readings = []
+    for family in range(1, 41):
+        on = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(400))
+        for _ in range(rng.randrange(1, 8)):
+            levels = {d: rng.randrange(4) for d in rng.sample(DOMAINS, rng.randrange(0, 4))}
+            readings.append((family, len(readings) + 1, on, levels))
+            on += dt.timedelta(days=rng.choice([0, 0, 30, 91, 200]))  # same-day readings too
+    frames = []
+    for family, number, on, levels in readings:
+        row = one_family((number, on.isoformat(), levels))
+        row["family_id"] = family
+        frames.append(row)
+    assessments = pd.concat(frames, ignore_index=True)
+    for as_of in (dt.date(2023, 2, 14), dt.date(2024, 12, 31), dt.date(2025, 6, 1)):
+        for rule in ("lowest", "median"):
+            rows = level_distribution(assessments, as_of, rule, list(range(1, 41)))
+            got = {r["quarter_end"]: (r["counts"], r["by_domain"]) for r in rows}
+            assert got == counted_one_quarter_at_a_time(readings, as_of, rule)
+            assert all(r["total"] == sum(r["counts"].values()) for r in rows)

@@ -1,12 +1,23 @@
-"""The journey chart: real text, every level written out, nothing a strict CSP would block."""
+"""The journey chart as a user and a screen reader get it: a cell per reading and domain with
+its level's colour, pattern and letters, the overall level, the goals, a title and a description;
+nothing a strict Content-Security-Policy would block."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import xml.etree.ElementTree as ET
 
-from velferdslab.charts.journey import ChartLabels, JourneyPoint, journey_svg
+from velferdslab.charts.journey import (
+    LEVEL_COLOURS,
+    TEXT_ON_LEVEL,
+    UNASSESSED,
+    ChartLabels,
+    JourneyPoint,
+    journey_svg,
+)
 
+SVG = "{http://www.w3.org/2000/svg}"
 LABELS = ChartLabels(
     domains={
         "housing": "Bolig", "work": "Arbeid", "school": "Skole", "network": "Nettverk",
@@ -18,32 +29,152 @@ LABELS = ChartLabels(
     goal="Mål",
     title="Investeringsferd ASK-2025-0007",
 )  # fmt: skip
+SHORT = dict(zip(LABELS.levels, LABELS.short_levels, strict=True))
+PATTERNED = {
+    "uholdbar": "journey-level-0",
+    "utsatt": "journey-level-1",
+    "stabil": "journey-level-2",
+}
+
+
+def parse(svg: str) -> ET.Element:
+    """The chart as XML: it is drawn by our own code from data we hold, with no entities."""
+    return ET.fromstring(svg)  # noqa: S314
 
 
 def two_points() -> list[JourneyPoint]:
-    first = {"housing": 0, "work": 1, "school": None}
-    second = {"housing": 2, "work": 1, "school": 3}
+    """Housing from uholdbar to stabil, work utsatt throughout (carried forward), school first
+    assessed in April; the rest never assessed."""
+    nothing = dict.fromkeys(LABELS.domains)
+    first = {**nothing, "housing": 0, "work": 1}
+    second = {**nothing, "housing": 2, "work": 1, "school": 3}
     return [
         JourneyPoint(dt.date(2025, 1, 6), first, 0),
         JourneyPoint(dt.date(2025, 4, 7), second, 1),
     ]
 
 
-def test_the_chart_writes_each_level_in_its_cell_and_names_the_rows() -> None:
+def cells(svg: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """Each cell's words (its tooltip) → (its fill, the fill under its letters, its letters)."""
+    root = parse(svg)
+    found = {}
+    for group in root.iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        if title is None:
+            continue
+        rects = group.findall(f"{SVG}rect")
+        letters = group.find(f"{SVG}text")
+        ground = rects[-1].get("fill") if len(rects) > 1 else None
+        text = None if letters is None else "".join(letters.itertext())
+        frame = rects[0].get("stroke")  # a goal: a white cell framed in the level's colour
+        found[str(title.text)] = (str(frame or rects[0].get("fill")), ground, text)
+    return found
+
+
+def expected_cell(level: str | None) -> tuple[str, str | None, str | None]:
+    if level is None:
+        return (UNASSESSED, None, None)
+    number = LABELS.levels.index(level)
+    if level in PATTERNED:
+        return (f"url(#{PATTERNED[level]})", LEVEL_COLOURS[number], SHORT[level])
+    return (LEVEL_COLOURS[number], None, SHORT[level])
+
+
+def test_each_reading_of_each_domain_is_a_cell_with_its_colour_pattern_letters_and_words() -> None:
+    found = cells(journey_svg(two_points(), {}, LABELS))
+    levels = {
+        "06.01.2025": {"Bolig": "uholdbar", "Arbeid": "utsatt", "Samlet": "uholdbar"},
+        "07.04.2025": {
+            "Bolig": "stabil", "Arbeid": "utsatt", "Skole": "bærekraftig", "Samlet": "utsatt"
+        },
+    }  # fmt: skip
+    expected = {}
+    for date, known in levels.items():
+        for name in [*LABELS.domains.values(), "Samlet"]:
+            level = known.get(name)
+            expected[f"{name}, {date}: {level or '–'}"] = expected_cell(level)
+    assert found == expected  # 2 readings × (7 domains + the overall level), nothing else
+
+
+def test_the_letters_keep_their_contrast_and_every_pattern_is_defined() -> None:
+    svg = journey_svg(two_points(), {}, LABELS)
+    root = parse(svg)
+    defined = {p.get("id") for p in root.iter(f"{SVG}pattern")}
+    assert defined == set(PATTERNED.values())
+    for pattern in root.iter(f"{SVG}pattern"):
+        level = int(str(pattern.get("id"))[-1])
+        ground, *marks = list(pattern)
+        assert ground.get("fill") == LEVEL_COLOURS[level] and marks  # the colour, then marks
+    letter_colours = {
+        "".join(text.itertext()): text.get("fill")
+        for group in root.iter(f"{SVG}g")
+        for text in group.iter(f"{SVG}text")
+    }
+    assert letter_colours == {"UH": TEXT_ON_LEVEL[0], "UT": TEXT_ON_LEVEL[1],
+                              "ST": TEXT_ON_LEVEL[2], "BÆ": TEXT_ON_LEVEL[3]}  # fmt: skip
+
+
+def test_goals_are_marked_in_a_row_of_their_own() -> None:
+    found = cells(journey_svg(two_points(), {"housing": 3, "health": 2}, LABELS))
+    goals = {words: cell for words, cell in found.items() if words.startswith("Mål")}
+    assert goals == {
+        "Mål, Bolig: bærekraftig": (LEVEL_COLOURS[3], None, "BÆ"),
+        "Mål, Helse: stabil": (LEVEL_COLOURS[2], None, "ST"),
+    }
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", journey_svg(two_points(), {}, LABELS))
+    assert "Mål" not in texts  # no goals, no goal row
+
+
+def test_rows_columns_and_legend_are_written_out() -> None:
     svg = journey_svg(two_points(), {"housing": 3}, LABELS)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    cells = [t for t in texts if t in {"UH", "UT", "ST", "BÆ"}]
-    # first: housing UH, work UT, overall UH; second: housing ST, work UT, school BÆ, overall UT
-    assert sorted(cells) == sorted(["UH", "UT", "UH", "ST", "UT", "BÆ", "UT"])
-    assert {"Bolig", "Barnas oppvekstsvilkår", "Samlet", "06.01.25", "07.04.25"} <= set(texts)
-    assert "◆ BÆ" in texts
+    assert {"06.01.2025", "07.04.2025", "Bolig", "Helse", "Samlet", "Mål"} <= set(texts)
+    assert {"Barnas", "oppvekstsvilkår"} <= set(texts)  # a long name on two lines
+    legend = {"= uholdbar", "= utsatt", "= stabil", "= bærekraftig"}
+    assert legend <= set(texts)
 
 
-def test_the_chart_has_a_text_alternative_and_no_inline_css() -> None:
+def test_the_chart_has_a_title_and_description_and_no_inline_css() -> None:
     svg = journey_svg(two_points(), {}, LABELS)
-    assert svg.startswith('<svg role="img" aria-label="Investeringsferd ASK-2025-0007"')
-    assert "<desc>Samlet: uholdbar (2025-01-06) → utsatt (2025-04-07)</desc>" in svg
-    assert "style=" not in svg and "<style" not in svg
+    root = parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "Investeringsferd ASK-2025-0007"
+    assert root.find(f"{SVG}title").text == "Investeringsferd ASK-2025-0007"  # type: ignore[union-attr]
+    description = root.find(f"{SVG}desc").text  # type: ignore[union-attr]
+    assert description == "Samlet: uholdbar (06.01.2025) → utsatt (07.04.2025)"
+    assert "style=" not in svg and "<style" not in svg and "<script" not in svg
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", svg)  # no ISO date anywhere
+
+
+def test_it_stays_readable_on_a_phone_however_long_the_journey() -> None:
+    """A phone 390 px wide leaves about 330 px for the chart: the letters must stay ≥ 9 px."""
+    short = parse(journey_svg(two_points(), {}, LABELS))
+    first = two_points()[0]
+    many = [JourneyPoint(first.on + dt.timedelta(days=91 * i), first.levels, 0) for i in range(40)]
+    long = parse(journey_svg(many, {}, LABELS))
+    assert short.get("viewBox", "").split()[2] == long.get("viewBox", "").split()[2]
+    width = float(long.get("viewBox", "").split()[2])
+    cell_group = next(g for g in long.iter(f"{SVG}g") if g.get("font-size"))
+    assert float(str(cell_group.get("font-size"))) * 330 / width >= 9
+    assert float(str(long.get("width"))) > width  # larger than its units where there is room
+
+
+def test_a_printed_chart_can_leave_out_patterns_and_tooltips_and_fit_a_page() -> None:
+    start = dt.date(2020, 1, 1)
+    many = [JourneyPoint(start + dt.timedelta(days=30 * i), {}, 1) for i in range(60)]
+    svg = journey_svg(many, {}, LABELS, hatched=False, tooltips=False, max_height=640)
+    root = parse(svg)
+    assert not list(root.iter(f"{SVG}pattern")) and "url(#" not in svg
+    assert [t.text for t in root.iter(f"{SVG}title")] == ["Investeringsferd ASK-2025-0007"]
+    assert float(str(root.get("height"))) <= 640
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", svg).count("UT") == 60 + 1  # and the legend
+
+
+def test_words_from_the_labels_are_escaped() -> None:
+    labels = ChartLabels(**{**LABELS.__dict__, "title": 'Ferd <b>"A&B"</b>'})
+    svg = journey_svg(two_points(), {}, labels)
+    root = parse(svg)  # still well-formed
+    assert root.get("aria-label") == 'Ferd <b>"A&B"</b>' and "<b>" not in svg
 
 
 def test_the_same_data_draws_the_same_bytes() -> None:

@@ -47,7 +47,11 @@ def level_distribution(
     assessments: pd.DataFrame, as_of: dt.date, rule: str, family_ids: Sequence[int]
 ) -> list[dict[str, Any]]:
     """Per quarter end up to T: families at each overall level, levels carried forward; a family
-    counts from its first assessment on."""
+    counts from its first assessment on.
+
+    Each family's latest reading of a date is in force from its date until the family's next
+    reading date: it is counted at every quarter end in between, all quarters at once (one
+    cumulative sum), rather than regrouping the readings for each quarter."""
     if assessments.empty:
         return []
     frame = assessments[assessments["family_id"].isin(family_ids)].copy()
@@ -61,25 +65,34 @@ def level_distribution(
     levels = frame[list(DOMAINS)].fillna(-1).to_numpy().astype(int)
     frame["overall"] = overall_of(levels, rule)
     latest = frame.drop_duplicates(["family_id", "assessed_on"], keep="last")
-    rows = []
-    for end in quarter_ends(latest["assessed_on"].min().date(), as_of):
-        upto = latest[latest["assessed_on"] <= pd.Timestamp(min(end, as_of))]
-        current = upto.groupby("family_id")[["overall", *DOMAINS]].last()
-        counts = _level_counts(current["overall"])
-        rows.append(
-            {
-                "quarter_end": min(end, as_of),
-                "counts": counts,
-                "total": sum(counts.values()),
-                "by_domain": {d: _level_counts(current[d]) for d in DOMAINS},
-            }
-        )
-    return rows
+    ends = [min(end, as_of) for end in quarter_ends(latest["assessed_on"].min().date(), as_of)]
+    quarters = np.array(ends, dtype="datetime64[D]")
+    dates = latest["assessed_on"].to_numpy().astype("datetime64[D]")
+    families = latest["family_id"].to_numpy()
+    last_of_family = np.append(families[1:] != families[:-1], True)
+    until = np.where(last_of_family, np.datetime64("9999-12-31"), np.roll(dates, -1))
+    first = np.searchsorted(quarters, dates, side="left")  # first quarter end on or after it
+    stop = np.searchsorted(quarters, until, side="left")  # the next reading takes over there
+    columns = ["overall", *DOMAINS]
+    values = latest[columns].fillna(-1).to_numpy().astype(int)  # -1: not assessed
+    counts = np.zeros((len(quarters) + 1, len(columns), 4), dtype=int)
+    for index in range(len(columns)):
+        known = values[:, index] >= 0
+        np.add.at(counts, (first[known], index, values[known, index]), 1)
+        np.add.at(counts, (stop[known], index, values[known, index]), -1)
+    counts = np.cumsum(counts, axis=0)[: len(quarters)]
+    return [
+        {
+            "quarter_end": end,
+            "counts": _named(counts[q, 0]),
+            "total": int(counts[q, 0].sum()),
+            "by_domain": {d: _named(counts[q, 1 + i]) for i, d in enumerate(DOMAINS)},
+        }
+        for q, end in enumerate(ends)
+    ]
 
 
-def _level_counts(levels: pd.Series) -> dict[str, int]:
-    values = levels.dropna().to_numpy().astype(int)
-    counts = np.bincount(values[values >= 0], minlength=4)
+def _named(counts: np.ndarray) -> dict[str, int]:
     return {LEVELS[i]: int(c) for i, c in enumerate(counts)}
 
 

@@ -1,24 +1,46 @@
 """The journey chart: each domain's level at each assessment, the overall level, the goals.
 
-Levels are told apart by colour, by hatching and by a written label in every cell, so the chart
-reads without colour too. The same figures come back as a table for screen readers.
+A grid drawn directly as SVG (velferdslab.charts.drawing): one row per assessment date, oldest
+first, as in the table beside it; one column per domain, then the overall level; a last row with
+the goals. Levels are told apart by colour, by a pattern (cross-hatched, striped, dotted, solid)
+and by the level's letters written in every cell, so the chart reads without colour too; each
+cell names its domain, date and level as a tooltip. The width does not grow with the number of
+assessments, so the chart stays readable on a phone 390 px wide; it grows downwards instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 
-from velferdslab.charts.svg import figure_to_svg, pyplot
-from velferdslab.memo import Memo
+from velferdslab.charts.drawing import Drawing, number, text_width
+from velferdslab.formatting import format_date
 from velferdslab.vocabulary import DOMAINS
 
 LEVEL_COLOURS = ("#b3261e", "#e0861a", "#3f8fc5", "#2e7d32")
-LEVEL_HATCHES = ("xx", "//", "..", "")
+LEVEL_HATCHES = ("xx", "//", "..", "")  # matplotlib's names, for the dashboard's bar charts
 TEXT_ON_LEVEL = ("#ffffff", "#1d2430", "#ffffff", "#ffffff")
 UNASSESSED = "#e4e7eb"
+INK = "#1d2430"
+# The patterns drawn over each level's colour, in a 6 × 6 tile: crossed lines, one set of
+# lines, dots; the best level is solid. White at 60 %, so the letters stay legible.
+PATTERN_MARKS = (
+    '<path d="M0 0L6 6M6 0L0 6" stroke="#ffffff" stroke-opacity="0.6" stroke-width="1.1"/>',
+    '<path d="M-1 1L1 -1M0 6L6 0M5 7L7 5" stroke="#ffffff" stroke-opacity="0.6"'
+    ' stroke-width="1.3"/>',
+    '<circle cx="3" cy="3" r="1.2" fill="#ffffff" fill-opacity="0.7"/>',
+    "",
+)
+PATTERN_ID = "journey-level-{}"
+
+FONT = 11  # dates, domain names, legend
+CELL_FONT = 10  # the level's letters in a cell
+COLUMN, ROW = 34, 22  # a cell's pitch
+CELL_W, CELL_H = 31, 19
+GAP = 10  # between the domains and the overall level, and before the goals
+SCALE = 1.25  # CSS pixels per unit where there is room (a desktop); a phone scales it down
 
 
 @dataclass(frozen=True)
@@ -38,142 +60,172 @@ class ChartLabels:
     title: str
 
 
-# The same inputs always give the same bytes (see velferdslab.charts.svg), and drawing costs
-# matplotlib about 0.1–0.2 s, while a family page is read far more often than its journey
-# changes: each process keeps the charts it drew last, keyed by everything drawn.
-CACHE_SIZE = 256
-_drawn: Memo[str] = Memo(CACHE_SIZE)
-_draw_lock = threading.Lock()
-
-
 def journey_svg(
     points: Sequence[JourneyPoint],
     goals: Mapping[str, int],
     labels: ChartLabels,
     *,
     hatched: bool = True,
+    tooltips: bool = True,
+    max_height: float | None = None,
 ) -> str:
-    """`hatched=False` for PDFs: WeasyPrint draws each hatch pattern anew (0.8 s for a family's
-    chart); the level's letters in every cell still tell the levels apart without colour."""
+    """The chart as inline SVG, for the family page and the family report alike.
+    `hatched=False` leaves the patterns out (the letters in each cell still tell the levels
+    apart without colour); `tooltips=False` leaves out each cell's words (`<title>`), which
+    a printed page cannot show and WeasyPrint is slow to skip. `max_height` (CSS pixels)
+    shrinks a long journey to fit a printed page."""
+    columns = [*DOMAINS, "overall"]
+    names = {**labels.domains, "overall": labels.overall}
+    header_lines = {column: _split(names.get(column, column)) for column in columns}
+    header = 6 + max(text_width(line, FONT) for lines in header_lines.values() for line in lines)
+    left = 8 + max(text_width(text, FONT) for text in ("00.00.0000", labels.goal))
+    top = header + 6
+    goal_top = top + len(points) * ROW + GAP
+    legend_top = goal_top + (ROW if goals else 0) + 12
+    legend_rows = 2
+    width = left + len(columns) * COLUMN + GAP
+    height = legend_top + legend_rows * 20 + 2
 
-    def draw() -> str:
-        with _draw_lock:  # pyplot keeps global state: one drawing at a time (threads, jobs)
-            return _draw_journey(points, goals, labels, hatched)
-
-    return _drawn.get_or_make((_chart_key(points, goals, labels), hatched), draw)
-
-
-def _chart_key(
-    points: Sequence[JourneyPoint], goals: Mapping[str, int], labels: ChartLabels
-) -> Hashable:
-    return (
-        tuple((p.on, tuple(sorted(p.levels.items())), p.overall) for p in points),
-        tuple(sorted(goals.items())),
-        tuple(sorted((k, str(v)) for k, v in labels.domains.items())),
-        tuple(map(str, labels.levels)),
-        tuple(map(str, labels.short_levels)),
-        str(labels.overall),
-        str(labels.goal),
-        str(labels.title),
-    )
-
-
-def _draw_journey(
-    points: Sequence[JourneyPoint],
-    goals: Mapping[str, int],
-    labels: ChartLabels,
-    hatched: bool = True,
-) -> str:
-    plt = pyplot()
-    rows = [*DOMAINS, "overall"]
-    width = max(5.5, 2.2 + 0.62 * len(points))
-    figure, axes = plt.subplots(figsize=(width, 0.42 * len(rows) + 1.2))
-    for x, point in enumerate(points):
-        for y, row in enumerate(rows):
-            level = point.overall if row == "overall" else point.levels.get(row)
-            _cell(axes, x, len(rows) - 1 - y, level, labels, hatched)
-    _goal_marks(axes, len(points), rows, goals, labels)
-    axes.set_xlim(-0.5, max(len(points), 1) + (0.9 if goals else -0.5))
-    axes.set_ylim(-0.5, len(rows) - 0.5)
-    axes.set_yticks(range(len(rows)))
-    axes.set_yticklabels([labels.domains.get(r, labels.overall) for r in reversed(rows)])
-    axes.set_xticks(range(len(points)))
-    axes.set_xticklabels([p.on.strftime("%d.%m.%y") for p in points], rotation=45, ha="right")
-    axes.tick_params(length=0)
-    for side in ("left", "bottom"):
-        axes.spines[side].set_visible(False)
-    axes.axhline(0.5, color="#1d2430", linewidth=1)
-    _legend(axes, labels, columns=4 if len(points) >= 6 else 2)
-    figure.tight_layout()
-    return figure_to_svg(figure, title=labels.title, description=describe(points, labels))
-
-
-def _cell(
-    axes: object, x: int, y: int, level: int | None, labels: ChartLabels, hatched: bool = True
-) -> None:
-    plt = pyplot()
-    if level is None:
-        patch = plt.Rectangle((x - 0.45, y - 0.4), 0.9, 0.8, facecolor=UNASSESSED, linewidth=0)
-        axes.add_patch(patch)  # type: ignore[attr-defined]
-        return
-    patch = plt.Rectangle(
-        (x - 0.45, y - 0.4),
-        0.9,
-        0.8,
-        facecolor=LEVEL_COLOURS[level],
-        hatch=LEVEL_HATCHES[level] if hatched else None,
-        edgecolor="#ffffff",
-        linewidth=0.5,
-    )
-    axes.add_patch(patch)  # type: ignore[attr-defined]
-    axes.text(  # type: ignore[attr-defined]
-        x, y, labels.short_levels[level], ha="center", va="center", fontsize=8,
-        color=TEXT_ON_LEVEL[level], fontweight="bold",
-        bbox={"facecolor": LEVEL_COLOURS[level], "edgecolor": "none", "pad": 1},
+    scale = SCALE if max_height is None else min(SCALE, max_height / height)
+    svg = Drawing(
+        width, height, title=labels.title, description=describe(points, labels), scale=scale,
+        font_size=FONT,
     )  # fmt: skip
+    if hatched:
+        for level, marks in enumerate(PATTERN_MARKS):
+            if marks:
+                svg.define(
+                    f'<pattern id="{PATTERN_ID.format(level)}" width="6" height="6"'
+                    ' patternUnits="userSpaceOnUse">'
+                    f'<rect width="6" height="6" fill="{LEVEL_COLOURS[level]}"/>{marks}</pattern>'
+                )
 
+    def x_of(index: int) -> float:
+        return left + index * COLUMN + (GAP if columns[index] == "overall" else 0)
 
-def _goal_marks(
-    axes: object, x: int, rows: Sequence[str], goals: Mapping[str, int], labels: ChartLabels
-) -> None:
-    for y, row in enumerate(rows):
-        if row in goals:
-            level = goals[row]
-            axes.text(  # type: ignore[attr-defined]
-                x, len(rows) - 1 - y, f"◆ {labels.short_levels[level]}", ha="left", va="center",
-                fontsize=8, color=LEVEL_COLOURS[level],
+    for index, column in enumerate(columns):
+        lines = header_lines[column]
+        centre = x_of(index) + CELL_W / 2
+        for number_of_line, line in enumerate(lines):
+            # Written upwards from just above the grid; two lines side by side in a column.
+            offset = (number_of_line - (len(lines) - 1) / 2) * (FONT + 1) + 0.36 * FONT
+            x, y = centre + offset, header
+            svg.element(
+                "text", _escape(line), x=float(x), y=float(y),
+                transform=f"rotate(-90 {number(x)} {number(y)})",
+                font_weight="bold" if column == "overall" else None,
             )  # fmt: skip
+
+    for row, point in enumerate(points):
+        svg.text(left - 8, top + row * ROW + CELL_H / 2, format_date(point.on), anchor="end")
+    # The cells' letters share their size, weight and centring (written once, on the group).
+    svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
+    cells = _CellMarkup(labels, hatched)
+    column_names = [names.get(column, column) for column in columns]
+    for row, point in enumerate(points):
+        y = top + row * ROW
+        date = format_date(point.on)
+        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+        for index, reading in enumerate(readings):
+            tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
+            svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
+    svg.close("g")
+
+    separator = x_of(len(columns) - 1) - GAP / 2 - (COLUMN - CELL_W) / 2
+    svg.line(separator, top - 4, separator, top + len(points) * ROW, stroke=INK, stroke_width=1.0)
+
     if goals:
-        axes.text(x, len(rows) - 0.45, labels.goal, ha="left", va="bottom", fontsize=8)  # type: ignore[attr-defined]
+        y = goal_top
+        svg.text(left - 8, y + CELL_H / 2, labels.goal, anchor="end", font_weight="bold")
+        for index, column in enumerate(columns):
+            if column in goals:
+                _goal(svg, x_of(index), y, goals[column], labels, names.get(column, column))
+
+    for level, (short, name) in enumerate(zip(labels.short_levels, labels.levels, strict=True)):
+        x = 4 + (level % 2) * (width - 8) / 2
+        y = legend_top + (level // 2) * 20
+        fill = f"url(#{PATTERN_ID.format(level)})" if hatched and PATTERN_MARKS[level] else None
+        svg.rect(x, y, 24, 16, fill=fill or LEVEL_COLOURS[level])
+        if fill:
+            svg.rect(x + 3, y + 3, 18, 10, fill=LEVEL_COLOURS[level], rx=2.0)
+        svg.text(x + 12, y + 8, short, anchor="middle", size=CELL_FONT - 1,
+                 fill=TEXT_ON_LEVEL[level], font_weight="bold")  # fmt: skip
+        svg.text(x + 30, y + 8, f"= {name}")
+    return svg.render()
 
 
-def _legend(axes: object, labels: ChartLabels, columns: int) -> None:
-    plt = pyplot()
-    handles = [
-        plt.Rectangle((0, 0), 1, 1, facecolor=c, hatch=h, edgecolor="#ffffff")
-        for c, h in zip(LEVEL_COLOURS, LEVEL_HATCHES, strict=True)
-    ]
-    names = [f"{s} = {n}" for s, n in zip(labels.short_levels, labels.levels, strict=True)]
-    axes.legend(  # type: ignore[attr-defined]
-        handles,
-        names,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.28),
-        ncol=columns,
-        frameon=False,
-        fontsize=8,
-    )
+class _CellMarkup:
+    """One reading of one domain: its colour, its pattern, its letters (inside a group that
+    sets their size and weight) and, as a tooltip, the domain, date and level in words. A
+    family page has some 100–300 cells: each is written from markup made once per level."""
+
+    def __init__(self, labels: ChartLabels, hatched: bool) -> None:
+        size = f'width="{CELL_W}" height="{CELL_H}"'
+        self.levels: list[tuple[str, str]] = []  # (the cell's own rectangle, the rest)
+        for level, colour in enumerate(LEVEL_COLOURS):
+            patterned = hatched and PATTERN_MARKS[level]
+            fill = f"url(#{PATTERN_ID.format(level)})" if patterned else colour
+            ground = (
+                f'<rect x="{{x5}}" y="{{y4}}" width="{CELL_W - 10}" height="{CELL_H - 8}"'
+                f' fill="{colour}" rx="2"/>'
+                if patterned
+                else ""
+            )
+            letters = escape(labels.short_levels[level], quote=False)
+            text = f'<text x="{{xc}}" y="{{yc}}" fill="{TEXT_ON_LEVEL[level]}">{letters}</text>'
+            self.levels.append((f'<rect x="{{x}}" y="{{y}}" {size} fill="{fill}"/>', ground + text))
+        self.empty = f'<rect x="{{x}}" y="{{y}}" {size} fill="{UNASSESSED}"/>'
+
+    def cell(self, x: float, y: float, level: int | None, tooltip: str | None) -> str:
+        title = f"<title>{escape(tooltip, quote=False)}</title>" if tooltip else ""
+        at = {"x": number(x), "y": number(y)}
+        if level is None:
+            return f"<g>{title}{self.empty.format(**at)}</g>"
+        box, rest = self.levels[level]
+        inner = {
+            "x5": number(x + 5),
+            "y4": number(y + 4),
+            "xc": number(x + CELL_W / 2),
+            "yc": number(y + CELL_H / 2 + 0.36 * CELL_FONT),
+        }
+        return f"<g>{title}{box.format(**at)}{rest.format(**inner)}</g>"
+
+
+def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, domain: str) -> None:
+    """The target level: a framed white cell with a diamond and the level's letters."""
+    svg.open("g")
+    svg.title_of(f"{labels.goal}, {domain}: {labels.levels[level]}")
+    colour = LEVEL_COLOURS[level]
+    svg.rect(x + 1, y + 1, CELL_W - 2, CELL_H - 2, fill="#ffffff", stroke=colour, stroke_width=2.0)
+    middle = y + CELL_H / 2
+    svg.element("path", d=f"M{number(x + 4)} {number(middle)}l3.5 -3.5l3.5 3.5l-3.5 3.5z",
+                fill=colour)  # fmt: skip
+    svg.text(x + 12, middle, labels.short_levels[level], size=CELL_FONT, font_weight="bold")
+    svg.close("g")
+
+
+def _split(name: str) -> list[str]:
+    """A long column name in two lines, broken at the space nearest its middle."""
+    if len(name) <= 12 or " " not in name:
+        return [name]
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return [name[:cut], name[cut + 1 :]]
+
+
+def _name(labels: ChartLabels, level: int | None) -> str:
+    return "–" if level is None else labels.levels[level]
+
+
+def _escape(words: str) -> str:
+    return escape(words, quote=False)
 
 
 def describe(points: Sequence[JourneyPoint], labels: ChartLabels) -> str:
     if not points:
         return labels.title
     first, last = points[0], points[-1]
-
-    def name(level: int | None) -> str:
-        return "–" if level is None else labels.levels[level]
-
     return (
-        f"{labels.overall}: {name(first.overall)} ({first.on.isoformat()}) → "
-        f"{name(last.overall)} ({last.on.isoformat()})"
+        f"{labels.overall}: {_name(labels, first.overall)} ({format_date(first.on)}) → "
+        f"{_name(labels, last.overall)} ({format_date(last.on)})"
     )

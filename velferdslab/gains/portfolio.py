@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -203,8 +205,18 @@ def _approved_up_to(data: EngineInput, as_of: dt.date) -> pd.DataFrame:
     return spent[chosen].assign(year=years[chosen])
 
 
-def _sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return frame.groupby(keys).agg(amount=("amount", "sum"), families=("family_id", "nunique"))
+def _sums(frame: pd.DataFrame, keys: list[str]) -> dict[Any, tuple[float, int]]:
+    """{key: (amount, number of families)}, summed exactly (math.fsum). Read a cell at a time,
+    so a dictionary; a plain loop over the rows costs less than pandas' grouping here."""
+    amounts: dict[Any, list[float]] = defaultdict(list)
+    families: dict[Any, set[int]] = defaultdict(set)
+    columns = [frame[key].tolist() for key in keys]
+    rows = zip(*columns, frame["amount"].tolist(), frame["family_id"].tolist(), strict=True)
+    for *key, amount, family in rows:
+        group = key[0] if len(key) == 1 else tuple(key)
+        amounts[group].append(amount)
+        families[group].add(family)
+    return {group: (math.fsum(values), len(families[group])) for group, values in amounts.items()}
 
 
 def _who_invests(
@@ -218,18 +230,16 @@ def _who_invests(
     totals = (_sums(given, ["agency_id"]), _sums(spent, ["agency_id"]))
     yearly = (_sums(given, ["agency_id", "year"]), _sums(spent, ["agency_id", "year"]))
 
-    def cell(table: pd.DataFrame, key: Any) -> dict[str, Any]:
-        if key not in table.index:
-            return _money(0.0, 0, suppress, threshold)
-        row = table.loc[key]
-        return _money(float(row["amount"]), int(row["families"]), suppress, threshold)
+    def cell(table: dict[Any, tuple[float, int]], key: Any) -> dict[str, Any]:
+        amount, families = table.get(key, (0.0, 0))
+        return _money(amount, families, suppress, threshold)
 
     rows = []
-    for agency_id in sorted(set(totals[0].index) | set(totals[1].index)):
+    for agency_id in sorted(set(totals[0]) | set(totals[1])):
         agency = agencies.loc[agency_id] if agency_id in agencies.index else None
         years = sorted(
-            {y for a, y in yearly[0].index if a == agency_id}
-            | {y for a, y in yearly[1].index if a == agency_id}
+            {y for a, y in yearly[0] if a == agency_id}
+            | {y for a, y in yearly[1] if a == agency_id}
         )
         rows.append(
             {

@@ -31,6 +31,8 @@ from velferdslab.vocabulary import LEVELS
 from velferdslab.web.labels import PARAMETER_LABELS, chart_labels
 
 Progress = Callable[[int], None]
+# The most a chart may take of an A4 page, in CSS pixels (17 cm), so it never runs off the page.
+PAGE_HEIGHT = 640
 
 
 def _money(value: Any) -> float:
@@ -68,7 +70,9 @@ def family_content(
             "dreams": family.dreams or "",
         },
         "as_of": as_of,
-        "chart": journey_svg(points, targets, chart_labels(family.reference), hatched=False)
+        "chart": journey_svg(
+            points, targets, chart_labels(family.reference), tooltips=False, max_height=PAGE_HEIGHT
+        )
         if points
         else "",
         "journey": [

@@ -123,7 +123,8 @@ def translated() -> Translated:
     return _translated(str(get_locale() or "nb"))
 
 
-def chart_labels(title: str) -> ChartLabels:
+def chart_labels(reference: str) -> ChartLabels:
+    """The journey chart's words in the current language; its title names the family."""
     labels = translated()
     return ChartLabels(
         domains=dict(labels.domains),
@@ -131,7 +132,7 @@ def chart_labels(title: str) -> ChartLabels:
         short_levels=list(labels.short_levels),
         overall=labels.overall,
         goal=labels.goal,
-        title=title,
+        title=f"{_l('Investment journey')} {reference}",
     )
 
 
