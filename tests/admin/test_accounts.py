@@ -168,8 +168,11 @@ def test_granting_a_role_that_reads_family_data_is_on_the_auditors_log(
     assert [(e.entity_id, e.details) for e in grants] == [(lab.admin.id, {"roles": ["auditor"]})]
     browser = app.test_client()
     login(browser, lab.auditor.username)
-    log = browser.get("/audit/log?action=grant_family_access").get_data(as_text=True)
-    assert f"user #{lab.admin.id}" in log and other_admin.username in log
+    log = browser.get("/audit/log?action=ga+tilgang").get_data(as_text=True)
+    # In the reader's words: who gave whom access, by name, never a code or an id.
+    assert "ga tilgang til familiedata til" in log
+    assert lab.admin.full_name in log and other_admin.full_name in log
+    assert f"user #{lab.admin.id}" not in log
 
 
 def test_the_admin_changes_roles_agency_and_municipality_and_sets_a_one_time_password_on_a_page(

@@ -41,6 +41,18 @@ ACTION_LABELS: dict[str, Any] = {
     "pdf": _l("made a PDF of"),
     "password_change": _l("changed the password of"),
     "password_reset": _l("set a new password for"),
+    "change_password": _l("changed own password"),
+    "set_one_time_password": _l("set a one-time password for"),
+    "grant_family_access": _l("gave access to family data to"),
+    "refused": _l("was refused"),
+    "login_refused": _l("sign-in refused"),
+    "sso_linked": _l("linked a sign-in account"),
+    "sso_mapping": _l("read the sign-in mapping"),
+    "sso_roles_changed": _l("roles changed at sign-in"),
+    "totp_enrolled": _l("set up a second factor"),
+    "anonymise": _l("anonymised"),
+    "release": _l("released"),
+    "run": _l("ran"),
 }
 
 ENTITY_LABELS: dict[str, Any] = {
@@ -67,6 +79,15 @@ ENTITY_LABELS: dict[str, Any] = {
     "gains": _l("estimated gains"),
     "portfolio": _l("portfolio"),
     "session": _l("session"),
+    "access_request": _l("access request"),
+    "benefits_plan": _l("benefits realisation plan"),
+    "confidential_note": _l("note given in confidence"),
+    "gains_forecast": _l("planned against realised gains"),
+    "legal_hold": _l("legal hold"),
+    "member_protection": _l("protection of a family member"),
+    "retention_policy": _l("retention period"),
+    "retention_sweep": _l("retention sweep"),
+    "sso_provider": _l("identity provider"),
 }
 
 
