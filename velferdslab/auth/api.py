@@ -114,6 +114,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens.")
 
     @blp.route("/token", methods=["POST"])
+    @blp.doc(security=[])  # this is where a token comes from: none is needed to ask
     @limiter.limit(login_rate_limit, deduct_when=lambda response: response.status_code == 401)
     @blp.arguments(CredentialsSchema)
     @blp.response(200, TokenSchema)
