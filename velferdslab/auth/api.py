@@ -120,6 +120,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Unknown user, wrong password or inactive user.")
     @blp.alt_response(429, description="Too many failed attempts from this address.")
+    @blp.alt_response(503, description="Single sign-on: the identity provider cannot be reached.")
     def token(credentials: dict[str, Any]) -> dict[str, Any]:
         """Exchange a user name and password (or a provider's signed token) for a bearer token."""
         ttl = int(current_app.config["TOKEN_TTL_SECONDS"])
