@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import buffered
+from tests.browser.helpers import login
 from tests.factories import make_family, make_lab
 from tests.isolated import isolated_database
 from tests.sso.helpers import ASKER_NAV_MEMBER, Provider, running_provider, write_sso_file
@@ -59,12 +60,16 @@ def sso_site(idp: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             lab.member.username = "kari.nav@asker.kommune.no"
             family = make_family(session, lab, referred_on=dt.date(2025, 2, 3))
             session.commit()
-            reference = family.reference
+            reference, admin = family.reference, lab.admin.username
         server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="sso-site", daemon=True)
         thread.start()
         try:
-            yield {"url": f"http://127.0.0.1:{server.server_port}", "reference": reference}
+            yield {
+                "url": f"http://127.0.0.1:{server.server_port}",
+                "reference": reference,
+                "admin": admin,
+            }
         finally:
             server.shutdown()
             thread.join(timeout=10)
@@ -130,3 +135,28 @@ def test_a_nav_team_member_signs_in_through_the_provider_sees_the_family_and_sig
     expect(page.get_by_text("Du er logget ut")).to_be_visible()
     page.goto("/families")
     expect(page).to_have_url(re.compile(r"/login\?next=/families"))
+
+
+def test_no_role_is_a_clear_refusal_and_the_admin_reads_the_mapping(
+    sso_page: Page, sso_site: dict[str, Any], idp: Provider,
+    shoot: Callable[[Page, str], None],
+) -> None:  # fmt: skip
+    page = sso_page
+    idp.set_user("ola-sub", {"preferred_username": "ola@asker.kommune.no", "roles": []})
+    page.goto("/login")
+    page.get_by_role("link", name="Logg inn med Asker kommune (asker)").click()
+    page.wait_for_url(f"{idp.issuer}/oauth2/authorize?**")
+    page.locator("input[name=sub]").fill("ola-sub")
+    page.get_by_role("button", name="Authorize").click()
+    expect(page.get_by_role("heading", name="Innlogging avvist")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("gir deg ingen rolle i Velferdslab")
+    shoot(page, "sso-refused")
+
+    login(page, sso_site["admin"])
+    page.goto("/admin/sign-in")
+    expect(page.get_by_role("heading", name="Asker kommune (asker)")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Velferdslab.Teammedlem.NAV")
+    expect(row.get_by_role("cell")).to_have_text(
+        ["Velferdslab.Teammedlem.NAV", "teammedlem", "Asker", "NAV Asker"]
+    )
+    shoot(page, "admin-sign-in-mapping")

@@ -1,5 +1,6 @@
-"""An app whose mapping file names two providers on 127.0.0.1: `asker` (ID tokens for an hour)
-and `short` (ID tokens for 3 seconds), both oidc-provider-mock started by the suite."""
+"""An app whose mapping file names three providers on 127.0.0.1: `asker` (ID tokens for an
+hour) and `short` (ID tokens for 3 seconds), both oidc-provider-mock started by the suite, and
+`down`, where nothing answers."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.sso.helpers import Provider, running_provider, write_sso_file
 from velferdslab.app import create_app
 
 SHORT_SECONDS = 3
+DOWN = "http://127.0.0.1:9"
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +45,11 @@ def sso_app(
 ) -> Flask:
     """The suite's database (migrated by `app`), with single sign-on configured."""
     folder = tmp_path_factory.mktemp("sso")
-    path = write_sso_file(folder, {"asker": provider.issuer, "short": short_provider.issuer})
+    path = write_sso_file(
+        folder,
+        # `down`: nothing listens on port 9 (discard) of this machine
+        {"asker": provider.issuer, "short": short_provider.issuer, "down": DOWN},
+    )
     return create_app(
         {
             "ENV": "test",

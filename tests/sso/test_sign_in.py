@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import PASSWORD, Lab, make_family, make_lab, make_user
-from tests.sso.conftest import SHORT_SECONDS
+from tests.sso.conftest import DOWN, SHORT_SECONDS
 from tests.sso.helpers import (
     ASKER_LEAD,
     ASKER_NAV_MEMBER,
@@ -232,7 +232,7 @@ def test_sign_out_ends_the_session_here_and_continues_at_the_provider(
     policy = dict(
         part.strip().split(" ", 1) for part in home.headers["Content-Security-Policy"].split(";")
     )
-    assert policy["form-action"].split() == ["'self'", *sorted([provider.issuer, other])]
+    assert policy["form-action"].split() == ["'self'", *sorted([provider.issuer, other, DOWN])]
 
     out = sso_client.post("/logout", data={"csrf_token": csrf(home.get_data(as_text=True))})
 
@@ -434,3 +434,13 @@ def test_an_admin_reads_the_mapping_on_a_page(sso_client: FlaskClient, db: scope
         "Asker",
         "NAV Asker",
     ]
+
+
+def test_a_provider_that_does_not_answer_gets_a_clear_page_and_a_503(
+    sso_client: FlaskClient, db: scoped_session
+) -> None:
+    page = sso_client.get("/sso/down/login")
+    assert page.status_code == 502
+    assert "Asker kommune (down) svarer ikke akkurat nå" in page.get_data(as_text=True)
+    api = sso_client.post("/api/v1/auth/token", json={"provider": "down", "assertion": "a.b.c"})
+    assert api.status_code == 503 and "cannot be reached" in api.get_json()["message"]

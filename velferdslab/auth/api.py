@@ -123,6 +123,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens.")
 
     @blp.route("/token", methods=["POST"])
+    @blp.doc(security=[])  # this is where a token comes from: none is needed to ask
     @blp.arguments(CredentialsSchema)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Unknown user, wrong password or inactive user.")
@@ -130,6 +131,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     @blp.alt_response(
         429, description="Too many failed sign-ins for this account or from this address."
     )
+    @blp.alt_response(503, description="Single sign-on: the identity provider cannot be reached.")
     def token(credentials: dict[str, Any]) -> dict[str, Any]:
         """Exchange a user name and password (or a provider's signed token) for a bearer token."""
         ttl = int(current_app.config["TOKEN_TTL_SECONDS"])

@@ -9,8 +9,16 @@ from __future__ import annotations
 from velferdslab.auth import oidc
 from velferdslab.auth.current import NotAuthenticated, audit
 from velferdslab.auth.provisioning import Refusal, sign_in
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.users.models import User
+
+
+class ProviderUnavailable(DomainError):
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__("The identity provider cannot be reached just now; try again shortly.")
 
 
 def exchange_assertion(provider_name: str, assertion: str) -> tuple[User, float]:
@@ -20,6 +28,8 @@ def exchange_assertion(provider_name: str, assertion: str) -> tuple[User, float]
         raise NotAuthenticated("No such identity provider.")
     try:
         claims = oidc.validate_assertion(provider, assertion)
+    except OSError as error:  # requests' errors: discovery or JWKS did not answer
+        raise ProviderUnavailable() from error
     except oidc.InvalidAssertion as error:
         audit(
             "login_refused",

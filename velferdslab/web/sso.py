@@ -156,6 +156,18 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             raise NotFound()
         try:
             token = oidc.client(name).authorize_access_token()
+        except OSError:  # requests' errors: the provider did not answer, or answered 5xx
+            current_app.logger.exception("OpenID provider %s failed at the token endpoint", name)
+            session.pop("sso_next", None)
+            return _refused(
+                provider.title,
+                "unreachable",
+                Text(
+                    "%(provider)s cannot be reached just now. Try again in a minute.",
+                    provider=provider.title,
+                ),
+                502,
+            )
         except (OAuthError, JoseError, ValueError, KeyError) as error:
             # a replayed or foreign state, a refused consent, an ID token with a bad signature,
             # another audience, an old expiry or a wrong nonce
