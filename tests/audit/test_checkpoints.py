@@ -288,7 +288,7 @@ def test_an_audit_report_signs_a_checkpoint_prints_it_and_attaches_the_export(
     client: FlaskClient, db: scoped_session, signing: Keys, tmp_path: Path, app: Flask
 ) -> None:
     from tests.factories import auth, make_family, make_lab
-    from tests.reports.helpers import pdf_attachments, pdf_text
+    from tests.reports.helpers import pdf_attachments, pdf_text, save_page_images
     from tests.reports.test_family_report import download, issue
 
     lab = make_lab(db)
@@ -301,6 +301,7 @@ def test_an_audit_report_signs_a_checkpoint_prints_it_and_attaches_the_export(
     made = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.reason == reason)).one()
     words = " ".join(pdf_text(pdf).split())
     assert "Signerte kontrollpunkter" in words
+    save_page_images(pdf, "audit-report-checkpoints")
     assert made.last_hash[:40] in words.replace(" ", "")
     attached = pdf_attachments(pdf)["audit-checkpoints.json"]
     archived = tmp_path / "from-the-pdf.json"

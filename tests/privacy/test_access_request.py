@@ -18,7 +18,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import Lab, auth, make_agency, make_lab, make_user
 from tests.privacy.fixtures import PARENT_ID, rich_family
-from tests.reports.helpers import pdf_attachments, pdf_text
+from tests.reports.helpers import pdf_attachments, pdf_text, save_page_images
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import PendingEvent, write_events

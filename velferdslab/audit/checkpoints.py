@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -190,6 +191,8 @@ def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
     if secret:
         return _load_private(str(secret).encode())
     path = config.get("AUDIT_SIGNING_KEY_FILE")
+    if not path and config.get("ENV") == "development":
+        path = _development_key()
     if path:
         try:
             return _load_private(Path(path).read_bytes())
@@ -198,6 +201,20 @@ def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
                 f"cannot read the audit signing key file {path}: {error}"
             ) from None
     return None
+
+
+def _development_key() -> Path:
+    """`make run` signs checkpoints out of the box: a key in the instance folder, made once.
+    Development only; production names its key (README, "Personvern")."""
+    from velferdslab.settings import PROJECT_ROOT
+
+    folder = PROJECT_ROOT / "instance"
+    path = folder / "audit-signing-key.pem"
+    if not path.exists():
+        # another worker may make it this very moment
+        with contextlib.suppress(CheckpointKeyError, FileExistsError):
+            generate_key_pair(folder)
+    return path
 
 
 def public_key(config: Mapping[str, Any]) -> Ed25519PublicKey | None:
