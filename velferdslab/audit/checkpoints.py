@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import DateTime, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferdslab.audit.services import GENESIS, ChainReport, canonical_time, verify_chain
+from velferdslab.audit.services import GENESIS, ChainReport, canonical_time
 from velferdslab.db import AnySession, Base, as_utc, intpk, utcnow
 
 FORMAT = "velferdslab-audit-checkpoint/v1"
@@ -343,17 +343,29 @@ def _signature_valid(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
     return True
 
 
-def _hashes_at(session: AnySession, counts: set[int]) -> tuple[int, dict[int, tuple[int, str]]]:
-    """The total number of events and, for each wanted position, (event id, hash)."""
-    from velferdslab.audit.services import _events_in_order
+def _walk(
+    session: AnySession, counts: set[int]
+) -> tuple[ChainReport, int, dict[int, tuple[int, str]]]:
+    """One pass over the log: the chain's own check (as `verify_chain`), the number of events,
+    and (event id, hash) at each position a checkpoint names."""
+    from velferdslab.audit.services import _events_in_order, event_hash
 
     found: dict[int, tuple[int, str]] = {}
-    position = 0
+    prev, position = GENESIS, 0
+    broken: ChainReport | None = None
     for event in _events_in_order(session):
+        if broken is None:
+            if event.prev_hash != prev:
+                broken = ChainReport(
+                    position, event.id, "its link to the event before it is broken"
+                )
+            elif event_hash(prev, event) != event.hash:
+                broken = ChainReport(position, event.id, "its content does not match its hash")
         position += 1
         if position in counts:
             found[position] = (event.id, event.hash)
-    return position, found
+        prev = event.hash
+    return broken or ChainReport(position, None, None), position, found
 
 
 def verify_with_checkpoints(
@@ -369,10 +381,9 @@ def verify_with_checkpoints(
     a deletion, an insertion or a reordering breaks a link (or, recomputed, a signed hash); a
     cut-off tail leaves fewer events than a checkpoint counts. `max_age`: the newest checkpoint
     must be at most this old (stored checkpoints could have been removed with the events)."""
-    chain = verify_chain(session)
     problems: list[str] = []
     wanted = {c.event_count for c in checkpoints if c.event_count > 0}
-    total, hashes = _hashes_at(session, wanted)
+    chain, total, hashes = _walk(session, wanted)
     checked = 0
     for checkpoint in checkpoints:
         when = canonical_time(checkpoint.at)
