@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -343,17 +343,41 @@ def _signature_valid(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
     return True
 
 
+def _rows_in_order(session: AnySession, batch: int = 20_000) -> Iterator[Any]:
+    """The events as plain rows (no ORM objects: a third of the time on a large log), in id
+    order, a batch at a time by keyset."""
+    from velferdslab.audit.services import AUDIT_TABLE
+
+    columns = AUDIT_TABLE.c
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(
+                columns.id, columns.at, columns.user_id, columns.action, columns.entity,
+                columns.entity_id, columns.family_id, columns.ip, columns.details,
+                columns.prev_hash, columns.hash,
+            )
+            .where(columns.id > last_id)
+            .order_by(columns.id)
+            .limit(batch)
+        ).all()  # fmt: skip
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
 def _walk(
     session: AnySession, counts: set[int]
 ) -> tuple[ChainReport, int, dict[int, tuple[int, str]]]:
     """One pass over the log: the chain's own check (as `verify_chain`), the number of events,
     and (event id, hash) at each position a checkpoint names."""
-    from velferdslab.audit.services import _events_in_order, event_hash
+    from velferdslab.audit.services import event_hash
 
     found: dict[int, tuple[int, str]] = {}
     prev, position = GENESIS, 0
     broken: ChainReport | None = None
-    for event in _events_in_order(session):
+    for event in _rows_in_order(session):
         if broken is None:
             if event.prev_hash != prev:
                 broken = ChainReport(
