@@ -288,7 +288,7 @@ def test_an_audit_report_signs_a_checkpoint_prints_it_and_attaches_the_export(
     client: FlaskClient, db: scoped_session, signing: Keys, tmp_path: Path, app: Flask
 ) -> None:
     from tests.factories import auth, make_family, make_lab
-    from tests.reports.helpers import pdf_attachments, pdf_text
+    from tests.reports.helpers import pdf_attachments, pdf_text, save_page_images
     from tests.reports.test_family_report import download, issue
 
     lab = make_lab(db)
@@ -301,6 +301,7 @@ def test_an_audit_report_signs_a_checkpoint_prints_it_and_attaches_the_export(
     made = db.scalars(select(AuditCheckpoint).where(AuditCheckpoint.reason == reason)).one()
     words = " ".join(pdf_text(pdf).split())
     assert "Signerte kontrollpunkter" in words
+    save_page_images(pdf, "audit-report-checkpoints")
     assert made.last_hash[:40] in words.replace(" ", "")
     attached = pdf_attachments(pdf)["audit-checkpoints.json"]
     archived = tmp_path / "from-the-pdf.json"
@@ -312,3 +313,30 @@ def test_an_audit_report_signs_a_checkpoint_prints_it_and_attaches_the_export(
     drop_triggers(db)
     sql(db, "DELETE FROM audit_event WHERE id = :id", id=made.last_event_id)
     assert_refused(verify(app, signing, archived), "NOT VERIFIED", "BROKEN")
+
+
+def test_the_job_functions_commit_a_checkpoint_and_a_sweep(
+    committing_app: Flask, keys: Keys
+) -> None:
+    """The plain functions another job runner enqueues: each commits its own work."""
+    from velferdslab.audit.checkpoints import checkpoint_job
+    from velferdslab.extensions import db as flask_db
+    from velferdslab.privacy.models import RetentionSweep
+    from velferdslab.privacy.retention import retention_job
+
+    app = committing_app
+    saved = app.config.get("AUDIT_SIGNING_KEY_FILE")
+    app.config["AUDIT_SIGNING_KEY_FILE"] = str(keys.private)
+    try:
+        checkpoint_id = checkpoint_job(app)
+        sweep_id = retention_job(app, dt.date(2036, 3, 1))
+    finally:
+        app.config["AUDIT_SIGNING_KEY_FILE"] = saved
+    with app.app_context():
+        assert flask_db.session.get(AuditCheckpoint, checkpoint_id) is not None
+        sweep = flask_db.session.get(RetentionSweep, sweep_id)
+        assert sweep is not None and sweep.dry_run is False
+        events = flask_db.session.scalars(select(AuditEvent)).all()
+        assert [(e.action, e.entity) for e in events] == [("run", "retention_sweep")]
+        flask_db.session.remove()
+    assert checkpoint_job(app) is None  # no key: nothing signed, nothing fails

@@ -18,7 +18,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import Lab, auth, make_agency, make_lab, make_user
 from tests.privacy.fixtures import PARENT_ID, rich_family
-from tests.reports.helpers import pdf_attachments, pdf_text
+from tests.reports.helpers import pdf_attachments, pdf_text, save_page_images
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import PendingEvent, write_events
@@ -153,6 +153,7 @@ def test_a_parents_package_holds_their_data_and_the_log_but_no_kode6_agency_or_c
     assert [(e.action, e.user_id, e.family_id) for e in events] == [
         ("create", lab.lead.id, family.id)
     ]
+    save_page_images(report.pdf, "access-request")
 
 
 def test_the_protected_member_and_the_child_get_their_own_data(

@@ -155,3 +155,30 @@ def test_the_period_is_the_municipalitys_own(app: Flask, db: scoped_session) -> 
     )
     assert result.exit_code == 2 and "1 to 100 years" in result.output
     assert due_date(dt.date(2024, 2, 29), 10) == dt.date(2034, 2, 28)
+
+
+def test_after_the_sweep_no_package_no_stored_family_report_and_no_hold_reason(
+    app: Flask, client: FlaskClient, db: scoped_session
+) -> None:
+    import pytest
+
+    from velferdslab.errors import ValidationFailed
+    from velferdslab.privacy.access_request import start_access_request
+    from velferdslab.privacy.models import LegalHold
+    from velferdslab.privacy.retention import release_hold
+
+    lab = make_lab(db)
+    family = rich_family(db, lab, tag="Gammel")
+    report = issue(client, auth(db, lab.lead), kind="family", family_id=family.id)
+    family.status, family.concluded_on = FamilyStatus.CONCLUDED, ELEVEN_YEARS_AGO
+    place_hold(db, lab.lead, family.id, "Klage fra Solveig Gammelsen")
+    release_hold(db, lab.lead, family.id)
+    assert len(run_sweep(db, TODAY, app.config, dry_run=False).anonymised) == 1
+    db.expire_all()
+    stored = db.get(IssuedReport, report["id"])
+    assert stored is not None and stored.pdf is None and stored.sha256  # the hash still verifies
+    assert db.scalars(select(LegalHold)).one().reason == "[anonymisert]"
+    member = db.scalars(select(Member).where(Member.family_id == family.id)).first()
+    assert member is not None
+    with app.app_context(), pytest.raises(ValidationFailed):
+        start_access_request(db, lab.lead, family.id, member.id, dt.date.today())

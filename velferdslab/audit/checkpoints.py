@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import DateTime, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferdslab.audit.services import GENESIS, ChainReport, canonical_time, verify_chain
+from velferdslab.audit.services import GENESIS, ChainReport, canonical_time
 from velferdslab.db import AnySession, Base, as_utc, intpk, utcnow
 
 FORMAT = "velferdslab-audit-checkpoint/v1"
@@ -190,6 +191,8 @@ def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
     if secret:
         return _load_private(str(secret).encode())
     path = config.get("AUDIT_SIGNING_KEY_FILE")
+    if not path and config.get("ENV") == "development":
+        path = _development_key()
     if path:
         try:
             return _load_private(Path(path).read_bytes())
@@ -198,6 +201,20 @@ def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
                 f"cannot read the audit signing key file {path}: {error}"
             ) from None
     return None
+
+
+def _development_key() -> Path:
+    """`make run` signs checkpoints out of the box: a key in the instance folder, made once.
+    Development only; production names its key (README, "Personvern")."""
+    from velferdslab.settings import PROJECT_ROOT
+
+    folder = PROJECT_ROOT / "instance"
+    path = folder / "audit-signing-key.pem"
+    if not path.exists():
+        # another worker may make it this very moment
+        with contextlib.suppress(CheckpointKeyError, FileExistsError):
+            generate_key_pair(folder)
+    return path
 
 
 def public_key(config: Mapping[str, Any]) -> Ed25519PublicKey | None:
@@ -326,17 +343,58 @@ def _signature_valid(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
     return True
 
 
-def _hashes_at(session: AnySession, counts: set[int]) -> tuple[int, dict[int, tuple[int, str]]]:
-    """The total number of events and, for each wanted position, (event id, hash)."""
-    from velferdslab.audit.services import _events_in_order
+def _rows_in_order(session: AnySession, batch: int = 20_000) -> Iterator[Any]:
+    """The events as plain rows (no ORM objects: a third of the time on a large log), in id
+    order, a batch at a time by keyset."""
+    from velferdslab.audit.services import AUDIT_TABLE
+
+    columns = AUDIT_TABLE.c
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(
+                columns.id, columns.at, columns.user_id, columns.action, columns.entity,
+                columns.entity_id, columns.family_id, columns.ip, columns.details,
+                columns.prev_hash, columns.hash,
+            )
+            .where(columns.id > last_id)
+            .order_by(columns.id)
+            .limit(batch)
+        ).all()  # fmt: skip
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+def check_chain(session: AnySession) -> ChainReport:
+    """The chain's own links and hashes, as `verify_chain`, over plain rows (faster)."""
+    return _walk(session, set())[0]
+
+
+def _walk(
+    session: AnySession, counts: set[int]
+) -> tuple[ChainReport, int, dict[int, tuple[int, str]]]:
+    """One pass over the log: the chain's own check (as `verify_chain`), the number of events,
+    and (event id, hash) at each position a checkpoint names."""
+    from velferdslab.audit.services import event_hash
 
     found: dict[int, tuple[int, str]] = {}
-    position = 0
-    for event in _events_in_order(session):
+    prev, position = GENESIS, 0
+    broken: ChainReport | None = None
+    for event in _rows_in_order(session):
+        if broken is None:
+            if event.prev_hash != prev:
+                broken = ChainReport(
+                    position, event.id, "its link to the event before it is broken"
+                )
+            elif event_hash(prev, event) != event.hash:
+                broken = ChainReport(position, event.id, "its content does not match its hash")
         position += 1
         if position in counts:
             found[position] = (event.id, event.hash)
-    return position, found
+        prev = event.hash
+    return broken or ChainReport(position, None, None), position, found
 
 
 def verify_with_checkpoints(
@@ -352,10 +410,9 @@ def verify_with_checkpoints(
     a deletion, an insertion or a reordering breaks a link (or, recomputed, a signed hash); a
     cut-off tail leaves fewer events than a checkpoint counts. `max_age`: the newest checkpoint
     must be at most this old (stored checkpoints could have been removed with the events)."""
-    chain = verify_chain(session)
     problems: list[str] = []
     wanted = {c.event_count for c in checkpoints if c.event_count > 0}
-    total, hashes = _hashes_at(session, wanted)
+    chain, total, hashes = _walk(session, wanted)
     checked = 0
     for checkpoint in checkpoints:
         when = canonical_time(checkpoint.at)

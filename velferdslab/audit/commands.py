@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from velferdslab.audit.checkpoints import (
     CheckpointKeyError,
+    check_chain,
     export,
     generate_key_pair,
     key_id,
@@ -24,7 +25,7 @@ from velferdslab.audit.checkpoints import (
     stored_checkpoints,
     verify_with_checkpoints,
 )
-from velferdslab.audit.services import ChainReport, verify_chain
+from velferdslab.audit.services import ChainReport
 from velferdslab.db import utcnow
 from velferdslab.extensions import db
 
@@ -74,7 +75,7 @@ def verify_command(public_key_file: Path | None, checkpoints_file: Path | None) 
         if checkpoints_file is not None:
             click.echo("error: --checkpoints needs a public key (--public-key)", err=True)
             sys.exit(2)
-        report = verify_chain(db.session)
+        report = check_chain(db.session)
         if not report.intact:
             _chain_broken(report)
             sys.exit(1)

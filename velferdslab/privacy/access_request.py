@@ -197,7 +197,15 @@ def build_package(
             select(Agency.id, Agency.name).where(Agency.municipality_id == family.municipality_id)
         ).all()
     )
-    users = {u.id: u for u in session.scalars(select(User))}
+    # Staff of the family's municipality and regional staff: everyone who can have touched it.
+    users = {
+        u.id: u
+        for u in session.scalars(
+            select(User).where(
+                (User.municipality_id == family.municipality_id) | User.municipality_id.is_(None)
+            )
+        )
+    }
     members = _members(session, family, rules, protected)
     consents = []
     for consent in session.scalars(

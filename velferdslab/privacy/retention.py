@@ -10,8 +10,9 @@ their story, and keeps what the portfolio figures and the audit need.
 Removed: members' names and national ids, birth dates (only the year is kept, stored as
 1 January), progress notes, assessment rationales and override reasons, the family's own
 goals and dreams, goal and measure descriptions, consent texts, expenditure descriptions and
-decision notes, member protection records, and the stored PDFs of the family's own reports and
-access packages (their registry entries and hashes stay, so a copy still verifies).
+decision notes, released legal holds' reasons, member protection records, and the stored
+PDFs of the family's own reports and access packages (their registry entries and hashes stay,
+so a copy still verifies).
 Kept: the reference, status, dates, every level (the team's and the family's own), budgets,
 contributions, expenditures' amounts, dates, domains, agencies and approvals, team memberships
 and mandates, consents' dates and agencies. Audit events are not touched: they never carry
@@ -300,6 +301,13 @@ def anonymise_family(session: AnySession, family_id: int) -> dict[str, int]:
         update(Expenditure)
         .where(Expenditure.family_id == family_id)
         .values(description="", decision_note=None),
+    )
+    # a released hold's reason is free text about the case
+    cleared["hold_reasons"] = _count(
+        session,
+        update(LegalHold)
+        .where(LegalHold.family_id == family_id, LegalHold.released_at.is_not(None))
+        .values(reason=ANONYMISED_NAME),
     )
     cleared["access_packages"] = _count(
         session,

@@ -259,9 +259,24 @@ def _admin_page(admin: User, forms: dict[str, Any], status: int = 200) -> Respon
         .where(LegalHold.released_at.is_(None), LegalHold.family_id.in_(in_scope))
         .order_by(LegalHold.placed_at.desc())
     ).all()
-    sweeps = db.session.scalars(
-        select(RetentionSweep).order_by(RetentionSweep.id.desc()).limit(10)
-    ).all()
+    own = {m.name for m in municipalities}
+
+    def scoped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # a CLI or regional sweep covers every municipality: a municipal admin sees their own
+        return [item for item in items if item.get("municipality") in own]
+
+    sweeps = [
+        {
+            "started_at": sweep.started_at,
+            "as_of": sweep.as_of,
+            "dry_run": sweep.dry_run,
+            "due": scoped(sweep.summary.get("due", [])),
+            "held": scoped(sweep.summary.get("held", [])),
+        }
+        for sweep in db.session.scalars(
+            select(RetentionSweep).order_by(RetentionSweep.id.desc()).limit(10)
+        )
+    ]
     requests = db.session.execute(
         select(AccessRequest, Family.reference)
         .join(Family, Family.id == AccessRequest.family_id)
