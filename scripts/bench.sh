@@ -14,3 +14,5 @@ trap pg_down EXIT
 "$VENV/bin/python" benchmarks/bench_api_load.py --url "$VELFERDSLAB_TEST_PG_URL"
 "$VENV/bin/python" benchmarks/bench_reports.py --url "$VELFERDSLAB_TEST_PG_URL"
 
+"$VENV/bin/python" benchmarks/bench_first_view.py --url "$VELFERDSLAB_TEST_PG_URL"
+"$VENV/bin/python" benchmarks/bench_first_view.py --url sqlite
