@@ -8,8 +8,9 @@ PostgreSQL, auth and audit on — beside a bare Flask JSON endpoint measured in 
 Measures with wrk, 2 threads × 32 connections (maximum throughput, latency percentiles): the
 family JSON and the assessment POST with the lead's bearer token, the family page as the lead
 and as a team member with a session cookie (signed in through the login form and its CSRF
-token). Before each page figure every family page is requested until a whole round needs no
-chart drawing (each worker draws a family's journey chart once and keeps it). locust sends a
+token). Before each page figure every family page is requested until a whole round is served
+fast (each worker keeps the lead's gains it computed): these are repeat views; first views are
+bench_first_view.py's. locust sends a
 fixed 100 req/s for the p99 bar. Each figure is the best of --repeat runs, reported with the
 1-minute load average before it and the CPU (in cores) our processes and everyone else's took
 during it: the machine is shared. Exits non-zero only when a bar is missed by a wide margin.
@@ -174,8 +175,8 @@ def session_cookie(port: int, username: str, password: str) -> str:
 
 
 def warm_pages(port: int, cookie: str, families: list[int], rounds: int = 15) -> int:
-    """Request every family page in turn until a whole round is served without drawing a chart
-    (each worker draws a family's journey chart once, then keeps it). Returns the rounds taken."""
+    """Request every family page in turn until a whole round is served fast (each worker keeps
+    the lead's gains it computed): repeat views. Returns the rounds taken."""
     for done in range(1, rounds + 1):
         slowest = 0.0
         for family in families:
@@ -185,7 +186,7 @@ def warm_pages(port: int, cookie: str, families: list[int], rounds: int = 15) ->
             connection.getresponse().read()
             connection.close()
             slowest = max(slowest, time.perf_counter() - started)
-        if slowest < 0.15:  # drawing a chart takes longer than this
+        if slowest < 0.15:  # a page with nothing kept took longer than this (matplotlib's chart)
             return done
     return rounds
 

@@ -18,3 +18,6 @@ redis_up
 "$VENV/bin/python" benchmarks/bench_reports.py --url "$VELFERDSLAB_TEST_PG_URL"
 "$VENV/bin/python" benchmarks/bench_instances.py --url "$VELFERDSLAB_TEST_PG_URL" \
   --redis "$VELFERDSLAB_TEST_REDIS_URL"
+
+"$VENV/bin/python" benchmarks/bench_first_view.py --url "$VELFERDSLAB_TEST_PG_URL"
+"$VENV/bin/python" benchmarks/bench_first_view.py --url sqlite

@@ -198,9 +198,9 @@ def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, dom
     colour = LEVEL_COLOURS[level]
     svg.rect(x + 1, y + 1, CELL_W - 2, CELL_H - 2, fill="#ffffff", stroke=colour, stroke_width=2.0)
     middle = y + CELL_H / 2
-    svg.element("path", d=f"M{number(x + 4)} {number(middle)}l3.5 -3.5l3.5 3.5l-3.5 3.5z",
+    svg.element("path", d=f"M{number(x + 3)} {number(middle)}l3 -3l3 3l-3 3z",
                 fill=colour)  # fmt: skip
-    svg.text(x + 12, middle, labels.short_levels[level], size=CELL_FONT, font_weight="bold")
+    svg.text(x + 10, middle, labels.short_levels[level], size=CELL_FONT - 1, font_weight="bold")
     svg.close("g")
 
 
