@@ -51,6 +51,7 @@ def test_lead_writes_a_plan_and_a_team_member_sees_it(
     plan.get_by_role("link", name="Skriv familiens egne mål og drømmer").click()
     page.get_by_label("Familiens egne mål").fill("Et trygt hjem og en jobb å gå til")
     page.get_by_label("Drømmer").fill("Tur til Lofoten alle sammen")
+    shoot(page, "plan-own-words-form")
     page.get_by_role("button", name="Lagre", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Familiens egne mål og drømmer er lagret.")
     shoot(page, "family-plan-lead")

@@ -167,3 +167,37 @@ def test_the_budget_form_keeps_the_apis_rules(client: FlaskClient, db: scoped_se
     db.expire_all()
     budget = db.scalars(select(Budget).where(Budget.family_id == family.id)).one()
     assert budget.amount == Decimal("50000")
+
+
+def test_a_refused_set_up_form_comes_back_holding_what_was_typed(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)  # a budget of 100 000 kr this year, all from NAV
+    login(client, lab.lead.username)
+    page = _lead_page(client, family.id)
+    assert 'id="amount" name="amount" inputmode="decimal" required value="100000"' in page
+    token = csrf_from(page)
+    refused = client.post(
+        f"/families/{family.id}/setup/budget",
+        data={
+            "csrf_token": token,
+            "year": str(dt.date.today().year),
+            "amount": "60000",
+            "contributing_agency": [str(lab.nav.id), str(lab.housing.id)],
+            f"contribution_{lab.nav.id}": "40000",
+            f"contribution_{lab.housing.id}": "30000",
+        },
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Bidragene blir til sammen mer enn budsjettet." in html
+    assert 'value="60000"' in html  # the amount typed, not the one saved
+    housing = f"contribution_{lab.housing.id}"
+    assert f'id="{housing}" name="{housing}" inputmode="decimal" value="30000"' in html
+    scope_typed = client.post(
+        f"/families/{family.id}/setup/consent",
+        data={"csrf_token": token, "given_on": "", "scope": "Bolig og skole"},
+    )
+    assert scope_typed.status_code == 422
+    assert ">Bolig og skole</textarea>" in scope_typed.get_data(as_text=True)

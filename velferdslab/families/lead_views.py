@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from velferdslab import policy
@@ -26,6 +26,7 @@ from velferdslab.vocabulary import ExpenditureStatus, Role
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
 from velferdslab.web.labels import format_money
+from velferdslab.web.navigation import counter
 
 
 def _lead() -> User:
@@ -61,6 +62,25 @@ def ask_rejection(family: Family, expenditure: Expenditure, note: str) -> Respon
         hidden={"decision": "reject"},
         note=note,
     )  # fmt: skip
+
+
+def pending_approvals(user: User) -> Select[Expenditure]:
+    """Spending above a mandate that waits for this lead's decision."""
+    return (
+        select(Expenditure)
+        .join(Family, Family.id == Expenditure.family_id)
+        .where(
+            Expenditure.status == ExpenditureStatus.PENDING,
+            policy.visible_families(user, "expenditures.decide", dt.date.today()),
+        )
+    )
+
+
+@counter("family_pages.approvals")
+def approvals_waiting(user: User) -> int:
+    """For the lead's menu: how many decisions wait (one count query per page)."""
+    count = select(func.count()).select_from(pending_approvals(user).subquery())
+    return int(db.session.scalar(count) or 0)
 
 
 def register(blp: Blueprint) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -61,10 +61,24 @@ def _done(family: Family, message: Any, anchor: str) -> ResponseReturnValue:
     return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
 
 
-def _refused(family: Family, error: DomainError, anchor: str) -> ResponseReturnValue:
+def _refused(
+    family: Family, error: DomainError, anchor: str, form: str | None = None
+) -> ResponseReturnValue:
+    """The refusal in the page's language; a refused set-up form (`form`) comes back on the
+    family page (422) holding what was typed, the others go back to the family page."""
     details = "; ".join(localise(m) for messages in error.errors.values() for m in messages)
     flash(f"{localise(error.message)} {details}".strip(), "error")
-    return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
+    if form is None:
+        return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
+    from velferdslab.families.views import family_context
+
+    context = family_context(family, g.user)
+    typed = {
+        "form": form,
+        "values": request.form.to_dict(),
+        "lists": request.form.to_dict(flat=False),
+    }
+    return render_template("families/page.html", **context, typed=typed), 422
 
 
 def _child(model: Any, family: Family, record_id: int) -> Any:
@@ -200,7 +214,7 @@ def register(blp: Blueprint) -> None:
                 recorded_by=g.user.id,
             )
         except DomainError as error:
-            return _refused(family, error, "setup")
+            return _refused(family, error, "setup", "consent")
         audit("create", "consent", consent.id, family_id=family.id)
         return _done(family, _l("The consent is recorded."), "setup")
 
@@ -224,7 +238,7 @@ def register(blp: Blueprint) -> None:
                 joined_on=_date("joined_on"),
             )
         except DomainError as error:
-            return _refused(family, error, "setup")
+            return _refused(family, error, "setup", "team")
         audit("create", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The team member is added."), "setup")
 
@@ -291,7 +305,7 @@ def register(blp: Blueprint) -> None:
             refusal = (
                 error if isinstance(error, DomainError) else ValidationFailed(Text("Give a year."))
             )
-            return _refused(family, refusal, "setup")
+            return _refused(family, refusal, "setup", "budget")
         audit("update", "budget", budget.id, family_id=family.id)
         return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
 
@@ -317,9 +331,9 @@ def register(blp: Blueprint) -> None:
             )
         except LifecycleError as error:
             failed = ValidationFailed(Text("The status cannot change so."), error.errors)
-            return _refused(family, failed, "setup")
+            return _refused(family, failed, "setup", "status")
         except DomainError as error:
-            return _refused(family, error, "setup")
+            return _refused(family, error, "setup", "status")
         db.session.flush()
         audit("update", "family", family.id, family_id=family.id, details={"fields": ["status"]})
         return _done(family, _l("The status is changed."), "setup")

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -29,7 +29,7 @@ from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
-from velferdslab.families.queries import my_families
+from velferdslab.families.queries import SORTS, ListChoices, filter_and_sort, my_families
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans import views as plan_views
 from velferdslab.plans.models import Goal, Measure
@@ -50,9 +50,22 @@ def create_blueprint() -> Blueprint:
         user: User = g.user
         if not user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD):
             raise Forbidden()
-        rows = my_families(db.session, user, dt.date.today())
-        audit("list", "family", details={"page": "my_families", "count": len(rows)})
-        return render_template("families/list.html", rows=rows)
+        args = request.args
+        choices = ListChoices(
+            search=args.get("q", "")[:100],
+            status=args.get("status", "") if args.get("status") in FAMILY_STATUSES else "",
+            level=args.get("level", "") if args.get("level") in LEVEL_FILTERS else "",
+            stale=args.get("stale") == "1",
+            sort=args.get("sort", "") if args.get("sort") in SORTS else "",
+            descending=args.get("order") == "desc",
+        )
+        today = dt.date.today()
+        everyone = my_families(db.session, user, today, choices.search)
+        rows = filter_and_sort(everyone, choices, today)
+        # The search words may be a name: the log says a search was made, not what it was.
+        details = {"page": "my_families", "count": len(rows), "searched": bool(choices.search)}
+        audit("list", "family", details=details)
+        return render_template("families/list.html", rows=rows, choices=choices)
 
     blp.add_url_rule("", "my_families", my_families_page)
     lead_views.register(blp)
@@ -191,6 +204,10 @@ def create_blueprint() -> Blueprint:
         ), status
 
     return blp
+
+
+FAMILY_STATUSES = ("referred", "active", "concluded", "withdrawn")
+LEVEL_FILTERS = ("0", "1", "2", "3", "none")
 
 
 def prefill(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,20 @@ class MenuItem:
     url: str
     label: str
     active: bool
+    count: int | None = None  # e.g. the approvals waiting, shown beside the label
+
+
+# Menu entries that show how much waits there: endpoint -> counter(user).
+Counter = Callable[[Any], int]
+COUNTERS: dict[str, Counter] = {}
+
+
+def counter(endpoint: str) -> Callable[[Counter], Counter]:
+    def register(function: Counter) -> Counter:
+        COUNTERS[endpoint] = function
+        return function
+
+    return register
 
 
 def navigation() -> list[MenuItem]:
@@ -51,7 +66,17 @@ def navigation() -> list[MenuItem]:
     # My families.
     matching = [url for url, _ in entries if request.path.startswith(url)]
     current = max(matching, key=len, default=None)
-    return [MenuItem(url, label, url == current) for url, label in entries]
+    endpoints = [
+        endpoint
+        for endpoint, _, roles in MENU
+        if endpoint in current_app.view_functions and user.roles & roles
+    ]
+    return [
+        MenuItem(
+            url, label, url == current, COUNTERS[endpoint](user) if endpoint in COUNTERS else None
+        )
+        for endpoint, (url, label) in zip(endpoints, entries, strict=True)
+    ]
 
 
 def current_language() -> str:
