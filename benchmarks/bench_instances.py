@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +131,8 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
                 issued[int(answer["id"])] = time.monotonic()
 
     engine = create_engine(db_url)
+    with Session(engine) as session:  # reports issued before the burst are not counted
+        floor = session.scalar(select(func.coalesce(func.max(IssuedReport.id), 0)))
     started_seen: dict[int, float] = {}
     ready_seen: dict[int, float] = {}
     start = time.monotonic()
@@ -142,7 +144,8 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
             now = time.monotonic()
             rows = session.execute(
                 select(IssuedReport.id, IssuedReport.status).where(
-                    IssuedReport.status.in_(("running", "ready", "failed"))
+                    IssuedReport.status.in_(("running", "ready", "failed")),
+                    IssuedReport.id > floor,
                 )
             ).all()
             session.rollback()
@@ -161,6 +164,7 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
         "refused": refused,
         "issuing_took_s": round(issue_span, 2),
         "delay_to_running_s": {
+            "min": round(delays[0], 2),
             "median": round(statistics.median(delays), 2),
             "p95": round(delays[int(len(delays) * 0.95) - 1], 2),
             "max": round(delays[-1], 2),
@@ -170,6 +174,35 @@ def burst(db_url: str, token: str, families: list[int]) -> dict[str, Any]:
             (max(ready_seen.values()) - min(started_seen.values())) / BURST * 2, 2
         ),
     }
+
+
+def idle_pickup(db_url: str, token: str, families: list[int], rounds: int = 3) -> list[float]:
+    """One report at a time with the worker idle: from the 201 to running, in seconds."""
+    from velferdslab.reports.models import IssuedReport
+
+    engine = create_engine(db_url)
+    delays = []
+    with Session(engine) as session:
+        for number in range(rounds + 1):  # the first one warms the worker up, not counted
+            base = f"http://127.0.0.1:{PORTS[number % 2]}"
+            body = {"kind": "family", "family_id": families[number % len(families)]}
+            report_id = int(post(f"{base}/api/v1/reports", token, body)["id"])
+            issued = time.monotonic()
+            running = None
+            while True:
+                status = session.scalar(
+                    select(IssuedReport.status).where(IssuedReport.id == report_id)
+                )
+                session.rollback()
+                if status != "queued" and running is None:
+                    running = time.monotonic() - issued
+                if status in ("ready", "failed"):
+                    break
+                time.sleep(0.01)
+            if number:
+                delays.append(round(running or 0.0, 3))
+    engine.dispose()
+    return delays
 
 
 def worker_delay_metric() -> dict[str, float]:
@@ -190,6 +223,7 @@ def main() -> int:
     parser.add_argument("--families", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--burst-only", action="store_true", help="skip the throughput runs")
     args = parser.parse_args()
     if not args.url or not args.redis:
         print("needs --url (PostgreSQL) and --redis", file=sys.stderr)
@@ -216,7 +250,9 @@ def main() -> int:
     instances = [start_instance(port, env, folder) for port in PORTS]
     worker = None
     try:
-        results: dict[str, Any] = {"throughput": throughput(env, args.seconds, args.repeat)}
+        results: dict[str, Any] = {}
+        if not args.burst_only:
+            results["throughput"] = throughput(env, args.seconds, args.repeat)
         print(json.dumps(results), file=sys.stderr, flush=True)
         worker_log = (folder / "worker.log").open("ab")
         worker = subprocess.Popen(
@@ -225,6 +261,8 @@ def main() -> int:
             env=env, cwd=ROOT, stdout=worker_log, stderr=worker_log, start_new_session=True,
         )  # fmt: skip
         time.sleep(5)  # the worker imports the app before it takes messages
+        results["idle_pickup_s"] = idle_pickup(args.url, bench.token, bench.families)
+        print(json.dumps(results), file=sys.stderr, flush=True)
         results["burst"] = burst(args.url, bench.token, bench.families)
         results["burst"]["worker_metric_enqueued_to_started"] = worker_delay_metric()
     finally:

@@ -192,7 +192,7 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
         endpoint=verb,
     )
     @blp.doc(summary=summary, description=description)
-    @blp.arguments(DecisionSchema)
+    @blp.arguments(DecisionSchema, required=False)  # a note is optional: no body at all is fine
     @blp.response(200, ExpenditureSchema)
     @document_errors(blp, 401, 404, 409)
     def decide(data: dict[str, Any], family_id: int, expenditure_id: int) -> ResponseReturnValue:
