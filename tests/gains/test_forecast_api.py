@@ -117,3 +117,20 @@ def test_the_portfolio_forecast_is_the_families_summed_and_hidden_from_leaders(
     # Two dated finance goals per family, each on track (stable against stable at T).
     assert auditor["goals"]["goals"]["value"] == 4
     assert auditor["goals"]["share_on_track_or_ahead"]["value"] == 1.0
+
+
+def test_a_family_without_assessments_has_a_forecast_of_nothing(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    db.add(
+        Goal(family_id=family.id, domain="work", target_level=3, target_date=dt.date(2026, 6, 1))
+    )
+    db.flush()
+    body = client.get(URL.format(family.id), headers=auth(db, lab.lead)).get_json()
+    assert body["series"] == []
+    assert body["forecast"]["realised"]["total"] == 0
+    assert body["promise"]["projected_pv"]["total"] == 0
+    assert body["promise"]["promise_date"] == "2026-06-01"  # T* is the latest target date
+    assert body["domains"]["work"] == {"level": None, "forecast_level": None, "status": None}
