@@ -211,6 +211,7 @@ def family_forecast_from(
             },
             "variance": _figures(figures["variance"]),
             "domains": figures["domains"],
+            "dated_goals": goals_on_track(forecast, [family_id])["goals"],
             "series": [
                 {key: row[key] for key in ("quarter_end", "actual_realised", "forecast_realised")}
                 for row in series(forecast, params, [family_id])
