@@ -15,6 +15,7 @@ from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.benefits.engine import Prepared
 from velferdslab.benefits.forecast import (
     Forecast,
+    Path,
     compute_forecast,
     family_figures,
     goals_on_track,
@@ -296,6 +297,7 @@ def portfolio_forecast_block(
     params: AssumptionParams,
     as_of: dt.date,
     prepared: Prepared,
+    path: Path | None = None,
     *,
     suppress: bool,
     threshold: int,
@@ -303,7 +305,7 @@ def portfolio_forecast_block(
     """Promised, forecast-to-date and actual totals, goals on track and the quarterly series,
     each cell hidden for leaders under the same rule as the report's other cells."""
     forecast = compute_forecast(
-        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared
+        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
     )
     block = forecast_block(forecast, params, suppress=suppress, threshold=threshold)
     plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)
