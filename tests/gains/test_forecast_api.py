@@ -117,3 +117,43 @@ def test_the_portfolio_forecast_is_the_families_summed_and_hidden_from_leaders(
     # Two dated finance goals per family, each on track (stable against stable at T).
     assert auditor["goals"]["goals"]["value"] == 4
     assert auditor["goals"]["share_on_track_or_ahead"]["value"] == 1.0
+
+
+def test_a_family_without_assessments_has_a_forecast_of_nothing(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    db.add(
+        Goal(family_id=family.id, domain="work", target_level=3, target_date=dt.date(2026, 6, 1))
+    )
+    db.flush()
+    body = client.get(URL.format(family.id), headers=auth(db, lab.lead)).get_json()
+    assert body["series"] == []
+    assert body["forecast"]["realised"]["total"] == 0
+    assert body["promise"]["projected_pv"]["total"] == 0
+    assert body["promise"]["promise_date"] == "2026-06-01"  # T* is the latest target date
+    assert body["domains"]["work"] == {"level": None, "forecast_level": None, "status": None}
+
+
+def test_a_leader_cannot_work_out_a_small_domain_of_the_plan(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    from tests.gains.test_forecast_pages import behind_family
+
+    lab = make_lab(db)
+    for _ in range(5):
+        behind_family(db, lab)  # housing and work goals
+    planned_family(db, lab)  # two finance goals: one family only
+    leader = client.get("/api/v1/reports/portfolio", headers=auth(db, lab.leader)).get_json()
+    plan = {row["domain"]: row for row in leader["forecast"]["plan"]}
+    assert plan["finance"]["goals"] == {"value": None, "suppressed": True}
+    # The goals of the domains add up to the count beside the share on track (12), so a
+    # second domain is hidden too.
+    assert leader["forecast"]["goals"]["goals"] == {"value": 12, "suppressed": False}
+    hidden = [d for d in ("housing", "work") if plan[d]["goals"]["suppressed"]]
+    assert len(hidden) == 1
+    shown = "work" if hidden == ["housing"] else "housing"
+    assert plan[shown]["goals"] == {"value": 5, "suppressed": False}
+    auditor = client.get("/api/v1/reports/portfolio", headers=auth(db, lab.auditor)).get_json()
+    assert {r["domain"]: r["goals"]["value"] for r in auditor["forecast"]["plan"]}["finance"] == 2

@@ -141,6 +141,7 @@ NAMED_ENUMS: dict[frozenset[str], str] = {
         "Confidence": v.values(v.Confidence),
         "OverallRule": v.values(v.OverallRule),
         "ReportKind": v.values(v.ReportKind),
+        "ReportRequestKind": tuple(k for k in v.values(v.ReportKind) if k != v.ReportKind.ACCESS),
         "ReportStatus": ("queued", "running", "ready", "failed"),
         "Language": ("nb", "en"),
     }.items()

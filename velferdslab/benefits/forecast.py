@@ -31,8 +31,9 @@ from velferdslab.benefits.engine import (
     CATEGORIES,
     Prepared,
     Priced,
+    _family_index,
+    _spending,
     evaluate,
-    prepare,
     rows_of,
 )
 from velferdslab.benefits.params import AssumptionParams
@@ -47,7 +48,6 @@ def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
-DOMAIN_INDEX = {domain: index for index, domain in enumerate(DOMAINS)}
 NEVER = np.iinfo(np.int64).max // 4
 
 
@@ -152,6 +152,29 @@ def first_days(assessments: pd.DataFrame, as_of: dt.date, ids: np.ndarray) -> np
     return first
 
 
+def path_first_days(path: Path) -> np.ndarray:
+    """[family, domain] the start of each group's first segment (its first assessment)."""
+    first = np.full((len(path.family_ids), len(DOMAINS)), NEVER, dtype=np.int64)
+    opens = np.ones(len(path.row), dtype=bool)
+    opens[1:] = (path.row[1:] != path.row[:-1]) | (path.domain[1:] != path.domain[:-1])
+    first[path.row[opens], path.domain[opens]] = path.start[opens]
+    return first
+
+
+def prepare_with_path(
+    assessments: pd.DataFrame,
+    expenditures: pd.DataFrame,
+    as_of: dt.date,
+    family_ids: Iterable[int] | None = None,
+) -> tuple[Prepared, Path]:
+    """engine.prepare's tables, made by cutting the actual path at T (a property test checks
+    they are the same), and the path, which the forecast's series then needs not read again."""
+    ids = _family_index(assessments, expenditures, family_ids)
+    path = actual_path(assessments, as_of, ids)
+    ends = np.full(len(ids), _day(as_of), dtype=np.int64)
+    return settle(path, ends, _spending(expenditures, ids, as_of), as_of), path
+
+
 @dataclass(frozen=True)
 class Goals:
     """The goals as arrays against the family rows: those with a date and a known family."""
@@ -179,7 +202,7 @@ def goal_arrays(goals: pd.DataFrame, ids: np.ndarray) -> Goals:
     )
     return Goals(
         row=position[chosen],
-        domain=goals["domain"].map(DOMAIN_INDEX).to_numpy(np.int64)[chosen],
+        domain=pd.Categorical(goals["domain"], categories=DOMAINS).codes.astype(np.int64)[chosen],
         target_day=target.astype(np.int64),
         level=goals["target_level"].to_numpy(np.int64)[chosen],
         creation=creation[chosen],
@@ -250,6 +273,7 @@ class Forecast:
     forecast_path: Path
     first: np.ndarray  # [family, domain] day of the first assessment up to T, or NEVER
     assessments: pd.DataFrame  # for the actual path of the series, built when asked for
+    path: Path | None  # the actual path, when the caller made the engine's tables from it
     goals: pd.DataFrame  # the goals given, with their domain's status ('' when not counted)
     as_of: dt.date
 
@@ -262,11 +286,14 @@ def compute_forecast(
     as_of: dt.date,
     family_ids: Iterable[int] | None = None,
     prepared: Prepared | None = None,
+    path: Path | None = None,
 ) -> Forecast:
-    """`prepared`: the engine's tables of the same data at T when the caller has them already."""
-    prepared = prepared or prepare(assessments, expenditures, as_of, family_ids)
+    """`prepared`: the engine's tables of the same data at T when the caller has them already
+    (and `path`, the actual path they were made from: prepare_with_path)."""
+    if prepared is None:
+        prepared, path = prepare_with_path(assessments, expenditures, as_of, family_ids)
     ids = prepared.family_ids
-    first = first_days(assessments, as_of, ids)
+    first = first_days(assessments, as_of, ids) if path is None else path_first_days(path)
     arrays = goal_arrays(goals, ids)
     planned = forecast_path(ids, prepared.baseline, first, arrays)
     at_t = np.full(len(ids), _day(as_of), dtype=np.int64)
@@ -283,6 +310,7 @@ def compute_forecast(
         forecast_path=planned,
         first=first,
         assessments=assessments,
+        path=path,
         goals=_goal_status(goals, arrays, prepared, forecast),
         as_of=as_of,
     )
@@ -398,7 +426,8 @@ def series(
     rates = yearly_rates(params)
     fiscal_rate, total_rate = rates[..., FISCAL, :].sum(axis=-1), rates.sum(axis=(-1, -2))
     paths = {
-        "actual": actual_path(forecast.assessments, forecast.as_of, prepared.family_ids),
+        "actual": forecast.path
+        or actual_path(forecast.assessments, forecast.as_of, prepared.family_ids),
         "forecast": forecast.forecast_path,
     }
     start = dt.date(1970, 1, 1) + dt.timedelta(days=int(first.min()))

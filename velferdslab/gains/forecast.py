@@ -13,6 +13,7 @@ from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.benefits.engine import Prepared
 from velferdslab.benefits.forecast import (
     Forecast,
+    Path,
     compute_forecast,
     family_figures,
     goals_on_track,
@@ -68,6 +69,7 @@ def family_forecast_from(
             },
             "variance": _figures(figures["variance"]),
             "domains": figures["domains"],
+            "dated_goals": goals_on_track(forecast, [family_id])["goals"],
             "series": [
                 {key: row[key] for key in ("quarter_end", "actual_realised", "forecast_realised")}
                 for row in series(forecast, params, [family_id])
@@ -152,6 +154,7 @@ def portfolio_forecast_block(
     params: AssumptionParams,
     as_of: dt.date,
     prepared: Prepared,
+    path: Path | None = None,
     *,
     suppress: bool,
     threshold: int,
@@ -159,17 +162,22 @@ def portfolio_forecast_block(
     """Promised, forecast-to-date and actual totals, goals on track and the quarterly series,
     each cell hidden for leaders under the same rule as the report's other cells."""
     forecast = compute_forecast(
-        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared
+        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
     )
     block = forecast_block(forecast, params, suppress=suppress, threshold=threshold)
     plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)
+    hidden = _hidden_domains(plan, suppress, threshold)
     block["plan"] = [
         {
             "domain": row["domain"],
-            "goals": _count(row["goals"], row["families"], suppress, threshold),
-            "families": _count(row["families"], row["families"], suppress, threshold),
             **{
-                key: _cell(row[key], row["families"], suppress, threshold)
+                key: SUPPRESSED_CELL if row["domain"] in hidden else _count(row[key])
+                for key in ("goals", "families")
+            },
+            **{
+                key: SUPPRESSED_CELL
+                if row["domain"] in hidden
+                else {"value": round(float(row[key]), 2), "suppressed": False}
                 for key in ("expected_gain", "measured_gain", "variance")
             },
         }
@@ -178,9 +186,24 @@ def portfolio_forecast_block(
     return block
 
 
-def _count(value: int, families: int, suppress: bool, threshold: int) -> dict[str, Any]:
-    if suppress:
-        return suppress_sum(value, families, threshold)
+SUPPRESSED_CELL: dict[str, Any] = {"value": None, "suppressed": True}
+
+
+def _hidden_domains(plan: list[dict[str, Any]], suppress: bool, threshold: int) -> set[str]:
+    """Domains whose plan row a leader may not see: held by 1 to threshold − 1 families; and,
+    since the domains' goals add up to the goal count shown beside the share on track, one more
+    (the smallest held) when exactly one would be hidden."""
+    if not suppress:
+        return set()
+    hidden = {row["domain"] for row in plan if 0 < row["families"] < threshold}
+    if len(hidden) == 1:
+        shown = [row for row in plan if row["families"] > 0 and row["domain"] not in hidden]
+        if shown:
+            hidden.add(min(shown, key=lambda row: (row["goals"], row["families"]))["domain"])
+    return hidden
+
+
+def _count(value: int) -> dict[str, Any]:
     return {"value": value, "suppressed": False}
 
 

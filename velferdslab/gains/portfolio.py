@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits import analytics
-from velferdslab.benefits.engine import evaluate, prepare, rows_of
+from velferdslab.benefits.engine import evaluate, rows_of
+from velferdslab.benefits.forecast import prepare_with_path
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import (
@@ -29,7 +30,7 @@ def portfolio_report(
     data: EngineInput, params: AssumptionParams, as_of: dt.date, *, suppress: bool, threshold: int
 ) -> dict[str, Any]:
     ids = data.family_ids
-    prepared = prepare(data.assessments, data.expenditures, as_of, ids)
+    prepared, path = prepare_with_path(data.assessments, data.expenditures, as_of, ids)
     priced = evaluate(prepared, params)
     gains = round_money(summarise(priced))
     count = len(ids)
@@ -84,7 +85,7 @@ def portfolio_report(
         "sensitivity": _sensitivity(prepared, params, count, suppress, threshold),
         "suppression": {"applied": suppress, "threshold": threshold if suppress else None},
         "forecast": portfolio_forecast_block(
-            data, params, as_of, prepared, suppress=suppress, threshold=threshold
+            data, params, as_of, prepared, path, suppress=suppress, threshold=threshold
         ),
         "by_municipality": _by_municipality(data, priced, params, suppress, threshold),
     }

@@ -8,7 +8,9 @@ from velferdslab.api.common import Date, Id, QueryId, StrictSchema, Timestamp
 from velferdslab.vocabulary import ReportKind, values
 
 # Access packages are issued through /access-requests (velferdslab.privacy), not here.
+# What the API issues; an access package (velferdslab/privacy) is made on the pages only.
 KINDS = tuple(kind for kind in values(ReportKind) if kind != ReportKind.ACCESS)
+ALL_KINDS = values(ReportKind)
 
 
 class ReportCreateSchema(StrictSchema):
@@ -52,7 +54,7 @@ class ReportSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.Function(
         lambda r: r.kind.value,
-        metadata={"type": "string", "enum": list(KINDS)},
+        metadata={"type": "string", "enum": list(ALL_KINDS)},
     )
     status = ma.fields.Function(
         lambda r: _status(r),
@@ -94,6 +96,6 @@ class VerificationSchema(ma.Schema):
     report_id = ma.fields.Integer(required=True, allow_none=True, dump_default=None)
     sha256 = ma.fields.String(required=True)
     kind = ma.fields.String(
-        required=True, allow_none=True, dump_default=None, validate=ma.validate.OneOf(KINDS)
+        required=True, allow_none=True, dump_default=None, validate=ma.validate.OneOf(ALL_KINDS)
     )
     created_at = Timestamp(required=True, allow_none=True, dump_default=None)

@@ -32,6 +32,7 @@ from client.models import (
     Report,
     ReportCreate,
     ReportKind,
+    ReportRequestKind,
     ReportStatus,
     Token,
     Verification,
@@ -83,7 +84,7 @@ def lead_journey(lead: AuthenticatedClient, family_id: int) -> None:
     print("stale If-Match", stale.status_code)
 
     report = create_report.sync(
-        client=lead, body=ReportCreate(kind=ReportKind.FAMILY, family_id=family_id)
+        client=lead, body=ReportCreate(kind=ReportRequestKind.FAMILY, family_id=family_id)
     )
     assert isinstance(report, Report), report
     deadline = time.monotonic() + 60
