@@ -194,9 +194,9 @@ def test_ending_a_membership_twice_keeps_nothing_of_the_second(
     login(client, lab.lead.username)
     token = csrf_from(client.get(f"/families/{family.id}").get_data(as_text=True))
     url = f"/families/{family.id}/setup/team/{membership.id}/end"
-    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert client.post(url, data={"csrf_token": token, "confirmed": "yes"}).status_code == 302
     before = state(db, family)
-    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert client.post(url, data={"csrf_token": token, "confirmed": "yes"}).status_code == 302
     assert state(db, family) == before
 
 
