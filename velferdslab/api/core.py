@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, jsonify, request, send_from_dire
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from velferdslab.api.body_guard import guard_api_body
 from velferdslab.api.errors import error_body, http_exception_body
 from velferdslab.auth.current import set_current_user
 from velferdslab.auth.tokens import user_for_token
@@ -168,6 +169,7 @@ def init_api(app: Flask) -> VelferdslabApi:
     api = VelferdslabApi(app)
     app.register_error_handler(DomainError, handle_domain_error)
     app.before_request(authenticate_request)
+    app.before_request(guard_api_body)
     app.add_url_rule(
         f"{API_PREFIX}/docs-static/<path:filename>", "api_docs_static", serve_docs_static
     )

@@ -8,6 +8,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from velferdslab.api.body_guard import guard_form_text
 from velferdslab.api.core import set_html_error_renderer
 from velferdslab.errors import DomainError
 from velferdslab.web import account, auth, i18n, security
@@ -35,6 +36,7 @@ def init_web(app: Flask) -> None:
     i18n.init_app(app)
     app.before_request(auth.load_session_user)
     app.before_request(protect_forms)
+    app.before_request(guard_form_text)
     app.before_request(account.require_own_password)
     set_html_error_renderer(render_error)
     from velferdslab.assessments import description_views
