@@ -144,9 +144,8 @@ def create_blueprint() -> Blueprint:
     @blp.route("/verify", methods=["GET", "POST"])
     @login_required
     def verify() -> ResponseReturnValue:
-        from flask import current_app
-
-        request.max_content_length = int(current_app.config["REPORT_MAX_UPLOAD_BYTES"])
+        # The upload limit (REPORT_MAX_UPLOAD_BYTES) is raised before the CSRF check reads the
+        # form: velferdslab.web.setup.LARGE_UPLOADS.
         form = VerifyForm()
         result: dict[str, Any] | None = None
         if form.validate_on_submit():
