@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set, mark_immutable
 from velferdslab.db import AnySession, as_utc, utcnow
-from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
+from velferdslab.errors import DomainError, Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
@@ -52,11 +53,43 @@ class ReportRequest:
     language: str = "nb"
 
 
+class TooManyReports(DomainError):
+    status_code = 429
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            Text(
+                "You have asked for %(count)s reports in the last minute: wait a minute "
+                "before the next, so that everyone's reports are made in time.",
+                count=limit,
+            )
+        )
+        self.headers = {"Retry-After": "60"}
+
+
+def _check_issuing_rate(session: AnySession, user: User) -> None:
+    """At most REPORTS_PER_USER_PER_MINUTE reports per user a minute: making PDFs is the
+    heaviest work of the service, and one user's burst would delay everyone's. Counted in the
+    database, so every worker and instance shares the count."""
+    limit = int(current_app.config["REPORTS_PER_USER_PER_MINUTE"])
+    recent = session.scalar(
+        select(func.count())
+        .select_from(IssuedReport)
+        .where(
+            IssuedReport.issued_by == user.id,
+            IssuedReport.created_at >= utcnow() - dt.timedelta(minutes=1),
+        )
+    )
+    if (recent or 0) >= limit:
+        raise TooManyReports(limit)
+
+
 def issue_report(session: AnySession, user: User, request: ReportRequest) -> IssuedReport:
     """Check who may ask for what, record the report as queued and freeze its assumption set."""
     policy.require(user, "reports.issue")
     if not user.roles.intersection(policy.REPORT_KINDS[request.kind]):
         raise Forbidden()
+    _check_issuing_rate(session, user)
     as_of = request.as_of or dt.date.today()
     start = request.period_start or dt.date(as_of.year, 1, 1)
     end = request.period_end or as_of

@@ -72,6 +72,7 @@ def create_blueprint() -> Blueprint:
     def index() -> ResponseReturnValue:
         user = _reporter()
         form = _issue_form(user)
+        refused_with = None
         if form.kind.choices and form.validate_on_submit():
             try:
                 report = issue_and_start(
@@ -87,6 +88,7 @@ def create_blueprint() -> Blueprint:
                 )
             except DomainError as error:
                 show_errors(form, error, "kind")
+                refused_with = error.status_code
             else:
                 return redirect(url_for(".show", report_id=report.id))
         reports = db.session.scalars(
@@ -96,7 +98,7 @@ def create_blueprint() -> Blueprint:
             .limit(100)
         ).all()
         audit("list", "report", details={"page": "reports"})
-        status = 422 if form.errors else 200
+        status = (refused_with or 422) if form.errors else 200
         return render_template(
             "reports/index.html", form=form, reports=reports, titles=TITLES,
             status_of=effective_status,
