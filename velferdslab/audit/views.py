@@ -16,22 +16,17 @@ from velferdslab.assumptions.services import default_set, described
 from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
-from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
 
 PAGE_SIZE = 100
 
 
 def _auditor() -> User:
-    user: User = g.user
-    if not user.has_role(Role.AUDITOR):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.audit")
 
 
 def _page() -> int:

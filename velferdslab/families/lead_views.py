@@ -14,23 +14,20 @@ from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
 from velferdslab.budgets.services import decide_expenditure, get_expenditure
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.families.forms import EnrolForm
 from velferdslab.families.models import Family
 from velferdslab.families.services import create_family
 from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
-from velferdslab.vocabulary import ExpenditureStatus, Role
+from velferdslab.vocabulary import ExpenditureStatus
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
 
 
 def _lead() -> User:
-    user: User = g.user
-    if not user.has_role(Role.INVESTMENT_LEAD):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.lead")
 
 
 def municipality_choices(user: User) -> list[tuple[int, str]]:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.charts.portfolio import levels_over_time_svg, tornado_svg
-from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
 from velferdslab.gains.excel import portfolio_workbook
@@ -70,9 +69,7 @@ def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]
 
 
 def _viewer() -> Any:
-    if not policy.allowed(g.user, "portfolio.read"):
-        raise Forbidden()
-    return g.user
+    return policy.require_page(g.user, "pages.dashboard")
 
 
 def create_blueprint() -> Blueprint:

@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab import policy
@@ -29,7 +29,7 @@ from velferdslab.reports.content import family_content, portfolio_content
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.pdf import Attachment, Stamp, render_pdf
 from velferdslab.users.models import User
-from velferdslab.vocabulary import ReportKind, Role
+from velferdslab.vocabulary import ReportKind
 
 Progress = Callable[[int], None]
 # A report still queued or running after this long lost its worker (a restart): it failed.
@@ -109,7 +109,8 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "as_of": as_of.isoformat(),
-            "suppressed": request.kind == ReportKind.PORTFOLIO and not user.has_role(Role.AUDITOR),
+            "suppressed": request.kind == ReportKind.PORTFOLIO
+            and policy.suppressed_portfolio(user),
         },
         assumption_set_id=assumption_set.id,
         assumption_set_version=assumption_set.version,
@@ -270,24 +271,8 @@ def _csv_value(value: Any) -> Any:
 
 
 def visible_reports(user: User, today: dt.date | None = None) -> ColumnElement[bool]:
-    """Who sees which issued report: its issuer; for a family report, whoever may issue one
-    for that family today (its lead, its consented team); auditors, the portfolio and audit
-    reports of their municipality."""
-    families = select(Family.id).where(
-        policy.visible_families(user, "report.family", today or dt.date.today())
-    )
-    parts = [
-        and_(IssuedReport.kind != ReportKind.FAMILY, IssuedReport.issued_by == user.id),
-        and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),
-    ]
-    if user.has_role(Role.AUDITOR):
-        parts.append(
-            and_(
-                IssuedReport.kind != ReportKind.FAMILY,
-                policy.scope_filter(user, IssuedReport.municipality_id),
-            )
-        )
-    return or_(*parts)
+    """Who sees which issued report: decided by the policy (policy.report_filter)."""
+    return policy.report_filter(user, today or dt.date.today())
 
 
 def report_or_404(session: AnySession, user: User, report_id: int) -> IssuedReport:

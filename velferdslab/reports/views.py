@@ -13,7 +13,7 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.auth.current import audit
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Municipality
 from velferdslab.reports.api import issue_and_start, pdf_response
@@ -36,10 +36,7 @@ ID = "<int(max=2147483647):report_id>"
 
 
 def _reporter() -> User:
-    user: User = g.user
-    if not policy.allowed(user, "reports.issue"):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.reports")
 
 
 def _issue_form(user: User) -> IssueForm:
