@@ -143,6 +143,11 @@ def suppressed_portfolio(user: User) -> bool:
     return not user.has_role(Role.AUDITOR)
 
 
+def may_add_municipality(user: User) -> bool:
+    """Only a regional admin adds municipalities (a municipal admin manages their own)."""
+    return allowed(user, "municipalities.write") and user.municipality_id is None
+
+
 def is_lead_of(user: User, family: Family) -> bool:
     """Whether the user is the family's investment lead (the `lead` relation's rule, for code
     that holds the family already and asks what to show or allow the lead alone)."""
