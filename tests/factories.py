@@ -210,8 +210,10 @@ def token_for(client: FlaskClient, user: User) -> str:
 
 
 def auth(session: AnySession, user: User) -> dict[str, str]:
-    """Headers with a fresh token, issued directly (logging in through the API is tested once)."""
-    return {"Authorization": f"Bearer {issue_token(session, user, 3600)}"}
+    """Headers with a fresh token, issued directly (logging in through the API is tested once).
+    `If-Match: *` states that the test's changes overwrite on purpose (a PATCH without If-Match
+    is a 428); tests of the precondition send their own If-Match, or none."""
+    return {"Authorization": f"Bearer {issue_token(session, user, 3600)}", "If-Match": "*"}
 
 
 def json_of(response: Any) -> Any:

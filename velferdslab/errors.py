@@ -73,6 +73,17 @@ class PreconditionFailed(DomainError):
         super().__init__(message)
 
 
+class PreconditionRequired(DomainError):
+    status_code = 428
+
+    def __init__(
+        self,
+        message: str = "Send If-Match with the ETag of the record as you last read it "
+        "(or * to overwrite it whatever it is now).",
+    ) -> None:
+        super().__init__(message, {"If-Match": ["Required on PATCH."]})
+
+
 class Text(str):
     """A message in English (the API's language) that pages show translated: it keeps its
     template and values, so the bokmål catalogue can say the same with the same figures.

@@ -22,8 +22,9 @@ from velferdslab.audit.refusals import audit_refusal
 from velferdslab.db import AnySession
 from velferdslab.errors import Forbidden, NotFound
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
+from velferdslab.reports.models import IssuedReport
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Protection, Role
+from velferdslab.vocabulary import Protection, ReportKind, Role
 
 SQLColumn = ColumnElement[int] | InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
 
@@ -110,6 +111,48 @@ COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit_events.read": frozenset({Role.AUDITOR, Role.ADMIN}),
     "reports.issue": frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
 }
+
+# The pages each role opens, by area (every page of an area asks the same permission; the menu
+# shows an area's entry to those who hold it). A role without it gets 403 — except the admin's
+# pages, answered 404 to everyone else, so that their existence is not shown.
+PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
+    "pages.my_families": frozenset({Role.TEAM_MEMBER, Role.INVESTMENT_LEAD}),
+    "pages.lead": frozenset({Role.INVESTMENT_LEAD}),
+    "pages.dashboard": COLLECTION_PERMISSIONS["portfolio.read"],
+    "pages.audit": frozenset({Role.AUDITOR}),
+    "pages.reports": COLLECTION_PERMISSIONS["reports.issue"],
+    "pages.admin": frozenset({Role.ADMIN}),
+}
+HIDDEN_PAGES = frozenset({"pages.admin"})
+
+
+def page_allowed(user: User, page: str) -> bool:
+    return bool(user.roles.intersection(PAGE_PERMISSIONS[page]))
+
+
+def require_page(user: User, page: str) -> User:
+    """The user, if their roles open this area of pages; else 403 (404 for hidden areas)."""
+    if not page_allowed(user, page):
+        raise NotFound() if page in HIDDEN_PAGES else Forbidden()
+    return user
+
+
+def suppressed_portfolio(user: User) -> bool:
+    """Whether the user sees the portfolio with small cells suppressed: everyone but auditors,
+    who read the per-family figures anyway."""
+    return not user.has_role(Role.AUDITOR)
+
+
+def may_add_municipality(user: User) -> bool:
+    """Only a regional admin adds municipalities (a municipal admin manages their own)."""
+    return allowed(user, "municipalities.write") and user.municipality_id is None
+
+
+def is_lead_of(user: User, family: Family) -> bool:
+    """Whether the user is the family's investment lead (the `lead` relation's rule, for code
+    that holds the family already and asks what to show or allow the lead alone)."""
+    return user.has_role(Role.INVESTMENT_LEAD) and family.investment_lead_id == user.id
+
 
 # Which report kinds a role may issue (the family report also needs report.family on it).
 REPORT_KINDS: dict[str, frozenset[Role]] = {
@@ -297,3 +340,23 @@ def audit_log_filter(user: User, today: dt.date) -> ColumnElement[bool]:
         ),
         family_events,
     )
+
+
+def report_filter(user: User, today: dt.date) -> ColumnElement[bool]:
+    """Who sees which issued report: its issuer; for a family report, whoever may issue one for
+    that family today (its lead, its consented team); auditors, the portfolio and audit reports
+    of their municipality (so a leader never sees an auditor's unsuppressed one)."""
+    families = select(Family.id).where(visible_families(user, "report.family", today))
+    parts = [
+        and_(IssuedReport.kind != ReportKind.FAMILY, IssuedReport.issued_by == user.id),
+        and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),
+    ]
+    if user.has_role(Role.AUDITOR):
+        # never a member's access package (velferdslab/privacy): that is theirs and the lead's
+        parts.append(
+            and_(
+                IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT)),
+                scope_filter(user, IssuedReport.municipality_id),
+            )
+        )
+    return or_(*parts)

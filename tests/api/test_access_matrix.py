@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, auth, make_family, make_lab, make_user
+from velferdslab.api.core import RULE_PARAMETER
 from velferdslab.assumptions.services import DEFAULT_FILE, default_set
 from velferdslab.benefits.params import load_toml, to_dict
 from velferdslab.budgets.models import Budget, Expenditure
@@ -358,3 +360,122 @@ def test_family_lists_hold_only_what_the_role_may_see(
         "auditor": {"own", "other"},
         "admin": {"own", "other"},
     }
+
+
+# --- The audit log: which families' events each role sees --------------------------------
+
+
+def test_the_audit_log_holds_only_events_of_families_the_role_may_see(
+    client: FlaskClient, db: scoped_session, world: World
+) -> None:
+    from velferdslab.audit.services import PendingEvent, write_events
+    from velferdslab.vocabulary import Protection
+
+    strict = make_family(db, world.lab, protection=Protection.STRICTLY_CONFIDENTIAL)
+    targets = {**world.families, "strict": strict}
+    write_events(
+        db,
+        [
+            PendingEvent("read", "member", 1, family_id=family.id, user_id=world.users["lead"].id)
+            for family in targets.values()
+        ],
+    )
+    seen: dict[str, Any] = {}
+    for role in ROLES:
+        response = client.get(
+            "/api/v1/audit-events?page_size=500", headers=auth(db, world.users[role])
+        )
+        if response.status_code != 200:
+            seen[role] = response.status_code
+            continue
+        ids = {event["family_id"] for event in response.get_json()}
+        seen[role] = {name for name, family in targets.items() if family.id in ids}
+    assert seen == {
+        "lead": 403,
+        "member": 403,
+        "leader": 403,
+        "auditor": {"own", "other"},
+        "admin": {"own", "other"},
+    }
+
+
+# --- Every page × every role (× own / other / foreign family) ------------------------------
+
+PUBLIC_PAGES = frozenset({"/login", "/healthz", "/static/{filename}"})
+ADMIN_ONLY = frozenset({"admin"})
+# path → roles (collection pages) or {role: targets} (a family's pages). Denied: a family page is
+# a 404, the admin's pages are a 404 (hidden), any other page a 403.
+PAGES: dict[str, Any] = {
+    "/": ALL,
+    "/account/password": ALL,
+    "/admin": ADMIN_ONLY,
+    "/admin/agencies/{agency_id}": ADMIN_ONLY,
+    "/admin/assumption-sets": ADMIN_ONLY,
+    "/admin/assumption-sets/{set_id}": ADMIN_ONLY,
+    "/admin/level-texts": ADMIN_ONLY,
+    "/admin/level-texts/{domain}": ADMIN_ONLY,
+    "/admin/municipalities": ADMIN_ONLY,
+    "/admin/municipalities/{municipality_id}": ADMIN_ONLY,
+    "/admin/users/{user_id}": ADMIN_ONLY,
+    "/audit/assumptions": frozenset({"auditor"}),
+    "/audit/expenditures": frozenset({"auditor"}),
+    "/audit/log": frozenset({"auditor"}),
+    "/dashboard": frozenset({"leader", "auditor"}),
+    "/dashboard.xlsx": frozenset({"leader", "auditor"}),
+    "/families": frozenset({"lead", "member"}),
+    "/families/approvals": frozenset({"lead"}),
+    "/families/new": frozenset({"lead"}),
+    "/families/{family_id}": TEAM_WORK,
+    "/families/{family_id}/access-log": LEAD_AND_AUDITOR,
+    "/families/{family_id}/assessments/new": TEAM_WORK,
+    "/families/{family_id}/expenditures/new": TEAM_WORK,
+    "/reports": frozenset({"lead", "member", "leader", "auditor"}),
+    "/reports/verify": ALL,
+    # the auditor's own (unsuppressed) portfolio report
+    "/reports/{report_id}": frozenset({"auditor"}),
+    "/reports/{report_id}.pdf": frozenset({"auditor"}),
+}
+
+
+def page_paths(app: Flask) -> set[str]:
+    rules = {
+        RULE_PARAMETER.sub(r"{\1}", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.startswith("/api")  # type: ignore[operator]
+    }
+    return {path for path in rules if path not in PUBLIC_PAGES}
+
+
+def test_every_page_has_an_entry_in_the_role_table(app: Flask) -> None:
+    assert page_paths(app) == set(PAGES)
+
+
+def signed_in(app: Flask, user: Any) -> FlaskClient:
+    """A browser with a session of the user (signing in with the form is tested elsewhere)."""
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session.update(user_id=user.id, epoch=user.session_epoch, since=int(time.time()))
+    return browser
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_the_role_table_holds_for_pages(
+    path: str, app: Flask, db: scoped_session, world: World
+) -> None:
+    expected = PAGES[path]
+    family_scoped = "{family_id}" in path
+    page_ids = {**world.ids, "domain": dict.fromkeys(TARGETS, "housing")}
+    surprises = []
+    for role in ROLES:
+        browser = signed_in(app, world.users[role])
+        for target in TARGETS if family_scoped else ("own",):
+            allowed = target in expected.get(role, ()) if family_scoped else role in expected
+            url = path
+            for parameter, values in page_ids.items():
+                url = url.replace("{" + parameter + "}", str(values[target]))
+            status = browser.get(url).status_code
+            hidden = family_scoped or "{report_id}" in path or path.startswith("/admin")
+            denied_as = 404 if hidden else 403
+            if (allowed and status != 200) or (not allowed and status != denied_as):
+                surprises.append((role, target, status, "allowed" if allowed else "denied"))
+    assert surprises == [], surprises

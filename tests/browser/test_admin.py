@@ -1,4 +1,5 @@
-"""The admin adds a user through the page; the new user can sign in at once."""
+"""The admin adds a user through the page; the new user signs in at once and chooses their own
+password (the admin's first one is one-time)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ def test_admin_adds_a_user_who_can_then_sign_in(
 
     page.get_by_role("button", name="Logg ut").click()
     login(page, "siri.sosionom", "et-langt-passord-2026")
+    # The first password was the admin's: it works once, and the user chooses their own first.
+    expect(page.get_by_role("heading", name="Endre passordet ditt")).to_be_visible()
+    page.get_by_label("Nåværende passord").fill("et-langt-passord-2026")
+    page.get_by_label("Nytt passord", exact=True).fill("siris-eget-passord-2026")
+    page.get_by_label("Nytt passord en gang til").fill("siris-eget-passord-2026")
+    page.get_by_role("button", name="Endre passordet").click()
     expect(page.get_by_role("heading", name="Velkommen, Siri Sosionom")).to_be_visible()
     page.get_by_role("link", name="Mine familier").first.click()
     expect(page.get_by_text("Du er ikke med i noe familieteam ennå")).to_be_visible()

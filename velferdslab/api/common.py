@@ -10,7 +10,7 @@ from flask import Response, request
 from flask_smorest import Page
 
 from velferdslab.db import as_utc
-from velferdslab.errors import PreconditionFailed
+from velferdslab.errors import PreconditionFailed, PreconditionRequired
 
 MAX_INT = 2_147_483_647
 MAX_MONEY = 10_000_000_000  # NOK: far above any family budget, far below the column's range
@@ -132,8 +132,13 @@ def etag_of(entity: str, record: Any) -> str:
 
 
 def check_if_match(entity: str, record: Any) -> None:
+    """A change names the version it was made from: `If-Match` with the record's ETag (from its
+    GET), or `*` to overwrite whatever is there on purpose. A PATCH without it is a 428, so two
+    clients that omit it cannot silently overwrite each other."""
     expected = request.headers.get("If-Match")
     if expected is None:
+        if request.method == "PATCH":
+            raise PreconditionRequired()
         return
     candidates = {tag.strip() for tag in expected.split(",")}
     if "*" not in candidates and etag_of(entity, record) not in candidates:
@@ -156,6 +161,7 @@ ERROR_DESCRIPTIONS = {
     404: "Missing, or not visible to you.",
     409: "Conflicts with the current state; nothing was saved.",
     412: "Stale If-Match: the record changed since you read it.",
+    428: "If-Match is required: send the ETag of your last read (or * to overwrite).",
     413: "The request body is too large.",
     429: "Too many attempts.",
 }
@@ -163,6 +169,9 @@ ERROR_DESCRIPTIONS = {
 
 def document_errors(blp: Any, *codes: int) -> Any:
     """Document the error answers of an operation, all in the one error shape."""
+
+    if 412 in codes:
+        codes = (*codes, 428)
 
     def decorate(view: Any) -> Any:
         for code in codes:

@@ -12,6 +12,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from velferdslab.api import openapi
+from velferdslab.api.body_guard import guard_api_body
 from velferdslab.api.errors import error_body, http_exception_body
 from velferdslab.auth.current import set_current_user
 from velferdslab.auth.tokens import user_for_token
@@ -131,7 +132,11 @@ def _declared(api: VelferdslabApi) -> dict[tuple[str, str], tuple[frozenset[str]
                 names = frozenset(
                     p["name"] for p in parameters if isinstance(p, dict) and p.get("in") == "query"
                 )
-                body = bool(operation.get("requestBody", {}).get("required"))
+                wanted = operation.get("requestBody", {})
+                # a JSON body the operation needs; a file upload says itself what is missing
+                body = bool(wanted.get("required")) and "application/json" in wanted.get(
+                    "content", {}
+                )
                 declared[(path, method.upper())] = (names, body)
     return declared
 
@@ -187,6 +192,7 @@ def init_api(app: Flask) -> VelferdslabApi:
     _finish_document(api)
     app.register_error_handler(DomainError, handle_domain_error)
     app.before_request(authenticate_request)
+    app.before_request(guard_api_body)
     app.add_url_rule(
         f"{API_PREFIX}/docs-static/<path:filename>", "api_docs_static", serve_docs_static
     )

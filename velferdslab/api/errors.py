@@ -19,6 +19,7 @@ DEFAULT_MESSAGES = {
     413: "The request body is too large.",
     415: "Send the body as application/json.",
     422: "Some fields have invalid values.",
+    428: "Send If-Match with the ETag of the record as you last read it.",
     429: "Too many attempts: wait a moment and try again.",
     500: "Something went wrong on our side; nothing was saved.",
 }
@@ -45,12 +46,36 @@ def flatten_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "_body": [str(errors)]}
 
 
+# An error answer never grows with the request: a large invalid body (thousands of bad list
+# items, long unknown keys echoed back) is answered with at most this much.
+MAX_ERROR_FIELDS = 50
+MAX_MESSAGES_PER_FIELD = 5
+MAX_TEXT = 300
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def capped(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    names = list(errors)
+    kept = {
+        _short(name): [_short(str(m)) for m in errors[name][:MAX_MESSAGES_PER_FIELD]]
+        for name in names[:MAX_ERROR_FIELDS]
+    }
+    if len(names) > MAX_ERROR_FIELDS:
+        kept["_more"] = [f"{len(names) - MAX_ERROR_FIELDS} more fields have errors."]
+    return kept
+
+
 def error_body(code: int, message: str | None = None, errors: Any = None) -> dict[str, Any]:
     return {
         "code": code,
         "status": HTTP_STATUS_CODES.get(code, "Error"),
-        "message": message or DEFAULT_MESSAGES.get(code, HTTP_STATUS_CODES.get(code, "Error")),
-        "errors": flatten_errors(errors) if errors else {},
+        "message": _short(
+            message or DEFAULT_MESSAGES.get(code, HTTP_STATUS_CODES.get(code, "Error"))
+        ),
+        "errors": capped(flatten_errors(errors)) if errors else {},
     }
 
 

@@ -31,12 +31,14 @@ from velferdslab.assumptions.services import (
     get_set,
     store_params,
 )
+from velferdslab.assumptions.toml_guard import TomlTooComplex, check_toml_shape
 from velferdslab.auth.current import audit
 from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict
 from velferdslab.errors import Conflict
 from velferdslab.extensions import db
 from velferdslab.web.admin import admin_or_404, normalise_text, printable
 from velferdslab.web.auth import login_required
+from velferdslab.web.i18n import localise
 
 MAX_FILE_BYTES = 512 * 1024  # the standard set is about 10 kB
 
@@ -83,9 +85,21 @@ def params_from_toml(raw: bytes) -> AssumptionParams:
     except UnicodeDecodeError:
         raise RefusedFile(_l("The file is not UTF-8 text.")) from None
     try:
+        check_toml_shape(text)
         data = tomllib.loads(text)
+    except TomlTooComplex as error:
+        raise RefusedFile(
+            _l(
+                "The file is too complex to be an assumption set: %(why)s.",
+                why=localise(error.reason),
+            )
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise RefusedFile(_l("The file is not valid TOML: %(why)s", why=str(error))) from None
+    except RecursionError:
+        raise RefusedFile(_l("The file is nested too deeply to be an assumption set.")) from None
+    if "\x00" in text:
+        raise RefusedFile(_l("The file contains a NUL character."))
     # The next version number is given when the set is stored, as by the command line.
     data.pop("version", None)
     invalid = _l("The file is not a valid assumption set; nothing was stored.")

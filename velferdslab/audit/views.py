@@ -17,10 +17,8 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import recent_chain_status
 from velferdslab.audit.spending import Filters, agencies_for, expenditure_query, is_within_mandate
 from velferdslab.auth.current import audit
-from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
 from velferdslab.web.auth import login_required
 
 PAGE_SIZE = 100
@@ -28,10 +26,7 @@ CHAIN_CHECK_AGE = dt.timedelta(minutes=5)  # the log page re-verifies the chain 
 
 
 def _auditor() -> User:
-    user: User = g.user
-    if not user.has_role(Role.AUDITOR):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.audit")
 
 
 def _page() -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from velferdslab import policy
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
@@ -96,7 +97,7 @@ def current_mandate(session: AnySession, family_id: int, user_id: int, on: dt.da
 
 def decides_alone(family: Family, user: User) -> bool:
     # The family's investment lead is the one who decides above mandates.
-    return family.investment_lead_id == user.id
+    return policy.is_lead_of(user, family)
 
 
 def spending_limits(

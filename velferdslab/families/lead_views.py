@@ -14,7 +14,7 @@ from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
 from velferdslab.budgets.services import decide_expenditure, get_expenditure
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.families import confirm
 from velferdslab.families.forms import EnrolForm
@@ -22,7 +22,7 @@ from velferdslab.families.models import Family
 from velferdslab.families.services import create_family, put_lead_on_team
 from velferdslab.municipalities.models import Municipality
 from velferdslab.users.models import User
-from velferdslab.vocabulary import ExpenditureStatus, Role
+from velferdslab.vocabulary import ExpenditureStatus
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
 from velferdslab.web.labels import format_money
@@ -30,10 +30,7 @@ from velferdslab.web.navigation import counter
 
 
 def _lead() -> User:
-    user: User = g.user
-    if not user.has_role(Role.INVESTMENT_LEAD):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.lead")
 
 
 def municipality_choices(user: User) -> list[tuple[int, str]]:

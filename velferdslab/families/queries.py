@@ -66,7 +66,7 @@ def my_families(
             protection=family.protection.value,
             overall=overall.get(family.id),
             last_assessed_on=last_on,
-            i_lead=family.investment_lead_id == user.id,
+            i_lead=policy.is_lead_of(user, family),
         )
         for family, last_on in rows
     ]

@@ -24,7 +24,7 @@ from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.budgets.services import limits_from, request_expenditure, spending_limits
 from velferdslab.charts.journey import journey_svg
-from velferdslab.errors import DomainError, Forbidden, NotFound
+from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
@@ -34,7 +34,7 @@ from velferdslab.municipalities.models import Agency
 from velferdslab.plans import views as plan_views
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
-from velferdslab.vocabulary import DOMAINS, Role
+from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
 from velferdslab.web.labels import chart_labels
@@ -47,9 +47,7 @@ def create_blueprint() -> Blueprint:
     @blp.route("")
     @login_required
     def my_families_page() -> ResponseReturnValue:
-        user: User = g.user
-        if not user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD):
-            raise Forbidden()
+        user: User = policy.require_page(g.user, "pages.my_families")
         args = request.args
         choices = ListChoices(
             search=args.get("q", "")[:100],
@@ -347,7 +345,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     ).all()
     user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
     user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
-    is_lead = family.investment_lead_id == user.id
+    is_lead = policy.is_lead_of(user, family)
     lead_only: dict[str, Any] = {}
     if is_lead:
         from velferdslab.gains.api import page_gains

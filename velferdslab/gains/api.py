@@ -34,7 +34,6 @@ from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -221,7 +220,7 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
     municipality, where = _portfolio_scope(user, args.get("municipality_id"))
     row = get_set(db.session, args.get("assumption_set_id"))
     data = load_engine_input(db.session, where)
-    suppress = not user.has_role(Role.AUDITOR)
+    suppress = policy.suppressed_portfolio(user)
     params = to_params(row)
     report = portfolio_report(
         data,

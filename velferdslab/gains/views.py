@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
 from velferdslab.gains.charts import portfolio_charts, quarter_labels
@@ -41,9 +40,7 @@ def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]
 
 
 def _viewer() -> Any:
-    if not policy.allowed(g.user, "portfolio.read"):
-        raise Forbidden()
-    return g.user
+    return policy.require_page(g.user, "pages.dashboard")
 
 
 def create_blueprint() -> Blueprint:

@@ -74,7 +74,7 @@ def _municipality_routes(blp: Blueprint) -> None:
         """Add a municipality (regional admins; 409 when name, number or prefix is taken)."""
         user = current_user()
         policy.require(user, "municipalities.write")
-        if user.municipality_id is not None:
+        if not policy.may_add_municipality(user):
             raise Forbidden("Only a regional admin adds municipalities.")
         row = services.create_municipality(db.session, data)
         audit("create", "municipality", row.id)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
@@ -123,7 +124,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def municipalities() -> ResponseReturnValue:
         admin = admin_or_404()
-        regional = admin.municipality_id is None
+        regional = policy.may_add_municipality(admin)
         form = MunicipalityForm()
         if form.is_submitted() and not regional:
             raise NotFound()  # only a regional admin adds municipalities: no form, no page

@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab import policy
@@ -25,7 +25,7 @@ from velferdslab.audit.checkpoints import (
     report_checkpoints,
 )
 from velferdslab.db import AnySession, as_utc, utcnow
-from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
+from velferdslab.errors import DomainError, Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
@@ -34,7 +34,7 @@ from velferdslab.reports.content import family_content, portfolio_content
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.pdf import Attachment, Stamp, render_pdf
 from velferdslab.users.models import User
-from velferdslab.vocabulary import ReportKind, Role
+from velferdslab.vocabulary import ReportKind
 
 Progress = Callable[[int], None]
 # A report still queued or running after this long lost its worker (a restart): it failed.
@@ -59,11 +59,43 @@ class ReportRequest:
     language: str = "nb"
 
 
+class TooManyReports(DomainError):
+    status_code = 429
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            Text(
+                "You have asked for %(count)s reports in the last minute: wait a minute "
+                "before the next, so that everyone's reports are made in time.",
+                count=limit,
+            )
+        )
+        self.headers = {"Retry-After": "60"}
+
+
+def _check_issuing_rate(session: AnySession, user: User) -> None:
+    """At most REPORTS_PER_USER_PER_MINUTE reports per user a minute: making PDFs is the
+    heaviest work of the service, and one user's burst would delay everyone's. Counted in the
+    database, so every worker and instance shares the count."""
+    limit = int(current_app.config["REPORTS_PER_USER_PER_MINUTE"])
+    recent = session.scalar(
+        select(func.count())
+        .select_from(IssuedReport)
+        .where(
+            IssuedReport.issued_by == user.id,
+            IssuedReport.created_at >= utcnow() - dt.timedelta(minutes=1),
+        )
+    )
+    if (recent or 0) >= limit:
+        raise TooManyReports(limit)
+
+
 def issue_report(session: AnySession, user: User, request: ReportRequest) -> IssuedReport:
     """Check who may ask for what, record the report as queued and freeze its assumption set."""
     policy.require(user, "reports.issue")
     if not user.roles.intersection(policy.REPORT_KINDS[request.kind]):
         raise Forbidden()
+    _check_issuing_rate(session, user)
     as_of = request.as_of or dt.date.today()
     start = request.period_start or dt.date(as_of.year, 1, 1)
     end = request.period_end or as_of
@@ -83,7 +115,8 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "as_of": as_of.isoformat(),
-            "suppressed": request.kind == ReportKind.PORTFOLIO and not user.has_role(Role.AUDITOR),
+            "suppressed": request.kind == ReportKind.PORTFOLIO
+            and policy.suppressed_portfolio(user),
         },
         assumption_set_id=assumption_set.id,
         assumption_set_version=assumption_set.version,
@@ -269,24 +302,8 @@ def _csv_value(value: Any) -> Any:
 
 
 def visible_reports(user: User, today: dt.date | None = None) -> ColumnElement[bool]:
-    """Who sees which issued report: its issuer; for a family report, whoever may issue one
-    for that family today (its lead, its consented team); auditors, the portfolio and audit
-    reports of their municipality."""
-    families = select(Family.id).where(
-        policy.visible_families(user, "report.family", today or dt.date.today())
-    )
-    parts = [
-        and_(IssuedReport.kind != ReportKind.FAMILY, IssuedReport.issued_by == user.id),
-        and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),
-    ]
-    if user.has_role(Role.AUDITOR):
-        parts.append(
-            and_(
-                IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT)),
-                policy.scope_filter(user, IssuedReport.municipality_id),
-            )
-        )
-    return or_(*parts)
+    """Who sees which issued report: decided by the policy (policy.report_filter)."""
+    return policy.report_filter(user, today or dt.date.today())
 
 
 def report_or_404(session: AnySession, user: User, report_id: int) -> IssuedReport:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.auth.current import audit
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Municipality
 from velferdslab.reports.api import issue_and_start, pdf_response
@@ -36,10 +36,7 @@ ID = "<int(max=2147483647):report_id>"
 
 
 def _reporter() -> User:
-    user: User = g.user
-    if not policy.allowed(user, "reports.issue"):
-        raise Forbidden()
-    return user
+    return policy.require_page(g.user, "pages.reports")
 
 
 def _issue_form(user: User) -> IssueForm:
@@ -72,6 +69,7 @@ def create_blueprint() -> Blueprint:
     def index() -> ResponseReturnValue:
         user = _reporter()
         form = _issue_form(user)
+        refused_with = None
         if form.kind.choices and form.validate_on_submit():
             try:
                 report = issue_and_start(
@@ -87,6 +85,7 @@ def create_blueprint() -> Blueprint:
                 )
             except DomainError as error:
                 show_errors(form, error, "kind")
+                refused_with = error.status_code
             else:
                 return redirect(url_for(".show", report_id=report.id))
         reports = db.session.scalars(
@@ -96,7 +95,7 @@ def create_blueprint() -> Blueprint:
             .limit(100)
         ).all()
         audit("list", "report", details={"page": "reports"})
-        status = 422 if form.errors else 200
+        status = (refused_with or 422) if form.errors else 200
         return render_template(
             "reports/index.html", form=form, reports=reports, titles=TITLES,
             status_of=effective_status,
@@ -144,9 +143,8 @@ def create_blueprint() -> Blueprint:
     @blp.route("/verify", methods=["GET", "POST"])
     @login_required
     def verify() -> ResponseReturnValue:
-        from flask import current_app
-
-        request.max_content_length = int(current_app.config["REPORT_MAX_UPLOAD_BYTES"])
+        # The upload limit (REPORT_MAX_UPLOAD_BYTES) is raised before the CSRF check reads the
+        # form: velferdslab.web.setup.LARGE_UPLOADS.
         form = VerifyForm()
         result: dict[str, Any] | None = None
         if form.validate_on_submit():

@@ -88,10 +88,13 @@ def create_blueprint() -> Blueprint:
     @blp.response(200, UserSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404, 409, 412)
     def update_user(data: dict[str, Any], user_id: int) -> ResponseReturnValue:
-        """Change a user (admins). Honours If-Match.
+        """Change a user (admins). Requires If-Match (428 without it).
 
-        Deactivating a user (active=false) stops their tokens at once; a new password revokes
-        them. You cannot deactivate yourself or drop your own admin role (409).
+        A password set here is one-time: the user must choose their own on the pages before
+        signing in anywhere else, and their web sessions and tokens end at once. New roles end
+        their web sessions; deactivating (active=false) ends sessions and tokens. Granting a
+        role that reads family data is audited as `grant_family_access`. You cannot change your
+        own roles or password here, nor deactivate yourself (409).
         """
         admin = current_user()
         policy.require(admin, "users.write")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,12 +16,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
-from velferdslab.errors import DomainError, Forbidden
+from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 from velferdslab.users.services import add_user, update_user, user_or_404, visible_users
 from velferdslab.vocabulary import Role
+from velferdslab.web.admin import admin_or_404
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
 
@@ -79,10 +80,8 @@ class EditUserForm(FlaskForm):  # type: ignore[misc]
 
 
 def _admin() -> User:
-    user: User = g.user
-    if not user.has_role(Role.ADMIN):
-        raise Forbidden()
-    return user
+    # The same answer as every admin page (404 for others): policy.py's page table decides.
+    return admin_or_404()
 
 
 def _form(admin: User, form: FlaskForm | None = None) -> Any:

@@ -11,9 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
-from velferdslab.errors import NotFound
+from velferdslab import policy
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
 
 # Tab and line breaks are fine in a text area; other control characters (NUL above all, which
 # PostgreSQL refuses) are not.
@@ -21,11 +20,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def admin_or_404() -> User:
-    """The signed-in admin; anyone else is told the page does not exist."""
-    user: User = g.user
-    if not user.has_role(Role.ADMIN):
-        raise NotFound()
-    return user
+    """The signed-in admin; anyone else is told the page does not exist (policy.py decides)."""
+    return policy.require_page(g.user, "pages.admin")
 
 
 def strip(value: Any) -> Any:

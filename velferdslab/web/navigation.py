@@ -10,25 +10,18 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from velferdslab.vocabulary import Role
+from velferdslab import policy
 
-# (endpoint, label, roles that see it). Entries whose page is not built are left out.
-MENU: tuple[tuple[str, Any, frozenset[str]], ...] = (
-    (
-        "family_pages.my_families",
-        _l("My families"),
-        frozenset({Role.TEAM_MEMBER, Role.INVESTMENT_LEAD}),
-    ),
-    ("family_pages.new_family", _l("Enrol a family"), frozenset({Role.INVESTMENT_LEAD})),
-    ("family_pages.approvals", _l("Approvals"), frozenset({Role.INVESTMENT_LEAD})),
-    ("leader_pages.dashboard", _l("Dashboard"), frozenset({Role.LEADER})),
-    ("auditor_pages.expenditures", _l("Audit"), frozenset({Role.AUDITOR})),
-    (
-        "report_pages.index",
-        _l("Reports"),
-        frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
-    ),
-    ("admin_pages.index", _l("Administration"), frozenset({Role.ADMIN})),
+# (endpoint, label, the page permission of policy.py that shows it). Entries whose page is not
+# built are left out.
+MENU: tuple[tuple[str, Any, str], ...] = (
+    ("family_pages.my_families", _l("My families"), "pages.my_families"),
+    ("family_pages.new_family", _l("Enrol a family"), "pages.lead"),
+    ("family_pages.approvals", _l("Approvals"), "pages.lead"),
+    ("leader_pages.dashboard", _l("Dashboard"), "pages.dashboard"),
+    ("auditor_pages.expenditures", _l("Audit"), "pages.audit"),
+    ("report_pages.index", _l("Reports"), "pages.reports"),
+    ("admin_pages.index", _l("Administration"), "pages.admin"),
 )
 
 
@@ -59,8 +52,8 @@ def navigation() -> list[MenuItem]:
         return []
     entries = [
         (url_for(endpoint), str(label))
-        for endpoint, label, roles in MENU
-        if endpoint in current_app.view_functions and user.roles & roles
+        for endpoint, label, page in MENU
+        if endpoint in current_app.view_functions and policy.page_allowed(user, page)
     ]
     # The most specific entry is the current one: /families/approvals is Approvals, not
     # My families.

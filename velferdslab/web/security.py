@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -42,9 +42,17 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if response.mimetype == "text/html" or request.path.startswith("/api/"):
-        # Pages and API answers carry personal data: never keep them in shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+    # Pages, API answers and whatever a signed-in user downloads (the portfolio Excel, PDF
+    # reports) carry personal or confidential data: never keep them in any cache. A view that
+    # chose a private (browser-only) cache on purpose keeps its choice; send_file's default
+    # "no-cache" still stores the file, so it is replaced.
+    sensitive = (
+        response.mimetype == "text/html"
+        or request.path.startswith("/api/")
+        or g.get("user") is not None
+    )
+    if sensitive and "private" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from velferdslab.api.body_guard import guard_form_text
 from velferdslab.api.core import set_html_error_renderer
 from velferdslab.errors import DomainError
 from velferdslab.web import account, auth, i18n, security, sso
 from velferdslab.web.i18n import localise
 
 csrf = CSRFProtect()
+
+
+# Pages that take a larger upload than MAX_CONTENT_LENGTH: endpoint -> the setting of its limit.
+# Applied before the CSRF check, which reads the whole form and would answer 413 first.
+LARGE_UPLOADS = {"report_pages.verify": "REPORT_MAX_UPLOAD_BYTES"}
+
+
+def allow_large_uploads() -> None:
+    setting = LARGE_UPLOADS.get(request.endpoint or "")
+    if setting is not None and g.get("user") is not None:  # signed-in users only
+        request.max_content_length = int(current_app.config[setting])
 
 
 def protect_forms() -> None:
@@ -35,7 +47,9 @@ def init_web(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     app.before_request(auth.load_session_user)
+    app.before_request(allow_large_uploads)
     app.before_request(protect_forms)
+    app.before_request(guard_form_text)
     app.before_request(account.require_own_password)
     set_html_error_renderer(render_error)
     from velferdslab.assessments import description_views

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from velferdslab.auth import oidc
+from velferdslab.auth import limits, oidc
 from velferdslab.auth.current import audit
 from velferdslab.auth.local_login import verify_totp
 from velferdslab.auth.provisioning import Refusal, sign_in
@@ -233,11 +233,6 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         return redirect(safe_next(target))
 
     @blp.route("/login/second-factor", methods=["GET", "POST"])
-    @limiter.limit(
-        lambda: str(current_app.config["LOGIN_RATE_LIMIT"]),
-        methods=["POST"],
-        deduct_when=lambda response: response.status_code == 401,
-    )
     def second_factor() -> ResponseReturnValue:
         user_id = session.get(TOTP_PENDING)
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
@@ -248,6 +243,8 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         secret = user.totp_secret or session.setdefault(TOTP_ENROL, pyotp.random_base32())
         form = TotpForm()
         if form.validate_on_submit():
+            # A wrong code counts towards the one login limit, as a wrong password does.
+            limits.check(db.session, user.username)
             if verify_totp(user, form.code.data or "", secret):
                 if enrolling:
                     user.totp_secret = secret
@@ -266,6 +263,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
                 always=True,
                 details={"username": user.username, "reason": "totp"},
             )
+            limits.record_failure(user.username)
             form.code.errors.append(_l("The code is wrong or too old. Try the newest code."))
             status = 401
         else:
