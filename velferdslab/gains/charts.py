@@ -17,6 +17,7 @@ from velferdslab.charts.portfolio import (
     tornado_chart,
 )
 from velferdslab.formatting import format_date
+from velferdslab.memo import Memo
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
@@ -47,9 +48,20 @@ def quarter_labels(report: Mapping[str, Any]) -> list[str]:
     return [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
 
 
+# compute_portfolio keeps a report while its data are unchanged; its charts are kept beside it,
+# by the report's identity (the report itself is held too, so the identity stays its own).
+_drawn: Memo[tuple[Mapping[str, Any], dict[str, Any]]] = Memo(16)
+
+
 def portfolio_charts(report: Mapping[str, Any], output: str = "svg") -> dict[str, Any]:
     """Every chart of the portfolio as SVG text (output="svg") or PNG bytes ("png"); a chart
-    with nothing to draw is left out."""
+    with nothing to draw is left out. Drawn once per report, language and format."""
+    key = (id(report), str(get_locale() or "nb"), output)
+    kept, charts = _drawn.get_or_make(key, lambda: (report, _draw(report, output)))
+    return charts if kept is report else _draw(report, output)
+
+
+def _draw(report: Mapping[str, Any], output: str) -> dict[str, Any]:
     labels = chart_labels()
     quarters = quarter_labels(report)
     charts: dict[str, Any] = {}

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -146,7 +147,9 @@ def _money(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _enum_values(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    frame[column] = [getattr(v, "value", v) for v in frame[column]]
+    # COPY gives the values as text already; rows from SQLAlchemy give enum members.
+    if not frame.empty and not isinstance(frame[column].iloc[0], str):
+        frame[column] = [getattr(v, "value", v) for v in frame[column]]
     return frame
 
 
@@ -215,3 +218,43 @@ def engine_input_from_records(
             columns=["family_id", "domain", "target_level", "target_date"],
         ),
     )
+
+
+def data_fingerprint(session: AnySession) -> tuple[Any, ...]:
+    """What every engine input table looks like, in one cheap query (counts, largest ids, sums
+    of row versions, latest decisions): any insert, edit, decision or deletion changes it. A
+    portfolio computed from the tables can be kept under this key (see compute_portfolio)."""
+    from sqlalchemy import func
+
+    def aggregates(*columns: Any) -> Any:
+        return select(*columns).scalar_subquery()
+
+    query = select(
+        aggregates(func.count(Family.id)),
+        aggregates(func.max(Family.id)),
+        aggregates(func.sum(Family.version)),
+        aggregates(func.count(Assessment.id)),
+        aggregates(func.max(Assessment.id)),
+        aggregates(func.sum(Assessment.version)),
+        aggregates(func.count(Expenditure.id)),
+        aggregates(func.max(Expenditure.id)),
+        aggregates(func.max(Expenditure.decided_at)),
+        aggregates(func.count(Expenditure.decided_at)),
+        aggregates(func.sum(Expenditure.amount)),
+        aggregates(func.count(Budget.id)),
+        aggregates(func.sum(Budget.version)),
+        aggregates(func.sum(Budget.amount)),
+        aggregates(func.count(Contribution.id)),
+        aggregates(func.max(Contribution.id)),
+        aggregates(func.sum(Contribution.amount)),
+        aggregates(func.count(Goal.id)),
+        aggregates(func.max(Goal.id)),
+        aggregates(func.sum(Goal.target_level)),
+    )
+    counts = tuple(session.execute(query).one())
+    agencies = tuple(
+        session.execute(
+            select(Agency.id, Agency.name, Agency.kind, Agency.government_level).order_by(Agency.id)
+        ).all()
+    )
+    return (*counts, agencies)
