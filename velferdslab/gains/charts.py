@@ -22,8 +22,9 @@ from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
 
-def chart_labels() -> PortfolioChartLabels:
+def chart_labels(hatched: bool = True) -> PortfolioChartLabels:
     return PortfolioChartLabels(
+        hatched=hatched,
         language=str(get_locale() or "nb"),
         levels=[str(label) for label in LEVEL_LABELS],
         groups=[
@@ -53,16 +54,18 @@ def quarter_labels(report: Mapping[str, Any]) -> list[str]:
 _drawn: Memo[tuple[Mapping[str, Any], dict[str, Any]]] = Memo(16)
 
 
-def portfolio_charts(report: Mapping[str, Any], output: str = "svg") -> dict[str, Any]:
+def portfolio_charts(
+    report: Mapping[str, Any], output: str = "svg", hatched: bool = True
+) -> dict[str, Any]:
     """Every chart of the portfolio as SVG text (output="svg") or PNG bytes ("png"); a chart
-    with nothing to draw is left out. Drawn once per report, language and format."""
-    key = (id(report), str(get_locale() or "nb"), output)
-    kept, charts = _drawn.get_or_make(key, lambda: (report, _draw(report, output)))
-    return charts if kept is report else _draw(report, output)
+    with nothing to draw is left out. Drawn once per report, language, format and hatching."""
+    key = (id(report), str(get_locale() or "nb"), output, hatched)
+    kept, charts = _drawn.get_or_make(key, lambda: (report, _draw(report, output, hatched)))
+    return charts if kept is report else _draw(report, output, hatched)
 
 
-def _draw(report: Mapping[str, Any], output: str) -> dict[str, Any]:
-    labels = chart_labels()
+def _draw(report: Mapping[str, Any], output: str, hatched: bool) -> dict[str, Any]:
+    labels = chart_labels(hatched)
     quarters = quarter_labels(report)
     charts: dict[str, Any] = {}
     if quarters:

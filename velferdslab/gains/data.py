@@ -221,37 +221,29 @@ def engine_input_from_records(
 
 
 def data_fingerprint(session: AnySession) -> tuple[Any, ...]:
-    """What every engine input table looks like, in one cheap query (counts, largest ids, sums
-    of row versions, latest decisions): any insert, edit, decision or deletion changes it. A
-    portfolio computed from the tables can be kept under this key (see compute_portfolio)."""
+    """What every engine input table looks like, in one scan per table (counts, largest ids,
+    sums of row versions, the latest decision): any insert, edit, decision or deletion changes
+    it. A portfolio computed from the tables can be kept under this key (see compute_portfolio).
+    """
     from sqlalchemy import func
 
-    def aggregates(*columns: Any) -> Any:
-        return select(*columns).scalar_subquery()
-
-    query = select(
-        aggregates(func.count(Family.id)),
-        aggregates(func.max(Family.id)),
-        aggregates(func.sum(Family.version)),
-        aggregates(func.count(Assessment.id)),
-        aggregates(func.max(Assessment.id)),
-        aggregates(func.sum(Assessment.version)),
-        aggregates(func.count(Expenditure.id)),
-        aggregates(func.max(Expenditure.id)),
-        aggregates(func.max(Expenditure.decided_at)),
-        aggregates(func.count(Expenditure.decided_at)),
-        aggregates(func.sum(Expenditure.amount)),
-        aggregates(func.count(Budget.id)),
-        aggregates(func.sum(Budget.version)),
-        aggregates(func.sum(Budget.amount)),
-        aggregates(func.count(Contribution.id)),
-        aggregates(func.max(Contribution.id)),
-        aggregates(func.sum(Contribution.amount)),
-        aggregates(func.count(Goal.id)),
-        aggregates(func.max(Goal.id)),
-        aggregates(func.sum(Goal.target_level)),
+    queries = (
+        select(func.count(Family.id), func.max(Family.id), func.sum(Family.version)),
+        select(func.count(Assessment.id), func.max(Assessment.id), func.sum(Assessment.version)),
+        select(
+            func.count(Expenditure.id),
+            func.max(Expenditure.id),
+            func.max(Expenditure.decided_at),
+            func.count(Expenditure.decided_at),
+            func.sum(Expenditure.amount),
+        ),
+        select(func.count(Budget.id), func.sum(Budget.version), func.sum(Budget.amount)),
+        select(
+            func.count(Contribution.id), func.max(Contribution.id), func.sum(Contribution.amount)
+        ),
+        select(func.count(Goal.id), func.max(Goal.id), func.sum(Goal.target_level)),
     )
-    counts = tuple(session.execute(query).one())
+    counts = tuple(value for query in queries for value in session.execute(query).one())
     agencies = tuple(
         session.execute(
             select(Agency.id, Agency.name, Agency.kind, Agency.government_level).order_by(Agency.id)
