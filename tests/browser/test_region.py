@@ -38,16 +38,18 @@ def test_a_regional_leader_sees_the_region_and_each_municipality(
     username, fjordvik = region
     login(page, username)
     page.goto("/dashboard?as_of=2025-09-30")
-    choice = page.get_by_label("Kommune")
+    choice = page.get_by_label("Kommune", exact=True)
     expect(choice).to_have_value("")  # the whole region first
     expect(choice.locator("option:checked")).to_have_text(re.compile(r"^Hele regionen"))
     side = page.get_by_role("region", name="Kommunene side om side")
     expect(side).to_be_visible()
     fjord = side.get_by_role("row").filter(has=page.get_by_role("rowheader", name=fjordvik))
-    # Fjordvik by hand: 12 families, 6 of them at stable or better (50 %).
+    # Fjordvik's 12 families show. Its 6 at stable or better do not: Nettleserby has fewer than
+    # five there, and with the region's total on the page one hidden cell in that column
+    # could be recovered, so the next smallest (Fjordvik's) is hidden with it.
     expect(fjord.get_by_role("cell").nth(0)).to_have_text("12")
-    expect(fjord.get_by_role("cell").nth(1)).to_have_text("6")
-    expect(fjord.get_by_role("cell").nth(2)).to_have_text("50 %")
+    expect(fjord.get_by_role("cell").nth(1)).to_have_text("–")
+    expect(fjord.get_by_role("cell").nth(2)).to_have_text("–")
     home = side.get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=seeded.municipality)
     )
