@@ -103,3 +103,17 @@ def test_the_audit_report_traces_the_periods_spending_to_people_and_mandates(
     assert "10.03.2025" in flat and "01.04.2025 12:30" in flat  # decided 10:30 UTC = 12:30 Oslo
     assert "Depositum" not in flat  # 2024's spending is outside the period
     assert_norwegian_dates_only(text)
+
+
+def test_the_family_report_has_no_iso_date_and_no_utc_time(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    portfolio = make_portfolio(db)
+    headers = auth(db, portfolio.lab.lead)
+    family = portfolio.families[0]
+    pdf = download(
+        client, headers, issue(client, headers, kind="family", family_id=family.id)["id"]
+    )
+    text = pdf_text(pdf)
+    assert "02.01.2024" in text  # referred, as Norwegians write it
+    assert_norwegian_dates_only(text)

@@ -37,6 +37,9 @@ class PortfolioChartLabels:
     high: str
     million: str  # "mill. kr"
     of: str  # "%(k)s of %(n)s"
+    # Hatching tells the levels apart without colour on a page; in a PDF each hatch pattern is
+    # drawn anew and costs WeasyPrint seconds, and print keeps the colours and the legend.
+    hatched: bool = True
 
 
 def render(figure: Any, output: str, *, title: str, description: str) -> Any:
@@ -151,7 +154,7 @@ def _stacked(
             range(len(rows)),
             heights,
             color=colour,
-            hatch=hatch,
+            hatch=hatch if labels.hatched else None,
             edgecolor="#ffffff",
             label=name,
             **options,
@@ -254,7 +257,7 @@ def tornado_chart(
                 value - base,
                 left=base,
                 color=colour,
-                hatch=hatch,
+                hatch=hatch if labels.hatched else None,
                 edgecolor="#ffffff",
                 label=name if y == 0 else None,
             )

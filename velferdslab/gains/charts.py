@@ -17,12 +17,14 @@ from velferdslab.charts.portfolio import (
     tornado_chart,
 )
 from velferdslab.formatting import format_date
+from velferdslab.memo import Memo
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
 
-def chart_labels() -> PortfolioChartLabels:
+def chart_labels(hatched: bool = True) -> PortfolioChartLabels:
     return PortfolioChartLabels(
+        hatched=hatched,
         language=str(get_locale() or "nb"),
         levels=[str(label) for label in LEVEL_LABELS],
         groups=[
@@ -47,10 +49,23 @@ def quarter_labels(report: Mapping[str, Any]) -> list[str]:
     return [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
 
 
-def portfolio_charts(report: Mapping[str, Any], output: str = "svg") -> dict[str, Any]:
+# compute_portfolio keeps a report while its data are unchanged; its charts are kept beside it,
+# by the report's identity (the report itself is held too, so the identity stays its own).
+_drawn: Memo[tuple[Mapping[str, Any], dict[str, Any]]] = Memo(16)
+
+
+def portfolio_charts(
+    report: Mapping[str, Any], output: str = "svg", hatched: bool = True
+) -> dict[str, Any]:
     """Every chart of the portfolio as SVG text (output="svg") or PNG bytes ("png"); a chart
-    with nothing to draw is left out."""
-    labels = chart_labels()
+    with nothing to draw is left out. Drawn once per report, language, format and hatching."""
+    key = (id(report), str(get_locale() or "nb"), output, hatched)
+    kept, charts = _drawn.get_or_make(key, lambda: (report, _draw(report, output, hatched)))
+    return charts if kept is report else _draw(report, output, hatched)
+
+
+def _draw(report: Mapping[str, Any], output: str, hatched: bool) -> dict[str, Any]:
+    labels = chart_labels(hatched)
     quarters = quarter_labels(report)
     charts: dict[str, Any] = {}
     if quarters:

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -146,7 +147,9 @@ def _money(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _enum_values(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    frame[column] = [getattr(v, "value", v) for v in frame[column]]
+    # COPY gives the values as text already; rows from SQLAlchemy give enum members.
+    if not frame.empty and not isinstance(frame[column].iloc[0], str):
+        frame[column] = [getattr(v, "value", v) for v in frame[column]]
     return frame
 
 
@@ -215,3 +218,35 @@ def engine_input_from_records(
             columns=["goal_id", "family_id", "domain", "target_level", "target_date"],
         ),
     )
+
+
+def data_fingerprint(session: AnySession) -> tuple[Any, ...]:
+    """What every engine input table looks like, in one scan per table (counts, largest ids,
+    sums of row versions, the latest decision): any insert, edit, decision or deletion changes
+    it. A portfolio computed from the tables can be kept under this key (see compute_portfolio).
+    """
+    from sqlalchemy import func
+
+    queries = (
+        select(func.count(Family.id), func.max(Family.id), func.sum(Family.version)),
+        select(func.count(Assessment.id), func.max(Assessment.id), func.sum(Assessment.version)),
+        select(
+            func.count(Expenditure.id),
+            func.max(Expenditure.id),
+            func.max(Expenditure.decided_at),
+            func.count(Expenditure.decided_at),
+            func.sum(Expenditure.amount),
+        ),
+        select(func.count(Budget.id), func.sum(Budget.version), func.sum(Budget.amount)),
+        select(
+            func.count(Contribution.id), func.max(Contribution.id), func.sum(Contribution.amount)
+        ),
+        select(func.count(Goal.id), func.max(Goal.id), func.sum(Goal.target_level)),
+    )
+    counts = tuple(value for query in queries for value in session.execute(query).one())
+    agencies = tuple(
+        session.execute(
+            select(Agency.id, Agency.name, Agency.kind, Agency.government_level).order_by(Agency.id)
+        ).all()
+    )
+    return (*counts, agencies)

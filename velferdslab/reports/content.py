@@ -21,9 +21,9 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.gains.api import compute_portfolio, family_gains
+from velferdslab.gains.charts import portfolio_charts, quarter_labels
 from velferdslab.gains.forecast_views import family_report_forecast
 from velferdslab.gains.presentation import story
-from velferdslab.gains.views import dashboard_charts
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
@@ -187,7 +187,7 @@ def portfolio_content(
         },
     )
     progress(60)
-    quarters, charts = dashboard_charts(report)
+    quarters, charts = quarter_labels(report), portfolio_charts(report, hatched=False)
     name = None
     if report["municipality_id"] is not None:
         name = db.session.get(Municipality, report["municipality_id"])

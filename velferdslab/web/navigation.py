@@ -50,25 +50,20 @@ def navigation() -> list[MenuItem]:
     user = g.get("user")
     if user is None:
         return []
-    entries = [
-        (url_for(endpoint), str(label))
+    shown = [
+        (endpoint, url_for(endpoint), str(label))
         for endpoint, label, page in MENU
         if endpoint in current_app.view_functions and policy.page_allowed(user, page)
     ]
     # The most specific entry is the current one: /families/approvals is Approvals, not
     # My families.
-    matching = [url for url, _ in entries if request.path.startswith(url)]
+    matching = [url for _, url, _ in shown if request.path.startswith(url)]
     current = max(matching, key=len, default=None)
-    endpoints = [
-        endpoint
-        for endpoint, _, roles in MENU
-        if endpoint in current_app.view_functions and user.roles & roles
-    ]
     return [
         MenuItem(
             url, label, url == current, COUNTERS[endpoint](user) if endpoint in COUNTERS else None
         )
-        for endpoint, (url, label) in zip(endpoints, entries, strict=True)
+        for endpoint, url, label in shown
     ]
 
 
