@@ -27,8 +27,10 @@ trap 'redis_down; pg_down' EXIT
 pg_up || { echo "could not start PostgreSQL" >&2; exit 1; }
 redis_up || { echo "could not start Redis (the job queue's broker)" >&2; exit 1; }
 
+# SQLite: each xdist worker has its own database file, so the suite runs on both cores. The
+# PostgreSQL pass shares one database and stays in one process.
 step "tests on SQLite"
-"$VENV/bin/python" -m pytest -p no:cacheprovider "$@" || status=1
+"$VENV/bin/python" -m pytest -p no:cacheprovider -n 2 "$@" || status=1
 
 step "database tests on PostgreSQL"
 VELFERDSLAB_TEST_DATABASE_URL="$VELFERDSLAB_TEST_PG_URL" \

@@ -143,7 +143,7 @@ def test_installed_wheel_migrates_fills_and_serves_from_an_empty_folder(
     assert where.strip().startswith(str(venv)), "the package must come from the wheel"
 
     assert "newest schema" in run([cli, "db", "upgrade"], folder, env)
-    demo = run([cli, "demo", "--families", "6", "--municipalities", "1"], folder, env)
+    demo = run([cli, "demo", "--families", "12", "--municipalities", "1"], folder, env)
     assert "demo-lead-2026" in demo
     assert (folder / "instance" / "velferdslab.db").is_file()
 
