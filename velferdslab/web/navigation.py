@@ -72,10 +72,13 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from velferdslab.audit.presentation import action_label, entity_label
     from velferdslab.web.labels import request_label_helpers, template_helpers
 
     app.jinja_env.globals.update(navigation=navigation, current_language=current_language)
     app.jinja_env.globals.update(template_helpers())
+    # the audit log's words, for pages and PDFs alike (the audit report's access-log summary)
+    app.jinja_env.globals.update(action_label=action_label, entity_label=entity_label)
     app.context_processor(request_label_helpers)
     from velferdslab.web.labels import formatting_filters, local_time
 
