@@ -70,23 +70,30 @@ class AgencyContributionSchema(AgencySpendingSchema):
     year = ma.fields.Integer(required=True)
 
 
-class GainsSchema(ma.Schema):
-    family_id = ma.fields.Integer(required=True)
-    reference = ma.fields.String(required=True)
-    as_of = ma.fields.Date(required=True)
-    assumption_set = ma.fields.Nested(AssumptionSetRefSchema, required=True)
-    realised = ma.fields.Nested(ByCategorySchema, required=True)
-    projected_pv = ma.fields.Nested(ByCategorySchema, required=True)
-    by_payer = ma.fields.Nested(ByPayerSchema, required=True)
-    by_category_and_payer = ma.fields.List(ma.fields.Nested(CategoryPayerSchema), required=True)
-    spending = _number()
-    spending_by_agency = ma.fields.List(ma.fields.Nested(AgencySpendingSchema), required=True)
-    contributions = ma.fields.List(ma.fields.Nested(AgencyContributionSchema), required=True)
+class FiguresSchema(ma.Schema):
+    """The figures of /gains (benefit-model.md, "Results per family")."""
+
     fiscal_npv = _number()
     socioeconomic_npv = _number()
     fiscal_bcr = _number(allow_none=True)
     socioeconomic_bcr = _number(allow_none=True)
     payback_years = ma.fields.Integer(required=True, allow_none=True)
+    spending = _number()
+    realised = ma.fields.Nested(ByCategorySchema, required=True)
+    projected_pv = ma.fields.Nested(ByCategorySchema, required=True)
+    by_payer = ma.fields.Nested(ByPayerSchema, required=True)
+
+
+class GainsSchema(FiguresSchema):
+    """A family's figures with what they rest on."""
+
+    family_id = ma.fields.Integer(required=True)
+    reference = ma.fields.String(required=True)
+    as_of = ma.fields.Date(required=True)
+    assumption_set = ma.fields.Nested(AssumptionSetRefSchema, required=True)
+    by_category_and_payer = ma.fields.List(ma.fields.Nested(CategoryPayerSchema), required=True)
+    spending_by_agency = ma.fields.List(ma.fields.Nested(AgencySpendingSchema), required=True)
+    contributions = ma.fields.List(ma.fields.Nested(AgencyContributionSchema), required=True)
     baseline = ma.fields.Nested(DomainLevelsSchema, required=True)
     current = ma.fields.Nested(DomainLevelsSchema, required=True)
     baseline_overall = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
@@ -201,20 +208,6 @@ DistributionByDomainSchema = ma.Schema.from_dict(
 
 
 # -- the forecast (benefit-model.md, "Forecast: what the plan promises") -------------------
-
-
-class FiguresSchema(ma.Schema):
-    """The figures of /gains (benefit-model.md, "Results per family")."""
-
-    fiscal_npv = ma.fields.Float(required=True)
-    socioeconomic_npv = ma.fields.Float(required=True)
-    fiscal_bcr = ma.fields.Float(required=True, allow_none=True)
-    socioeconomic_bcr = ma.fields.Float(required=True, allow_none=True)
-    payback_years = ma.fields.Integer(required=True, allow_none=True)
-    spending = ma.fields.Float(required=True)
-    realised = ma.fields.Nested(ByCategorySchema, required=True)
-    projected_pv = ma.fields.Nested(ByCategorySchema, required=True)
-    by_payer = ma.fields.Nested(ByPayerSchema, required=True)
 
 
 class PromiseSchema(FiguresSchema):
