@@ -401,7 +401,22 @@ def test_the_audit_log_holds_only_events_of_families_the_role_may_see(
 
 # --- Every page × every role (× own / other / foreign family) ------------------------------
 
-PUBLIC_PAGES = frozenset({"/login", "/healthz", "/static/{filename}"})
+# Sign-in steps and the operators' probes need no session (/metrics answers only configured
+# addresses: tests/ops). An access package's download is checked by its own tests
+# (tests/privacy/test_privacy_pages.py): it needs a request the world below does not make.
+PUBLIC_PAGES = frozenset(
+    {
+        "/login",
+        "/login/second-factor",
+        "/sso/{name}/login",
+        "/sso/{name}/callback",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/static/{filename}",
+        "/access-requests/{request_id}.{kind}",
+    }
+)
 ADMIN_ONLY = frozenset({"admin"})
 # path → roles (collection pages) or {role: targets} (a family's pages). Denied: a family page is
 # a 404, the admin's pages are a 404 (hidden), any other page a 403.
@@ -416,9 +431,12 @@ PAGES: dict[str, Any] = {
     "/admin/level-texts/{domain}": ADMIN_ONLY,
     "/admin/municipalities": ADMIN_ONLY,
     "/admin/municipalities/{municipality_id}": ADMIN_ONLY,
+    "/admin/privacy": ADMIN_ONLY,
+    "/admin/sign-in": ADMIN_ONLY,
     "/admin/users/{user_id}": ADMIN_ONLY,
     "/audit/assumptions": frozenset({"auditor"}),
     "/audit/expenditures": frozenset({"auditor"}),
+    "/audit/expenditures.{kind}": frozenset({"auditor"}),
     "/audit/log": frozenset({"auditor"}),
     "/dashboard": frozenset({"leader", "auditor"}),
     "/dashboard.xlsx": frozenset({"leader", "auditor"}),
@@ -429,6 +447,14 @@ PAGES: dict[str, Any] = {
     "/families/{family_id}/access-log": LEAD_AND_AUDITOR,
     "/families/{family_id}/assessments/new": TEAM_WORK,
     "/families/{family_id}/expenditures/new": TEAM_WORK,
+    "/families/{family_id}/domains/{domain}": TEAM_WORK,
+    "/families/{family_id}/gevinstrealiseringsplan.xlsx": LEAD_AND_AUDITOR,
+    "/families/{family_id}/plan/goals/new": on(lead="own"),
+    "/families/{family_id}/plan/goals/{goal_id}": on(lead="own"),
+    "/families/{family_id}/plan/measures/new": TEAM_WORK,
+    "/families/{family_id}/plan/measures/{measure_id}": TEAM_WORK,
+    "/families/{family_id}/plan/own-words": on(lead="own"),  # part of the plan: goals.write
+    "/families/{family_id}/privacy": on(lead="own"),
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),
     "/reports/verify": ALL,
     # the auditor's own (unsuppressed) portfolio report
@@ -464,7 +490,11 @@ def test_the_role_table_holds_for_pages(
 ) -> None:
     expected = PAGES[path]
     family_scoped = "{family_id}" in path
-    page_ids = {**world.ids, "domain": dict.fromkeys(TARGETS, "housing")}
+    page_ids = {
+        **world.ids,
+        "domain": dict.fromkeys(TARGETS, "housing"),
+        "kind": dict.fromkeys(TARGETS, "csv"),
+    }
     surprises = []
     for role in ROLES:
         browser = signed_in(app, world.users[role])

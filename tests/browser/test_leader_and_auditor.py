@@ -94,9 +94,9 @@ def test_auditor_reads_expenditures_the_audit_log_and_assumption_sets(
     expect(page.get_by_role("heading", name="Forutsetningssett", level=1)).to_be_visible()
     assumption_set = page.get_by_role("region").first
     expect(assumption_set.get_by_role("heading", level=2)).to_contain_text("versjon 1")
-    # parameters by their Norwegian names, decimals with a comma
+    # parameters by their Norwegian names, shares as per cent with a decimal comma
     expect(assumption_set.get_by_role("row", name=re.compile("^suksessrate"))).to_contain_text(
-        "0,6"
+        "60,0"
     )
     expect(assumption_set.get_by_role("heading", name="Kostnadsposter")).to_be_visible()
     shoot(page, "audit-assumption-sets")
