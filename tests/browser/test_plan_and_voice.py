@@ -22,7 +22,7 @@ def test_lead_writes_a_plan_and_a_team_member_sees_it(
 ) -> None:
     login(page, seeded.lead)
     page.goto(f"/families/{seeded.planned_id}")
-    plan = page.get_by_role("region", name="Plan")
+    plan = page.get_by_role("region", name="Plan", exact=True)
 
     plan.get_by_role("link", name="Legg til et mål").click()
     expect(page.get_by_role("heading", name="Legg til et mål")).to_be_visible()
@@ -101,7 +101,7 @@ def test_a_stale_edit_of_a_goal_is_refused_and_nothing_typed_is_lost(
     shoot(page, "plan-goal-conflict")
     page.get_by_role("button", name="Lagre målet").click()  # having seen theirs, keep ours
     expect(page.get_by_role("status")).to_have_text("Målet er lagret.")
-    expect(page.get_by_role("region", name="Plan")).to_contain_text(
+    expect(page.get_by_role("region", name="Plan", exact=True)).to_contain_text(
         "Foreldremøte og utviklingssamtaler"
     )
 
