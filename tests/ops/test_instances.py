@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from tests.factories import add_assessment, auth, make_family, make_lab
+from tests.factories import PASSWORD, add_assessment, auth, make_family, make_lab, make_user
 from tests.ops.conftest import (
     VELFERDSLAB,
     Cluster,
@@ -41,6 +41,7 @@ from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
 from velferdslab.families.models import Family
 from velferdslab.reports.models import IssuedReport
+from velferdslab.vocabulary import Role
 
 pytestmark = [
     pytest.mark.db,
@@ -93,12 +94,15 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 role: auth(session, getattr(lab, role))["Authorization"].removeprefix("Bearer ")
                 for role in ("lead", "member", "auditor")
             }
+            # signs in by password only in the login-limit test, so its lockout touches no other
+            guesser = make_user(session, Role.TEAM_MEMBER, municipality=lab.municipality)
             session.commit()
             seed = {
                 "url": url,
                 "folder": folder,
                 "families": [family.id for family in families],
                 "tokens": tokens,
+                "guessed_user": guesser.username,
             }
             session.remove()
             flask_db.engine.dispose()
@@ -126,6 +130,22 @@ def database(seeded: dict[str, Any]) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+def audit_verify(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """As an operator would after the fact: sign a checkpoint of the log as it stands (where a
+    signing key is configured, e.g. a developer's instance/ key), then verify both."""
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [VELFERDSLAB, *command], env=env, capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+
+    signed = run("audit", "checkpoint")
+    if signed.returncode != 0 and "no audit signing key" not in signed.stderr:
+        return signed  # without a key, verify checks the chain alone
+    return run("audit", "verify")
 
 
 def report_status(base: str, token: str, report_id: int) -> dict[str, Any]:
@@ -213,6 +233,28 @@ def test_a_worker_killed_while_rendering_leaves_its_reports_to_the_next_worker(
         assert status == 200 and body.startswith(b"%PDF")
 
 
+def test_the_login_limit_counts_the_failures_on_both_instances_together(
+    cluster: Cluster, seeded: dict[str, Any]
+) -> None:
+    """Issue 16: the limit is one for all instances (issue 10 keeps the failures in the
+    database), so guessing on two instances gets no more tries than on one."""
+    a, b = cluster.processes[0], cluster.processes[1]
+    name = seeded["guessed_user"]
+    per_account = 10  # LOGIN_FAILURES_PER_ACCOUNT's default
+    guesses = [
+        call("POST", f"{(a, b)[n % 2].base}/api/v1/auth/token", None,
+             {"username": name, "password": f"guess-{n}"})[0]
+        for n in range(per_account)
+    ]  # fmt: skip
+    assert guesses == [401] * per_account
+    for process in (a, b):  # the next try is refused on either, even with the right password
+        status, _, headers = call(
+            "POST", f"{process.base}/api/v1/auth/token", None,
+            {"username": name, "password": PASSWORD},
+        )  # fmt: skip
+        assert status == 429 and int(headers["Retry-After"]) > 0
+
+
 def test_the_audit_chain_holds_after_20_writers_on_two_instances(
     cluster: Cluster, seeded: dict[str, Any]
 ) -> None:
@@ -242,10 +284,7 @@ def test_the_audit_chain_holds_after_20_writers_on_two_instances(
     for thread in threads:
         thread.join(timeout=120)
     assert not failures and len(created) == WRITERS * 3
-    chain = subprocess.run(
-        [VELFERDSLAB, "audit", "verify"], env=service_env(seeded["url"], cluster.redis_url),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    chain = audit_verify(service_env(seeded["url"], cluster.redis_url))
     assert chain.returncode == 0, chain.stdout + chain.stderr
     with database(seeded) as session:
         audited = session.scalar(
@@ -348,10 +387,7 @@ def test_backup_and_restore_keep_families_reports_and_the_audit_chain(
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert "audit log intact" in done.stdout
-        chain = subprocess.run(
-            [VELFERDSLAB, "audit", "verify"], env=restored_env,
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        chain = audit_verify(restored_env)
         assert chain.returncode == 0, chain.stderr
         original = inventory(seeded["url"])
         assert original[0] and original[1]  # families and issued reports were there to keep
