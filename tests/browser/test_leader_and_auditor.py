@@ -40,7 +40,7 @@ def test_leader_filters_the_dashboard_and_downloads_it_as_excel(
     levels = page.get_by_role("region", name="Familier per samlet nivå")
     # (a level, or the group "under stabil (uholdbar eller utsatt)" where levels are merged)
     expect(levels.get_by_role("img")).to_contain_text(re.compile(r"(uholdbar|utsatt\)) –"))
-    ticks = levels.locator("svg g[id^=ytick] text").all_text_contents()
+    ticks = levels.locator("svg g.value-ticks text").all_text_contents()
     assert ticks and all(tick.isdigit() for tick in ticks), ticks  # whole families, from 0
     shoot(page, "dashboard")
 

@@ -96,7 +96,8 @@ def line_chart_svg(
             f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="#333333">'
             f"{_escape(axis_money(tick, largest, language))}</text>"
         )
-    every = max(1, math.ceil(len(labels) / 10))
+    # A date is some 60 units wide: at most every 80 units, so labels never run together.
+    every = max(1, math.ceil(len(labels) / max(1, (WIDTH - LEFT - RIGHT) // 80)))
     for i, label in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:
             parts.append(

@@ -9,15 +9,10 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from velferdslab.charts.portfolio import (
-    PortfolioChartLabels,
-    domains_chart,
-    levels_chart,
-    stable_share_chart,
-    tornado_chart,
-)
+from velferdslab.charts import portfolio as portfolio_svg
+from velferdslab.charts import portfolio_png
+from velferdslab.charts.portfolio import PortfolioChartLabels
 from velferdslab.formatting import format_date
-from velferdslab.memo import Memo
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
@@ -49,41 +44,27 @@ def quarter_labels(report: Mapping[str, Any]) -> list[str]:
     return [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
 
 
-# compute_portfolio keeps a report while its data are unchanged; its charts are kept beside it,
-# by the report's identity (the report itself is held too, so the identity stays its own).
-_drawn: Memo[tuple[Mapping[str, Any], dict[str, Any]]] = Memo(16)
-
-
 def portfolio_charts(
     report: Mapping[str, Any], output: str = "svg", hatched: bool = True
 ) -> dict[str, Any]:
-    """Every chart of the portfolio as SVG text (output="svg") or PNG bytes ("png"); a chart
-    with nothing to draw is left out. Drawn once per report, language, format and hatching."""
-    key = (id(report), str(get_locale() or "nb"), output, hatched)
-    kept, charts = _drawn.get_or_make(key, lambda: (report, _draw(report, output, hatched)))
-    return charts if kept is report else _draw(report, output, hatched)
-
-
-def _draw(report: Mapping[str, Any], output: str, hatched: bool) -> dict[str, Any]:
+    """Every chart of the portfolio as SVG text (output="svg": the page and the PDF, written
+    directly, about a millisecond each) or PNG bytes ("png": the workbook's pictures, drawn by
+    matplotlib); a chart with nothing to draw is left out."""
+    draw: Any = portfolio_png if output == "png" else portfolio_svg
     labels = chart_labels(hatched)
     quarters = quarter_labels(report)
     charts: dict[str, Any] = {}
     if quarters:
-        charts["stable_share"] = stable_share_chart(
-            quarters, report["stable_share_over_time"], labels, output
+        charts["stable_share"] = draw.stable_share_chart(
+            quarters, report["stable_share_over_time"], labels
         )
-        charts["levels"] = levels_chart(
-            quarters, report["level_distribution_grouped"], labels, output
-        )
+        charts["levels"] = draw.levels_chart(quarters, report["level_distribution_grouped"], labels)
         by_domain = report["level_distribution_by_domain_grouped"]
-        charts["domains"] = domains_chart(
-            [str(DOMAIN_LABELS[d]) for d in DOMAINS],
-            [by_domain[d][-1] for d in DOMAINS],
-            labels,
-            output,
+        charts["domains"] = draw.domains_chart(
+            [str(DOMAIN_LABELS[d]) for d in DOMAINS], [by_domain[d][-1] for d in DOMAINS], labels
         )
     if report["sensitivity"]:
-        charts["tornado"] = tornado_chart(
-            report["sensitivity"], {k: str(v) for k, v in PARAMETER_LABELS.items()}, labels, output
+        charts["tornado"] = draw.tornado_chart(
+            report["sensitivity"], {k: str(v) for k, v in PARAMETER_LABELS.items()}, labels
         )
     return charts

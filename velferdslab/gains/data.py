@@ -44,8 +44,10 @@ class EngineInput:
 def _frame(session: AnySession, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
     if session.get_bind().dialect.name == "postgresql":
         return _copy_frame(session, query, columns)
-    rows = session.execute(query).all()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+    # Plain tuples: pandas inspects each SQLAlchemy Row object (a third of the time for a
+    # municipality's tables), but takes a list of tuples at C speed.
+    rows = [tuple(row) for row in session.execute(query)]
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def _copy_frame(session: AnySession, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
