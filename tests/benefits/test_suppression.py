@@ -53,3 +53,30 @@ def test_no_hidden_cell_can_be_recovered_from_a_shown_total(counts: list[list[in
         if (r, c) not in cells
     )
     assert not recoverable(counts, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=5).flatmap(
+        lambda width: st.lists(
+            st.lists(st.integers(min_value=0, max_value=12), min_size=width, max_size=width),
+            min_size=0,
+            max_size=18,
+        )
+    ),
+    st.booleans(),
+)
+def test_tables_without_column_totals_hide_what_the_general_rule_hides(
+    counts: list[list[int]], row_totals: bool
+) -> None:
+    """The dashboard's quarter rows take a one-pass path; it hides exactly the same cells and
+    totals as the rule that checks every line again until nothing changes."""
+    from velferdslab.benefits.suppression import _hidden_in_lines
+
+    assert hidden_cells(counts, 5, row_totals=row_totals, col_totals=False) == _hidden_in_lines(
+        counts, 5, row_totals=row_totals, col_totals=False
+    )
+    table = suppress_table(counts, 5, row_totals=row_totals, col_totals=False)
+    for r, row in enumerate(table.get("row_totals", [])):
+        if not row["suppressed"]:  # a shown row total never gives away one hidden cell
+            assert sum(cell["suppressed"] for cell in table["cells"][r]) != 1

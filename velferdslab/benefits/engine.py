@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,23 @@ class Prepared:
     days: np.ndarray  # [family, domain, level] days at each level up to the valuation date
     spending: np.ndarray  # [family] approved spending dated on or before the valuation date
     as_of: dt.date
+
+    @cached_property
+    def domain_arrays(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per domain: assessed or not, the baseline and current levels as indices (0 where
+        never assessed), the days in all: what every pricing of these families reads again."""
+        out = []
+        for column in range(len(DOMAINS)):
+            base, now = self.baseline[:, column], self.current[:, column]
+            out.append(
+                (
+                    base >= 0,
+                    np.maximum(base, 0),
+                    np.maximum(now, 0),
+                    self.days[:, column, :].sum(axis=1),
+                )
+            )
+        return out
 
 
 def _as_dates(values_: pd.Series) -> np.ndarray:
@@ -145,15 +163,14 @@ def evaluate(prepared: Prepared, params: AssumptionParams) -> Priced:
     annuity = float(np.sum(fade * discount))
     for item in params.cost_items:
         column = DOMAINS.index(item.domain)
-        base, now = prepared.baseline[:, column], prepared.current[:, column]
-        assessed = base >= 0
+        assessed, base, now, total_days = prepared.domain_arrays[column]
         cost = np.asarray(item.annual_cost, dtype=float)
         days = prepared.days[:, column, :]
         k = params.adjustment(item)
-        base_cost = np.where(assessed, cost[np.maximum(base, 0)], 0.0)
+        base_cost = np.where(assessed, cost[base], 0.0)
         # Σ_segments days · (cost(b) − cost(ℓ)) = cost(b) · Σ days − Σ_ℓ days_ℓ · cost(ℓ)
-        saving_days = base_cost * days.sum(axis=1) - days @ cost
-        gap = np.where(assessed, base_cost - cost[np.maximum(now, 0)], 0.0)
+        saving_days = base_cost * total_days - days @ cost
+        gap = np.where(assessed, base_cost - cost[now], 0.0)
         where = (CATEGORIES.index(item.category), PAYERS.index(item.payer))
         realised[:, where[0], where[1]] += k * saving_days / 365.0
         projected[:, where[0], where[1]] += k * params.success_rate * gap * annuity

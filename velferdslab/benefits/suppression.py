@@ -16,6 +16,15 @@ def hidden_cells(
     Primary: every count from 1 to threshold − 1 (zero is shown: it says no family, which no
     family can be recognised from), and every total under the threshold. Secondary: while a line
     whose total is shown hides exactly one of its parts, also hide its smallest shown part."""
+    if not col_totals:
+        return _hidden_by_rows(counts, threshold, row_totals)
+    return _hidden_in_lines(counts, threshold, row_totals=row_totals, col_totals=col_totals)
+
+
+def _hidden_in_lines(
+    counts: list[list[int]], threshold: int, *, row_totals: bool, col_totals: bool
+) -> tuple[set[tuple[int, int]], set[int], set[int], bool]:
+    """The general rule: lines (rows and columns) are checked again until nothing changes."""
     rows, cols = len(counts), len(counts[0]) if counts else 0
     cells = {(r, c) for r in range(rows) for c in range(cols) if 0 < counts[r][c] < threshold}
     row_sum = [sum(row) for row in counts]
@@ -51,6 +60,30 @@ def hidden_cells(
             col_sum, hidden_cols, grand
         )
     return cells, hidden_rows, hidden_cols, grand
+
+
+def _hidden_by_rows(
+    counts: list[list[int]], threshold: int, row_totals: bool
+) -> tuple[set[tuple[int, int]], set[int], set[int], bool]:
+    """The same rule when only rows have totals (a quarter per row, the dashboard's most common
+    table): rows do not share cells, so one pass per row and one protection of the row totals
+    reach what _hidden_in_lines reaches by repeating (tests/benefits/test_suppression.py)."""
+    cells: set[tuple[int, int]] = set()
+    hidden_rows: set[int] = set()
+    row_sum = [sum(row) for row in counts]
+    grand = 0 < sum(row_sum) < threshold
+    for r, row in enumerate(counts):
+        hidden = [c for c, value in enumerate(row) if 0 < value < threshold]
+        if row_totals and 0 < row_sum[r] < threshold:
+            hidden_rows.add(r)
+        elif row_totals and len(hidden) == 1:
+            shown = [c for c in range(len(row)) if c != hidden[0]]
+            if shown:
+                hidden.append(min(shown, key=lambda c: (row[c] == 0, row[c])))
+        cells.update((r, c) for c in hidden)
+    if row_totals:
+        _protect_totals(row_sum, hidden_rows, grand)
+    return cells, hidden_rows, set(), grand
 
 
 def _protect_totals(sums: list[int], hidden: set[int], grand: bool) -> bool:

@@ -30,9 +30,23 @@ def attributes(values: dict[str, object]) -> str:
     for name, value in values.items():
         if value is None:
             continue
-        shown = number(value) if isinstance(value, float) else str(value)
-        parts.append(f' {name.rstrip("_").replace("_", "-")}="{escape(shown)}"')
+        # Numbers need no escaping (most attributes of a chart are coordinates).
+        if isinstance(value, float):
+            shown = number(value)
+        elif isinstance(value, int):
+            shown = str(value)
+        else:
+            shown = escape(str(value))
+        parts.append(f' {_NAMES.get(name) or _name(name)}="{shown}"')
     return "".join(parts)
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _name(name: str) -> str:
+    _NAMES[name] = name.rstrip("_").replace("_", "-")
+    return _NAMES[name]
 
 
 def text_width(text: str, size: float) -> float:
