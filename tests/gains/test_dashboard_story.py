@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, make_family, make_lab, make_user
@@ -107,3 +108,47 @@ def test_a_regional_leader_sees_the_municipalities_side_by_side(
         f"/dashboard?as_of=2025-09-30&municipality_id={portfolio.lab.municipality.id}"
     ).get_data(as_text=True)
     assert "Kommunene side om side" not in alone and "Familier 12" in squeeze(alone)
+
+
+def test_the_dashboard_follows_each_change_in_its_municipality_at_once(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    """A dashboard is kept while its municipality's data are unchanged (issue 18): an
+    assessment, a contribution or a family moving out shows on the next view."""
+    from velferdslab.budgets.models import Contribution
+
+    portfolio = make_portfolio(db)
+    login(client, portfolio.lab.leader.username)
+
+    def told() -> str:
+        return squeeze(client.get("/dashboard?as_of=2025-09-30").get_data(as_text=True))
+
+    def contributed() -> int:
+        """The contributed sum of the only agency in "Who invests", in whole kroner."""
+        page = client.get("/dashboard?as_of=2025-09-30").get_data(as_text=True)
+        table = squeeze(
+            page[
+                page.index('id="invest-title"') : page.index(
+                    "</table>", page.index('id="invest-title"')
+                )
+            ]
+        )
+        amount = re.search(r"(\d[\d ]*) kr", table)
+        assert amount is not None, table
+        return int(amount.group(1).replace(" ", ""))
+
+    assert "6 av 12 kartlagte familier (50 %) per 30.09.2025." in told()
+    before = contributed()
+    add_assessment(db, portfolio.families[3], dt.date(2025, 9, 1), housing=2)  # F4 to stable
+    db.commit()
+    assert "7 av 12 kartlagte familier (58 %) per 30.09.2025." in told()
+    contribution = db.scalars(select(Contribution)).first()
+    assert contribution is not None
+    contribution.amount += 50_000
+    db.commit()
+    assert contributed() == before + 50_000
+    elsewhere = make_lab(db)
+    portfolio.families[4].municipality_id = elsewhere.municipality.id  # F5, below stable
+    db.commit()
+    now = told()  # 11 families: 5 of 11 at 30.06.2025; at 30.09.2025 only 4 below stable, hidden
+    assert "5 av 11" in now and "6 av 12" not in now

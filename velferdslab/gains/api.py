@@ -241,7 +241,7 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         as_of,
         row.id,
         row.version,
-        data_fingerprint(db.session),
+        data_fingerprint(db.session, None if municipality is None else where),
     )
     return _portfolios.get_or_make(
         key, lambda: _compute_portfolio(municipality, where, row, as_of, suppress, threshold)

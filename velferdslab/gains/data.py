@@ -233,28 +233,57 @@ def engine_input_from_records(
     )
 
 
-def data_fingerprint(session: AnySession) -> tuple[Any, ...]:
-    """What every engine input table looks like, in one scan per table (counts, largest ids,
-    sums of row versions, the latest decision): any insert, edit, decision or deletion changes
-    it. A portfolio computed from the tables can be kept under this key (see compute_portfolio).
-    """
+def data_fingerprint(
+    session: AnySession, family_filter: ColumnElement[bool] | None = None
+) -> tuple[Any, ...]:
+    """What every engine input table looks like for the families matching the filter (all
+    when None), in one scan per table (counts, largest ids, sums of row versions, the latest
+    decision): any insert, edit, decision or deletion changes it, and so does a family moving
+    in or out. A portfolio computed from the tables can be kept under this key (see
+    compute_portfolio); a municipality's key reads only its own rows (by the family_id
+    indexes), so a change elsewhere does not make its dashboard compute anew."""
     from sqlalchemy import func
 
+    def scoped(query: Any, column: Any) -> Any:
+        if family_filter is None:
+            return query
+        return query.where(column.in_(select(Family.id).where(family_filter)))
+
+    families = select(func.count(Family.id), func.max(Family.id), func.sum(Family.version))
     queries = (
-        select(func.count(Family.id), func.max(Family.id), func.sum(Family.version)),
-        select(func.count(Assessment.id), func.max(Assessment.id), func.sum(Assessment.version)),
-        select(
-            func.count(Expenditure.id),
-            func.max(Expenditure.id),
-            func.max(Expenditure.decided_at),
-            func.count(Expenditure.decided_at),
-            func.sum(Expenditure.amount),
+        families if family_filter is None else families.where(family_filter),
+        scoped(
+            select(
+                func.count(Assessment.id), func.max(Assessment.id), func.sum(Assessment.version)
+            ),
+            Assessment.family_id,
         ),
-        select(func.count(Budget.id), func.sum(Budget.version), func.sum(Budget.amount)),
-        select(
-            func.count(Contribution.id), func.max(Contribution.id), func.sum(Contribution.amount)
+        scoped(
+            select(
+                func.count(Expenditure.id),
+                func.max(Expenditure.id),
+                func.max(Expenditure.decided_at),
+                func.count(Expenditure.decided_at),
+                func.sum(Expenditure.amount),
+            ),
+            Expenditure.family_id,
         ),
-        select(func.count(Goal.id), func.max(Goal.id), func.sum(Goal.target_level)),
+        scoped(
+            select(func.count(Budget.id), func.sum(Budget.version), func.sum(Budget.amount)),
+            Budget.family_id,
+        ),
+        scoped(
+            select(
+                func.count(Contribution.id),
+                func.max(Contribution.id),
+                func.sum(Contribution.amount),
+            ).join(Budget, Budget.id == Contribution.budget_id),
+            Budget.family_id,
+        ),
+        scoped(
+            select(func.count(Goal.id), func.max(Goal.id), func.sum(Goal.target_level)),
+            Goal.family_id,
+        ),
     )
     counts = tuple(value for query in queries for value in session.execute(query).one())
     agencies = tuple(
