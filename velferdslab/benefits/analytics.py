@@ -54,27 +54,40 @@ def level_distribution(
     cumulative sum), rather than regrouping the readings for each quarter."""
     if assessments.empty:
         return []
-    frame = assessments[assessments["family_id"].isin(family_ids)].copy()
-    frame["assessed_on"] = pd.to_datetime(frame["assessed_on"])
-    frame = frame[frame["assessed_on"] <= pd.Timestamp(as_of)]
-    if frame.empty:
+    # Plain arrays, not pandas: a municipality's page pays for this on its first view.
+    family = assessments["family_id"].to_numpy(np.int64)
+    day = pd.to_datetime(assessments["assessed_on"]).to_numpy(dtype="datetime64[D]")
+    chosen = np.isin(family, np.asarray(list(family_ids), dtype=np.int64)) & (
+        day <= np.datetime64(as_of, "D")
+    )
+    if not chosen.any():
         return []
-    frame = frame.sort_values(["family_id", "assessed_on", "assessment_id"])
-    filled = frame.groupby("family_id")[list(DOMAINS)].ffill()
-    frame[list(DOMAINS)] = filled
-    levels = frame[list(DOMAINS)].fillna(-1).to_numpy().astype(int)
-    frame["overall"] = overall_of(levels, rule)
-    latest = frame.drop_duplicates(["family_id", "assessed_on"], keep="last")
-    ends = [min(end, as_of) for end in quarter_ends(latest["assessed_on"].min().date(), as_of)]
+    order = np.lexsort(
+        (assessments["assessment_id"].to_numpy(np.int64)[chosen], day[chosen], family[chosen])
+    )
+    family, day = family[chosen][order], day[chosen][order]
+    levels = assessments[list(DOMAINS)].to_numpy(dtype=float)[chosen][order]
+    # Each domain's last reading carried forward within the family: the index of the latest
+    # row with a value, never reaching back past the family's first row.
+    rows = np.arange(len(family))
+    starts = np.append(True, family[1:] != family[:-1])
+    for column in range(len(DOMAINS)):
+        known = ~np.isnan(levels[:, column])
+        source = np.maximum.accumulate(np.where(known | starts, rows, 0))
+        levels[:, column] = levels[source, column]
+    levels = np.where(np.isnan(levels), -1, levels).astype(int)
+    overall = overall_of(levels, rule)
+    # A family's latest reading of each date (the highest id), the one in force from then on.
+    last_of_date = np.append((family[1:] != family[:-1]) | (day[1:] != day[:-1]), True)
+    families, dates = family[last_of_date], day[last_of_date]
+    values: Any = np.column_stack([overall[last_of_date], levels[last_of_date]])  # -1: none
+    ends = [min(end, as_of) for end in quarter_ends(dates.min().item(), as_of)]
     quarters = np.array(ends, dtype="datetime64[D]")
-    dates = latest["assessed_on"].to_numpy().astype("datetime64[D]")
-    families = latest["family_id"].to_numpy()
     last_of_family = np.append(families[1:] != families[:-1], True)
     until = np.where(last_of_family, np.datetime64("9999-12-31"), np.roll(dates, -1))
     first = np.searchsorted(quarters, dates, side="left")  # first quarter end on or after it
     stop = np.searchsorted(quarters, until, side="left")  # the next reading takes over there
     columns = ["overall", *DOMAINS]
-    values = latest[columns].fillna(-1).to_numpy().astype(int)  # -1: not assessed
     counts = np.zeros((len(quarters) + 1, len(columns), 4), dtype=int)
     for index in range(len(columns)):
         known = values[:, index] >= 0
