@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
@@ -51,7 +52,13 @@ def test_the_leaders_workbook_is_norwegian_typed_and_formatted(
     login(client, portfolio.lab.leader.username)
     book = workbook(client, save="portfolio-leader")
     assert book.sheetnames[0] == "Nøkkeltall" and book.sheetnames[-1] == "Om tallene"
-    assert len(book["Diagrammer"]._images) == 4  # the dashboard's charts, as pictures
+    charts = book["Diagrammer"]._charts  # the dashboard's charts, as Excel's own
+    assert [type(chart).__name__ for chart in charts] == [
+        "LineChart",
+        "BarChart",
+        "BarChart",
+        "BarChart",
+    ]
     assert "Stabil eller bedre" in book.sheetnames
 
     key = book["Nøkkeltall"]
@@ -162,3 +169,57 @@ def test_text_is_never_a_formula_and_english_when_chosen(
     assert formulas == []
     key = {r[0].value: r[1] for r in book["Key figures"].iter_rows(min_row=2) if r[0].value}
     assert key["Spending"].number_format == '"NOK "#,##0'
+
+
+def test_the_workbooks_charts_are_excels_own_and_read_the_dashboards_figures(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    """Native charts a leader can restyle and copy: each reads a table beside it with the
+    hand-counted figures; a hidden figure is an empty cell (a gap), never a zero."""
+    portfolio = make_portfolio(db)
+    login(client, portfolio.lab.leader.username)
+    book = workbook(client, save="portfolio-charts")
+    sheet = book["Diagrammer"]
+    line, levels, domains, tornado = sheet._charts
+
+    def table(chart: Any) -> list[list[Any]]:
+        """The cells a chart reads: its categories beside each series' values."""
+        rows = []
+        for series in chart.series:
+            reference = series.val.numRef.f  # 'Diagrammer'!$B$3:$B$5
+            columns, _, span = reference.partition("!")[2].replace("$", "").partition(":")
+            rows.append([cell.value for row in sheet[f"{columns}:{span}"] for cell in row])
+        return rows
+
+    def titles(chart: Any) -> list[str]:
+        return [sheet[s.tx.strRef.f.split("!")[1].replace("$", "")].value for s in chart.series]
+
+    # The share at stable or better: 0 of 12, 5 of 12, 6 of 12.
+    assert titles(line) == ["andel stabil eller bærekraftig"]
+    assert table(line)[0] == pytest.approx([0.0, 5 / 12, 0.5], abs=5e-5)  # shares to 4 places
+    # Per quarter: March in levels, June and September in groups (levels would hide 3 and 4).
+    assert titles(levels) == [
+        "uholdbar",
+        "utsatt",
+        "stabil",
+        "bærekraftig",
+        "under stabil (uholdbar eller utsatt)",
+        "stabil eller bærekraftig",
+    ]
+    assert table(levels) == [
+        [6, None, None],
+        [6, None, None],
+        [0, None, None],
+        [0, None, None],
+        [None, 7, 6],
+        [None, 5, 6],
+    ]
+    assert levels.grouping == "stacked" and levels.type == "col" and domains.type == "bar"
+    # Sensitivity: each assumption's swing from the base value, in millions, widest on top.
+    swings = table(tornado)
+    assert len(swings) == 2 and all(isinstance(v, int | float) for v in swings[0] + swings[1])
+    sizes = [abs(high - low) for low, high in zip(*swings, strict=True)]
+    assert sizes == sorted(sizes, reverse=True)
+    # The levels have patterns besides colour, for print without colour.
+    first = levels.series[0].graphicalProperties
+    assert first.pattFill is not None and first.pattFill.bgClr.srgbClr == "B3261E"

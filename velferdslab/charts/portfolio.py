@@ -6,8 +6,8 @@ Drawn directly with the SVG builder of the journey chart (velferdslab.charts.dra
 costs about a millisecond, where matplotlib took 100–450 ms each (issue 18), and the same data
 always gives the same bytes. Each chart has a title and a description with its figures for
 screen readers, a legend, real text, Norwegian (or English) numbers from velferdslab.formatting,
-and patterns besides colour (`hatched`); a suppressed figure is a gap marked "–". The workbook's
-pictures are PNG and still come from matplotlib (velferdslab.charts.portfolio_png).
+and patterns besides colour (`hatched`); a suppressed figure is a gap marked "–". The workbook
+has the same four charts as Excel's own (velferdslab.gains.excel_charts).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from velferdslab.charts import portfolio as portfolio_svg
-from velferdslab.charts import portfolio_png
 from velferdslab.charts.portfolio import PortfolioChartLabels
 from velferdslab.formatting import format_date
 from velferdslab.vocabulary import DOMAINS
@@ -44,16 +43,14 @@ def quarter_labels(report: Mapping[str, Any]) -> list[str]:
     return [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
 
 
-def portfolio_charts(
-    report: Mapping[str, Any], output: str = "svg", hatched: bool = True
-) -> dict[str, Any]:
-    """Every chart of the portfolio as SVG text (output="svg": the page and the PDF, written
-    directly, about a millisecond each) or PNG bytes ("png": the workbook's pictures, drawn by
-    matplotlib); a chart with nothing to draw is left out."""
-    draw: Any = portfolio_png if output == "png" else portfolio_svg
+def portfolio_charts(report: Mapping[str, Any], hatched: bool = True) -> dict[str, str]:
+    """Every chart of the portfolio as SVG, for the page and the PDF (written directly, about a
+    millisecond each; the workbook draws its own, velferdslab.gains.excel_charts); a chart with
+    nothing to draw is left out."""
+    draw = portfolio_svg
     labels = chart_labels(hatched)
     quarters = quarter_labels(report)
-    charts: dict[str, Any] = {}
+    charts: dict[str, str] = {}
     if quarters:
         charts["stable_share"] = draw.stable_share_chart(
             quarters, report["stable_share_over_time"], labels

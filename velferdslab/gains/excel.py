@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from velferdslab.formatting import DASH, excel_datetime, excel_format
+from velferdslab.gains.excel_charts import charts_sheet
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
@@ -420,23 +421,6 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
         cell = sheet.cell(row=number, column=2)
         write_cell(cell, value, kind, language)
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-
-
-def charts_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
-    """The dashboard's charts as pictures, drawn by the same code as the page's and the PDF's."""
-    from openpyxl.drawing.image import Image
-
-    from velferdslab.gains.charts import portfolio_charts
-
-    charts = portfolio_charts(report, output="png")
-    if not charts:
-        return
-    sheet = book.create_sheet(str(_l("Charts")))
-    row = 1
-    for png in charts.values():
-        picture = Image(io.BytesIO(png))
-        sheet.add_image(picture, f"A{row}")
-        row += int(picture.height / 20) + 2  # default rows are 20 px high
 
 
 def plan_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
