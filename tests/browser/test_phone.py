@@ -63,3 +63,18 @@ def test_lists_fit_a_phone(
     for cell in phone.locator("main table tbody tr").first.locator("td").all():
         assert_within_screen(cell)
     shoot(phone, name)
+
+
+def test_the_dashboard_at_390_px_scrolls_its_charts_not_the_page(
+    phone: Page, seeded: Seed, shoot: Callable[[Page, str], None]
+) -> None:
+    login(phone, seeded.leader)
+    phone.goto("/dashboard")
+    assert_no_horizontal_scroll(phone)
+    chart = phone.get_by_role("region", name="Familier per samlet nivå").locator("svg").first
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] >= 560  # 12-unit letters stay ≥ 8 px
+    scrolls = chart.evaluate("e => e.parentElement.scrollWidth > e.parentElement.clientWidth")
+    assert scrolls  # the chart's own box scrolls sideways
+    shoot(phone, "phone-dashboard")
