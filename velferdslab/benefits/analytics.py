@@ -11,7 +11,7 @@ import pandas as pd
 
 from velferdslab.benefits.engine import Prepared, evaluate
 from velferdslab.benefits.params import AssumptionParams
-from velferdslab.benefits.results import summarise
+from velferdslab.benefits.results import socioeconomic_npv
 from velferdslab.vocabulary import DOMAINS, LEVELS, OverallRule
 
 
@@ -135,11 +135,11 @@ def time_at_level(prepared: Prepared) -> dict[str, float]:
 def sensitivity(prepared: Prepared, params: AssumptionParams) -> list[dict[str, Any]]:
     """Each parameter and each cost level moved −20 % and +20 %, one at a time: the resulting
     socioeconomic NPV, widest swing first (a tornado table)."""
-    base = summarise(evaluate(prepared, params))["socioeconomic_npv"]
+    base = socioeconomic_npv(evaluate(prepared, params))
     rows = []
     for name, low, high in _variants(params):
-        npv_low = summarise(evaluate(prepared, low))["socioeconomic_npv"]
-        npv_high = summarise(evaluate(prepared, high))["socioeconomic_npv"]
+        npv_low = socioeconomic_npv(evaluate(prepared, low))
+        npv_high = socioeconomic_npv(evaluate(prepared, high))
         rows.append(
             {
                 "parameter": name,

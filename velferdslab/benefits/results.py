@@ -32,13 +32,31 @@ def _by_category(matrix: np.ndarray) -> dict[str, float]:
     return {**totals, "total": float(matrix.sum())}
 
 
-def summarise(priced: Priced, family_ids: Sequence[int] | None = None) -> dict[str, Any]:
-    rows = rows_of(priced, family_ids)
-    params = priced.params
+def _totals(
+    priced: Priced, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, Any, Any, Any]:
+    """Realised and projected [category, payer] sums, spending, and the three categories."""
     realised = priced.realised[rows].sum(axis=0)
     projected = priced.projected_pv[rows].sum(axis=0)
     spending = float(priced.prepared.spending[rows].sum())
     fiscal, economic, social = ((realised + projected)[i].sum() for i in range(3))
+    return realised, projected, spending, fiscal, economic, social
+
+
+def _socioeconomic(lam: float, spending: float, fiscal: Any, economic: Any, social: Any) -> float:
+    return float((1 + lam) * (fiscal - spending) + economic + social)
+
+
+def socioeconomic_npv(priced: Priced, family_ids: Sequence[int] | None = None) -> float:
+    """summarise(…)["socioeconomic_npv"] alone: the sensitivity table prices 25 times."""
+    _, _, spending, fiscal, economic, social = _totals(priced, rows_of(priced, family_ids))
+    return _socioeconomic(priced.params.tax_financing_cost, spending, fiscal, economic, social)
+
+
+def summarise(priced: Priced, family_ids: Sequence[int] | None = None) -> dict[str, Any]:
+    rows = rows_of(priced, family_ids)
+    params = priced.params
+    realised, projected, spending, fiscal, economic, social = _totals(priced, rows)
     lam = params.tax_financing_cost
     return {
         "family_count": len(rows),
@@ -65,7 +83,7 @@ def summarise(priced: Priced, family_ids: Sequence[int] | None = None) -> dict[s
         ],
         "spending": spending,
         "fiscal_npv": float(fiscal - spending),
-        "socioeconomic_npv": float((1 + lam) * (fiscal - spending) + economic + social),
+        "socioeconomic_npv": _socioeconomic(lam, spending, fiscal, economic, social),
         "fiscal_bcr": None if spending == 0 else float(fiscal / spending),
         "socioeconomic_bcr": (
             None
