@@ -39,6 +39,7 @@ def portfolio_report(
             return suppress_table(counts, threshold, **options)
         return open_table(counts)
 
+    approved = _approved_up_to(data, as_of)
     distribution = analytics.level_distribution(data.assessments, as_of, params.overall_rule, ids)
     counts = [[row["counts"][level] for level in LEVELS] for row in distribution]
     return {
@@ -78,9 +79,9 @@ def portfolio_report(
         "goals": _goals(prepared, data, suppress, threshold),
         "family_years_at_level": _years(prepared, count, suppress, threshold),
         "gains": _gains(gains, count, suppress, threshold),
-        "who_invests": _who_invests(data, as_of, suppress, threshold),
+        "who_invests": _who_invests(data, approved, as_of, suppress, threshold),
         "who_gains": _who_gains(gains, count, suppress, threshold),
-        "budget_use": _budget_use(data, as_of, suppress, threshold),
+        "budget_use": _budget_use(data, approved, as_of, suppress, threshold),
         "sensitivity": _sensitivity(prepared, params, count, suppress, threshold),
         "suppression": {"applied": suppress, "threshold": threshold if suppress else None},
         "forecast": portfolio_forecast_block(
@@ -231,7 +232,7 @@ def _sums(frame: pd.DataFrame, keys: list[str]) -> dict[Any, tuple[float, int]]:
 
 
 def _who_invests(
-    data: EngineInput, as_of: dt.date, suppress: bool, threshold: int
+    data: EngineInput, approved: pd.DataFrame, as_of: dt.date, suppress: bool, threshold: int
 ) -> list[dict[str, Any]]:
     """Contributions and approved spending by agency, in all and per year; each sum is hidden
     when fewer than the threshold of families stand behind it."""
@@ -239,7 +240,7 @@ def _who_invests(
     names = dict(zip(agency_ids, data.agencies["name"].tolist(), strict=True))
     levels = dict(zip(agency_ids, data.agencies["government_level"].tolist(), strict=True))
     given = data.contributions[data.contributions["year"] <= as_of.year]
-    spent = _approved_up_to(data, as_of).rename(columns={"paying_agency_id": "agency_id"})
+    spent = approved.rename(columns={"paying_agency_id": "agency_id"})
     totals = (_sums(given, ["agency_id"]), _sums(spent, ["agency_id"]))
     yearly = (_sums(given, ["agency_id", "year"]), _sums(spent, ["agency_id", "year"]))
 
@@ -275,11 +276,10 @@ def _who_invests(
 
 
 def _budget_use(
-    data: EngineInput, as_of: dt.date, suppress: bool, threshold: int
+    data: EngineInput, spent: pd.DataFrame, as_of: dt.date, suppress: bool, threshold: int
 ) -> list[dict[str, Any]]:
     """Per year: the families with a budget, the budgets and the approved spending, summed
     with numpy over each year's rows in their order (as pandas' sum does, to the same bits)."""
-    spent = _approved_up_to(data, as_of)
     budget_years = data.budgets["year"].to_numpy()
     budget_amounts = data.budgets["amount"].to_numpy(dtype=float)
     budget_families = data.budgets["family_id"].to_numpy()
