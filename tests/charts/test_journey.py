@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+from velferdslab.charts.drawing import measured_width
 from velferdslab.charts.journey import (
     LEVEL_COLOURS,
     TEXT_ON_LEVEL,
@@ -168,6 +169,57 @@ def test_a_printed_chart_can_leave_out_patterns_and_tooltips_and_fit_a_page() ->
     assert [t.text for t in root.iter(f"{SVG}title")] == ["Investeringsferd ASK-2025-0007"]
     assert float(str(root.get("height"))) <= 640
     assert re.findall(r"<text[^>]*>([^<]*)</text>", svg).count("UT") == 60 + 1  # and the legend
+
+
+def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_or_anchors() -> None:
+    """For WeasyPrint: marks as one path per level instead of a pattern fill per cell, and
+    words placed by their width instead of `text-anchor`; what a reader sees stays the same."""
+    page = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False)
+    svg = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False, printed=True)
+    root = parse(svg)
+    assert not list(root.iter(f"{SVG}pattern")) and "url(#" not in svg
+    assert "text-anchor" not in svg and "text-anchor" in page
+    words = re.compile(r"<text[^>]*>([^<]*)</text>")
+    assert sorted(words.findall(svg)) == sorted(words.findall(page))  # every word, once each
+
+    # Every reading is a cell in its level's colour, with its letters centred in it.
+    cells = {
+        (float(str(r.get("x"))), float(str(r.get("y")))): str(r.get("fill"))
+        for r in root.iter(f"{SVG}rect")
+        if r.get("width") == "31" and r.get("height") == "19" and not r.get("stroke")
+    }
+    assert len(cells) == 2 * 8  # 2 readings × (7 domains + the overall level)
+    colours = sorted(cells.values())
+    assert colours.count(UNASSESSED) == 2 * 8 - 7  # housing, work, overall twice; school once
+    assert colours.count(LEVEL_COLOURS[0]) == 2 and colours.count(LEVEL_COLOURS[1]) == 3
+    letters = [t for t in root.iter(f"{SVG}text") if t.text in SHORT.values()]
+    for text in letters:
+        x, y = float(str(text.get("x"))), float(str(text.get("y")))
+        cell = next(((cx, cy) for cx, cy in cells if cx < x < cx + 31 and cy < y < cy + 19), None)
+        if cell is None:
+            continue  # the legend's and the goal's letters
+        level = LABELS.short_levels.index(str(text.text))
+        assert cells[cell] == LEVEL_COLOURS[level] and text.get("fill") == TEXT_ON_LEVEL[level]
+        middle = x + measured_width(str(text.text), 10, bold=True) / 2
+        assert abs(middle - (cell[0] + 15.5)) < 0.01
+
+    # The marks: one path per patterned level over its cells, one over its legend swatch; every
+    # line ends inside a cell of its level.
+    marks = [p for p in root.iter(f"{SVG}path") if "#ffffff" in (p.get("stroke"), p.get("fill"))]
+    assert len(marks) == 3 + 3
+    for path in marks:
+        if path.get("stroke") != "#ffffff":
+            continue
+        points = re.findall(r"[ML](-?[\d.]+) (-?[\d.]+)", str(path.get("d")))
+        assert points
+        for px, py in ((float(a), float(b)) for a, b in points):
+            assert (
+                any(
+                    cx - 0.01 <= px <= cx + 31.01 and cy - 0.01 <= py <= cy + 19.01
+                    for cx, cy in cells
+                )
+                or py > max(cy for _, cy in cells) + 19
+            )  # the legend, under the grid
 
 
 def test_words_from_the_labels_are_escaped() -> None:

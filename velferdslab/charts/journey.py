@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
-from velferdslab.charts.drawing import Drawing, number, text_width
+from velferdslab.charts.drawing import Drawing, measured_width, number, text_width
 from velferdslab.formatting import format_date
 from velferdslab.vocabulary import DOMAINS
 
@@ -68,12 +69,16 @@ def journey_svg(
     hatched: bool = True,
     tooltips: bool = True,
     max_height: float | None = None,
+    printed: bool = False,
 ) -> str:
     """The chart as inline SVG, for the family page and the family report alike.
     `hatched=False` leaves the patterns out (the letters in each cell still tell the levels
     apart without colour); `tooltips=False` leaves out each cell's words (`<title>`), which
     a printed page cannot show and WeasyPrint is slow to skip. `max_height` (CSS pixels)
-    shrinks a long journey to fit a printed page."""
+    shrinks a long journey to fit a printed page. `printed=True` draws the same marks for
+    WeasyPrint: each level's marks as one path over all its cells instead of a `<pattern>`
+    fill (which WeasyPrint writes out anew for every cell), and words placed by their
+    measured width instead of `text-anchor` (a PDF object per word in WeasyPrint)."""
     columns = [*DOMAINS, "overall"]
     names = {**labels.domains, "overall": labels.overall}
     header_lines = {column: _split(names.get(column, column)) for column in columns}
@@ -89,9 +94,9 @@ def journey_svg(
     scale = SCALE if max_height is None else min(SCALE, max_height / height)
     svg = Drawing(
         width, height, title=labels.title, description=describe(points, labels), scale=scale,
-        font_size=FONT,
+        font_size=FONT, measured_anchors=printed,
     )  # fmt: skip
-    if hatched:
+    if hatched and not printed:
         for level, marks in enumerate(PATTERN_MARKS):
             if marks:
                 svg.define(
@@ -119,17 +124,20 @@ def journey_svg(
     for row, point in enumerate(points):
         svg.text(left - 8, top + row * ROW + CELL_H / 2, format_date(point.on), anchor="end")
     # The cells' letters share their size, weight and centring (written once, on the group).
-    svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
-    cells = _CellMarkup(labels, hatched)
     column_names = [names.get(column, column) for column in columns]
-    for row, point in enumerate(points):
-        y = top + row * ROW
-        date = format_date(point.on)
-        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
-        for index, reading in enumerate(readings):
-            tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
-            svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
-    svg.close("g")
+    if printed:
+        _printed_cells(svg, points, labels, hatched, [x_of(i) for i in range(len(columns))], top)
+    else:
+        svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
+        cells = _CellMarkup(labels, hatched)
+        for row, point in enumerate(points):
+            y = top + row * ROW
+            date = format_date(point.on)
+            readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+            for index, reading in enumerate(readings):
+                tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
+                svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
+        svg.close("g")
 
     separator = x_of(len(columns) - 1) - GAP / 2 - (COLUMN - CELL_W) / 2
     svg.line(separator, top - 4, separator, top + len(points) * ROW, stroke=INK, stroke_width=1.0)
@@ -144,9 +152,12 @@ def journey_svg(
     for level, (short, name) in enumerate(zip(labels.short_levels, labels.levels, strict=True)):
         x = 4 + (level % 2) * (width - 8) / 2
         y = legend_top + (level // 2) * 20
-        fill = f"url(#{PATTERN_ID.format(level)})" if hatched and PATTERN_MARKS[level] else None
+        patterned = hatched and bool(PATTERN_MARKS[level])
+        fill = f"url(#{PATTERN_ID.format(level)})" if patterned and not printed else None
         svg.rect(x, y, 24, 16, fill=fill or LEVEL_COLOURS[level])
-        if fill:
+        if patterned and printed:
+            svg.raw(_marks_path(level, [(x, y, 24, 16)]))
+        if patterned:
             svg.rect(x + 3, y + 3, 18, 10, fill=LEVEL_COLOURS[level], rx=2.0)
         svg.text(x + 12, y + 8, short, anchor="middle", size=CELL_FONT - 1,
                  fill=TEXT_ON_LEVEL[level], font_weight="bold")  # fmt: skip
@@ -189,6 +200,94 @@ class _CellMarkup:
             "yc": number(y + CELL_H / 2 + 0.36 * CELL_FONT),
         }
         return f"<g>{title}{box.format(**at)}{rest.format(**inner)}</g>"
+
+
+def _printed_cells(
+    svg: Drawing,
+    points: Sequence[JourneyPoint],
+    labels: ChartLabels,
+    hatched: bool,
+    xs: Sequence[float],
+    top: float,
+) -> None:
+    """The cells for print, in three layers: every cell's colour, then each level's marks as
+    one path over all its cells, then the plain ground and the letters, centred by their
+    measured width. The same marks as the patterns (tiles of 6 units from the origin)."""
+    grounds: list[str] = []
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {level: [] for level in range(4)}
+    svg.open("g", font_weight="bold", font_size=CELL_FONT)
+    for row, point in enumerate(points):
+        y = top + row * ROW
+        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+        for x, reading in zip(xs, readings, strict=True):
+            colour = UNASSESSED if reading is None else LEVEL_COLOURS[reading]
+            svg.raw(f'<rect x="{number(x)}" y="{number(y)}" width="{CELL_W}" height="{CELL_H}"'
+                    f' fill="{colour}"/>')  # fmt: skip
+            if reading is None:
+                continue
+            patterned = hatched and bool(PATTERN_MARKS[reading])
+            if patterned:
+                boxes[reading].append((x, y, CELL_W, CELL_H))
+                grounds.append(
+                    f'<rect x="{number(x + 5)}" y="{number(y + 4)}" width="{CELL_W - 10}"'
+                    f' height="{CELL_H - 8}" fill="{colour}" rx="2"/>'
+                )
+            letters = labels.short_levels[reading]
+            left = x + CELL_W / 2 - measured_width(letters, CELL_FONT, bold=True) / 2
+            grounds.append(
+                f'<text x="{number(left)}" y="{number(y + CELL_H / 2 + 0.36 * CELL_FONT)}"'
+                f' fill="{TEXT_ON_LEVEL[reading]}">{escape(letters, quote=False)}</text>'
+            )
+    for level, cells in boxes.items():
+        if cells:
+            svg.raw(_marks_path(level, cells))
+    svg.raw("".join(grounds))
+    svg.close("g")
+
+
+def _marks_path(level: int, boxes: Sequence[tuple[float, float, float, float]]) -> str:
+    """One path with a level's pattern marks inside each box (x, y, width, height)."""
+    parts = []
+    for x, y, w, h in boxes:
+        for u1, v1, u2, v2 in _marks_in(level, w, h):
+            if level == 2:  # a dot of radius 1.2 around (u1, v1)
+                parts.append(f"M{number(x + u1 - 1.2)} {number(y + v1)}a1.2 1.2 0 1 0 2.4 0"
+                             "a1.2 1.2 0 1 0 -2.4 0z")  # fmt: skip
+            else:
+                parts.append(
+                    f"M{number(x + u1)} {number(y + v1)}L{number(x + u2)} {number(y + v2)}"
+                )
+    d = "".join(parts)
+    if level == 2:
+        return f'<path d="{d}" fill="#ffffff" fill-opacity="0.7"/>'
+    width = "1.1" if level == 0 else "1.3"
+    return (
+        f'<path d="{d}" fill="none" stroke="#ffffff" stroke-opacity="0.6" stroke-width="{width}"/>'
+    )
+
+
+@cache
+def _marks_in(level: int, w: float, h: float) -> tuple[tuple[float, float, float, float], ...]:
+    """PATTERN_MARKS drawn out over a w × h box in tiles of 6 units from its corner (where
+    WeasyPrint starts a pattern): the dots' centres, or the lines u + v = 6k ("/") and, for
+    the crossed level, u - v = 6k too, cut at the box's edges."""
+    if level == 2:
+        return tuple(
+            (float(u), float(v), float(u), float(v))
+            for u in range(3, int(w) + 1, 6)
+            for v in range(3, int(h) + 1, 6)
+        )
+    found = []
+    for c in range(6, int(w + h) + 1, 6):
+        lo, hi = max(0.0, c - h), min(w, float(c))
+        if lo < hi:
+            found.append((lo, c - lo, hi, c - hi))
+    if level == 0:
+        for c in range(-6 * int(h // 6), int(w), 6):
+            lo, hi = max(0.0, float(c)), min(w, h + c)
+            if lo < hi:
+                found.append((lo, lo - c, hi, hi - c))
+    return tuple(found)
 
 
 def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, domain: str) -> None:
