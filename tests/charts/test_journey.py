@@ -177,22 +177,26 @@ def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_o
     page = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False)
     svg = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False, printed=True)
     root = parse(svg)
-    assert not list(root.iter(f"{SVG}pattern")) and "url(#" not in svg
+    assert not list(root.iter(f"{SVG}pattern")) and "url(#journey-level" not in svg
     assert "text-anchor" not in svg and "text-anchor" in page
     words = re.compile(r"<text[^>]*>([^<]*)</text>")
     assert sorted(words.findall(svg)) == sorted(words.findall(page))  # every word, once each
 
-    # Every reading is a cell in its level's colour, with its letters centred in it.
+    # Every reading is a cell in its level's colour (all cells of a colour drawn as one path),
+    # with its letters centred in it.
+    box = re.compile(r"M(-?[\d.]+) (-?[\d.]+)h31v19h-31z")
     cells = {
-        (float(str(r.get("x"))), float(str(r.get("y")))): str(r.get("fill"))
-        for r in root.iter(f"{SVG}rect")
-        if r.get("width") == "31" and r.get("height") == "19" and not r.get("stroke")
+        (float(x), float(y)): str(path.get("fill"))
+        for path in root.iter(f"{SVG}path")
+        for x, y in box.findall(str(path.get("d")))
+        if path.get("fill") in (*LEVEL_COLOURS, UNASSESSED)
     }
     assert len(cells) == 2 * 8  # 2 readings × (7 domains + the overall level)
     colours = sorted(cells.values())
     assert colours.count(UNASSESSED) == 2 * 8 - 7  # housing, work, overall twice; school once
     assert colours.count(LEVEL_COLOURS[0]) == 2 and colours.count(LEVEL_COLOURS[1]) == 3
     letters = [t for t in root.iter(f"{SVG}text") if t.text in SHORT.values()]
+    centred = 0
     for text in letters:
         x, y = float(str(text.get("x"))), float(str(text.get("y")))
         cell = next(((cx, cy) for cx, cy in cells if cx < x < cx + 31 and cy < y < cy + 19), None)
@@ -202,24 +206,28 @@ def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_o
         assert cells[cell] == LEVEL_COLOURS[level] and text.get("fill") == TEXT_ON_LEVEL[level]
         middle = x + measured_width(str(text.text), 10, bold=True) / 2
         assert abs(middle - (cell[0] + 15.5)) < 0.01
+        centred += 1
+    assert centred == 2 * 8 - 9  # every assessed cell
 
-    # The marks: one path per patterned level over its cells, one over its legend swatch; every
-    # line ends inside a cell of its level.
-    marks = [p for p in root.iter(f"{SVG}path") if "#ffffff" in (p.get("stroke"), p.get("fill"))]
-    assert len(marks) == 3 + 3
-    for path in marks:
-        if path.get("stroke") != "#ffffff":
-            continue
-        points = re.findall(r"[ML](-?[\d.]+) (-?[\d.]+)", str(path.get("d")))
-        assert points
-        for px, py in ((float(a), float(b)) for a, b in points):
-            assert (
-                any(
-                    cx - 0.01 <= px <= cx + 31.01 and cy - 0.01 <= py <= cy + 19.01
-                    for cx, cy in cells
-                )
-                or py > max(cy for _, cy in cells) + 19
-            )  # the legend, under the grid
+    # The lines of the crossed and striped levels: one path each, clipped to that level's
+    # cells; the dots: a dashed row of round dots, 6 units apart, in each stable cell.
+    clips = {str(c.get("id")): c for c in root.iter(f"{SVG}clipPath")}
+    for level in (0, 1):
+        path = next(
+            p for p in root.iter(f"{SVG}path") if p.get("clip-path", "").endswith(f"cells-{level})")
+        )
+        assert path.get("stroke") == "#ffffff" and path.get("fill") == "none"
+        clip = clips[str(path.get("clip-path"))[5:-1]]
+        clipped = {(float(x), float(y)) for x, y in box.findall(str(clip[0].get("d")))}
+        assert clipped == {at for at, colour in cells.items() if colour == LEVEL_COLOURS[level]}
+    dots = next(p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray"))
+    assert dots.get("stroke-linecap") == "round" and dots.get("stroke-dasharray") == "0.01 5.99"
+    starts = {
+        (float(x) - 3, float(y)) for x, y in re.findall(r"M([\d.]+) ([\d.]+)", str(dots.get("d")))
+    }
+    stable = [at for at, colour in cells.items() if colour == LEVEL_COLOURS[2]]
+    assert starts == {(x, y + v) for x, y in stable for v in (3, 9, 15)}
+    assert len(clips) == 2 + 2  # and the legend's swatches
 
 
 def test_words_from_the_labels_are_escaped() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 from velferdslab.charts.drawing import Drawing, measured_width, number, text_width
@@ -156,7 +155,7 @@ def journey_svg(
         fill = f"url(#{PATTERN_ID.format(level)})" if patterned and not printed else None
         svg.rect(x, y, 24, 16, fill=fill or LEVEL_COLOURS[level])
         if patterned and printed:
-            svg.raw(_marks_path(level, [(x, y, 24, 16)]))
+            svg.raw(_marks_path(level, [(x, y, 24, 16)], "legend"))
         if patterned:
             svg.rect(x + 3, y + 3, 18, 10, fill=LEVEL_COLOURS[level], rx=2.0)
         svg.text(x + 12, y + 8, short, anchor="middle", size=CELL_FONT - 1,
@@ -210,84 +209,87 @@ def _printed_cells(
     xs: Sequence[float],
     top: float,
 ) -> None:
-    """The cells for print, in three layers: every cell's colour, then each level's marks as
-    one path over all its cells, then the plain ground and the letters, centred by their
-    measured width. The same marks as the patterns (tiles of 6 units from the origin)."""
-    grounds: list[str] = []
+    """The cells for print, in layers of few elements (WeasyPrint spends more on each element
+    than on its points): all cells of a colour as one path, then each level's marks, then
+    the plain grounds (rounded, 21 × 11 in the middle of a patterned cell), one path per
+    colour, then the letters, centred by their measured width."""
+    cells: dict[str, list[str]] = {}
+    grounds: dict[str, list[str]] = {}
     boxes: dict[int, list[tuple[float, float, float, float]]] = {level: [] for level in range(4)}
-    svg.open("g", font_weight="bold", font_size=CELL_FONT)
+    letters: list[str] = []
     for row, point in enumerate(points):
         y = top + row * ROW
         readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
         for x, reading in zip(xs, readings, strict=True):
             colour = UNASSESSED if reading is None else LEVEL_COLOURS[reading]
-            svg.raw(f'<rect x="{number(x)}" y="{number(y)}" width="{CELL_W}" height="{CELL_H}"'
-                    f' fill="{colour}"/>')  # fmt: skip
+            cells.setdefault(colour, []).append(f"M{number(x)} {number(y)}h{CELL_W}v{CELL_H}"
+                                                f"h-{CELL_W}z")  # fmt: skip
             if reading is None:
                 continue
-            patterned = hatched and bool(PATTERN_MARKS[reading])
-            if patterned:
+            if hatched and PATTERN_MARKS[reading]:
                 boxes[reading].append((x, y, CELL_W, CELL_H))
-                grounds.append(
-                    f'<rect x="{number(x + 5)}" y="{number(y + 4)}" width="{CELL_W - 10}"'
-                    f' height="{CELL_H - 8}" fill="{colour}" rx="2"/>'
+                grounds.setdefault(colour, []).append(
+                    f"M{number(x + 7)} {number(y + 4)}h{CELL_W - 14}q2 0 2 2v{CELL_H - 12}"
+                    f"q0 2 -2 2h-{CELL_W - 14}q-2 0 -2 -2v-{CELL_H - 12}q0 -2 2 -2z"
                 )
-            letters = labels.short_levels[reading]
-            left = x + CELL_W / 2 - measured_width(letters, CELL_FONT, bold=True) / 2
-            grounds.append(
+            short = labels.short_levels[reading]
+            left = x + CELL_W / 2 - measured_width(short, CELL_FONT, bold=True) / 2
+            letters.append(
                 f'<text x="{number(left)}" y="{number(y + CELL_H / 2 + 0.36 * CELL_FONT)}"'
-                f' fill="{TEXT_ON_LEVEL[reading]}">{escape(letters, quote=False)}</text>'
+                f' fill="{TEXT_ON_LEVEL[reading]}">{escape(short, quote=False)}</text>'
             )
-    for level, cells in boxes.items():
-        if cells:
-            svg.raw(_marks_path(level, cells))
-    svg.raw("".join(grounds))
+    for colour, parts in cells.items():
+        svg.element("path", d="".join(parts), fill=colour)
+    for level, cells_of_level in boxes.items():
+        svg.raw(_marks_path(level, cells_of_level))
+    for colour, parts in grounds.items():
+        svg.element("path", d="".join(parts), fill=colour)
+    svg.open("g", font_weight="bold", font_size=CELL_FONT)
+    svg.raw("".join(letters))
     svg.close("g")
 
 
-def _marks_path(level: int, boxes: Sequence[tuple[float, float, float, float]]) -> str:
-    """One path with a level's pattern marks inside each box (x, y, width, height)."""
-    parts = []
-    for x, y, w, h in boxes:
-        for u1, v1, u2, v2 in _marks_in(level, w, h):
-            if level == 2:  # a dot of radius 1.2 around (u1, v1)
-                parts.append(f"M{number(x + u1 - 1.2)} {number(y + v1)}a1.2 1.2 0 1 0 2.4 0"
-                             "a1.2 1.2 0 1 0 -2.4 0z")  # fmt: skip
-            else:
-                parts.append(
-                    f"M{number(x + u1)} {number(y + v1)}L{number(x + u2)} {number(y + v2)}"
-                )
-    d = "".join(parts)
+def _marks_path(
+    level: int, boxes: Sequence[tuple[float, float, float, float]], name: str = "cells"
+) -> str:
+    """A level's pattern marks over its boxes (x, y, width, height) in a few elements, as
+    WeasyPrint parses a path's points slowly: the lines ("/", and "\\" too for the crossed
+    level) as one path across all the boxes, clipped to them, 6 units apart as in the
+    pattern; the dots as one dashed line per row of dots in each box, in 6-unit tiles from its
+    corner (where WeasyPrint starts a pattern)."""
+    if not boxes:
+        return ""
     if level == 2:
-        return f'<path d="{d}" fill="#ffffff" fill-opacity="0.7"/>'
-    width = "1.1" if level == 0 else "1.3"
-    return (
-        f'<path d="{d}" fill="none" stroke="#ffffff" stroke-opacity="0.6" stroke-width="{width}"/>'
-    )
-
-
-@cache
-def _marks_in(level: int, w: float, h: float) -> tuple[tuple[float, float, float, float], ...]:
-    """PATTERN_MARKS drawn out over a w × h box in tiles of 6 units from its corner (where
-    WeasyPrint starts a pattern): the dots' centres, or the lines u + v = 6k ("/") and, for
-    the crossed level, u - v = 6k too, cut at the box's edges."""
-    if level == 2:
-        return tuple(
-            (float(u), float(v), float(u), float(v))
-            for u in range(3, int(w) + 1, 6)
+        rows = "".join(
+            f"M{number(x + 3)} {number(y + v)}h{number(w - 6 + 0.1)}"
+            for x, y, w, h in boxes
             for v in range(3, int(h) + 1, 6)
         )
-    found = []
-    for c in range(6, int(w + h) + 1, 6):
-        lo, hi = max(0.0, c - h), min(w, float(c))
+        return (
+            f'<path d="{rows}" fill="none" stroke="#ffffff" stroke-opacity="0.7"'
+            ' stroke-width="2.4" stroke-linecap="round" stroke-dasharray="0.01 5.99"/>'
+        )
+    x0, y0 = min(x for x, _, _, _ in boxes), min(y for _, y, _, _ in boxes)
+    x1, y1 = max(x + w for x, _, w, _ in boxes), max(y + h for _, y, _, h in boxes)
+    lines = []
+    for c in range(6 * int((x0 + y0) // 6 + 1), int(x1 + y1) + 1, 6):  # x + y = c
+        lo, hi = max(x0, c - y1), min(x1, c - y0)
         if lo < hi:
-            found.append((lo, c - lo, hi, c - hi))
+            lines.append(f"M{number(lo)} {number(c - lo)}L{number(hi)} {number(c - hi)}")
     if level == 0:
-        for c in range(-6 * int(h // 6), int(w), 6):
-            lo, hi = max(0.0, float(c)), min(w, h + c)
+        for c in range(6 * int((x0 - y1) // 6 + 1), int(x1 - y0) + 1, 6):  # x - y = c
+            lo, hi = max(x0, y0 + c), min(x1, y1 + c)
             if lo < hi:
-                found.append((lo, lo - c, hi, hi - c))
-    return tuple(found)
+                lines.append(f"M{number(lo)} {number(lo - c)}L{number(hi)} {number(hi - c)}")
+    clip = f"journey-{name}-{level}"
+    cells = "".join(f"M{number(x)} {number(y)}h{number(w)}v{number(h)}h{number(-w)}z"
+                    for x, y, w, h in boxes)  # fmt: skip
+    width = "1.1" if level == 0 else "1.3"
+    return (
+        f'<clipPath id="{clip}"><path d="{cells}"/></clipPath>'
+        f'<path d="{"".join(lines)}" fill="none" stroke="#ffffff" stroke-opacity="0.6"'
+        f' stroke-width="{width}" clip-path="url(#{clip})"/>'
+    )
 
 
 def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, domain: str) -> None:
