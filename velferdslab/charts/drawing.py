@@ -59,7 +59,9 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     folders = [Path(folder) for folder in FONT_FOLDERS]
     if spec is not None and spec.submodule_search_locations:
         folders += [Path(p) / "mpl-data" / "fonts" / "ttf" for p in spec.submodule_search_locations]
-    path = next(folder / name for folder in folders if (folder / name).is_file())
+    path = next((folder / name for folder in folders if (folder / name).is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"{name} in none of {[str(f) for f in folders]}")
     with TTFont(path, lazy=True) as font:  # reads only the tables asked for
         units, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
         widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
