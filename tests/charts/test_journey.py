@@ -179,8 +179,6 @@ def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_o
     root = parse(svg)
     assert not list(root.iter(f"{SVG}pattern")) and "url(#journey-level" not in svg
     assert "text-anchor" not in svg and "text-anchor" in page
-    words = re.compile(r"<text[^>]*>([^<]*)</text>")
-    assert sorted(words.findall(svg)) == sorted(words.findall(page))  # every word, once each
 
     # Every reading is a cell in its level's colour (all cells of a colour drawn as one path),
     # with its letters centred in it.
@@ -195,19 +193,32 @@ def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_o
     colours = sorted(cells.values())
     assert colours.count(UNASSESSED) == 2 * 8 - 7  # housing, work, overall twice; school once
     assert colours.count(LEVEL_COLOURS[0]) == 2 and colours.count(LEVEL_COLOURS[1]) == 3
-    letters = [t for t in root.iter(f"{SVG}text") if t.text in SHORT.values()]
-    centred = 0
-    for text in letters:
-        x, y = float(str(text.get("x"))), float(str(text.get("y")))
-        cell = next(((cx, cy) for cx, cy in cells if cx < x < cx + 31 and cy < y < cy + 19), None)
-        if cell is None:
-            continue  # the legend's and the goal's letters
-        level = LABELS.short_levels.index(str(text.text))
-        assert cells[cell] == LEVEL_COLOURS[level] and text.get("fill") == TEXT_ON_LEVEL[level]
-        middle = x + measured_width(str(text.text), 10, bold=True) / 2
-        assert abs(middle - (cell[0] + 15.5)) < 0.01
-        centred += 1
-    assert centred == 2 * 8 - 9  # every assessed cell
+    # The cells' letters: one text per row and letter colour, each letter at its own x.
+    found: dict[tuple[float, float], list[tuple[float, str, str]]] = {}
+    for text in root.iter(f"{SVG}text"):
+        places = str(text.get("x")).split()
+        y = float(str(text.get("y")))
+        if len(places) == 1:
+            continue  # a date, a column's name, the legend, the goal row: one x, as on the page
+        assert len(places) == len(str(text.text))
+        for x, letter in zip(places, str(text.text), strict=True):
+            cell = next(c for c in cells if c[0] < float(x) < c[0] + 31 and c[1] < y < c[1] + 19)
+            found.setdefault(cell, []).append((float(x), letter, str(text.get("fill"))))
+    assert len(found) == 2 * 8 - 9  # every assessed cell, and only those
+    for cell, placed in found.items():
+        word = "".join(letter for _, letter, _ in placed)
+        level = LABELS.short_levels.index(word)
+        assert cells[cell] == LEVEL_COLOURS[level]
+        assert {fill for _, _, fill in placed} == {TEXT_ON_LEVEL[level]}
+        middle = placed[0][0] + measured_width(word, 10, bold=True) / 2
+        assert abs(middle - (cell[0] + 15.5)) < 0.01  # centred in its cell
+        second = placed[0][0] + measured_width(word[0], 10, bold=True)
+        assert abs(placed[1][0] - second) < 0.01  # letters side by side, as the font sets them
+    # Every word of the page's chart is printed, once each.
+    words = re.compile(r"<text[^>]*>([^<]*)</text>")
+    single = [str(t.text) for t in root.iter(f"{SVG}text") if len(str(t.get("x")).split()) == 1]
+    in_cells = ["".join(letter for _, letter, _ in placed) for placed in found.values()]
+    assert sorted(single + in_cells) == sorted(words.findall(page))
 
     # The lines of the crossed and striped levels: one path each, clipped to that level's
     # cells; the dots: a dashed row of round dots, 6 units apart, in each stable cell.

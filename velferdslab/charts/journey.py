@@ -212,11 +212,13 @@ def _printed_cells(
     """The cells for print, in layers of few elements (WeasyPrint spends more on each element
     than on its points): all cells of a colour as one path, then each level's marks, then
     the plain grounds (rounded, 21 × 11 in the middle of a patterned cell), one path per
-    colour, then the letters, centred by their measured width."""
+    colour, then the letters, centred by their measured width: one `<text>` per row and
+    letter colour, each letter placed by its own x (WeasyPrint sets an SVG text letter by
+    letter anyway; it is the elements that cost)."""
     cells: dict[str, list[str]] = {}
     grounds: dict[str, list[str]] = {}
     boxes: dict[int, list[tuple[float, float, float, float]]] = {level: [] for level in range(4)}
-    letters: list[str] = []
+    letters: dict[tuple[float, str], tuple[list[str], list[str]]] = {}  # (y, fill) → x, text
     for row, point in enumerate(points):
         y = top + row * ROW
         readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
@@ -234,10 +236,12 @@ def _printed_cells(
                 )
             short = labels.short_levels[reading]
             left = x + CELL_W / 2 - measured_width(short, CELL_FONT, bold=True) / 2
-            letters.append(
-                f'<text x="{number(left)}" y="{number(y + CELL_H / 2 + 0.36 * CELL_FONT)}"'
-                f' fill="{TEXT_ON_LEVEL[reading]}">{escape(short, quote=False)}</text>'
-            )
+            baseline = y + CELL_H / 2 + 0.36 * CELL_FONT
+            places, text = letters.setdefault((baseline, TEXT_ON_LEVEL[reading]), ([], []))
+            for letter in short:
+                places.append(number(left))
+                text.append(letter)
+                left += measured_width(letter, CELL_FONT, bold=True)
     for colour, parts in cells.items():
         svg.element("path", d="".join(parts), fill=colour)
     for level, cells_of_level in boxes.items():
@@ -245,7 +249,9 @@ def _printed_cells(
     for colour, parts in grounds.items():
         svg.element("path", d="".join(parts), fill=colour)
     svg.open("g", font_weight="bold", font_size=CELL_FONT)
-    svg.raw("".join(letters))
+    for (baseline, fill), (places, text) in letters.items():
+        words = escape("".join(text), quote=False)
+        svg.raw(f'<text x="{" ".join(places)}" y="{number(baseline)}" fill="{fill}">{words}</text>')
     svg.close("g")
 
 
