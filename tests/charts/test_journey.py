@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+from velferdslab.charts.drawing import measured_width
 from velferdslab.charts.journey import (
     LEVEL_COLOURS,
     TEXT_ON_LEVEL,
@@ -168,6 +169,76 @@ def test_a_printed_chart_can_leave_out_patterns_and_tooltips_and_fit_a_page() ->
     assert [t.text for t in root.iter(f"{SVG}title")] == ["Investeringsferd ASK-2025-0007"]
     assert float(str(root.get("height"))) <= 640
     assert re.findall(r"<text[^>]*>([^<]*)</text>", svg).count("UT") == 60 + 1  # and the legend
+
+
+def test_a_printed_chart_draws_the_same_cells_marks_and_words_without_patterns_or_anchors() -> None:
+    """For WeasyPrint: marks as one path per level instead of a pattern fill per cell, and
+    words placed by their width instead of `text-anchor`; what a reader sees stays the same."""
+    page = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False)
+    svg = journey_svg(two_points(), {"housing": 3}, LABELS, tooltips=False, printed=True)
+    root = parse(svg)
+    assert not list(root.iter(f"{SVG}pattern")) and "url(#journey-level" not in svg
+    assert "text-anchor" not in svg and "text-anchor" in page
+
+    # Every reading is a cell in its level's colour (all cells of a colour drawn as one path),
+    # with its letters centred in it.
+    box = re.compile(r"M(-?[\d.]+) (-?[\d.]+)h31v19h-31z")
+    cells = {
+        (float(x), float(y)): str(path.get("fill"))
+        for path in root.iter(f"{SVG}path")
+        for x, y in box.findall(str(path.get("d")))
+        if path.get("fill") in (*LEVEL_COLOURS, UNASSESSED)
+    }
+    assert len(cells) == 2 * 8  # 2 readings × (7 domains + the overall level)
+    colours = sorted(cells.values())
+    assert colours.count(UNASSESSED) == 2 * 8 - 7  # housing, work, overall twice; school once
+    assert colours.count(LEVEL_COLOURS[0]) == 2 and colours.count(LEVEL_COLOURS[1]) == 3
+    # The cells' letters: one text per row and letter colour, each letter at its own x.
+    found: dict[tuple[float, float], list[tuple[float, str, str]]] = {}
+    for text in root.iter(f"{SVG}text"):
+        places = str(text.get("x")).split()
+        y = float(str(text.get("y")))
+        if len(places) == 1:
+            continue  # a date, a column's name, the legend, the goal row: one x, as on the page
+        assert len(places) == len(str(text.text))
+        for x, letter in zip(places, str(text.text), strict=True):
+            cell = next(c for c in cells if c[0] < float(x) < c[0] + 31 and c[1] < y < c[1] + 19)
+            found.setdefault(cell, []).append((float(x), letter, str(text.get("fill"))))
+    assert len(found) == 2 * 8 - 9  # every assessed cell, and only those
+    for cell, placed in found.items():
+        word = "".join(letter for _, letter, _ in placed)
+        level = LABELS.short_levels.index(word)
+        assert cells[cell] == LEVEL_COLOURS[level]
+        assert {fill for _, _, fill in placed} == {TEXT_ON_LEVEL[level]}
+        middle = placed[0][0] + measured_width(word, 10, bold=True) / 2
+        assert abs(middle - (cell[0] + 15.5)) < 0.01  # centred in its cell
+        second = placed[0][0] + measured_width(word[0], 10, bold=True)
+        assert abs(placed[1][0] - second) < 0.01  # letters side by side, as the font sets them
+    # Every word of the page's chart is printed, once each.
+    words = re.compile(r"<text[^>]*>([^<]*)</text>")
+    single = [str(t.text) for t in root.iter(f"{SVG}text") if len(str(t.get("x")).split()) == 1]
+    in_cells = ["".join(letter for _, letter, _ in placed) for placed in found.values()]
+    assert sorted(single + in_cells) == sorted(words.findall(page))
+
+    # The lines of the crossed and striped levels: one path each, clipped to that level's
+    # cells; the dots: a dashed row of round dots, 6 units apart, in each stable cell.
+    clips = {str(c.get("id")): c for c in root.iter(f"{SVG}clipPath")}
+    for level in (0, 1):
+        path = next(
+            p for p in root.iter(f"{SVG}path") if p.get("clip-path", "").endswith(f"cells-{level})")
+        )
+        assert path.get("stroke") == "#ffffff" and path.get("fill") == "none"
+        clip = clips[str(path.get("clip-path"))[5:-1]]
+        clipped = {(float(x), float(y)) for x, y in box.findall(str(clip[0].get("d")))}
+        assert clipped == {at for at, colour in cells.items() if colour == LEVEL_COLOURS[level]}
+    dots = next(p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray"))
+    assert dots.get("stroke-linecap") == "round" and dots.get("stroke-dasharray") == "0.01 5.99"
+    starts = {
+        (float(x) - 3, float(y)) for x, y in re.findall(r"M([\d.]+) ([\d.]+)", str(dots.get("d")))
+    }
+    stable = [at for at, colour in cells.items() if colour == LEVEL_COLOURS[2]]
+    assert starts == {(x, y + v) for x, y in stable for v in (3, 9, 15)}
+    assert len(clips) == 2 + 2  # and the legend's swatches
 
 
 def test_words_from_the_labels_are_escaped() -> None:

@@ -14,7 +14,10 @@ with at most two decimals, so the same data always gives the same bytes.
 
 from __future__ import annotations
 
+import importlib.util
+from functools import cache
 from html import escape
+from pathlib import Path
 
 
 def number(value: float) -> str:
@@ -56,6 +59,36 @@ def text_width(text: str, size: float) -> float:
     return size * (0.58 * (len(text) - wide) + 0.8 * wide)
 
 
+FONT_FOLDERS = ("/usr/share/fonts/truetype/dejavu",)  # Debian's fonts-dejavu-core
+
+
+@cache
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """DejaVu Sans's advance widths (per code point, in em) as the PDF will set them: from the
+    font file that fontconfig gives WeasyPrint on Debian, else matplotlib's copy of it."""
+    from fontTools.ttLib import TTFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    spec = importlib.util.find_spec("matplotlib")
+    folders = [Path(folder) for folder in FONT_FOLDERS]
+    if spec is not None and spec.submodule_search_locations:
+        folders += [Path(p) / "mpl-data" / "fonts" / "ttf" for p in spec.submodule_search_locations]
+    path = next((folder / name for folder in folders if (folder / name).is_file()), None)
+    if path is None:
+        raise FileNotFoundError(f"{name} in none of {[str(f) for f in folders]}")
+    with TTFont(path, lazy=True) as font:  # reads only the tables asked for
+        units, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
+        widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+        return widths, metrics[".notdef"][0] / units
+
+
+def measured_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of `text` set in DejaVu Sans at `size`, from the font's advance widths
+    (without kerning, a fraction of a unit in labels of a few letters)."""
+    widths, missing = _advances(bold)
+    return size * sum(widths.get(ord(c), missing) for c in text)
+
+
 class Drawing:
     """An SVG document in a viewBox of `width` × `height` user units, scaled by the page: it
     keeps its proportions and never grows past `width` × `scale` CSS pixels."""
@@ -70,10 +103,14 @@ class Drawing:
         scale: float = 1.0,
         font_size: float = 12,
         class_: str | None = None,
+        measured_anchors: bool = False,
     ) -> None:
         self.width, self.height, self.scale = width, height, scale
         self.title, self.description = title, description
         self.font_size, self.class_ = font_size, class_
+        # For print: words centred or ended by measuring them, not by `text-anchor`, for which
+        # WeasyPrint draws every word into a separate PDF object (a form XObject).
+        self.measured_anchors = measured_anchors
         self.defs: list[str] = []
         self.parts: list[str] = []
 
@@ -114,6 +151,9 @@ class Drawing:
         """Words centred vertically on y (the baseline is placed by hand: WeasyPrint does not
         read `dominant-baseline`), starting at x, or centred on it or ending at it (`anchor`)."""
         shown = self.font_size if size is None else size
+        if self.measured_anchors and anchor != "start":
+            width = measured_width(words, shown, bold=values.get("font_weight") == "bold")
+            x, anchor = x - (width / 2 if anchor == "middle" else width), "start"
         self.element(
             "text",
             escape(words, quote=False),

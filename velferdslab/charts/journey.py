@@ -15,12 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from velferdslab.charts.drawing import Drawing, number, text_width
+from velferdslab.charts.drawing import Drawing, measured_width, number, text_width
 from velferdslab.formatting import format_date
 from velferdslab.vocabulary import DOMAINS
 
 LEVEL_COLOURS = ("#b3261e", "#e0861a", "#3f8fc5", "#2e7d32")
-LEVEL_HATCHES = ("xx", "//", "..", "")  # matplotlib's names, for the dashboard's bar charts
 TEXT_ON_LEVEL = ("#ffffff", "#1d2430", "#ffffff", "#ffffff")
 UNASSESSED = "#e4e7eb"
 INK = "#1d2430"
@@ -68,12 +67,16 @@ def journey_svg(
     hatched: bool = True,
     tooltips: bool = True,
     max_height: float | None = None,
+    printed: bool = False,
 ) -> str:
     """The chart as inline SVG, for the family page and the family report alike.
     `hatched=False` leaves the patterns out (the letters in each cell still tell the levels
     apart without colour); `tooltips=False` leaves out each cell's words (`<title>`), which
     a printed page cannot show and WeasyPrint is slow to skip. `max_height` (CSS pixels)
-    shrinks a long journey to fit a printed page."""
+    shrinks a long journey to fit a printed page. `printed=True` draws the same marks for
+    WeasyPrint: each level's marks as one path over all its cells instead of a `<pattern>`
+    fill (which WeasyPrint writes out anew for every cell), and words placed by their
+    measured width instead of `text-anchor` (a PDF object per word in WeasyPrint)."""
     columns = [*DOMAINS, "overall"]
     names = {**labels.domains, "overall": labels.overall}
     header_lines = {column: _split(names.get(column, column)) for column in columns}
@@ -89,9 +92,9 @@ def journey_svg(
     scale = SCALE if max_height is None else min(SCALE, max_height / height)
     svg = Drawing(
         width, height, title=labels.title, description=describe(points, labels), scale=scale,
-        font_size=FONT,
+        font_size=FONT, measured_anchors=printed,
     )  # fmt: skip
-    if hatched:
+    if hatched and not printed:
         for level, marks in enumerate(PATTERN_MARKS):
             if marks:
                 svg.define(
@@ -119,17 +122,20 @@ def journey_svg(
     for row, point in enumerate(points):
         svg.text(left - 8, top + row * ROW + CELL_H / 2, format_date(point.on), anchor="end")
     # The cells' letters share their size, weight and centring (written once, on the group).
-    svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
-    cells = _CellMarkup(labels, hatched)
     column_names = [names.get(column, column) for column in columns]
-    for row, point in enumerate(points):
-        y = top + row * ROW
-        date = format_date(point.on)
-        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
-        for index, reading in enumerate(readings):
-            tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
-            svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
-    svg.close("g")
+    if printed:
+        _printed_cells(svg, points, labels, hatched, [x_of(i) for i in range(len(columns))], top)
+    else:
+        svg.open("g", text_anchor="middle", font_weight="bold", font_size=CELL_FONT)
+        cells = _CellMarkup(labels, hatched)
+        for row, point in enumerate(points):
+            y = top + row * ROW
+            date = format_date(point.on)
+            readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+            for index, reading in enumerate(readings):
+                tooltip = f"{column_names[index]}, {date}: {_name(labels, reading)}"
+                svg.raw(cells.cell(x_of(index), y, reading, tooltip if tooltips else None))
+        svg.close("g")
 
     separator = x_of(len(columns) - 1) - GAP / 2 - (COLUMN - CELL_W) / 2
     svg.line(separator, top - 4, separator, top + len(points) * ROW, stroke=INK, stroke_width=1.0)
@@ -144,9 +150,12 @@ def journey_svg(
     for level, (short, name) in enumerate(zip(labels.short_levels, labels.levels, strict=True)):
         x = 4 + (level % 2) * (width - 8) / 2
         y = legend_top + (level // 2) * 20
-        fill = f"url(#{PATTERN_ID.format(level)})" if hatched and PATTERN_MARKS[level] else None
+        patterned = hatched and bool(PATTERN_MARKS[level])
+        fill = f"url(#{PATTERN_ID.format(level)})" if patterned and not printed else None
         svg.rect(x, y, 24, 16, fill=fill or LEVEL_COLOURS[level])
-        if fill:
+        if patterned and printed:
+            svg.raw(_marks_path(level, [(x, y, 24, 16)], "legend"))
+        if patterned:
             svg.rect(x + 3, y + 3, 18, 10, fill=LEVEL_COLOURS[level], rx=2.0)
         svg.text(x + 12, y + 8, short, anchor="middle", size=CELL_FONT - 1,
                  fill=TEXT_ON_LEVEL[level], font_weight="bold")  # fmt: skip
@@ -189,6 +198,103 @@ class _CellMarkup:
             "yc": number(y + CELL_H / 2 + 0.36 * CELL_FONT),
         }
         return f"<g>{title}{box.format(**at)}{rest.format(**inner)}</g>"
+
+
+def _printed_cells(
+    svg: Drawing,
+    points: Sequence[JourneyPoint],
+    labels: ChartLabels,
+    hatched: bool,
+    xs: Sequence[float],
+    top: float,
+) -> None:
+    """The cells for print, in layers of few elements (WeasyPrint spends more on each element
+    than on its points): all cells of a colour as one path, then each level's marks, then
+    the plain grounds (rounded, 21 × 11 in the middle of a patterned cell), one path per
+    colour, then the letters, centred by their measured width: one `<text>` per row and
+    letter colour, each letter placed by its own x (WeasyPrint sets an SVG text letter by
+    letter anyway; it is the elements that cost)."""
+    cells: dict[str, list[str]] = {}
+    grounds: dict[str, list[str]] = {}
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {level: [] for level in range(4)}
+    letters: dict[tuple[float, str], tuple[list[str], list[str]]] = {}  # (y, fill) → x, text
+    for row, point in enumerate(points):
+        y = top + row * ROW
+        readings = [point.levels.get(column) for column in DOMAINS] + [point.overall]
+        for x, reading in zip(xs, readings, strict=True):
+            colour = UNASSESSED if reading is None else LEVEL_COLOURS[reading]
+            cells.setdefault(colour, []).append(f"M{number(x)} {number(y)}h{CELL_W}v{CELL_H}"
+                                                f"h-{CELL_W}z")  # fmt: skip
+            if reading is None:
+                continue
+            if hatched and PATTERN_MARKS[reading]:
+                boxes[reading].append((x, y, CELL_W, CELL_H))
+                grounds.setdefault(colour, []).append(
+                    f"M{number(x + 7)} {number(y + 4)}h{CELL_W - 14}q2 0 2 2v{CELL_H - 12}"
+                    f"q0 2 -2 2h-{CELL_W - 14}q-2 0 -2 -2v-{CELL_H - 12}q0 -2 2 -2z"
+                )
+            short = labels.short_levels[reading]
+            left = x + CELL_W / 2 - measured_width(short, CELL_FONT, bold=True) / 2
+            baseline = y + CELL_H / 2 + 0.36 * CELL_FONT
+            places, text = letters.setdefault((baseline, TEXT_ON_LEVEL[reading]), ([], []))
+            for letter in short:
+                places.append(number(left))
+                text.append(letter)
+                left += measured_width(letter, CELL_FONT, bold=True)
+    for colour, parts in cells.items():
+        svg.element("path", d="".join(parts), fill=colour)
+    for level, cells_of_level in boxes.items():
+        svg.raw(_marks_path(level, cells_of_level))
+    for colour, parts in grounds.items():
+        svg.element("path", d="".join(parts), fill=colour)
+    svg.open("g", font_weight="bold", font_size=CELL_FONT)
+    for (baseline, fill), (places, text) in letters.items():
+        words = escape("".join(text), quote=False)
+        svg.raw(f'<text x="{" ".join(places)}" y="{number(baseline)}" fill="{fill}">{words}</text>')
+    svg.close("g")
+
+
+def _marks_path(
+    level: int, boxes: Sequence[tuple[float, float, float, float]], name: str = "cells"
+) -> str:
+    """A level's pattern marks over its boxes (x, y, width, height) in a few elements, as
+    WeasyPrint parses a path's points slowly: the lines ("/", and "\\" too for the crossed
+    level) as one path across all the boxes, clipped to them, 6 units apart as in the
+    pattern; the dots as one dashed line per row of dots in each box, in 6-unit tiles from its
+    corner (where WeasyPrint starts a pattern)."""
+    if not boxes:
+        return ""
+    if level == 2:
+        rows = "".join(
+            f"M{number(x + 3)} {number(y + v)}h{number(w - 6 + 0.1)}"
+            for x, y, w, h in boxes
+            for v in range(3, int(h) + 1, 6)
+        )
+        return (
+            f'<path d="{rows}" fill="none" stroke="#ffffff" stroke-opacity="0.7"'
+            ' stroke-width="2.4" stroke-linecap="round" stroke-dasharray="0.01 5.99"/>'
+        )
+    x0, y0 = min(x for x, _, _, _ in boxes), min(y for _, y, _, _ in boxes)
+    x1, y1 = max(x + w for x, _, w, _ in boxes), max(y + h for _, y, _, h in boxes)
+    lines = []
+    for c in range(6 * int((x0 + y0) // 6 + 1), int(x1 + y1) + 1, 6):  # x + y = c
+        lo, hi = max(x0, c - y1), min(x1, c - y0)
+        if lo < hi:
+            lines.append(f"M{number(lo)} {number(c - lo)}L{number(hi)} {number(c - hi)}")
+    if level == 0:
+        for c in range(6 * int((x0 - y1) // 6 + 1), int(x1 - y0) + 1, 6):  # x - y = c
+            lo, hi = max(x0, y0 + c), min(x1, y1 + c)
+            if lo < hi:
+                lines.append(f"M{number(lo)} {number(lo - c)}L{number(hi)} {number(hi - c)}")
+    clip = f"journey-{name}-{level}"
+    cells = "".join(f"M{number(x)} {number(y)}h{number(w)}v{number(h)}h{number(-w)}z"
+                    for x, y, w, h in boxes)  # fmt: skip
+    width = "1.1" if level == 0 else "1.3"
+    return (
+        f'<clipPath id="{clip}"><path d="{cells}"/></clipPath>'
+        f'<path d="{"".join(lines)}" fill="none" stroke="#ffffff" stroke-opacity="0.6"'
+        f' stroke-width="{width}" clip-path="url(#{clip})"/>'
+    )
 
 
 def _goal(svg: Drawing, x: float, y: float, level: int, labels: ChartLabels, domain: str) -> None:

@@ -71,7 +71,12 @@ def family_content(
         },
         "as_of": as_of,
         "chart": journey_svg(
-            points, targets, chart_labels(family.reference), tooltips=False, max_height=PAGE_HEIGHT
+            points,
+            targets,
+            chart_labels(family.reference),
+            tooltips=False,
+            max_height=PAGE_HEIGHT,
+            printed=True,
         )
         if points
         else "",
