@@ -113,11 +113,14 @@ def test_a_page_view_reads_while_another_request_holds_the_write_lock(
     assert actions[-2:] == [("update", "family"), ("read", "family")]
 
 
-def test_page_views_and_writes_at_once_all_answer_and_keep_one_chain(sqlite_app: Flask) -> None:
+def test_page_views_and_writes_at_once_all_answer_and_keep_one_chain(
+    committing_app: Flask,
+) -> None:
     """Twelve page views and six assessments posted at the same moment: every request answers
     (no 'database is busy'), every view and every write is logged, the chain has no fork."""
-    family_id, leads, member = seed(sqlite_app, readers=12)
-    with sqlite_app.app_context():
+    app = committing_app  # on PostgreSQL too (its advisory lock orders the chain)
+    family_id, leads, member = seed(app, readers=12)
+    with app.app_context():
         engine = flask_db.engine
         with Session(engine) as count:
             events_before = count.scalar(select(func.count(AuditEvent.id))) or 0
@@ -125,13 +128,13 @@ def test_page_views_and_writes_at_once_all_answer_and_keep_one_chain(sqlite_app:
     answers: list[tuple[str, int]] = []
 
     def view(headers: dict[str, str]) -> None:
-        client = sqlite_app.test_client()
+        client = app.test_client()
         barrier.wait()
         response = client.get(f"/api/v1/families/{family_id}", headers=headers)
         answers.append(("view", response.status_code))
 
     def write(day: int) -> None:
-        client = sqlite_app.test_client()
+        client = app.test_client()
         body = {"assessed_on": dt.date(2025, 1, day).isoformat(), "levels": {"housing": "stable"}}
         barrier.wait()
         response = client.post(
@@ -158,14 +161,15 @@ def test_page_views_and_writes_at_once_all_answer_and_keep_one_chain(sqlite_app:
 
 
 def test_the_first_readers_of_the_default_set_store_it_once_while_others_write(
-    sqlite_app: Flask,
+    committing_app: Flask,
 ) -> None:
     """The shipped default assumption set is stored by the first request that asks for it,
-    often a page view. That write is made in a transaction of its own: eight lead views of the
-    family's gains and four assessments posted at once all answer, and the set is stored
+    often a page view. That write is made in a transaction of its own (SQLite): eight lead views
+    of the family's gains and four assessments posted at once all answer, and the set is stored
     once."""
-    family_id, leads, member = seed(sqlite_app, readers=8)
-    with sqlite_app.app_context(), Session(flask_db.engine) as session:
+    app = committing_app  # on PostgreSQL too (the unique version decides)
+    family_id, leads, member = seed(app, readers=8)
+    with app.app_context(), Session(flask_db.engine) as session:
         engine = flask_db.engine
         session.execute(delete(CostItem))
         session.execute(delete(AssumptionSet))
@@ -174,13 +178,13 @@ def test_the_first_readers_of_the_default_set_store_it_once_while_others_write(
     answers: list[tuple[str, int]] = []
 
     def view(headers: dict[str, str]) -> None:
-        client = sqlite_app.test_client()
+        client = app.test_client()
         barrier.wait()
         response = client.get(f"/api/v1/families/{family_id}/gains", headers=headers)
         answers.append(("view", response.status_code))
 
     def write(day: int) -> None:
-        client = sqlite_app.test_client()
+        client = app.test_client()
         body = {"assessed_on": dt.date(2025, 2, day).isoformat(), "levels": {"finance": "stable"}}
         barrier.wait()
         response = client.post(
