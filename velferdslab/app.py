@@ -54,7 +54,7 @@ def init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, strict=app.testing)
     limiter = make_limiter()
     limiter.init_app(app)
     app.extensions["velferdslab_limiter"] = limiter

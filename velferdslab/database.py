@@ -1,13 +1,96 @@
-"""Engine set-up per dialect and the transaction boundary of a request."""
+"""Engine set-up per dialect and the transaction boundary of a request.
+
+SQLite (WAL): a transaction that may write takes the write lock when it begins (BEGIN
+IMMEDIATE), so that nothing it reads can change before it writes. The transactions of a request
+that only reads (GET, HEAD, OPTIONS) begin DEFERRED instead: readers share the database with
+each other and with the one writer. Such a request's audit events are written after its read
+transaction ended, in a short transaction of their own (velferdslab.transactions,
+`write_transaction`).
+
+A deferred transaction cannot safely start writing: SQLite does not wait for the lock then (its
+busy handler is not called for a transaction that already read) and refuses outright
+(SQLITE_BUSY_SNAPSHOT) once another writer committed after its first read. A write in one is
+therefore a programming error: refused in tests (`strict`), logged in production, where SQLite
+still lets it through when nobody else wrote meanwhile.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+
+from velferdslab.db import AnySession
+
+log = logging.getLogger(__name__)
+
+# Requests with these methods only read; see the module's description.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("velferdslab_writing", default=False)
+
+
+class WriteInReadTransaction(RuntimeError):
+    """A request that only reads (GET) wrote in its deferred SQLite transaction."""
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock at BEGIN, also in a GET request."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+WRITES = "velferdslab_writes"
+
+
+def writes(view: F) -> F:
+    """Marks a GET view that writes (an OpenID provider's redirect back, which signs the user
+    in): its transactions take the write lock at BEGIN as a POST's do."""
+    setattr(view, WRITES, True)
+    return view
+
+
+def reads_deferred() -> bool:
+    """Whether a SQLite transaction begun now begins DEFERRED: in a request that only reads,
+    outside `write_transaction`. (Everything else — other requests, commands, jobs, tests
+    outside a request — takes the write lock at BEGIN.)"""
+    if not has_request_context() or request.method not in READ_METHODS or _writing.get():
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, WRITES, False)
+
+
+@contextmanager
+def written_apart(session: AnySession) -> Iterator[None]:
+    """For the rare write a request that only reads must make (the shipped default assumption
+    set stored the first time it is asked for). On SQLite, in such a request, the read
+    transaction ends and the block writes in a transaction of its own, committed when the block
+    ends; the request reads on in a new snapshot, as every statement does on PostgreSQL.
+    Everywhere else the block joins the current transaction, as any write does."""
+    if not (reads_deferred() and session.get_bind().dialect.name == "sqlite"):
+        yield
+        return
+    session.commit()
+    with write_transaction():
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
 
 # A pooled connection unused for this long is pinged before a request gets it, and replaced when
 # the ping fails (the server restarted, a firewall dropped it). SQLAlchemy's pool_pre_ping pings
@@ -16,9 +99,11 @@ from sqlalchemy.exc import DisconnectionError
 IDLE_PING_SECONDS = 10.0
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, *, strict: bool = False) -> None:
+    """strict: a write in a read-only (deferred) SQLite transaction raises WriteInReadTransaction
+    rather than being logged (tests)."""
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, strict=strict)
     else:
         _ping_idle_connections(engine)
 
@@ -40,10 +125,12 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError("an idle connection failed its ping") from error
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, strict: bool) -> None:
     # pysqlite's own transaction handling defers BEGIN until the first write, so two requests
     # could both read a budget's remaining amount and both spend it. Taking the write lock at
     # BEGIN (IMMEDIATE) serialises writers: the SQLite equivalent of PostgreSQL's row lock.
+    # Requests that only read begin DEFERRED (see the module's description): a consistent
+    # snapshot for the whole request, without the lock.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -56,4 +143,30 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        deferred = reads_deferred()
+        connection.info["read_only_transaction"] = deferred
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(
+        connection: Any,
+        _cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        if context is None or not (context.isinsert or context.isupdate or context.isdelete):
+            return
+        # The transaction began deferred, or (tests, whose requests run in savepoints of a
+        # transaction the test began) a request that only reads writes outside
+        # write_transaction.
+        if connection.info.get("read_only_transaction") or reads_deferred():
+            where = f"{request.method} {request.path}" if has_request_context() else "?"
+            message = (
+                f"{where} wrote in a read-only transaction ({' '.join(statement.split()[:3])}):"
+                " write in velferdslab.database.write_transaction(), or make it a POST"
+            )
+            if strict:
+                raise WriteInReadTransaction(message)
+            log.error(message)

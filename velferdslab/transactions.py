@@ -8,6 +8,12 @@ the decision is made here once rather than in every view.
 The request's audit events are written in the same commit. Events marked `always` (failed
 logins, refused reads, for instance) and rows handed to `keep_after_rollback` are written even
 when the request failed, in a transaction of their own.
+
+On SQLite a request that only reads (GET) reads in a deferred transaction, without the write
+lock (velferdslab.database); its transaction is ended first and its events (and kept rows) are
+appended in a short transaction that takes the lock. It changed nothing, so there is nothing
+for them to commit together with. A failure to append still fails the request (503): nobody
+reads data whose reading is not logged.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from velferdslab.api.errors import error_body
-from velferdslab.audit.services import write_events
+from velferdslab.audit.services import PendingEvent, write_events
 from velferdslab.auth.current import pending_events
+from velferdslab.database import reads_deferred, write_transaction
 from velferdslab.errors import DomainError, refusal_listeners
 from velferdslab.extensions import db
 
@@ -53,11 +60,15 @@ def finish_request(response: Response) -> Response:
     g.audit_events = []
     kept_rows = list(g.get("kept_rows", []))
     g.kept_rows = []
+    read_only = _read_only_sqlite_request()
     if response.status_code < 400 and not refused():
-        db.session.add_all(kept_rows)
         try:
-            write_events(db.session, events)
-            db.session.commit()
+            if read_only:
+                db.session.commit()  # ends the read transaction: it changed nothing
+                with write_transaction():
+                    _append(kept_rows, events)
+            else:
+                _append(kept_rows, events)
             return response
         except StaleDataError:
             db.session.rollback()
@@ -75,10 +86,20 @@ def finish_request(response: Response) -> Response:
     db.session.rollback()
     kept = [event for event in events if event.always]
     if kept or kept_rows:
-        db.session.add_all(kept_rows)
-        write_events(db.session, kept)
-        db.session.commit()
+        with write_transaction():
+            _append(kept_rows, kept)
     return response
+
+
+def _read_only_sqlite_request() -> bool:
+    return reads_deferred() and db.session.get_bind().dialect.name == "sqlite"
+
+
+def _append(kept_rows: list[object], events: list[PendingEvent]) -> None:
+    """The kept rows and the events, then commit (with the request's changes, if any)."""
+    db.session.add_all(kept_rows)
+    write_events(db.session, events)
+    db.session.commit()
 
 
 def _failure(code: int, message: str) -> Response:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
 from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
+from velferdslab.database import written_apart
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, NotFound, Text
 from velferdslab.settings import config_file
@@ -130,15 +131,19 @@ def default_set(session: AnySession) -> AssumptionSet:
     row = newest()
     if row is not None:
         return row
-    try:
-        with session.begin_nested():
-            row = store_params(session, params, None)
-            session.flush()
-        return row
-    except IntegrityError:  # another request (another instance) stored it this very moment
-        stored = newest()
-        assert stored is not None
-        return stored
+    # In a request that only reads (SQLite) the store is a short write transaction of its own,
+    # which looks again first: another request may have stored the set since this one read.
+    with written_apart(session):
+        row = newest()
+        if row is None:
+            try:
+                with session.begin_nested():
+                    row = store_params(session, params, None)
+                    session.flush()
+            except IntegrityError:  # another request (another instance) stored it just now
+                row = newest()
+    assert row is not None
+    return row
 
 
 def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:

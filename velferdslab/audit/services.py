@@ -1,8 +1,10 @@
 """Recording audit events in a hash chain, and verifying the chain.
 
 Events are collected during a request and written when it ends, in the same transaction as
-the change they describe. Writing takes a lock (an advisory lock on PostgreSQL; SQLite's write
-lock is taken at BEGIN) so that each event's hash covers the one before it without forks.
+the change they describe (a request that only read appends them in a transaction of their
+own, velferdslab.transactions). Writing takes a lock (an advisory lock on PostgreSQL; SQLite's
+write lock is taken at BEGIN IMMEDIATE) so that each event's hash covers the one before it
+without forks.
 """
 
 from __future__ import annotations
@@ -91,7 +93,10 @@ def _lock_chain_and_read_last(session: AnySession) -> str | None:
         finally:
             cursor.close()
         return None if row is None else str(row[0])
-    # SQLite: the write lock was taken at BEGIN IMMEDIATE (velferdslab.database).
+    # SQLite: the write lock was taken at BEGIN IMMEDIATE (velferdslab.database). A read-only
+    # (deferred) transaction does not hold it: the last event read could be stale.
+    if connection.info.get("read_only_transaction"):
+        raise RuntimeError("audit events are appended in a write transaction (BEGIN IMMEDIATE)")
     return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 

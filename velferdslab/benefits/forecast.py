@@ -272,15 +272,15 @@ class Forecast:
     promise_dates: np.ndarray  # [family] T* as datetime64[D]
     forecast_path: Path
     first: np.ndarray  # [family, domain] day of the first assessment up to T, or NEVER
-    assessments: pd.DataFrame  # for the actual path of the series, built when asked for
+    assessments: pd.DataFrame | None  # for the actual path of the series, built when asked for
     path: Path | None  # the actual path, when the caller made the engine's tables from it
     goals: pd.DataFrame  # the goals given, with their domain's status ('' when not counted)
     as_of: dt.date
 
 
 def compute_forecast(
-    assessments: pd.DataFrame,
-    expenditures: pd.DataFrame,
+    assessments: pd.DataFrame | None,
+    expenditures: pd.DataFrame | None,
     goals: pd.DataFrame,
     params: AssumptionParams,
     as_of: dt.date,
@@ -289,11 +289,19 @@ def compute_forecast(
     path: Path | None = None,
 ) -> Forecast:
     """`prepared`: the engine's tables of the same data at T when the caller has them already
-    (and `path`, the actual path they were made from: prepare_with_path)."""
+    (and `path`, the actual path they were made from: prepare_with_path or
+    one_family.family_tables); with both, the assessments and expenditures are not needed."""
     if prepared is None:
+        if assessments is None or expenditures is None:
+            raise ValueError("the assessments and expenditures, or the tables made of them")
         prepared, path = prepare_with_path(assessments, expenditures, as_of, family_ids)
     ids = prepared.family_ids
-    first = first_days(assessments, as_of, ids) if path is None else path_first_days(path)
+    if path is None:
+        if assessments is None:
+            raise ValueError("the assessments, or the actual path made of them")
+        first = first_days(assessments, as_of, ids)
+    else:
+        first = path_first_days(path)
     arrays = goal_arrays(goals, ids)
     planned = forecast_path(ids, prepared.baseline, first, arrays)
     at_t = np.full(len(ids), _day(as_of), dtype=np.int64)
@@ -425,11 +433,11 @@ def series(
         return []
     rates = yearly_rates(params)
     fiscal_rate, total_rate = rates[..., FISCAL, :].sum(axis=-1), rates.sum(axis=(-1, -2))
-    paths = {
-        "actual": forecast.path
-        or actual_path(forecast.assessments, forecast.as_of, prepared.family_ids),
-        "forecast": forecast.forecast_path,
-    }
+    actual = forecast.path
+    if actual is None:
+        assert forecast.assessments is not None  # compute_forecast keeps one or the other
+        actual = actual_path(forecast.assessments, forecast.as_of, prepared.family_ids)
+    paths = {"actual": actual, "forecast": forecast.forecast_path}
     start = dt.date(1970, 1, 1) + dt.timedelta(days=int(first.min()))
     days = np.array([_day(min(q, forecast.as_of)) for q in quarter_ends(start, forecast.as_of)])
     cumulative = {}

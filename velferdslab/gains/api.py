@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -17,21 +18,17 @@ from velferdslab.assessments.models import Assessment
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.auth.current import audit, current_user
-from velferdslab.benefits.engine import compute
+from velferdslab.benefits.engine import Priced, compute, evaluate
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import family_summary, round_money
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
-from velferdslab.gains.data import (
-    EngineInput,
-    data_fingerprint,
-    engine_input_from_records,
-    load_engine_input,
-)
+from velferdslab.gains.data import EngineInput, data_fingerprint, load_engine_input
 from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.forecast import family_forecast
+from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
 from velferdslab.gains.schemas import ForecastSchema, GainsSchema, PortfolioSchema
@@ -86,12 +83,13 @@ def page_gains(
     worker keeps the figures keyed by every value they are computed from; treat them as
     read-only."""
     row = get_set(db.session, None)
+    today = dt.date.today()
     key = (
         family.id,
         family.reference,
         row.id,
         row.version,
-        dt.date.today(),
+        today,
         tuple((a.id, a.assessed_on, *a.levels().values()) for a in assessments),
         tuple((e.spent_on, e.amount, e.status, e.paying_agency_id) for e in expenditures),
         tuple((b.year, c.agency_id, c.amount) for b in budgets for c in b.contributions),
@@ -99,12 +97,41 @@ def page_gains(
     )
 
     def make() -> dict[str, Any]:
-        data = engine_input_from_records(
-            family, assessments, expenditures, budgets, agencies, goals
-        )
-        return family_gains(family, {}, data, row)
+        return _page_family_gains(family, assessments, expenditures, budgets, agencies, row, today)
 
     return _page_gains.get_or_make(key, make)
+
+
+def _page_family_gains(
+    family: Family,
+    assessments: Sequence[Assessment],
+    expenditures: Sequence[Expenditure],
+    budgets: Sequence[Budget],
+    agencies: Sequence[Agency],
+    row: AssumptionSet,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    """family_gains at as_of from the page's records, without frames (velferdslab.gains.
+    page_tables): the same figures, the sums by agency added exactly."""
+    prepared, _path = page_tables(family, assessments, expenditures, as_of)
+    priced = evaluate(prepared, to_params(row))
+    names = {agency.id: agency.name for agency in agencies}
+    by_agency: dict[int, Decimal] = {}
+    for e in expenditures:
+        if e.status.value == "approved" and e.spent_on <= as_of and e.paying_agency_id is not None:
+            by_agency[e.paying_agency_id] = by_agency.get(e.paying_agency_id, 0) + e.amount
+    given: dict[tuple[int, int], Decimal] = {}
+    for budget in budgets:
+        for c in budget.contributions:
+            given[(budget.year, c.agency_id)] = given.get((budget.year, c.agency_id), 0) + c.amount
+    return _gains_answer(
+        family,
+        row,
+        as_of,
+        priced,
+        [(a, names.get(a), float(by_agency[a])) for a in sorted(by_agency)],
+        [(y, a, names.get(a), float(given[(y, a)])) for y, a in sorted(given)],
+    )
 
 
 def family_gains(
@@ -119,7 +146,6 @@ def family_gains(
     row = row or get_set(db.session, args.get("assumption_set_id"))
     data = data or load_engine_input(db.session, Family.id == family.id)
     priced = compute(data.assessments, data.expenditures, to_params(row), as_of, [family.id])
-    figures = round_money(family_summary(priced, family.id))
     approved = data.expenditures[
         (data.expenditures["status"] == "approved")
         & (data.expenditures["spent_on"].astype(str) <= as_of.isoformat())
@@ -127,24 +153,39 @@ def family_gains(
     by_agency = approved.groupby("paying_agency_id")["amount"].sum()
     given = data.contributions.groupby(["year", "agency_id"])["amount"].sum()
     names = dict(zip(data.agencies["agency_id"], data.agencies["name"], strict=True))
+    return _gains_answer(
+        family,
+        row,
+        as_of,
+        priced,
+        [(int(a), names.get(a), float(v)) for a, v in by_agency.items()],
+        [(int(y), int(a), names.get(a), float(v)) for (y, a), v in given.items()],
+    )
+
+
+def _gains_answer(
+    family: Family,
+    row: AssumptionSet,
+    as_of: dt.date,
+    priced: Priced,
+    by_agency: list[tuple[int, str | None, float]],
+    given: list[tuple[int, int, str | None, float]],
+) -> dict[str, Any]:
+    """The answer of family_gains: by_agency (agency id, name, approved spending up to T) and
+    given (year, agency id, name, contribution), each in id order."""
     return {
-        **figures,
+        **round_money(family_summary(priced, family.id)),
         "family_id": family.id,
         "reference": family.reference,
         "as_of": as_of,
         "assumption_set": _set_info(row),
         "spending_by_agency": [
-            {"agency_id": int(a), "agency": names.get(a), "amount": round(float(v), 2)}
-            for a, v in by_agency.items()
+            {"agency_id": a, "agency": name, "amount": round(amount, 2)}
+            for a, name, amount in by_agency
         ],
         "contributions": [
-            {
-                "year": int(y),
-                "agency_id": int(a),
-                "agency": names.get(a),
-                "amount": round(float(v), 2),
-            }
-            for (y, a), v in given.items()
+            {"year": y, "agency_id": a, "agency": name, "amount": round(amount, 2)}
+            for y, a, name, amount in given
         ],
     }
 

@@ -26,7 +26,8 @@ from velferdslab.benefits.suppression import suppress_sum, suppress_table
 from velferdslab.budgets.models import Expenditure
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
-from velferdslab.gains.data import EngineInput, engine_input_from_records, load_engine_input
+from velferdslab.gains.data import EngineInput, load_engine_input
+from velferdslab.gains.page_tables import goals_frame, page_tables
 from velferdslab.memo import Memo
 from velferdslab.plans.models import Goal
 
@@ -56,6 +57,12 @@ def family_forecast_from(
     forecast = compute_forecast(
         data.assessments, data.expenditures, data.goals, params, as_of, [family_id]
     )
+    return _forecast_answer(family_id, forecast, params, as_of)
+
+
+def _forecast_answer(
+    family_id: int, forecast: Forecast, params: AssumptionParams, as_of: dt.date
+) -> dict[str, Any]:
     figures = family_figures(forecast, family_id)
     answer: dict[str, Any] = round_money(
         {
@@ -110,19 +117,28 @@ def page_forecast(
     """family_forecast for today with the default set, from the records a page (or a PDF) has
     read; kept per worker under every value it is computed from; treat it as read-only."""
     row = get_set(db.session, None)
+    today = dt.date.today()
     key = (
         family.id,
         row.id,
         row.version,
-        dt.date.today(),
+        today,
         tuple((a.id, a.assessed_on, *a.levels().values()) for a in assessments),
         tuple((e.spent_on, e.amount, e.status) for e in expenditures),
         tuple((g.id, g.domain, g.target_level, g.target_date) for g in goals),
     )
 
     def make() -> dict[str, Any]:
-        data = engine_input_from_records(family, assessments, expenditures, [], [], goals)
-        return family_forecast(family, dt.date.today(), data=data, row=row)
+        # family_forecast's figures from the page's records, without frames but the goals'.
+        params = to_params(row)
+        prepared, path = page_tables(family, assessments, expenditures, today)
+        forecast = compute_forecast(
+            None, None, goals_frame(goals), params, today, prepared=prepared, path=path
+        )
+        return {
+            **_forecast_answer(family.id, forecast, params, today),
+            "assumption_set": _set_info(row),
+        }
 
     return _page_forecast.get_or_make(key, make)
 

@@ -41,6 +41,7 @@ from velferdslab.auth import limits, oidc
 from velferdslab.auth.current import audit
 from velferdslab.auth.local_login import verify_totp
 from velferdslab.auth.provisioning import Refusal, sign_in
+from velferdslab.database import writes
 from velferdslab.errors import NotFound, Text
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Municipality
@@ -150,6 +151,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         return response
 
     @blp.route("/sso/<name>/callback")
+    @writes  # a GET that signs in: it may create the user and change their roles
     def callback(name: str) -> ResponseReturnValue:
         provider = oidc.providers().get(name)
         if provider is None:
