@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,73 +158,6 @@ def _enum_values(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     if not frame.empty and not isinstance(frame[column].iloc[0], str):
         frame[column] = [getattr(v, "value", v) for v in frame[column]]
     return frame
-
-
-def engine_input_from_records(
-    family: Family,
-    assessments: Iterable[Assessment],
-    expenditures: Iterable[Expenditure],
-    budgets: Iterable[Budget],
-    agencies: Iterable[Agency],
-    goals: Iterable[Goal],
-) -> EngineInput:
-    """One family's input from the records a page has read already: the same frames, with the
-    same types, as load_engine_input gives on SQLite, without reading anything again."""
-    level_columns = [f"level_{d}" for d in DOMAINS]
-    return EngineInput(
-        families=pd.DataFrame.from_records(
-            [(family.id, family.municipality_id, family.status.value, family.reference)],
-            columns=["family_id", "municipality_id", "status", "reference"],
-        ),
-        assessments=_typed_assessments(
-            pd.DataFrame.from_records(
-                [
-                    (a.family_id, a.id, a.assessed_on, *(getattr(a, c) for c in level_columns))
-                    for a in assessments
-                ],
-                columns=["family_id", "assessment_id", "assessed_on", *DOMAINS],
-            )
-        ),
-        expenditures=_money(
-            pd.DataFrame.from_records(
-                [
-                    (e.family_id, e.spent_on, e.amount, e.status.value, e.paying_agency_id)
-                    for e in expenditures
-                ],
-                columns=["family_id", "spent_on", "amount", "status", "paying_agency_id"],
-            ),
-            "amount",
-        ),
-        contributions=_money(
-            pd.DataFrame.from_records(
-                [
-                    (b.family_id, b.year, c.agency_id, c.amount)
-                    for b in budgets
-                    for c in b.contributions
-                ],
-                columns=["family_id", "year", "agency_id", "amount"],
-            ),
-            "amount",
-        ),
-        budgets=_money(
-            pd.DataFrame.from_records(
-                [(b.family_id, b.year, b.amount) for b in budgets],
-                columns=["family_id", "year", "amount"],
-            ),
-            "amount",
-        ),
-        agencies=pd.DataFrame.from_records(
-            [
-                (a.id, a.name, a.kind.value, a.government_level.value, a.municipality_id)
-                for a in agencies
-            ],
-            columns=["agency_id", "name", "kind", "government_level", "municipality_id"],
-        ),
-        goals=pd.DataFrame.from_records(
-            [(g.id, g.family_id, g.domain, g.target_level, g.target_date) for g in goals],
-            columns=["goal_id", "family_id", "domain", "target_level", "target_date"],
-        ),
-    )
 
 
 def data_fingerprint(

@@ -45,7 +45,7 @@ def page_tables(
 
 
 def goals_frame(goals: Iterable[Goal]) -> pd.DataFrame:
-    """The goals as engine_input_from_records gives them (the forecast reads them as a frame)."""
+    """The goals as a frame, the one table the forecast still reads as one."""
     return pd.DataFrame.from_records(
         [(g.id, g.family_id, g.domain, g.target_level, g.target_date) for g in goals],
         columns=GOAL_COLUMNS,
