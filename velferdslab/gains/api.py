@@ -297,7 +297,7 @@ def _compute_portfolio(
     suppress: bool,
     threshold: int,
 ) -> dict[str, Any]:
-    data = load_engine_input(db.session, where)
+    data = load_engine_input(db.session, where, bulk=municipality is None)
     params = to_params(row)
     report = portfolio_report(data, params, as_of, suppress=suppress, threshold=threshold)
     if report["by_municipality"]:
