@@ -34,16 +34,19 @@ def recoverable(counts: list[list[int]], threshold: int) -> bool:
     return False
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.integers(min_value=1, max_value=5).flatmap(
+def tables(largest: int, rows: tuple[int, int]) -> st.SearchStrategy[list[list[int]]]:
+    """Tables of counts from 0 to `largest`, 1–5 columns wide, rows[0]–rows[1] rows long."""
+    return st.integers(min_value=1, max_value=5).flatmap(
         lambda width: st.lists(
-            st.lists(st.integers(min_value=0, max_value=30), min_size=width, max_size=width),
-            min_size=1,
-            max_size=6,
+            st.lists(st.integers(min_value=0, max_value=largest), min_size=width, max_size=width),
+            min_size=rows[0],
+            max_size=rows[1],
         )
     )
-)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables(30, (1, 6)))
 def test_no_hidden_cell_can_be_recovered_from_a_shown_total(counts: list[list[int]]) -> None:
     cells, _rows, _cols, _grand = hidden_cells(counts, 5)
     assert all(
@@ -56,16 +59,7 @@ def test_no_hidden_cell_can_be_recovered_from_a_shown_total(counts: list[list[in
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.integers(min_value=1, max_value=5).flatmap(
-        lambda width: st.lists(
-            st.lists(st.integers(min_value=0, max_value=12), min_size=width, max_size=width),
-            min_size=0,
-            max_size=18,
-        )
-    ),
-    st.booleans(),
-)
+@given(tables(12, (0, 18)), st.booleans())
 def test_tables_without_column_totals_hide_what_the_general_rule_hides(
     counts: list[list[int]], row_totals: bool
 ) -> None:

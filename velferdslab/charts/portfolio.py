@@ -281,17 +281,25 @@ def _count_ticks(largest: float) -> list[float]:
     return out
 
 
+def _stacked_chart(
+    name: str, title: str, names: Sequence[str], rows: Sequence[Mapping[str, Any]],
+    labels: PortfolioChartLabels,
+) -> tuple[Drawing, dict[str, list[_Series]], list[_Series], list[float]]:  # fmt: skip
+    """A stacked chart's drawing (sized later), its series, its legend and its count ticks."""
+    svg = Drawing(0, 0, title=title, description=_describe(names, rows, labels), font_size=FONT,
+                  class_=f"chart-{name}")  # fmt: skip
+    series = _stack_series(svg, name, rows, labels)
+    legend = [entry for entries in series.values() for entry in entries]
+    ticks = _count_ticks(max((_total(row) for row in rows), default=0.0))
+    return svg, series, legend, ticks
+
+
 def levels_chart(
     quarters: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
 ) -> str:
     """Families per overall level at each quarter end (grouped rows of the portfolio report)."""
-    svg = Drawing(0, 0, title=labels.levels_title,
-                  description=_describe(quarters, rows, labels), font_size=FONT,
-                  class_="chart-levels")  # fmt: skip
-    series = _stack_series(svg, "levels", rows, labels)
-    legend = [entry for entries in series.values() for entry in entries]
-    totals = [_total(row) for row in rows]
-    ticks = _count_ticks(max(totals, default=0.0))
+    svg, series, legend, ticks = _stacked_chart("levels", labels.levels_title, quarters, rows,
+                                                labels)  # fmt: skip
     left, top, right, plot_h = 48.0, 12.0, 16.0, 220.0
     width = WIDTH
     legend_h = _legend_height(legend, width - left - right)
@@ -322,13 +330,8 @@ def domains_chart(
     domains: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
 ) -> str:
     """Families per level in each domain at the valuation date, one horizontal bar per domain."""
-    svg = Drawing(0, 0, title=labels.domains_title,
-                  description=_describe(domains, rows, labels), font_size=FONT,
-                  class_="chart-domains")  # fmt: skip
-    series = _stack_series(svg, "domains", rows, labels)
-    legend = [entry for entries in series.values() for entry in entries]
-    totals = [_total(row) for row in rows]
-    ticks = _count_ticks(max(totals, default=0.0))
+    svg, series, legend, ticks = _stacked_chart("domains", labels.domains_title, domains, rows,
+                                                labels)  # fmt: skip
     width, right, row_h = WIDTH, 24.0, 28.0
     left = 10 + max((text_width(d, FONT) for d in domains), default=0)
     legend_h = _legend_height(legend, width - 20)
