@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+import pandas as pd
 from flask import Response, current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -148,7 +149,7 @@ def family_gains(
     priced = compute(data.assessments, data.expenditures, to_params(row), as_of, [family.id])
     approved = data.expenditures[
         (data.expenditures["status"] == "approved")
-        & (data.expenditures["spent_on"].astype(str) <= as_of.isoformat())
+        & (pd.to_datetime(data.expenditures["spent_on"]) <= pd.Timestamp(as_of))
     ]
     by_agency = approved.groupby("paying_agency_id")["amount"].sum()
     given = data.contributions.groupby(["year", "agency_id"])["amount"].sum()

@@ -137,11 +137,11 @@ def load_engine_input(
     return EngineInput(
         families=families,
         assessments=_typed_assessments(assessments),
-        expenditures=_money(_enum_values(expenditures, "status"), "amount"),
+        expenditures=_dates(_money(_enum_values(expenditures, "status"), "amount"), "spent_on"),
         contributions=_money(contributions, "amount"),
         budgets=_money(budgets, "amount"),
         agencies=_enum_values(_enum_values(agencies, "kind"), "government_level"),
-        goals=goals,
+        goals=_dates(goals, "target_date"),
     )
 
 
@@ -149,6 +149,13 @@ def _typed_assessments(frame: pd.DataFrame) -> pd.DataFrame:
     frame["assessed_on"] = pd.to_datetime(frame["assessed_on"])
     for domain in DOMAINS:
         frame[domain] = pd.to_numeric(frame[domain], errors="coerce").astype("float64")
+    return frame
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Dates as datetime64 once, whatever the driver gave (ISO text, date objects): the engine,
+    the forecast and the portfolio read them several times a report."""
+    frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
