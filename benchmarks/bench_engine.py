@@ -55,7 +55,7 @@ def p1(url: str) -> tuple[float, float, float]:
     engine = create_engine(url)
     with Session(engine) as session:
         started = time.perf_counter()
-        data = load_engine_input(session, Family.id.is_not(None))
+        data = load_engine_input(session, Family.id.is_not(None), bulk=True)
         loading = time.perf_counter() - started
         params = to_params(default_set(session))
         session.rollback()
@@ -211,7 +211,7 @@ def scaling(url: str) -> None:
 
     engine = create_engine(url)
     with Session(engine) as session:
-        data = load_engine_input(session, Family.id.is_not(None))
+        data = load_engine_input(session, Family.id.is_not(None), bulk=True)
         params = to_params(default_set(session))
         session.rollback()
     shift = int(data.assessments["family_id"].max()) + 1
