@@ -11,6 +11,7 @@ from flask import Flask
 from velferdslab import health, transactions
 from velferdslab.database import configure_engine
 from velferdslab.extensions import db, make_limiter
+from velferdslab.routing import register_converters
 from velferdslab.settings import PROJECT_ROOT, load_settings
 
 
@@ -24,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, overrides)
     init_operations(app)
     init_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_cli(app)
     return app

@@ -14,7 +14,7 @@ from velferdslab.errors import PreconditionFailed, PreconditionRequired
 
 MAX_INT = 2_147_483_647
 MAX_MONEY = 10_000_000_000  # NOK: far above any family budget, far below the column's range
-ID_CONVERTER = "int(max=2147483647)"
+ID_CONVERTER = "id"
 
 
 def today() -> dt.date:

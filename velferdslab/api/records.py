@@ -16,7 +16,7 @@ from velferdslab.families.models import Family
 T = TypeVar("T")
 
 # The path of one family, with the id bounded so a huge number is a 404, not an overflow.
-FAMILY = "/<int(max=2147483647):family_id>"
+FAMILY = "/<id:family_id>"
 # The ETag header as documented on every editable record's answer.
 ETAG = {"ETag": {"schema": {"type": "string"}}}
 

@@ -120,7 +120,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "assessment", assessment.id, family_id=family.id)
         return assessment_response(assessment, 201)
 
-    @blp.route(f"{FAMILY}/assessments/<int(max=2147483647):assessment_id>", methods=["GET"])
+    @blp.route(f"{FAMILY}/assessments/<id:assessment_id>", methods=["GET"])
     @blp.response(200, AssessmentSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def get_one(family_id: int, assessment_id: int) -> ResponseReturnValue:
@@ -130,7 +130,7 @@ def create_blueprint() -> Blueprint:
         audit("read", "assessment", assessment.id, family_id=family.id)
         return assessment_response(assessment)
 
-    @blp.route(f"{FAMILY}/assessments/<int(max=2147483647):assessment_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/assessments/<id:assessment_id>", methods=["PATCH"])
     @blp.arguments(AssessmentUpdateSchema)
     @blp.response(200, AssessmentSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 412)

@@ -73,7 +73,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "assumption_set", row.id)
         return _response(row, 201)
 
-    @blp.route("/<int(max=2147483647):set_id>", methods=["GET"])
+    @blp.route("/<id:set_id>", methods=["GET"])
     @blp.response(200, AssumptionSetSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def get_one(set_id: int) -> ResponseReturnValue:
@@ -84,7 +84,7 @@ def create_blueprint() -> Blueprint:
             raise NotFound()
         return _response(row)
 
-    @blp.route("/<int(max=2147483647):set_id>", methods=["PATCH"])
+    @blp.route("/<id:set_id>", methods=["PATCH"])
     @blp.arguments(AssumptionSetPatchSchema)
     @blp.response(200, AssumptionSetSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404, 409, 412)

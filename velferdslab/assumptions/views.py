@@ -147,7 +147,7 @@ def create_blueprint() -> Blueprint:
             "admin/assumption_sets.html", rows=rows, form=form, details=details
         ), 422 if form.errors else 200
 
-    @blp.route("/<int(max=2147483647):set_id>", methods=["GET", "POST"])
+    @blp.route("/<id:set_id>", methods=["GET", "POST"])
     @login_required
     def assumption_set(set_id: int) -> ResponseReturnValue:
         admin_or_404()

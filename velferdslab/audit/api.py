@@ -46,7 +46,7 @@ def create_blueprint() -> Blueprint:
         visible = policy.audit_log_filter(user, dt.date.today())
         return _filtered(select(AuditEvent).where(visible), args)
 
-    @blp.route("/families/<int(max=2147483647):family_id>/access-log", methods=["GET"])
+    @blp.route("/families/<id:family_id>/access-log", methods=["GET"])
     @blp.response(200, AuditEventSchema(many=True))
     @blp.paginate(QueryPage, page_size=50, max_page_size=500)
     @document_errors(blp, 401, 404)

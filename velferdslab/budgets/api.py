@@ -79,7 +79,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "budget", budget.id, family_id=family.id)
         return answer(BudgetSchema(), budget, 201, "budget")
 
-    @blp.route(f"{FAMILY}/budgets/<int(max=2147483647):budget_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/budgets/<id:budget_id>", methods=["PATCH"])
     @blp.arguments(BudgetUpdateSchema)
     @blp.response(200, BudgetSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 409, 412)
@@ -139,7 +139,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure, 201)
 
-    @blp.route(f"{FAMILY}/expenditures/<int(max=2147483647):expenditure_id>", methods=["GET"])
+    @blp.route(f"{FAMILY}/expenditures/<id:expenditure_id>", methods=["GET"])
     @blp.response(200, ExpenditureSchema)
     @document_errors(blp, 401, 404)
     def get_expenditure(family_id: int, expenditure_id: int) -> ResponseReturnValue:
@@ -187,7 +187,7 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
     summary, description = DECISIONS[verb]
 
     @blp.route(
-        f"{FAMILY}/expenditures/<int(max=2147483647):expenditure_id>/{verb}",
+        f"{FAMILY}/expenditures/<id:expenditure_id>/{verb}",
         methods=["POST"],
         endpoint=verb,
     )

@@ -87,7 +87,7 @@ def create_blueprint() -> Blueprint:
             audit("create", "team_membership", membership.id, family_id=family.id)
         return family_response(family, 201)
 
-    @blp.route("/<int(max=2147483647):family_id>", methods=["GET"])
+    @blp.route("/<id:family_id>", methods=["GET"])
     @blp.response(200, FamilySchema, headers={"ETag": {"schema": {"type": "string"}}})
     @document_errors(blp, 401, 404)
     def get_family(family_id: int) -> ResponseReturnValue:
@@ -96,7 +96,7 @@ def create_blueprint() -> Blueprint:
         audit("read", "family", family.id, family_id=family.id)
         return family_response(family)
 
-    @blp.route("/<int(max=2147483647):family_id>", methods=["PATCH"])
+    @blp.route("/<id:family_id>", methods=["PATCH"])
     @blp.arguments(FamilyUpdateSchema)
     @blp.response(200, FamilySchema, headers={"ETag": {"schema": {"type": "string"}}})
     @document_errors(blp, 401, 404, 409, 412)

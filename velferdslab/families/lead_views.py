@@ -126,7 +126,7 @@ def register(blp: Blueprint) -> None:
         return render_template("families/approvals.html", rows=rows)
 
     @blp.route(
-        "/<int(max=2147483647):family_id>/expenditures/<int(max=2147483647):expenditure_id>/decision",
+        "/<id:family_id>/expenditures/<id:expenditure_id>/decision",
         methods=["POST"],
     )
     @login_required

@@ -98,7 +98,7 @@ def _members(blp: Blueprint) -> None:
         audit("create", "member", member.id, family_id=family.id)
         return answer(MemberSchema(), member, 201, "member")
 
-    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["GET"])
+    @blp.route(f"{FAMILY}/members/<id:member_id>", methods=["GET"])
     @blp.response(200, MemberSchema, headers=ETAG)
     @document_errors(blp, 401, 404)
     def get_member(family_id: int, member_id: int) -> ResponseReturnValue:
@@ -108,7 +108,7 @@ def _members(blp: Blueprint) -> None:
         audit("read", "member", member.id, family_id=family.id)
         return answer(MemberSchema(), member, etag="member")
 
-    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/members/<id:member_id>", methods=["PATCH"])
     @blp.arguments(MemberWriteSchema)
     @blp.response(200, MemberSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 409, 412)
@@ -124,7 +124,7 @@ def _members(blp: Blueprint) -> None:
         audit("update", "member", member.id, family_id=family.id)
         return answer(MemberSchema(), member, etag="member")
 
-    @blp.route(f"{FAMILY}/members/<int(max=2147483647):member_id>", methods=["DELETE"])
+    @blp.route(f"{FAMILY}/members/<id:member_id>", methods=["DELETE"])
     @blp.response(204)
     @document_errors(blp, 401, 404, 412)
     def delete_member(family_id: int, member_id: int) -> Response:
@@ -163,7 +163,7 @@ def _consents(blp: Blueprint) -> None:
         audit("create", "consent", consent.id, family_id=family.id)
         return answer(ConsentSchema(), consent, 201, "consent")
 
-    @blp.route(f"{FAMILY}/consents/<int(max=2147483647):consent_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/consents/<id:consent_id>", methods=["PATCH"])
     @blp.arguments(ConsentUpdateSchema)
     @blp.response(200, ConsentSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 409, 412)
@@ -209,7 +209,7 @@ def _team(blp: Blueprint) -> None:
         audit("create", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, 201, "team")
 
-    @blp.route(f"{FAMILY}/team/<int(max=2147483647):membership_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/team/<id:membership_id>", methods=["PATCH"])
     @blp.arguments(TeamMemberUpdateSchema)
     @blp.response(200, TeamMemberSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 412)
@@ -230,7 +230,7 @@ def _team(blp: Blueprint) -> None:
         audit("update", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, etag="team")
 
-    @blp.route(f"{FAMILY}/team/<int(max=2147483647):membership_id>", methods=["DELETE"])
+    @blp.route(f"{FAMILY}/team/<id:membership_id>", methods=["DELETE"])
     @blp.response(200, TeamMemberSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 409, 412)
     def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:

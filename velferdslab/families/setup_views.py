@@ -198,7 +198,7 @@ def _ask_ending(family: Family, status: str, on: dt.date) -> ResponseReturnValue
 
 
 def register(blp: Blueprint) -> None:
-    base = "/<int(max=2147483647):family_id>/setup"
+    base = "/<id:family_id>/setup"
 
     @blp.route(f"{base}/consent", methods=["POST"])
     @login_required
@@ -242,7 +242,7 @@ def register(blp: Blueprint) -> None:
         audit("create", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The team member is added."), "setup")
 
-    @blp.route(f"{base}/consent/<int(max=2147483647):consent_id>/withdraw", methods=["POST"])
+    @blp.route(f"{base}/consent/<id:consent_id>/withdraw", methods=["POST"])
     @login_required
     def withdraw_consent(family_id: int, consent_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
@@ -260,7 +260,7 @@ def register(blp: Blueprint) -> None:
         audit("update", "consent", consent.id, family_id=family.id, details={"withdrawn": True})
         return _done(family, _l("The consent is withdrawn: access through it ends."), "setup")
 
-    @blp.route(f"{base}/team/<int(max=2147483647):membership_id>/mandate", methods=["POST"])
+    @blp.route(f"{base}/team/<id:membership_id>/mandate", methods=["POST"])
     @login_required
     def change_mandate(family_id: int, membership_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
@@ -272,7 +272,7 @@ def register(blp: Blueprint) -> None:
         audit("update", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The mandate is changed."), "setup")
 
-    @blp.route(f"{base}/team/<int(max=2147483647):membership_id>/end", methods=["POST"])
+    @blp.route(f"{base}/team/<id:membership_id>/end", methods=["POST"])
     @login_required
     def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")

@@ -68,7 +68,7 @@ def create_blueprint() -> Blueprint:
     blp.add_url_rule("", "my_families", my_families_page)
     lead_views.register(blp)
 
-    @blp.route("/<int(max=2147483647):family_id>/access-log")
+    @blp.route("/<id:family_id>/access-log")
     @login_required
     def access_log(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "access_log.read")
@@ -86,7 +86,7 @@ def create_blueprint() -> Blueprint:
     setup_views.register(blp)
     plan_views.register(blp)
 
-    @blp.route("/<int(max=2147483647):family_id>")
+    @blp.route("/<id:family_id>")
     @login_required
     def family_page(family_id: int) -> ResponseReturnValue:
         user: User = g.user
@@ -94,7 +94,7 @@ def create_blueprint() -> Blueprint:
         audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
         return render_template("families/page.html", **family_context(family, user))
 
-    @blp.route("/<int(max=2147483647):family_id>/domains/<domain>")
+    @blp.route("/<id:family_id>/domains/<domain>")
     @login_required
     def domain_page(family_id: int, domain: str) -> ResponseReturnValue:
         user: User = g.user
@@ -116,7 +116,7 @@ def create_blueprint() -> Blueprint:
             "families/domain.html", family=family, domain=domain, history=history, notes=notes
         )
 
-    @blp.route("/<int(max=2147483647):family_id>/notes", methods=["POST"])
+    @blp.route("/<id:family_id>/notes", methods=["POST"])
     @login_required
     def add_note(family_id: int) -> ResponseReturnValue:
         user: User = g.user
@@ -133,7 +133,7 @@ def create_blueprint() -> Blueprint:
         flash(_l("The note is saved."), "success")
         return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
 
-    @blp.route("/<int(max=2147483647):family_id>/expenditures/new", methods=["GET", "POST"])
+    @blp.route("/<id:family_id>/expenditures/new", methods=["GET", "POST"])
     @login_required
     def new_expenditure(family_id: int) -> ResponseReturnValue:
         user: User = g.user
@@ -170,7 +170,7 @@ def create_blueprint() -> Blueprint:
             "families/expenditure.html", family=family, form=form, limits=limits
         ), status
 
-    @blp.route("/<int(max=2147483647):family_id>/assessments/new", methods=["GET", "POST"])
+    @blp.route("/<id:family_id>/assessments/new", methods=["GET", "POST"])
     @login_required
     def new_assessment(family_id: int) -> ResponseReturnValue:
         user: User = g.user

@@ -210,7 +210,7 @@ def create_blueprint() -> Blueprint:
         description="Estimated gains (benefit-model.md) for a family and for a portfolio.",
     )
 
-    @blp.route("/families/<int(max=2147483647):family_id>/gains", methods=["GET"])
+    @blp.route("/families/<id:family_id>/gains", methods=["GET"])
     @blp.arguments(GainsQuerySchema, location="query")
     @blp.response(200, GainsSchema)
     @document_errors(blp, 401, 404)
@@ -220,7 +220,7 @@ def create_blueprint() -> Blueprint:
         audit("read", "gains", family.id, family_id=family.id)
         return family_gains(family, args)
 
-    @blp.route("/families/<int(max=2147483647):family_id>/gains/forecast", methods=["GET"])
+    @blp.route("/families/<id:family_id>/gains/forecast", methods=["GET"])
     @blp.arguments(GainsQuerySchema, location="query")
     @blp.response(200, ForecastSchema)
     @document_errors(blp, 401, 404)

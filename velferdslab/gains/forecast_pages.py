@@ -53,7 +53,7 @@ def create_blueprint() -> Blueprint:
     blp.add_app_template_global(_percent, "fc_percent")
     blp.add_app_template_global(_number, "fc_number")
 
-    @blp.route("/families/<int(max=2147483647):family_id>/gevinstrealiseringsplan.xlsx")
+    @blp.route("/families/<id:family_id>/gevinstrealiseringsplan.xlsx")
     @login_required
     def family_plan(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "gains.read")

@@ -28,7 +28,7 @@ from velferdslab.municipalities.schemas import (
 )
 
 SCHEMAS: dict[str, ma.Schema] = {"municipality": MunicipalitySchema(), "agency": AgencySchema()}
-ID = "<int(max=2147483647):{}>"
+ID = "<id:{}>"
 
 
 def tagged_response(entity: str, record: Any, status: int = 200) -> ResponseReturnValue:

@@ -30,7 +30,7 @@ from velferdslab.web.admin import admin_or_404, printable, strip
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 
-ID = "<int(max=2147483647):{}>"
+ID = "<id:{}>"
 
 AGENCY_KIND_LABELS: dict[str, Any] = {
     AgencyKind.NAV: _l("NAV"),

@@ -54,7 +54,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "goal", goal.id, family_id=family.id)
         return answer(GoalSchema(), goal, 201, "goal")
 
-    @blp.route(f"{FAMILY}/goals/<int(max=2147483647):goal_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/goals/<id:goal_id>", methods=["PATCH"])
     @blp.arguments(GoalWriteSchema)
     @blp.response(200, GoalSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 412)
@@ -88,7 +88,7 @@ def create_blueprint() -> Blueprint:
         audit("create", "measure", measure.id, family_id=family.id)
         return answer(MeasureSchema(), measure, 201, "measure")
 
-    @blp.route(f"{FAMILY}/measures/<int(max=2147483647):measure_id>", methods=["PATCH"])
+    @blp.route(f"{FAMILY}/measures/<id:measure_id>", methods=["PATCH"])
     @blp.arguments(MeasureWriteSchema)
     @blp.response(200, MeasureSchema, headers=ETAG)
     @document_errors(blp, 401, 404, 412)

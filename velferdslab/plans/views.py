@@ -28,7 +28,7 @@ from velferdslab.users.models import User
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 
-FAMILY = "/<int(max=2147483647):family_id>/plan"
+FAMILY = "/<id:family_id>/plan"
 STALE = _l(
     "Someone else saved a change while you were editing. Their version is shown beside the "
     "form; your text is kept. Check it and save again to keep yours."
@@ -68,7 +68,7 @@ def _render(template: str, status: int, **context: Any) -> ResponseReturnValue:
 def register(blp: Blueprint) -> None:
     @blp.route(f"{FAMILY}/goals/new", methods=["GET", "POST"], endpoint="new_goal")
     @blp.route(
-        f"{FAMILY}/goals/<int(max=2147483647):goal_id>", methods=["GET", "POST"],
+        f"{FAMILY}/goals/<id:goal_id>", methods=["GET", "POST"],
         endpoint="edit_goal",
     )  # fmt: skip
     @login_required
@@ -111,7 +111,7 @@ def register(blp: Blueprint) -> None:
 
     @blp.route(f"{FAMILY}/measures/new", methods=["GET", "POST"], endpoint="new_measure")
     @blp.route(
-        f"{FAMILY}/measures/<int(max=2147483647):measure_id>", methods=["GET", "POST"],
+        f"{FAMILY}/measures/<id:measure_id>", methods=["GET", "POST"],
         endpoint="edit_measure",
     )  # fmt: skip
     @login_required

@@ -46,7 +46,7 @@ from velferdslab.web.admin import admin_or_404, strip
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 
-ID = "<int(max=2147483647):{}>"
+ID = "<id:{}>"
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
 PROTECTION_LABELS: dict[str, Any] = {
     "none": _l("no protected address"),

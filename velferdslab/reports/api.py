@@ -125,7 +125,7 @@ def create_blueprint() -> Blueprint:
         audit("list", "report")
         return query.order_by(IssuedReport.id.desc())
 
-    @blp.route("/reports/<int(max=2147483647):report_id>", methods=["GET"])
+    @blp.route("/reports/<id:report_id>", methods=["GET"])
     @blp.response(200, ReportSchema)
     @document_errors(blp, 401, 404)
     def show(report_id: int) -> IssuedReport:
@@ -133,7 +133,7 @@ def create_blueprint() -> Blueprint:
         report = report_or_404(db.session, current_user(), report_id)
         return report
 
-    @blp.route("/reports/<int(max=2147483647):report_id>/pdf", methods=["GET"])
+    @blp.route("/reports/<id:report_id>/pdf", methods=["GET"])
     @blp.response(200, content_type=PDF, description="The PDF/A-3b file, as issued.")
     @document_errors(blp, 401, 404, 409)
     def download(report_id: int) -> Response:

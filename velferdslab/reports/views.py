@@ -32,7 +32,7 @@ from velferdslab.vocabulary import ReportKind
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 
-ID = "<int(max=2147483647):report_id>"
+ID = "<id:report_id>"
 
 
 def _reporter() -> User:
@@ -101,7 +101,7 @@ def create_blueprint() -> Blueprint:
             status_of=effective_status,
         ), status  # fmt: skip
 
-    @blp.route("/family/<int(max=2147483647):family_id>", methods=["POST"])
+    @blp.route("/family/<id:family_id>", methods=["POST"])
     @login_required
     def family_report(family_id: int) -> ResponseReturnValue:
         user = _reporter()

@@ -24,7 +24,7 @@ from velferdslab.users.schemas import (
 )
 
 USER = UserSchema()
-USER_ID = "/<int(max=2147483647):user_id>"
+USER_ID = "/<id:user_id>"
 
 
 def user_response(user: User, status: int = 200) -> ResponseReturnValue:

@@ -142,7 +142,7 @@ def create_blueprint() -> Blueprint:
             role_labels=ROLE_LABELS,
         ), 422 if form.errors else 200
 
-    @blp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+    @blp.route("/users/<id:user_id>", methods=["GET", "POST"])
     @login_required
     def edit(user_id: int) -> ResponseReturnValue:
         admin = _admin()
@@ -186,7 +186,7 @@ def create_blueprint() -> Blueprint:
             "admin/user.html", form=form, user=user, role_labels=ROLE_LABELS
         ), 422 if form.errors else 200
 
-    @blp.route("/users/<int(max=2147483647):user_id>/active", methods=["POST"])
+    @blp.route("/users/<id:user_id>/active", methods=["POST"])
     @login_required
     def toggle(user_id: int) -> ResponseReturnValue:
         admin = _admin()
