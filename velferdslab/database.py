@@ -82,14 +82,21 @@ def written_apart(session: AnySession) -> Iterator[None]:
     if not (reads_deferred() and session.get_bind().dialect.name == "sqlite"):
         yield
         return
-    session.commit()
-    with write_transaction():
-        try:
-            yield
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    from velferdslab.audit.log import pending_of, take_pending
+
+    # The request's own events wait for its end (velferdslab.transactions), not these commits.
+    held = take_pending(session)
+    try:
+        session.commit()
+        with write_transaction():
+            try:
+                yield
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        pending_of(session)[:0] = held
 
 
 # A pooled connection unused for this long is pinged before a request gets it, and replaced when

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from velferdslab.api.errors import error_body
+from velferdslab.audit.log import take_pending
 from velferdslab.audit.services import PendingEvent, write_events
-from velferdslab.auth.current import pending_events
 from velferdslab.database import reads_deferred, write_transaction
 from velferdslab.errors import DomainError, refusal_listeners
 from velferdslab.extensions import db
@@ -56,8 +56,7 @@ def keep_after_rollback(row: object) -> None:
 
 
 def finish_request(response: Response) -> Response:
-    events = pending_events()
-    g.audit_events = []
+    events = take_pending(db.session)
     kept_rows = list(g.get("kept_rows", []))
     g.kept_rows = []
     read_only = _read_only_sqlite_request()

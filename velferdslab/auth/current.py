@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
+from velferdslab.audit.log import pending_of, record
 from velferdslab.audit.services import PendingEvent
 from velferdslab.errors import DomainError
+from velferdslab.extensions import db
 from velferdslab.users.models import User
 
 
@@ -48,20 +50,19 @@ def audit(
     always: bool = False,
     user_id: int | None = None,
 ) -> None:
-    """Collect an event; it is written when the request ends (see velferdslab.transactions)."""
-    user = optional_user()
-    event = PendingEvent(
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
+    """An event of this request (what was read or refused, at the edge); changes are recorded
+    by the services that make them (velferdslab.audit.log.record)."""
+    record(
+        db.session,
+        action,
+        entity,
+        entity_id,
         family_id=family_id,
-        user_id=user_id if user_id is not None else (user.id if user else None),
-        ip=client_ip(),
-        details=details or {},
+        details=details,
         always=always,
+        user_id=user_id,
     )
-    g.setdefault("audit_events", []).append(event)
 
 
 def pending_events() -> list[PendingEvent]:
-    return list(g.get("audit_events", []))
+    return list(pending_of(db.session))
