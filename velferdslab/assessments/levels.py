@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from velferdslab.benefits.levels import overall
 from velferdslab.vocabulary import DOMAINS, LEVEL_NUMBER, LEVELS, OverallRule
 
 
@@ -25,13 +26,7 @@ def level_name(number: int | None) -> str | None:
 
 
 def overall_level(levels: Mapping[str, int | None], rule: str = OverallRule.LOWEST) -> int | None:
-    """`lowest`: the worst domain in force; `median`: the lower median of the assessed domains."""
-    assessed = sorted(level for level in levels.values() if level is not None)
-    if not assessed:
-        return None
-    if rule == OverallRule.MEDIAN:
-        return assessed[(len(assessed) - 1) // 2]
-    return assessed[0]
+    return overall(levels, rule)
 
 
 @dataclass(frozen=True)

@@ -10,28 +10,16 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits.engine import Prepared, evaluate
+from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import socioeconomic_npv
-from velferdslab.vocabulary import DOMAINS, LEVELS, OverallRule
-
-
-def overall_of(levels: np.ndarray, rule: str) -> np.ndarray:
-    """Row-wise overall level of a [family, domain] array (−1 = unassessed), −1 when none."""
-    masked = np.where(levels >= 0, levels, 99).astype(float)
-    if rule == OverallRule.MEDIAN:
-        ordered = np.sort(masked, axis=1)
-        count = (levels >= 0).sum(axis=1)
-        index = np.maximum(count - 1, 0) // 2
-        result = ordered[np.arange(len(levels)), index]
-    else:
-        result = masked.min(axis=1)
-    return np.where(result >= 99, -1, result).astype(int)
+from velferdslab.vocabulary import DOMAINS, LEVELS
 
 
 def transition_matrix(prepared: Prepared, rule: str) -> list[list[int]]:
     """Families counted by overall level at baseline (rows) and at the valuation date (columns)."""
-    start = overall_of(prepared.baseline.astype(int), rule)
-    end = overall_of(prepared.current.astype(int), rule)
+    start = overall_rows(prepared.baseline.astype(int), rule)
+    end = overall_rows(prepared.current.astype(int), rule)
     matrix = np.zeros((4, 4), dtype=int)
     both = (start >= 0) & (end >= 0)
     np.add.at(matrix, (start[both], end[both]), 1)
@@ -76,7 +64,7 @@ def level_distribution(
         source = np.maximum.accumulate(np.where(known | starts, rows, 0))
         levels[:, column] = levels[source, column]
     levels = np.where(np.isnan(levels), -1, levels).astype(int)
-    overall = overall_of(levels, rule)
+    overall = overall_rows(levels, rule)
     # A family's latest reading of each date (the highest id), the one in force from then on.
     last_of_date = np.append((family[1:] != family[:-1]) | (day[1:] != day[:-1]), True)
     families, dates = family[last_of_date], day[last_of_date]
@@ -110,7 +98,7 @@ def _named(counts: np.ndarray) -> dict[str, int]:
 
 
 def share_stable_or_better(prepared: Prepared, rule: str) -> dict[str, int]:
-    now = overall_of(prepared.current.astype(int), rule)
+    now = overall_rows(prepared.current.astype(int), rule)
     assessed = now >= 0
     return {"families": int(assessed.sum()), "stable_or_sustainable": int((now >= 2).sum())}
 

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from velferdslab.benefits.engine import CATEGORIES, PAYERS, Priced, rows_of
-from velferdslab.vocabulary import DOMAINS, LEVELS, OverallRule
+from velferdslab.benefits.levels import overall
+from velferdslab.vocabulary import DOMAINS, LEVELS
 
 
 def payback_years(
@@ -98,13 +99,6 @@ def summarise(priced: Priced, family_ids: Sequence[int] | None = None) -> dict[s
             spending,
         ),
     }
-
-
-def overall(levels: np.ndarray, rule: str) -> int | None:
-    assessed = np.sort(levels[levels >= 0])
-    if assessed.size == 0:
-        return None
-    return int(assessed[(assessed.size - 1) // 2] if rule == OverallRule.MEDIAN else assessed[0])
 
 
 def family_summary(priced: Priced, family_id: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pandas as pd
 from velferdslab.benefits import analytics
 from velferdslab.benefits.engine import evaluate, rows_of
 from velferdslab.benefits.forecast import prepare_with_path
+from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import (
@@ -359,7 +360,7 @@ def _by_municipality(
     ]
     stable_below = []
     for _, ids in groups:
-        now = analytics.overall_of(
+        now = overall_rows(
             priced.prepared.current[rows_of(priced, ids)].astype(int), params.overall_rule
         )
         stable_below.append([int((now >= 2).sum()), int(((now >= 0) & (now < 2)).sum())])

@@ -20,7 +20,8 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import chain_status
 from velferdslab.audit.spending import is_within_mandate
 from velferdslab.benefits.engine import evaluate, prepare
-from velferdslab.benefits.results import family_summary, overall, round_money, summarise
+from velferdslab.benefits.levels import overall
+from velferdslab.benefits.results import family_summary, round_money, summarise
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import utcnow
 from velferdslab.extensions import db
