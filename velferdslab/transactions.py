@@ -24,12 +24,12 @@ from flask import Flask, Response, g, has_request_context
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from velferdslab.api.errors import error_body
 from velferdslab.audit.log import take_pending
 from velferdslab.audit.services import PendingEvent, write_events
 from velferdslab.database import reads_deferred, write_transaction
 from velferdslab.errors import DomainError, refusal_listeners
 from velferdslab.extensions import db
+from velferdslab.web.errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,5 @@ def _append(kept_rows: list[object], events: list[PendingEvent]) -> None:
 
 
 def _failure(code: int, message: str) -> Response:
-    from flask import jsonify
-
-    response = jsonify(error_body(code, message))
-    response.status_code = code
-    return response
+    # A page says it in its own words (the error page's text for the code).
+    return error_response(code, message, show_message=False)

@@ -18,6 +18,7 @@ from velferdslab.auth.current import set_current_user
 from velferdslab.auth.tokens import user_for_token
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
+from velferdslab.web.errors import error_response
 
 API_PREFIX = "/api/v1"
 # Reached without a token: how to get one, and the API's own description.
@@ -79,27 +80,15 @@ class VelferdslabApi(Api):  # type: ignore[misc]
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         data = getattr(error, "data", None) or {}
         headers.update(data.get("headers") or {})
-        if not request.path.startswith(API_PREFIX) and _html_errors is not None:
-            page = current_app.make_response(_html_errors(error))
-            page.headers.update(headers)  # Allow on a page's 405 too (RFC 9110)
-            return page
-        return jsonify(http_exception_body(error)), error.code, headers
-
-
-# The web pages register their own renderer for errors outside /api (see velferdslab.web).
-_html_errors: Any = None
-
-
-def set_html_error_renderer(renderer: Any) -> None:
-    global _html_errors
-    _html_errors = renderer
+        body = http_exception_body(error)
+        # Allow on a page's 405 too (RFC 9110); a page says it in its own words.
+        return error_response(
+            body["code"], body["message"], body["errors"], headers, show_message=False
+        )
 
 
 def handle_domain_error(error: DomainError) -> Any:
-    if not request.path.startswith(API_PREFIX) and _html_errors is not None:
-        return _html_errors(error)
-    body = jsonify(error_body(error.status_code, error.message, error.errors))
-    return body, error.status_code, error.headers
+    return error_response(error.status_code, error.message, error.errors, error.headers)
 
 
 def authenticate_request() -> Response | None:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
 
 from velferdslab.api.body_guard import guard_form_text
-from velferdslab.api.core import set_html_error_renderer
-from velferdslab.errors import DomainError
 from velferdslab.web import account, auth, i18n, security, sso
-from velferdslab.web.i18n import localise
 
 csrf = CSRFProtect()
 
@@ -35,12 +29,6 @@ def protect_forms() -> None:
         csrf.protect()
 
 
-def render_error(error: HTTPException | DomainError) -> Any:
-    code = error.code if isinstance(error, HTTPException) else error.status_code
-    message = localise(error.message) if isinstance(error, DomainError) else None
-    return render_template("error.html", code=code, message=message), code or 500
-
-
 def init_web(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
@@ -51,7 +39,6 @@ def init_web(app: Flask) -> None:
     app.before_request(protect_forms)
     app.before_request(guard_form_text)
     app.before_request(account.require_own_password)
-    set_html_error_renderer(render_error)
     from velferdslab.assessments import description_views
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import spending as audit_spending
