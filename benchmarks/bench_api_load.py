@@ -76,9 +76,9 @@ def prepare(url: str, families: int) -> Bench:
     from velferdslab import policy
     from velferdslab.app import create_app
     from velferdslab.auth.tokens import issue_token
-    from velferdslab.cli import upgrade_database
     from velferdslab.demo.generator import generate
     from velferdslab.families.models import Family, TeamMembership
+    from velferdslab.schema import upgrade_database
     from velferdslab.users.models import User
     from velferdslab.users.services import hash_password
 

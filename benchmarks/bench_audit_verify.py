@@ -33,7 +33,7 @@ def main() -> None:
     from velferdslab.audit.checkpoints import make_checkpoint, stored_checkpoints
     from velferdslab.audit.checkpoints import verify_with_checkpoints as verify
     from velferdslab.audit.services import PendingEvent, write_events
-    from velferdslab.cli import upgrade_database
+    from velferdslab.schema import upgrade_database
 
     engine = create_engine(url)
     if url.startswith("postgresql"):

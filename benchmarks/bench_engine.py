@@ -31,8 +31,8 @@ AS_OF = dt.date.today()
 
 def generate(url: str) -> None:
     from velferdslab.app import create_app
-    from velferdslab.cli import upgrade_database
     from velferdslab.demo.generator import generate as fill
+    from velferdslab.schema import upgrade_database
 
     engine = create_engine(url)
     with engine.begin() as connection:

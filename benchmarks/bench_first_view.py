@@ -80,9 +80,9 @@ class Person:
 def prepare(url: str, families: int, municipalities: int) -> list[Person]:
     from velferdslab import policy
     from velferdslab.app import create_app
-    from velferdslab.cli import upgrade_database
     from velferdslab.demo.generator import generate
     from velferdslab.families.models import Family
+    from velferdslab.schema import upgrade_database
     from velferdslab.users.models import User
     from velferdslab.users.services import hash_password
     from velferdslab.vocabulary import FamilyStatus, Role

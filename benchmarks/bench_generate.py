@@ -29,8 +29,8 @@ def main() -> int:
         print("give --url or set VELFERDSLAB_TEST_PG_URL", file=sys.stderr)
         return 2
     from velferdslab.app import create_app
-    from velferdslab.cli import upgrade_database
     from velferdslab.demo.generator import generate
+    from velferdslab.schema import upgrade_database
 
     engine = create_engine(args.url)
     with engine.begin() as connection:

@@ -29,8 +29,8 @@ BARS = {"P5 family report": 1.0, "P6 audit report, W-lab": 30.0}
 
 def generate(url: str) -> Any:
     from velferdslab.app import create_app
-    from velferdslab.cli import upgrade_database
     from velferdslab.demo.generator import generate as fill
+    from velferdslab.schema import upgrade_database
 
     engine = create_engine(url)
     if url.startswith("postgresql"):

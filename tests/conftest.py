@@ -17,8 +17,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from velferdslab.app import create_app
 from velferdslab.audit import refusals
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.schema import upgrade_database
 
 # CI runs the same examples every time, so a red run is reproducible and no run is flaky;
 # locally hypothesis keeps exploring new ones.

@@ -44,10 +44,13 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 def init_operations(app: Flask) -> None:
     """JSON request log, request metrics, /metrics. Registered before the other steps, so that
     their after-request hooks run last and see the status the client gets."""
-    from velferdslab import metrics, requestlog
+    from velferdslab import jobs, metrics, requestlog
 
     requestlog.init_app(app)
     metrics.init_app(app)
+    app.extensions[metrics.QUEUE_DEPTH] = lambda: (
+        jobs.queue_depth(app) if jobs.mode(app) == "queue" else 0
+    )
     app.register_blueprint(metrics.create_blueprint())
 
 
@@ -78,6 +81,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from velferdslab.cli import register_commands
+    """`velferdslab --help` (and `flask --help`) list these."""
+    from velferdslab import commands
+    from velferdslab.assumptions.commands import assumptions_group
+    from velferdslab.audit.commands import audit_group
+    from velferdslab.ops_commands import COMMANDS as OPS_COMMANDS
+    from velferdslab.privacy.commands import retention_group
+    from velferdslab.schema import db_group
 
-    register_commands(app)
+    app.cli.add_command(db_group)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(assumptions_group)
+    app.cli.add_command(retention_group)
+    for cmd in [*commands.COMMANDS, *OPS_COMMANDS]:
+        app.cli.add_command(cmd)

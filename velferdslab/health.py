@@ -18,7 +18,7 @@ from velferdslab.extensions import db
 def migration_heads() -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
-    from velferdslab.cli import alembic_config
+    from velferdslab.schema import alembic_config
 
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 

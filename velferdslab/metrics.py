@@ -89,6 +89,9 @@ def _audit_rolled_back(session: Session) -> None:
     session.info.pop("audit_events_pending", None)
 
 
+QUEUE_DEPTH = "velferdslab_queue_depth"
+
+
 class LiveCollector(Collector):
     """Read at scrape time: the queue's depth and the reports by status."""
 
@@ -96,7 +99,6 @@ class LiveCollector(Collector):
         self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from velferdslab import jobs
         from velferdslab.extensions import db
         from velferdslab.reports.models import IssuedReport
 
@@ -105,9 +107,8 @@ class LiveCollector(Collector):
             "Jobs waiting for a worker (the broker's queue; 0 without a broker).",
         )
         try:
-            depth.add_metric(
-                [], jobs.queue_depth(self.app) if jobs.mode(self.app) == "queue" else 0
-            )
+            # Set by the factory (the job runner reports to the metrics, not the other way).
+            depth.add_metric([], self.app.extensions[QUEUE_DEPTH]())
         except Exception:  # the broker is down: /readyz says so; the scrape still answers
             depth.add_metric([], float("nan"))
         yield depth

@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 from tests.factories import PASSWORD, add_assessment, make_family, make_lab
 from tests.isolated import isolated_database
 from velferdslab.app import create_app
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.schema import upgrade_database
 
 JOURNEY = Path(__file__).parent / "client_journey" / "journey.py"
 BIN = Path(sys.executable).parent

@@ -29,9 +29,9 @@ from tests.factories import add_assessment, make_agency, make_family, make_lab, 
 from tests.isolated import isolated_database
 from velferdslab.app import create_app
 from velferdslab.budgets.services import request_expenditure
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
 from velferdslab.plans.models import Goal
+from velferdslab.schema import upgrade_database
 from velferdslab.vocabulary import Role
 
 CHROMIUM = "/usr/bin/chromium"

@@ -22,8 +22,8 @@ from tests.factories import make_family, make_lab
 from tests.isolated import isolated_database
 from tests.sso.helpers import ASKER_NAV_MEMBER, Provider, running_provider, write_sso_file
 from velferdslab.app import create_app
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.schema import upgrade_database
 
 pytestmark = [pytest.mark.db, pytest.mark.browser]
 

@@ -28,8 +28,8 @@ import pytest
 from tests.factories import auth, make_family, make_lab
 from tests.isolated import isolated_database
 from velferdslab.app import create_app
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
+from velferdslab.schema import upgrade_database
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 

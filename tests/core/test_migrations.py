@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import is_postgres
-from velferdslab.cli import alembic_config
 from velferdslab.models import metadata
+from velferdslab.schema import alembic_config
 
 
 @pytest.fixture

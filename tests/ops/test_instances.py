@@ -37,10 +37,10 @@ from tests.ops.conftest import (
 )
 from velferdslab.app import create_app
 from velferdslab.audit.models import AuditEvent
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
 from velferdslab.families.models import Family
 from velferdslab.reports.models import IssuedReport
+from velferdslab.schema import upgrade_database
 from velferdslab.vocabulary import Role
 
 pytestmark = [

@@ -17,9 +17,9 @@ from tests.isolated import isolated_database
 from tests.ops.conftest import VELFERDSLAB
 from velferdslab import jobs
 from velferdslab.app import create_app
-from velferdslab.cli import upgrade_database
 from velferdslab.extensions import db as flask_db
 from velferdslab.reports.models import IssuedReport
+from velferdslab.schema import upgrade_database
 
 pytestmark = pytest.mark.db
 

@@ -1,0 +1,43 @@
+"""The database schema: Alembic's configuration, the upgrade every start runs, and the `db`
+commands."""
+
+from __future__ import annotations
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from velferdslab.settings import PACKAGE_DIR
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    # No alembic.ini needed: an installed package carries its migrations.
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(app: Flask) -> None:
+    with app.app_context():
+        alembic_command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
+
+
+@click.group("db", help="Database schema commands.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database to the newest schema.")
+@with_appcontext
+def db_upgrade() -> None:
+    upgrade_database(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo("database is at the newest schema")
+
+
+@db_group.command("check", help="Fail when the models and the migrations disagree.")
+@with_appcontext
+def db_check() -> None:
+    alembic_command.check(alembic_config(current_app.config["DATABASE_URL"]))
