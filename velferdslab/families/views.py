@@ -31,7 +31,6 @@ from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessmen
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import SORTS, ListChoices, filter_and_sort, my_families
 from velferdslab.municipalities.models import Agency
-from velferdslab.plans import views as plan_views
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS
@@ -82,9 +81,6 @@ def create_blueprint() -> Blueprint:
         audit("read", "access_log", family.id, family_id=family.id)
         shown = presentation.present(db.session, rows)
         return render_template("families/access_log.html", family=family, rows=shown)
-
-    setup_views.register(blp)
-    plan_views.register(blp)
 
     @blp.route("/<id:family_id>")
     @login_required

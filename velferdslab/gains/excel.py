@@ -293,7 +293,7 @@ def who_gains_sheet(book: Workbook, report: Mapping[str, Any], language: str) ->
 
 
 def who_invests_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
-    from velferdslab.municipalities.views import GOVERNMENT_LEVEL_LABELS
+    from velferdslab.web.labels import GOVERNMENT_LEVEL_LABELS
 
     table_sheet(
         book,

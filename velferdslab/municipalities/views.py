@@ -29,6 +29,7 @@ from velferdslab.vocabulary import AgencyKind, GovernmentLevel
 from velferdslab.web.admin import admin_or_404, printable, strip
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
+from velferdslab.web.labels import GOVERNMENT_LEVEL_LABELS
 
 ID = "<id:{}>"
 
@@ -45,13 +46,6 @@ AGENCY_KIND_LABELS: dict[str, Any] = {
     AgencyKind.ECONOMIC_ADVICE: _l("debt and financial advice"),
     AgencyKind.VOLUNTARY: _l("voluntary organisation"),
     AgencyKind.OTHER: _l("other"),
-}
-GOVERNMENT_LEVEL_LABELS: dict[str, Any] = {
-    GovernmentLevel.MUNICIPAL: _l("municipal"),
-    GovernmentLevel.COUNTY: _l("county"),
-    GovernmentLevel.STATE: _l("state"),
-    GovernmentLevel.VOLUNTARY: _l("voluntary"),
-    GovernmentLevel.PRIVATE: _l("private"),
 }
 
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from velferdslab import formatting
 from velferdslab.charts.journey import ChartLabels
 from velferdslab.formatting import format_datetime
-from velferdslab.vocabulary import DOMAINS
+from velferdslab.vocabulary import DOMAINS, GovernmentLevel
 
 DOMAIN_LABELS: dict[str, Any] = {
     "housing": _l("Housing"),
@@ -48,6 +48,15 @@ STATUS_LABELS: dict[str, Any] = {
     "running": _l("being made"),
     "ready": _l("ready"),
     "failed": _l("failed"),
+}
+
+# Who carries a cost or a gain, by level of government (agencies' pages, the workbook).
+GOVERNMENT_LEVEL_LABELS: dict[str, Any] = {
+    GovernmentLevel.MUNICIPAL: _l("municipal"),
+    GovernmentLevel.COUNTY: _l("county"),
+    GovernmentLevel.STATE: _l("state"),
+    GovernmentLevel.VOLUNTARY: _l("voluntary"),
+    GovernmentLevel.PRIVATE: _l("private"),
 }
 
 

@@ -43,10 +43,12 @@ def init_web(app: Flask) -> None:
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import spending as audit_spending
     from velferdslab.audit import views as audit_views
+    from velferdslab.families import setup_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
     from velferdslab.municipalities import views as municipality_views
+    from velferdslab.plans import views as plan_views
     from velferdslab.privacy import views as privacy_views
     from velferdslab.reports import views as report_views
     from velferdslab.users import views as user_views
@@ -57,7 +59,11 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(sso.create_blueprint(app.extensions["velferdslab_limiter"]))
     app.register_blueprint(pages.create_blueprint())
     app.register_blueprint(account.create_blueprint())
-    app.register_blueprint(family_views.create_blueprint())
+    # The family's set-up and plan pages are routes of the family pages' blueprint.
+    family_pages = family_views.create_blueprint()
+    setup_views.register(family_pages)
+    plan_views.register(family_pages)
+    app.register_blueprint(family_pages)
     app.register_blueprint(audit_views.create_blueprint())
     app.register_blueprint(audit_spending.create_blueprint())
     app.register_blueprint(gains_views.create_blueprint())
