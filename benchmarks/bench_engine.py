@@ -101,12 +101,8 @@ def forecast(data: Any, params: Any, engine_s: float) -> float:
     its extra time over prepare counted), the forecast and promise priced and summed, and the
     quarterly series. Bar: at most the engine's own time again."""
     from velferdslab.benefits.engine import prepare
-    from velferdslab.benefits.forecast import (
-        compute_forecast,
-        portfolio_figures,
-        prepare_with_path,
-        series,
-    )
+    from velferdslab.benefits.forecast import compute_forecast, portfolio_figures, series
+    from velferdslab.benefits.paths import prepare_with_path
 
     args = (data.assessments, data.expenditures, AS_OF, data.family_ids)
     plain, shared, figures_runs, series_runs = [], [], [], []

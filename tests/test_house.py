@@ -18,7 +18,6 @@ REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 # Known leaks, mended one by one (issue 24); nothing may be added.
 LONG_MODULES: set[str] = {
     "velferdslab.audit.checkpoints",
-    "velferdslab.benefits.forecast",
     "velferdslab.charts.portfolio",
     "velferdslab.demo.generator",
     "velferdslab.gains.excel",

@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 from tests.benefits.test_properties import AS_OF, PARAMS, START, frames, reading, spend
 from velferdslab.benefits.engine import prepare
 from velferdslab.benefits.forecast import (
-    actual_path,
     compute_forecast,
     family_figures,
     portfolio_figures,
     series,
-    settle,
 )
+from velferdslab.benefits.paths import actual_path, settle
 from velferdslab.vocabulary import DOMAINS
 
 GOAL_COLUMNS = ["goal_id", "family_id", "domain", "target_level", "target_date"]

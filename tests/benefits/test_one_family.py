@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from tests.benefits.test_properties import AS_OF, PARAMS, START, frames, level, spend
 from velferdslab.benefits.engine import compute, evaluate
-from velferdslab.benefits.forecast import prepare_with_path
 from velferdslab.benefits.one_family import family_tables
+from velferdslab.benefits.paths import prepare_with_path
 from velferdslab.benefits.results import family_summary
 from velferdslab.vocabulary import DOMAINS
 

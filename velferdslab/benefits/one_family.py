@@ -1,7 +1,7 @@
 """One family's engine tables straight from its records, without pandas: the lead's family page
 computes one family at a time, where building and sorting frames cost more than the pricing.
 
-`family_tables` gives exactly what `forecast.prepare_with_path` gives for that family from the
+`family_tables` gives exactly what `paths.prepare_with_path` gives for that family from the
 frames (a property test checks every array): the same path, cut at T by the same `settle`, and
 the spending summed in the same order, so `engine.evaluate` prices them to the same bit.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from velferdslab.benefits.engine import Prepared
-from velferdslab.benefits.forecast import Path, settle
+from velferdslab.benefits.paths import Path, settle
 from velferdslab.vocabulary import DOMAINS
 
 EPOCH = dt.date(1970, 1, 1)
@@ -26,7 +26,7 @@ Spending = tuple[dt.date, str, float]
 
 
 def family_path(family_id: int, readings: Iterable[Reading], as_of: dt.date) -> Path:
-    """forecast.actual_path of one family: per domain, of two readings on one date the later
+    """paths.actual_path of one family: per domain, of two readings on one date the later
     recorded wins, and a reading that repeats the level before it is no change."""
     upto = sorted((r for r in readings if r[0] <= as_of), key=lambda r: (r[0], r[1]))
     domain: list[int] = []

@@ -13,13 +13,13 @@ from velferdslab.assumptions.services import get_set, to_params
 from velferdslab.benefits.engine import Prepared
 from velferdslab.benefits.forecast import (
     Forecast,
-    Path,
     compute_forecast,
     family_figures,
     goals_on_track,
     series,
 )
 from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.paths import Path
 from velferdslab.benefits.plan import domain_plan
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import suppress_sum, suppress_table

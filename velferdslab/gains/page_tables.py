@@ -12,8 +12,8 @@ import pandas as pd
 
 from velferdslab.assessments.models import Assessment
 from velferdslab.benefits.engine import Prepared
-from velferdslab.benefits.forecast import Path
 from velferdslab.benefits.one_family import Reading, Spending, family_tables
+from velferdslab.benefits.paths import Path
 from velferdslab.budgets.models import Expenditure
 from velferdslab.families.models import Family
 from velferdslab.plans.models import Goal

@@ -11,9 +11,9 @@ import pandas as pd
 
 from velferdslab.benefits import analytics
 from velferdslab.benefits.engine import evaluate, rows_of
-from velferdslab.benefits.forecast import prepare_with_path
 from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.paths import prepare_with_path
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import (
     hidden_cells,
