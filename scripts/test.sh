@@ -30,11 +30,11 @@ redis_up || { echo "could not start Redis (the job queue's broker)" >&2; exit 1;
 # SQLite: each xdist worker has its own database file, so the suite runs on both cores. The
 # PostgreSQL pass shares one database and stays in one process.
 step "tests on SQLite"
-"$VENV/bin/python" -m pytest -p no:cacheprovider -n 2 "$@" || status=1
+"$VENV/bin/python" -m pytest -p no:cacheprovider -n 2 --durations=30 "$@" || status=1
 
 step "database tests on PostgreSQL"
 VELFERDSLAB_TEST_DATABASE_URL="$VELFERDSLAB_TEST_PG_URL" \
-  "$VENV/bin/python" -m pytest -p no:cacheprovider -m db "$@" || status=1
+  "$VENV/bin/python" -m pytest -p no:cacheprovider -m db --durations=30 "$@" || status=1
 
 echo
 if [ $status -eq 0 ]; then echo "make test: all green"; else echo "make test: FAILED"; fi
