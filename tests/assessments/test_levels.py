@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import scoped_session
 
+from tests.factories import add_assessment, make_family, make_lab
 from velferdslab.assessments.levels import UnknownLevel, carry_forward, level_number, overall_level
+from velferdslab.assessments.models import Assessment
 
 
 def test_lowest_is_the_worst_domain_in_force() -> None:
@@ -41,3 +45,24 @@ def test_level_names() -> None:
     assert level_number("stable") == 2
     with pytest.raises(UnknownLevel, match="unknown"):
         level_number("unknown")
+
+
+def test_the_effective_overall_level_is_one_rule_for_a_record_and_a_query(
+    db: scoped_session,  # type: ignore[type-arg]
+) -> None:
+    """What the family list sorts and filters by (SQL) is what the family page shows (Python)."""
+    lab = make_lab(db)
+    family = make_family(db, lab)
+    derived = add_assessment(db, family, dt.date(2025, 1, 10), housing=1, work=2)
+    overridden = add_assessment(db, family, dt.date(2025, 2, 10), housing=1, work=2)
+    overridden.overall_override, overridden.override_reason = 3, "Stabil bolig, ny jobb"
+    db.flush()
+    assert (derived.effective_overall, overridden.effective_overall) == (1, 3)
+    in_sql = dict(
+        db.execute(
+            select(Assessment.id, Assessment.effective_overall).where(
+                Assessment.family_id == family.id
+            )
+        ).all()
+    )
+    assert in_sql == {derived.id: 1, overridden.id: 3}

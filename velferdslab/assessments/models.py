@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from velferdslab.db import Base, created_at, intpk
@@ -64,6 +75,17 @@ class Assessment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_property
+    def effective_overall(self) -> int | None:
+        """The team's override where it gave one, else the derived level (both are stored):
+        one definition for a record and for a query."""
+        return self.overall_override if self.overall_override is not None else self.overall
+
+    @effective_overall.inplace.expression
+    @classmethod
+    def _effective_overall_sql(cls) -> ColumnElement[int | None]:
+        return func.coalesce(cls.overall_override, cls.overall)
 
     def levels(self) -> dict[str, int | None]:
         return {d: getattr(self, f"level_{d}") for d in DOMAINS}

@@ -23,13 +23,6 @@ def family_assessments(session: AnySession, family_id: int) -> list[Assessment]:
     )
 
 
-def effective_overall(assessment: Assessment) -> int | None:
-    """The team's override where it gave one, else the derived level; both are stored."""
-    if assessment.overall_override is not None:
-        return assessment.overall_override
-    return assessment.overall
-
-
 def journey(session: AnySession, family_id: int) -> list[JourneyPoint]:
     """One point per assessment date: the levels in force and the overall level in force."""
     return journey_of(family_assessments(session, family_id))
@@ -40,5 +33,5 @@ def journey_of(assessments: Sequence[Assessment]) -> list[JourneyPoint]:
     points = carry_forward([(a.assessed_on, a.id, a.levels()) for a in assessments])
     overall_on: dict[dt.date, int | None] = {}
     for assessment in assessments:  # in record order: the later one on a date wins
-        overall_on[assessment.assessed_on] = effective_overall(assessment)
+        overall_on[assessment.assessed_on] = assessment.effective_overall
     return [JourneyPoint(p.on, p.levels, overall_on[p.on]) for p in points]

@@ -78,7 +78,7 @@ def _latest_overall(session: AnySession, family_ids: list[int]) -> dict[int, int
     ranked = (
         select(
             Assessment.family_id,
-            func.coalesce(Assessment.overall_override, Assessment.overall).label("level"),
+            Assessment.effective_overall.label("level"),
             func.row_number()
             .over(
                 partition_by=Assessment.family_id,
