@@ -27,6 +27,7 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
+from velferdslab.families.access import family_or_explained, team_without_consent
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import SORTS, ListChoices, filter_and_sort, my_families
@@ -90,7 +91,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def family_page(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        family = family_or_explained(user, family_id, "assessments.read")
         audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
         return render_template("families/page.html", **family_context(family, user))
 
@@ -98,7 +99,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def domain_page(family_id: int, domain: str) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        family = family_or_explained(user, family_id, "assessments.read")
         if domain not in DOMAINS:
             raise NotFound()
         history = domain_history(family_assessments(db.session, family.id), domain)
@@ -120,7 +121,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def add_note(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "notes.write")
+        family = family_or_explained(user, family_id, "notes.write")
         form = NoteForm()
         if not form.validate_on_submit():
             flash(_l("The note was not saved: %(why)s", why=first_error(form)), "error")
@@ -137,7 +138,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def new_expenditure(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "expenditures.write")
+        family = family_or_explained(user, family_id, "expenditures.write")
         form = ExpenditureForm(agency_choices(family))
         today = dt.date.today()
         if not form.is_submitted():
@@ -174,7 +175,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def new_assessment(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.write")
+        family = family_or_explained(user, family_id, "assessments.write")
         assessments = family_assessments(db.session, family.id)
         points = journey_of(assessments)
         previous = latest_rationale(assessments)
@@ -358,6 +359,8 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
             **setup,
             **family_page_context(family, assessments, expenditures, goals),
         }
+    if is_lead:
+        lead_only["consent_gaps"] = team_without_consent(family, team, today)
     memberships = [membership for membership, _, _ in team]
     return {
         "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),
