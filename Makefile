@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_FAMILIES ?= 60
 DEMO_MUNICIPALITIES ?= 2
+OIDC_PORT ?= 9400
+
+.PHONY: oidc-mock
 
 .PHONY: run test install install-test lint format bench clean
 
@@ -33,6 +36,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	scripts/system-deps.sh test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# A local OpenID provider to try sign-in with (docs/sso.md): `make oidc-mock OIDC_PORT=9400`.
+oidc-mock: install-test
+	$(BIN)/oidc-provider-mock --host 127.0.0.1 --port $(OIDC_PORT)
 
 format: install-test
 	$(BIN)/ruff format .

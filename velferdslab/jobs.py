@@ -8,7 +8,7 @@ its own work; it must be idempotent (a job may run again after a worker crash):
 
     jobs.enqueue("audit.checkpoint", municipality_id=3)   # runs after this request commits
 
-Where it runs depends on the settings (README, "Drift"):
+Where it runs depends on the settings (docs/operations.md, "Drift"):
 - `JOB_BROKER_URL` set (redis://…): a Dramatiq message on Redis, run by `velferdslab worker`.
   The message is acknowledged only when the job has ended, so a worker killed mid-job leaves it
   to another worker (after `JOB_HEARTBEAT_TIMEOUT_SECONDS`); an error is retried with backoff.

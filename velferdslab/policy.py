@@ -21,6 +21,7 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.refusals import audit_refusal
 from velferdslab.db import AnySession
 from velferdslab.errors import Forbidden, NotFound
+from velferdslab.families.consent_gaps import LostAccess, consent_gaps
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
 from velferdslab.reports.models import IssuedReport
 from velferdslab.users.models import User
@@ -360,3 +361,33 @@ def report_filter(user: User, today: dt.date) -> ColumnElement[bool]:
             )
         )
     return or_(*parts)
+
+
+def lost_access(
+    session: AnySession, user: User, family_id: int, today: dt.date
+) -> LostAccess | None:
+    """Why the user, a current member of the family's team, cannot reach it: every agency they
+    sit in the team for lacks consent. None for anyone else — a user who never was in the team
+    must not learn that the family exists (they get the 404 of family_or_404)."""
+    if not user.has_role(Role.TEAM_MEMBER, Role.INVESTMENT_LEAD):
+        return None
+    scope = (
+        true() if user.municipality_id is None else Family.municipality_id == user.municipality_id
+    )
+    agencies = list(
+        session.scalars(
+            select(TeamMembership.agency_id)
+            .join(Family, Family.id == TeamMembership.family_id)
+            .where(
+                scope,
+                TeamMembership.family_id == family_id,
+                TeamMembership.user_id == user.id,
+                TeamMembership.joined_on <= today,
+                or_(TeamMembership.left_on.is_(None), TeamMembership.left_on >= today),
+            )
+        )
+    )
+    gaps = consent_gaps(session, family_id, agencies, today)
+    if not agencies or len(gaps) < len(agencies):
+        return None
+    return gaps[agencies[0]]

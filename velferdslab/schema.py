@@ -9,13 +9,13 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from velferdslab.settings import PACKAGE_DIR
+from velferdslab.settings import MIGRATIONS_DIR
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
-    # No alembic.ini needed: an installed package carries its migrations.
+    # No alembic.ini needed: a checkout's migrations/, or the copy an installed package carries.
     config = AlembicConfig()
-    config.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 

@@ -15,7 +15,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULTS_DIR = PACKAGE_DIR / "defaults"
 # Where the project lives when run from a checkout; an installed service uses the working directory.
 _CHECKOUT = PACKAGE_DIR.parent
-PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
+_IN_CHECKOUT = (_CHECKOUT / "pyproject.toml").exists()
+PROJECT_ROOT = _CHECKOUT if _IN_CHECKOUT else Path.cwd()
+# Alembic's migrations/ and the PDF report templates' reports/ sit at the top of a checkout (the
+# project's layout); the wheel's build copies them into the package (setup.py), where an installed
+# service finds them.
+MIGRATIONS_DIR = _CHECKOUT / "migrations" if _IN_CHECKOUT else PACKAGE_DIR / "migrations"
+REPORT_TEMPLATES_DIR = _CHECKOUT / "reports" if _IN_CHECKOUT else PACKAGE_DIR / "report_templates"
 # An operator's overrides: files here take the place of the shipped ones of the same name.
 CONFIG_DIR = Path(os.environ.get("VELFERDSLAB_CONFIG_DIR", PROJECT_ROOT / "config"))
 ENV_PREFIX = "VELFERDSLAB_"

@@ -120,12 +120,19 @@ def test_the_wheel_carries_the_compiled_catalogue_and_the_shipped_files(
         "velferdslab/defaults/defaults.toml",
         "velferdslab/defaults/level-criteria.toml",
         "velferdslab/defaults/assumptions/velferdslab-standard.toml",
-        "velferdslab/reports/pdf_templates/family.html",
+        # the checkout's top-level reports/ and migrations/, carried into the package
+        "velferdslab/report_templates/family.html",
+        "velferdslab/report_templates/report.css",
         "velferdslab/migrations/env.py",
+        "velferdslab/migrations/versions/20261123_0356_9625bbe97d3a_initial_schema.py",
         "velferdslab/templates/login.html",
     ):
         assert shipped in names, shipped
-    assert not any(name.startswith(("tests/", "config/", "benchmarks/")) for name in names)
+    assert not any(
+        name.startswith(("tests/", "config/", "benchmarks/", "migrations/", "reports/"))
+        for name in names
+    )
+    assert not any("__pycache__" in name for name in names)
 
 
 def test_installed_wheel_migrates_fills_and_serves_from_an_empty_folder(

@@ -83,7 +83,9 @@ def test_a_withdrawn_consent_closes_the_family_to_the_team_at_once(
                           follow_redirects=True)  # fmt: skip
     assert "En dato mangler eller er feilskrevet." in garbled.get_data(as_text=True)
     login(client, lab.member.username)
-    assert client.get(f"/families/{family.id}").status_code == 404
+    lost = client.get(f"/families/{family.id}")  # told why, not a bare 404 (issue 22.5)
+    assert lost.status_code == 403
+    assert "samtykket er trukket tilbake" in lost.get_data(as_text=True)
 
 
 def test_a_member_joins_only_for_their_own_agency(client: FlaskClient, db: scoped_session) -> None:

@@ -205,7 +205,7 @@ def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
 
 def _development_key() -> Path:
     """`make run` signs checkpoints out of the box: a key in the instance folder, made once.
-    Development only; production names its key (README, "Personvern")."""
+    Development only; production names its key (docs/privacy.md)."""
     from velferdslab.settings import PROJECT_ROOT
 
     folder = PROJECT_ROOT / "instance"

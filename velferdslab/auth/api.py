@@ -26,8 +26,7 @@ from velferdslab.users.services import hash_password, needs_rehash, verify_passw
 
 class CredentialsSchema(StrictSchema):
     """Either a user name and password (local accounts), or a provider's signed token for a user
-    who signs in through the municipality's identity provider (see the README, "Koble til Entra
-    ID / Ansattporten")."""
+    who signs in through the municipality's identity provider (see docs/sso.md)."""
 
     username = ma.fields.String(validate=ma.validate.Length(min=1, max=80))
     password = ma.fields.String(load_only=True, validate=ma.validate.Length(min=1, max=200))

@@ -9,9 +9,17 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from velferdslab.demo.generator import DEMO_LOGINS, generate
+from velferdslab.demo.generator import DEMO_EMAIL_DOMAIN, DEMO_LOGINS, generate
 from velferdslab.extensions import db
+from velferdslab.families.models import Family, Member
 from velferdslab.municipalities.models import Municipality
+from velferdslab.users.models import User
+
+
+def has_demo_logins() -> bool:
+    """Whether this database holds the demo's users (made by `velferdslab demo`)."""
+    lead = db.session.scalars(select(User).where(User.username == DEMO_LOGINS[1][0])).first()
+    return lead is not None and lead.email == f"{lead.username}@{DEMO_EMAIL_DOMAIN}"
 
 
 def print_logins() -> None:
@@ -20,6 +28,20 @@ def print_logins() -> None:
     for username, password, roles, regional in DEMO_LOGINS:
         scope = "all municipalities" if regional else "Asker"
         click.echo(f"  {username:<9} {password:<19} {', '.join(roles):<17} {scope}")
+    showcase = db.session.execute(
+        select(Family.reference, Member.full_name, Member.national_id)
+        .join(Member, Member.family_id == Family.id)
+        .join(User, User.id == Family.investment_lead_id)
+        .where(User.username == DEMO_LOGINS[1][0], Member.national_id.is_not(None))
+        .order_by(Family.id, Member.id)
+        .limit(1)
+    ).first()
+    if showcase is not None:
+        reference, name, national_id = showcase
+        click.echo(
+            f"\nDemo family {reference} (lead's and member's): {name}, national id "
+            f"{national_id} — for an access request by letter (admin: Administrasjon → Personvern)."
+        )
 
 
 @click.command("demo", help="Generate demo data (deterministic for a seed).")
@@ -39,8 +61,11 @@ def demo_command(
     families: int, municipalities: int, seed: int, if_empty: bool, workload: str
 ) -> None:
     if if_empty and db.session.scalar(select(Municipality.id).limit(1)) is not None:
-        click.echo("The database already has data: no demo data generated.")
-        print_logins()
+        if has_demo_logins():
+            click.echo("The database already has the demo data: nothing generated.")
+            print_logins()
+        else:  # an operator's own data: there are no demo logins to print
+            click.echo("The database already has data: no demo data generated, no demo logins.")
         return
     started = time.perf_counter()
     try:

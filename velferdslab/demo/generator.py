@@ -11,18 +11,15 @@ from typing import Any
 import numpy as np
 
 from velferdslab.db import AnySession
-from velferdslab.demo import journeys, money, people
+from velferdslab.demo import casework, journeys, money, people
 from velferdslab.demo.reference import (
     AGENCIES,
     FIRST_NAMES_F,
-    MEASURES,
     MUNICIPALITIES,
-    NOTES,
     SURNAMES,
 )
 from velferdslab.demo.writer import next_ids, write
 from velferdslab.users.services import hash_password
-from velferdslab.vocabulary import DOMAINS
 
 # (username, password, roles, regional): one demo user for every role; printed by `make run`.
 DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
@@ -33,6 +30,7 @@ DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
     ("auditor", "demo-auditor-2026", ("auditor",), False),
     ("region", "demo-region-2026", ("leader",), True),
 )
+DEMO_EMAIL_DOMAIN = "demo.velferdslab.no"  # every demo user's e-mail: how `make run` knows them
 STAFF_PASSWORD = "demo-staff-2026"  # noqa: S105  (demo data: every generated staff user)
 TABLES = (
     "municipality",
@@ -103,7 +101,7 @@ class Builder:
             "user_account",
             username=username,
             full_name=full_name,
-            email=f"{username}@demo.velferdslab.no",
+            email=f"{username}@{DEMO_EMAIL_DOMAIN}",
             password_hash=self.hashes[password],
             agency_id=agency,
             municipality_id=municipality,
@@ -142,8 +140,9 @@ def generate(
             for kind, level, pattern in AGENCIES
         }
         staff = _staff(builder, municipality, agencies, demo=index == 0)
-        for _ in per_municipality[index]:
-            _family(builder, municipality, prefix, agencies, staff)
+        for position, _ in enumerate(per_municipality[index]):
+            showcase = index == 0 and position == 0
+            _family(builder, municipality, prefix, agencies, staff, showcase)
     _regional_users(builder)
     write(session, builder.rows)
     session.flush()
@@ -210,11 +209,18 @@ def _status(rng: np.random.Generator, national: bool) -> str:
 
 
 def _family(
-    builder: Builder, municipality: int, prefix: str, agencies: dict[str, int], staff: Staff
+    builder: Builder,
+    municipality: int,
+    prefix: str,
+    agencies: dict[str, int],
+    staff: Staff,
+    showcase: bool = False,
 ) -> None:
+    """showcase: the demo logins' family (DEMO_FAMILY): active, led by the demo lead with the demo
+    team member in its team, and a member with a national id for the access-request walk."""
     rng, today = builder.rng, builder.today
-    status = _status(rng, builder.national)
-    long_journey = builder.national or rng.random() < 0.75
+    status = "active" if showcase else _status(rng, builder.national)
+    long_journey = showcase or builder.national or rng.random() < 0.75
     years_back = rng.uniform(2.1, 4.1) if long_journey else rng.uniform(0.3, 2.0)
     referred = today - dt.timedelta(days=int(years_back * 365))
     if status == "referred":
@@ -230,10 +236,11 @@ def _family(
         end = max(end, enrolled)
     key = (municipality, referred.year)
     number = builder.numbers[key] = builder.numbers.get(key, 0) + 1
-    lead_id, lead_agency = staff.leads[int(rng.integers(0, len(staff.leads)))]
+    lead_id, lead_agency = staff.leads[0 if showcase else int(rng.integers(0, len(staff.leads)))]
     protection = str(
         rng.choice(["none", "confidential", "strictly_confidential"], p=[0.95, 0.04, 0.01])
     )
+    protection = "none" if showcase else protection
     family = builder.add(
         "family",
         municipality_id=municipality,
@@ -251,11 +258,12 @@ def _family(
         version=1,
     )
     has_children = rng.random() < 0.7
-    for row in people.members(rng, family, builder.ids["family_member"], today, has_children):
+    first_member = builder.ids["family_member"]
+    for row in people.members(rng, family, first_member, today, has_children, showcase):
         builder.add("family_member", **row)
     if enrolled is None:
         return
-    team = _team(builder, family, enrolled, lead_id, lead_agency, staff)
+    team = _team(builder, family, enrolled, lead_id, lead_agency, staff, showcase)
     team.kinds = {agency_id: kind for kind, agency_id in agencies.items()}
     _consent(builder, family, enrolled, team.agencies)
     plan = journeys.readings(
@@ -264,7 +272,9 @@ def _family(
     assessors = [lead_id] + [m[0] for m in team.members]
     for row in journeys.assessment_rows(rng, family, builder.ids["assessment"], plan, assessors):
         builder.add("assessment", **row)
-    _plan(builder, family, enrolled, plan[0][1] if plan else {}, assessors)
+    casework.goals_and_measures(
+        builder.add, rng, builder.today, family, enrolled, plan[0][1] if plan else {}, assessors
+    )
     budgets, contributions, by_year = money.budget_rows(
         rng, family, builder.ids, list(range(enrolled.year, end.year + 1)), team
     )
@@ -282,16 +292,22 @@ def _family(
             now=dt.datetime.combine(today, dt.time(15), tzinfo=dt.UTC),
         )
     )
-    _notes(builder, family, enrolled, end, assessors)
+    casework.notes(builder.add, rng, family, enrolled, end, assessors)
 
 
 def _team(
-    builder: Builder, family: int, joined: dt.date, lead_id: int, lead_agency: int, staff: Staff
+    builder: Builder,
+    family: int,
+    joined: dt.date,
+    lead_id: int,
+    lead_agency: int,
+    staff: Staff,
+    showcase: bool,
 ) -> money.Team:
     rng = builder.rng
     size = int(rng.integers(2, 5))
     picked = list(rng.choice(len(staff.members), size=size, replace=False))
-    if staff.demo_member is not None and 0 not in picked and rng.random() < 0.5:
+    if staff.demo_member is not None and 0 not in picked and (showcase or rng.random() < 0.5):
         picked[0] = 0  # the demo team member works with many of the demo municipality's families
     team = money.Team(
         lead_id, lead_agency, [(lead_id, lead_agency, Decimal(50_000))], [lead_agency]
@@ -348,60 +364,3 @@ def _consent(builder: Builder, family: int, given: dt.date, agencies: list[int])
     )
     for agency in agencies:
         builder.rows["consent_agency"].append({"consent_id": consent, "agency_id": agency})
-
-
-def _plan(
-    builder: Builder,
-    family: int,
-    enrolled: dt.date,
-    baseline: dict[str, int | None],
-    owners: list[int],
-) -> None:
-    rng = builder.rng
-    assessed = [d for d, v in baseline.items() if v is not None]
-    for domain in rng.choice(
-        assessed, size=min(len(assessed), int(rng.integers(2, 4))), replace=False
-    ):
-        target = min(3, int(baseline[str(domain)] or 0) + 2)
-        builder.add(
-            "goal",
-            family_id=family,
-            domain=str(domain),
-            target_level=target,
-            target_date=enrolled + dt.timedelta(days=int(rng.integers(365, 730))),
-            description="Mål satt sammen med familien på duken.",
-            created_by=owners[0],
-            version=1,
-        )
-    for _ in range(int(rng.integers(2, 5))):
-        due = enrolled + dt.timedelta(days=int(rng.integers(30, 500)))
-        status = (
-            "done"
-            if due < builder.today - dt.timedelta(days=30) and rng.random() < 0.7
-            else (str(rng.choice(["planned", "in_progress"])))
-        )
-        builder.add(
-            "measure",
-            family_id=family,
-            goal_id=None,
-            description=str(rng.choice(MEASURES)),
-            domain=str(rng.choice(assessed)) if assessed else None,
-            owner_user_id=int(rng.choice(owners)),
-            due_on=due,
-            status=status,
-            version=1,
-        )
-
-
-def _notes(builder: Builder, family: int, start: dt.date, end: dt.date, authors: list[int]) -> None:
-    rng = builder.rng
-    span = max(1, (end - start).days)
-    for _ in range(5):
-        builder.add(
-            "progress_note",
-            family_id=family,
-            written_on=start + dt.timedelta(days=int(rng.integers(0, span + 1))),
-            domain=None if rng.random() < 0.5 else str(rng.choice(list(DOMAINS))),
-            text=str(rng.choice(NOTES)),
-            author_id=int(rng.choice(authors)),
-        )

@@ -1,4 +1,5 @@
-"""A family's journey: quarterly readings that mostly improve, sometimes relapse."""
+"""A family's journey: quarterly readings that mostly improve (the weakest areas first),
+sometimes relapse, each with a rationale that fits its level."""
 
 from __future__ import annotations
 
@@ -24,21 +25,32 @@ def readings(
     """Readings every ~3 months from start to end: (date, levels, rationale)."""
     domains = [d for d in DOMAINS if has_children or d not in CHILD_DOMAINS]
     level = {d: int(rng.choice([0, 0, 1, 1, 1, 2], p=None)) for d in domains}
-    improve, relapse = (0.18, 0.16) if relapser else (0.27, 0.04)
+    improve = 0.2 if relapser else 0.27
     out: list[tuple[dt.date, dict[str, int | None], dict[str, str]]] = []
     on = start
     while on <= end:
         levels: dict[str, int | None] = dict.fromkeys(DOMAINS)
+        weakest = min(level.values())
+        # A relapser has bad quarters: one or two areas fall back at once.
+        setback = (
+            set(rng.choice(domains, size=int(rng.integers(1, 3)), replace=False))
+            if out and relapser and rng.random() < 0.25
+            else set()
+        )
         for d in domains:
             if out and rng.random() < 0.06:
                 continue  # not assessed this time: the last level carries forward
             draw = rng.random()
-            if draw < improve:
-                level[d] = min(3, level[d] + 1)
-            elif draw < improve + relapse:
+            # The team works on the weakest areas first, so the overall level (the lowest by
+            # default) moves with the areas instead of waiting for a forgotten one.
+            if d in setback or (not setback and draw < 0.02):
                 level[d] = max(0, level[d] - 1)
+            elif not setback and draw < improve * (2.2 if level[d] == weakest else 0.6):
+                level[d] = min(3, level[d] + 1)
             levels[d] = level[d]
-        rationale = {d: str(rng.choice(RATIONALES[d])) for d in domains if levels[d] is not None}
+        rationale = {
+            d: str(rng.choice(RATIONALES[d][level[d]])) for d in domains if levels[d] is not None
+        }
         out.append((on, levels, rationale))
         on = on + dt.timedelta(days=int(rng.integers(84, 98)))
     return out

@@ -82,10 +82,10 @@ def expenditure_rows(
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """A year's spending like a lab's: items that fit the paying agency, sized as such things
-    cost, using 55–90 % of the year's budget (pro rata for a part year). Requested a few days
-    before the money is spent; within the requester's mandate approved at once, above it decided
-    by the lead one to six days after the request (or still pending when that is not yet past);
-    never past the year's budget."""
+    cost, using 55–90 % of the year's budget (pro rata for a part year). Requested on the day it
+    is dated, as the spending form does; within the requester's mandate approved at once, above it
+    decided by the lead one to six days after the request (or still pending when that is not yet
+    past), so never dated after its decision; never past the year's budget."""
     now = now or dt.datetime.combine(end, dt.time(15), tzinfo=dt.UTC)
     rows: list[dict[str, Any]] = []
     for year, (budget_id, budget) in sorted(budgets.items()):
@@ -104,15 +104,14 @@ def expenditure_rows(
             (description, low, high, _payers), (user, agency, mandate) = choice
             amount = Decimal(int(rng.uniform(low, high) / 100) * 100)
             spent_on = first + dt.timedelta(days=int(rng.integers(0, (last - first).days + 1)))
-            requested = dt.datetime.combine(
-                max(first, spent_on - dt.timedelta(days=int(rng.integers(0, 15)))),
-                dt.time(int(rng.integers(7, 14)), int(rng.integers(0, 60))),
-                tzinfo=dt.UTC,
+            requested = dt.datetime.combine(  # the form's date: the day it is asked for
+                spent_on, dt.time(int(rng.integers(7, 14)), int(rng.integers(0, 60))), tzinfo=dt.UTC
             )
             requested = min(requested, now - dt.timedelta(hours=1))
             status, decider, decided = _decision(rng, amount, mandate, user, team.lead_id)
             if status == "approved" and approved + amount > budget:
-                status, decider = "rejected", team.lead_id  # the lead says no: the budget is spent
+                # the lead says no, days later: the budget is spent
+                status, decider, decided = "rejected", team.lead_id, "by_lead"
             decided_at = None
             if decider is not None:
                 decided_at = (

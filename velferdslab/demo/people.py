@@ -37,7 +37,12 @@ def _birth(rng: np.random.Generator, today: dt.date, low: int, high: int) -> dt.
 
 
 def members(
-    rng: np.random.Generator, family_id: int, first_id: int, today: dt.date, has_children: bool
+    rng: np.random.Generator,
+    family_id: int,
+    first_id: int,
+    today: dt.date,
+    has_children: bool,
+    first_has_national_id: bool = False,
 ) -> list[dict[str, Any]]:
     surname = str(rng.choice(SURNAMES))
     people: list[tuple[str, str, dt.date]] = []
@@ -53,8 +58,8 @@ def members(
         people.append((str(rng.choice(names)), "youth", _birth(rng, today, 17, 25)))
     used: set[str] = set()
 
-    def national_id(born: dt.date) -> str | None:
-        if rng.random() >= 0.5:
+    def national_id(born: dt.date, certain: bool) -> str | None:
+        if rng.random() >= 0.5 and not certain:
             return None
         number = fodselsnummer(rng, born)
         while number in used:  # twins: one number each
@@ -67,7 +72,7 @@ def members(
             "id": first_id + offset,
             "family_id": family_id,
             "full_name": f"{first} {surname}",
-            "national_id": national_id(born),
+            "national_id": national_id(born, first_has_national_id and offset == 0),
             "birth_date": born,
             "relation": relation,
             "version": 1,

@@ -51,23 +51,62 @@ SURNAMES = (
     "Solberg", "Strand", "Moen", "Ahmed", "Hussein", "Nguyen", "Kowalski", "Mohamud", "Lie",
 )  # fmt: skip
 
-RATIONALES: dict[str, tuple[str, ...]] = {
-    "housing": ("Fått kommunal leilighet med fast kontrakt.", "Husleierestanse nedbetalt.",
-                "Bor midlertidig hos slekt.", "Varsel om utkastelse er trukket.",
-                "Søker startlån sammen med boligkontoret."),
-    "work": ("Startet i arbeidspraksis tre dager i uka.", "Deltar i norskopplæring.",
-             "Fått deltidsjobb i butikk.", "Sykmeldt, tett oppfølging fra NAV.",
-             "Fast ansettelse fra neste måned."),
-    "school": ("Møter jevnt på skolen etter ny timeplan.", "Mye fravær siste måned.",
-               "Får tilpasset opplæring med støtte fra PPT.", "Fullfører vg1 til sommeren."),
-    "network": ("Begynt på fotballag og kor.", "Få voksne rundt familien.",
-                "Besteforeldre avlaster i helgene.", "Fått besøksvenn via frivilligsentralen."),
-    "finance": ("Gjeldsordning er innvilget.", "Budsjett satt opp med økonomisk rådgiver.",
-                "Sosialhjelp som hovedinntekt.", "Inkasso stanset etter avtale."),
-    "health": ("Fått fastlege og regelmessig behandling.", "Venter på time i psykisk helsevern.",
-               "Trener jevnlig og sover bedre.", "Rusbehandling fullført."),
-    "childhood": ("Hjelpetiltak fra barnevernet avsluttet.", "Foreldreveiledning pågår.",
-                  "Barna trives i barnehagen.", "Bekymringsmelding fulgt opp."),
+# A reading's rationale per domain and level (0 uholdbar … 3 bærekraftig), written to fit the
+# level criteria (velferdslab/defaults/level-criteria.toml): a note never contradicts its level.
+RATIONALES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "housing": (
+        ("Bor midlertidig hos slekt.", "Varsel om utkastelse, saken er hos namsmannen.",
+         "Familien bor på hospits i påvente av bolig."),
+        ("Husleierestanse på tre måneder.", "Korttidskontrakt som går ut til våren.",
+         "Trangbodd: fem personer på to rom."),
+        ("Fått kommunal leilighet med fast kontrakt.", "Husleierestanse nedbetalt.",
+         "Bostøtte innvilget; husleien betales hver måned."),
+        ("Kjøpt egen bolig med startlån.", "Langsiktig leiekontrakt, betaler husleien selv.",
+         "Flyttet til egen leilighet familien selv valgte."),
+    ),
+    "work": (
+        ("Ingen voksne i arbeid, utdanning eller aktivitet.", "Mor står utenfor alt arbeid."),
+        ("Sykmeldt, tett oppfølging fra NAV.", "Sporadiske ekstravakter uten fast avtale.",
+         "Aktivitetsplan hos NAV, men uklart hva den fører til."),
+        ("Startet i arbeidspraksis tre dager i uka.", "Deltar i norskopplæring.",
+         "Fått deltidsjobb i butikk."),
+        ("Fast ansettelse i full stilling.", "Har fått fast jobb og klarer seg selv.",
+         "Fullfører fagbrev med lærlingelønn."),
+    ),
+    "school": (
+        ("Eldste barn har ikke vært på skolen siden jul.", "Har falt ut av videregående."),
+        ("Mye fravær siste måned.", "Konflikter i klassen, fare for å falle ut."),
+        ("Møter jevnt på skolen etter ny timeplan.",
+         "Får tilpasset opplæring med støtte fra PPT."),
+        ("Går på skolen og henger med uten ekstra støtte.", "Fullfører vg1 til sommeren."),
+    ),
+    "network": (
+        ("Familien er isolert og har ingen å spørre.", "Eldste sønn henger med et rusmiljø."),
+        ("Få voksne rundt familien.", "Kontakten går mest gjennom hjelpeapparatet."),
+        ("Begynt på fotballag og kor.", "Fått besøksvenn via frivilligsentralen."),
+        ("Besteforeldre avlaster i helgene.",
+         "Barna er med på fritidsaktiviteter, familien har folk å spørre."),
+    ),
+    "finance": (
+        ("Ingen penger til mat; nødhjelp fra NAV.", "Gjeld til inkasso og trekk i lønn."),
+        ("Sosialhjelp som hovedinntekt.", "Ubetalte regninger og gjeld uten oversikt."),
+        ("Gjeldsordning er innvilget.", "Budsjett satt opp med økonomisk rådgiver.",
+         "Inkasso stanset etter avtale."),
+        ("Egen inntekt dekker utgiftene, og det er litt i buffer.",
+         "Gjelden er under kontroll og familien sparer litt hver måned."),
+    ),
+    "health": (
+        ("Ubehandlet rusproblem preger hverdagen.", "Alvorlig depresjon uten behandling."),
+        ("Venter på time i psykisk helsevern.", "Smerter begrenser hverdagen; ujevn behandling."),
+        ("Fått fastlege og regelmessig behandling.", "Rusbehandling fullført."),
+        ("Trener jevnlig og sover bedre.", "God helse; mestrer diagnosen selv."),
+    ),
+    "childhood": (
+        ("Akuttplassering av yngste barn.", "Bekymring for vold i hjemmet."),
+        ("Hjelpetiltak fra barnevernet.", "Bekymringsmelding fulgt opp."),
+        ("Foreldreveiledning pågår.", "God omsorg med støtte fra helsestasjonen."),
+        ("Hjelpetiltak fra barnevernet avsluttet.", "Barna trives i barnehagen og på skolen."),
+    ),
 }  # fmt: skip
 
 NOTES = (

@@ -19,6 +19,7 @@ from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families import confirm, services
+from velferdslab.families.access import consent_missing_for
 from velferdslab.families.lifecycle import LifecycleError, check_transition
 from velferdslab.families.models import Consent, Family, TeamMembership
 from velferdslab.formatting import format_date
@@ -174,6 +175,31 @@ def _ask_leaving(family: Family, membership: TeamMembership) -> ResponseReturnVa
     )  # fmt: skip
 
 
+def _ask_adding_uncovered(
+    family: Family, user_id: int, agency_id: int, why: Any
+) -> ResponseReturnValue:
+    user, agency = db.session.get(User, user_id), db.session.get(Agency, agency_id)
+    name, agency_name = (user.full_name if user else ""), (agency.name if agency else "")
+    return confirm.ask(
+        family,
+        title=_l("%(agency)s is not covered by a consent", agency=agency_name),
+        consequences=[
+            _l(
+                "%(name)s joins the team, but does not see %(ref)s until a valid consent covers "
+                "%(agency)s: %(why)s.",
+                name=name, ref=family.reference, agency=agency_name, why=why,
+            ),
+            _l("Record the family's consent for the agency first, or add them anyway."),
+        ],
+        confirm_label=_l("Add to the team anyway"),
+        cancel_url=_back_url(family),
+        hidden={key: request.form.get(key, "") for key in TEAM_FIELDS},
+    )  # fmt: skip
+
+
+TEAM_FIELDS = ("user_id", "agency_id", "team_role", "mandate_nok", "joined_on")
+
+
 def _ask_ending(family: Family, status: str, on: dt.date) -> ResponseReturnValue:
     from velferdslab.web.labels import STATUS_LABELS
 
@@ -228,6 +254,10 @@ def register(blp: Blueprint) -> None:
                 raise ValidationFailed(
                     Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
                 )
+            if not confirm.confirmed():
+                missing = consent_missing_for(family, ids[1], dt.date.today())
+                if missing is not None:
+                    return _ask_adding_uncovered(family, ids[0], ids[1], missing)
             membership = services.add_team_member(
                 db.session,
                 family,

@@ -27,6 +27,7 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
 from velferdslab.families import lead_views, setup_views
+from velferdslab.families.access import family_or_explained, team_without_consent
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
 from velferdslab.families.models import Family, TeamMembership
 from velferdslab.families.queries import SORTS, ListChoices, filter_and_sort, my_families
@@ -86,7 +87,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def family_page(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        family = family_or_explained(user, family_id, "assessments.read")
         audit("read", "family", family.id, family_id=family.id, details={"page": "family"})
         return render_template("families/page.html", **family_context(family, user))
 
@@ -94,7 +95,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def domain_page(family_id: int, domain: str) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.read")
+        family = family_or_explained(user, family_id, "assessments.read")
         if domain not in DOMAINS:
             raise NotFound()
         history = domain_history(family_assessments(db.session, family.id), domain)
@@ -116,7 +117,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def add_note(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "notes.write")
+        family = family_or_explained(user, family_id, "notes.write")
         form = NoteForm()
         if not form.validate_on_submit():
             flash(_l("The note was not saved: %(why)s", why=first_error(form)), "error")
@@ -133,7 +134,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def new_expenditure(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "expenditures.write")
+        family = family_or_explained(user, family_id, "expenditures.write")
         form = ExpenditureForm(agency_choices(family))
         today = dt.date.today()
         if not form.is_submitted():
@@ -170,7 +171,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def new_assessment(family_id: int) -> ResponseReturnValue:
         user: User = g.user
-        family = policy.family_or_404(db.session, user, family_id, "assessments.write")
+        family = family_or_explained(user, family_id, "assessments.write")
         assessments = family_assessments(db.session, family.id)
         points = journey_of(assessments)
         previous = latest_rationale(assessments)
@@ -354,6 +355,8 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
             **setup,
             **family_page_context(family, assessments, expenditures, goals),
         }
+    if is_lead:
+        lead_only["consent_gaps"] = team_without_consent(family, team, today)
     memberships = [membership for membership, _, _ in team]
     return {
         "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),

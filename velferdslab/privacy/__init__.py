@@ -1,2 +1,2 @@
 """Privacy by law: retention and anonymisation, legal holds, and a family member's access
-request (README, section "Personvern")."""
+request (docs/privacy.md)."""

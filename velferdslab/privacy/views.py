@@ -356,7 +356,7 @@ def create_blueprint() -> Blueprint:
                         form.received_on.data,
                         form.language.data,
                     )
-                    flash(_l("The package is made: download it below."), "success")
+                    # the page confirms it with the download links (made=…)
                     return redirect(
                         url_for(".family_privacy", family_id=family.id, made=request.id)
                     )
@@ -510,7 +510,7 @@ def create_blueprint() -> Blueprint:
                             str(_l("No member with that number in a family with that reference."))
                         ]
                     else:
-                        access_request.start_access_request(
+                        request = access_request.start_access_request(
                             db.session,
                             admin,
                             family.id,
@@ -518,8 +518,8 @@ def create_blueprint() -> Blueprint:
                             form.received_on.data,
                             form.language.data,
                         )
-                        flash(_l("The package is made: download it below."), "success")
-                        return back
+                        # the page confirms it with the download links
+                        return redirect(url_for(".admin_privacy", made=request.id))
             else:
                 raise NotFound()
         except (ValidationFailed, Conflict) as error:

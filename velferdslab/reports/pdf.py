@@ -1,5 +1,6 @@
-"""The one PDF helper: a Jinja template from reports/ and plain data → PDF/A-3b with the
-figures attached. Nothing is fetched while rendering: data: URLs only, never file: or http:."""
+"""The one PDF helper: a Jinja template from the top-level reports/ and plain data → PDF/A-3b
+with the figures attached. Nothing is fetched while rendering: data: URLs only, never file: or
+http:."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from flask import current_app
 from flask_babel import force_locale
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parent / "pdf_templates"
+from velferdslab.settings import REPORT_TEMPLATES_DIR
+
+TEMPLATES = REPORT_TEMPLATES_DIR
 log = logging.getLogger(__name__)
 
 
