@@ -26,12 +26,11 @@ LONG_MODULES: set[str] = {
     "velferdslab.privacy.views",
 }
 CIRCLES: set[frozenset[str]] = {
-    frozenset({"velferdslab.families.setup_views", "velferdslab.families.views"}),
     frozenset({"velferdslab.users.views", "velferdslab.web.auth", "velferdslab.web.sso"}),
 }
 EDGE_IMPORTS: set[tuple[str, str]] = {
-    ("velferdslab.families.views", "velferdslab.gains.api"),
-    ("velferdslab.families.views", "velferdslab.gains.forecast_views"),
+    ("velferdslab.families.page", "velferdslab.gains.api"),
+    ("velferdslab.families.page", "velferdslab.gains.forecast_views"),
     ("velferdslab.privacy.access_request", "velferdslab.gains.api"),
     ("velferdslab.reports.audit_content", "velferdslab.gains.forecast_views"),
     ("velferdslab.reports.content", "velferdslab.gains.api"),

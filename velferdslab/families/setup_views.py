@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
-from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
@@ -22,10 +20,10 @@ from velferdslab.families import confirm, services
 from velferdslab.families.access import consent_missing_for
 from velferdslab.families.lifecycle import LifecycleError, check_transition
 from velferdslab.families.models import Consent, Family, TeamMembership
+from velferdslab.families.page import family_context
 from velferdslab.formatting import format_date
 from velferdslab.municipalities.models import Agency
-from velferdslab.users.models import User, UserRole
-from velferdslab.vocabulary import Role
+from velferdslab.users.models import User
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise
 
@@ -71,8 +69,6 @@ def _refused(
     flash(f"{localise(error.message)} {details}".strip(), "error")
     if form is None:
         return redirect(url_for(".family_page", family_id=family.id, _anchor=anchor))
-    from velferdslab.families.views import family_context
-
     context = family_context(family, g.user)
     typed = {
         "form": form,
@@ -87,46 +83,6 @@ def _child(model: Any, family: Family, record_id: int) -> Any:
     if record is None or record.family_id != family.id:
         raise NotFound()
     return record
-
-
-def setup_context(
-    family: Family, agencies: Sequence[Agency], budgets: Sequence[Budget] = ()
-) -> dict[str, Any]:
-    """Choices for the lead's forms on the family page, and what is saved, for the forms to
-    hold; `agencies`: the municipality's, by name, and `budgets`, as the page has read them."""
-    # Who can join a team: the municipality's active team members and leads (names only).
-    team_staff = db.session.execute(
-        select(User.id, User.full_name, User.agency_id)
-        .where(User.active.is_(True), User.municipality_id == family.municipality_id)
-        .where(User.role_rows.any(UserRole.role.in_([Role.TEAM_MEMBER, Role.INVESTMENT_LEAD])))
-        .order_by(User.full_name)
-    ).all()
-    today = dt.date.today()
-    consents = db.session.scalars(
-        select(Consent).where(Consent.family_id == family.id).order_by(Consent.given_on.desc())
-    ).all()
-    memberships = db.session.execute(
-        select(TeamMembership, User.full_name)
-        .join(User, User.id == TeamMembership.user_id)
-        .where(
-            TeamMembership.family_id == family.id,
-            or_(TeamMembership.left_on.is_(None), TeamMembership.left_on >= today),
-        )
-        .order_by(User.full_name)
-    ).all()
-    current = next((budget for budget in budgets if budget.year == today.year), None)
-    return {
-        "setup_budget": current,
-        "setup_contributions": {c.agency_id: c.amount for c in current.contributions}
-        if current
-        else {},
-        "setup_agencies": agencies,
-        "setup_staff": team_staff,
-        "setup_consents": consents,
-        "setup_memberships": memberships,
-        "this_year": today.year,
-        "today": today,
-    }
 
 
 def _back_url(family: Family) -> str:

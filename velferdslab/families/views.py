@@ -3,41 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from velferdslab import policy
-from velferdslab.assessments.models import ProgressNote
 from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.services import record_assessment, write_note
 from velferdslab.assessments.voice import domain_history, latest_rationale, latest_readings
 from velferdslab.audit import presentation
-from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.current import audit
-from velferdslab.budgets.models import Budget, Expenditure
-from velferdslab.budgets.services import limits_from, request_expenditure, spending_limits
-from velferdslab.charts.journey import journey_svg
+from velferdslab.budgets.services import request_expenditure, spending_limits
 from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
-from velferdslab.families import lead_views, setup_views
-from velferdslab.families.access import family_or_explained, team_without_consent
+from velferdslab.families import lead_views
+from velferdslab.families.access import family_or_explained
 from velferdslab.families.forms import ExpenditureForm, NoteForm, make_assessment_form
-from velferdslab.families.models import Family, TeamMembership
+from velferdslab.families.models import Family
+from velferdslab.families.page import (
+    access_log_rows,
+    agency_choices,
+    domain_notes,
+    family_context,
+    own_agency,
+)
 from velferdslab.families.queries import SORTS, ListChoices, filter_and_sort, my_families
-from velferdslab.municipalities.models import Agency
-from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
-from velferdslab.web.labels import chart_labels
 from velferdslab.web.navigation import current_language
 
 
@@ -72,13 +69,7 @@ def create_blueprint() -> Blueprint:
     @login_required
     def access_log(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "access_log.read")
-        rows = db.session.execute(
-            select(AuditEvent, User.full_name)
-            .outerjoin(User, User.id == AuditEvent.user_id)
-            .where(AuditEvent.family_id == family.id)
-            .order_by(AuditEvent.id.desc())
-            .limit(500)
-        ).all()
+        rows = access_log_rows(family)
         audit("read", "access_log", family.id, family_id=family.id)
         shown = presentation.present(db.session, rows)
         return render_template("families/access_log.html", family=family, rows=shown)
@@ -99,13 +90,7 @@ def create_blueprint() -> Blueprint:
         if domain not in DOMAINS:
             raise NotFound()
         history = domain_history(family_assessments(db.session, family.id), domain)
-        notes = db.session.execute(
-            select(ProgressNote, User.full_name)
-            .outerjoin(User, User.id == ProgressNote.author_id)
-            .where(ProgressNote.family_id == family.id, ProgressNote.domain == domain)
-            .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
-            .limit(50)
-        ).all()
+        notes = domain_notes(family, domain)
         audit(
             "read", "assessment", family_id=family.id, details={"page": "domain", "domain": domain}
         )
@@ -257,125 +242,3 @@ def expenditure_message(status: str) -> str:
     if status == "approved":
         return str(_l("The expenditure is registered and approved."))
     return str(_l("The expenditure is above your mandate and waits for the investment lead."))
-
-
-def own_agency(family: Family, user: User, today: dt.date) -> int | None:
-    """The agency the user works for on this family's team (else their own): who usually pays."""
-    memberships = db.session.scalars(
-        select(TeamMembership).where(
-            TeamMembership.family_id == family.id, TeamMembership.user_id == user.id
-        )
-    ).all()
-    current = [m.agency_id for m in memberships if m.is_current(today)]
-    return current[0] if current else user.agency_id
-
-
-def agency_choices(family: Family) -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Agency.id, Agency.name)
-        .where(Agency.municipality_id == family.municipality_id)
-        .order_by(Agency.name)
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
-def contributions_and_spending(
-    year: int, budgets: Any, expenditures: Any, agencies: Any
-) -> list[tuple[str, Any, Any]]:
-    """Per agency, for the year: what it put into the budget beside what it paid of the approved
-    spending (agencies with neither are left out)."""
-    budget = next((b for b in budgets if b.year == year), None)
-    put_in = {c.agency_id: c.amount for c in budget.contributions} if budget else {}
-    paid: dict[int, Decimal] = {}
-    for e in expenditures:
-        if e.status.value == "approved" and e.spent_on.year == year:
-            paid[e.paying_agency_id] = paid.get(e.paying_agency_id, Decimal(0)) + e.amount
-    return [
-        (agency.name, put_in.get(agency.id), paid.get(agency.id, Decimal(0)))
-        for agency in agencies
-        if agency.id in put_in or agency.id in paid
-    ]
-
-
-def family_context(family: Family, user: User) -> dict[str, Any]:
-    """Everything the family page shows, each table read once: the chart, the spending limits
-    and the lead's gains are made from the same rows."""
-    today = dt.date.today()
-    session = db.session
-    assessments = family_assessments(session, family.id)
-    points = journey_of(assessments)
-    readings = latest_readings(assessments)
-    goals = session.scalars(
-        select(Goal)
-        .where(Goal.family_id == family.id)
-        .order_by(Goal.closed_on.is_not(None), Goal.domain)
-    ).all()
-    targets = {goal.domain: goal.target_level for goal in goals if goal.closed_on is None}
-    chart = journey_svg(points, targets, chart_labels(family.reference)) if points else ""
-    measures = session.scalars(
-        select(Measure).where(Measure.family_id == family.id).order_by(Measure.due_on)
-    ).all()
-    notes = session.scalars(
-        select(ProgressNote)
-        .where(ProgressNote.family_id == family.id)
-        .order_by(ProgressNote.written_on.desc(), ProgressNote.id.desc())
-        .limit(20)
-    ).all()
-    expenditures = session.scalars(
-        select(Expenditure)
-        .where(Expenditure.family_id == family.id)
-        .order_by(Expenditure.spent_on.desc(), Expenditure.id.desc())
-    ).all()
-    team = session.execute(
-        select(TeamMembership, User, Agency)
-        .join(User, User.id == TeamMembership.user_id)
-        .join(Agency, Agency.id == TeamMembership.agency_id)
-        .where(TeamMembership.family_id == family.id)
-        .order_by(TeamMembership.team_role, User.full_name)
-        .options(lazyload(User.role_rows))  # the page shows names, not roles
-    ).all()
-    budgets = session.scalars(
-        select(Budget).where(Budget.family_id == family.id).order_by(Budget.year.desc())
-    ).all()
-    agencies = session.scalars(
-        select(Agency).where(Agency.municipality_id == family.municipality_id).order_by(Agency.name)
-    ).all()
-    user_ids = {m.owner_user_id for m in measures} | {n.author_id for n in notes}
-    user_ids |= {e.requested_by for e in expenditures} | {e.decided_by for e in expenditures}
-    is_lead = policy.is_lead_of(user, family)
-    lead_only: dict[str, Any] = {}
-    if is_lead:
-        from velferdslab.gains.api import page_gains
-        from velferdslab.gains.forecast_views import family_page_context
-
-        setup = setup_views.setup_context(family, agencies, budgets)
-        gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)
-        lead_only = {
-            "gains": gains,
-            **setup,
-            **family_page_context(family, assessments, expenditures, goals),
-        }
-    if is_lead:
-        lead_only["consent_gaps"] = team_without_consent(family, team, today)
-    memberships = [membership for membership, _, _ in team]
-    return {
-        "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),
-        **lead_only,
-        "family": family,
-        "points": points,
-        "readings": readings,
-        "chart": chart,
-        "goals": goals,
-        "measures": measures,
-        "notes": notes,
-        "team": team,
-        "budgets": budgets,
-        "expenditures": expenditures,
-        "limits": limits_from(family, user, today.year, today, budgets, expenditures, memberships),
-        "is_lead": is_lead,
-        "people": {
-            row[0]: row[1]
-            for row in session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))
-        },
-        "agencies": {agency.id: agency.name for agency in agencies},
-    }
