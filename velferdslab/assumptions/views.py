@@ -15,6 +15,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -175,7 +176,7 @@ def create_blueprint() -> Blueprint:
         elif form.errors:
             status = 422
         return render_template(
-            "admin/assumption_set.html", row=row, set=described(row), form=form
+            "admin/assumption_set.html", row=row, set=described(row, str(get_locale())), form=form
         ), status
 
     return blp
