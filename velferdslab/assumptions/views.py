@@ -33,6 +33,7 @@ from velferdslab.assumptions.services import (
     store_params,
 )
 from velferdslab.assumptions.toml_guard import TomlTooComplex, check_toml_shape
+from velferdslab.assumptions.wording import drop_english_beside
 from velferdslab.auth.current import audit
 from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict
 from velferdslab.errors import Conflict
@@ -103,6 +104,7 @@ def params_from_toml(raw: bytes) -> AssumptionParams:
         raise RefusedFile(_l("The file contains a NUL character."))
     # The next version number is given when the set is stored, as by the command line.
     data.pop("version", None)
+    drop_english_beside(data)
     invalid = _l("The file is not a valid assumption set; nothing was stored.")
     try:
         loaded = AssumptionSetInSchema().load(data)

@@ -70,3 +70,14 @@ def set_in_language(described: Mapping[str, Any], language: str) -> dict[str, An
             for item in described.get("cost_items", [])
         ],
     }
+
+
+def drop_english_beside(data: dict[str, Any]) -> None:
+    """An uploaded file in the shipped file's format may carry the English beside its words; a
+    stored set holds its words once (only the shipped default is shown in two languages)."""
+    data.pop("description_en", None)
+    data.pop("sources_en", None)
+    for item in data.get("cost_items", []):
+        if isinstance(item, dict):
+            item.pop("label_en", None)
+            item.pop("source_en", None)
