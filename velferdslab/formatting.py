@@ -60,10 +60,13 @@ def format_percent(share: Number | None, decimals: int = 0, language: str | None
     return f"{amount}%" if _is_english(language) else f"{amount}{NBSP}%"
 
 
-def format_date(value: dt.date | dt.datetime | None, language: str | None = "nb") -> str:
-    """dd.mm.åååå; an instant is first put in Oslo time, so the date is the one Oslo saw."""
+def format_date(value: dt.date | dt.datetime | str | None, language: str | None = "nb") -> str:
+    """dd.mm.åååå; an instant is first put in Oslo time, so the date is the one Oslo saw. A
+    date kept as ISO text (a report's parameters in JSON) is read first."""
     if value is None:
         return DASH
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         value = to_oslo(value).date()
     return value.strftime("%d.%m.%Y")

@@ -75,6 +75,7 @@ def test_the_auditor_exports_what_is_listed_as_csv_and_excel(
         sheet["A2"].value == dt.datetime(2025, 3, 10) and sheet["A2"].number_format == "DD.MM.YYYY"
     )
     assert sheet["E2"].value == 20000 and sheet.max_row == 7
+    assert sheet.auto_filter.ref == "A1:L7"  # filter buttons over every listed row
     login(client, portfolio.lab.leader.username)
     assert client.get(f"/audit/expenditures.csv?{query}").status_code == 403
 

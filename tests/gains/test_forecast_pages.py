@@ -18,7 +18,7 @@ from tests.gains.test_forecast_api import planned_family
 from tests.reports.helpers import pdf_text, save_page_images
 from tests.web.test_login import login
 from velferdslab.families.models import Family
-from velferdslab.formatting import format_money
+from velferdslab.formatting import excel_format, format_money
 from velferdslab.plans.models import Goal
 
 ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
@@ -124,8 +124,10 @@ def test_the_family_plan_workbook_lists_goals_with_baseline_target_and_measureme
     # → sustainable: 0.72 · 63 607 + 0.54 · 20 000 = 45 797.04 + 10 800 = 56 597.04
     assert sustainable[6] == pytest.approx(56_597.04, abs=0.01)
     assert sustainable[10] == pytest.approx(43_097.04 - 56_597.04, abs=0.01)
-    assert sheet.cell(2, 7).number_format.endswith('"kr"')
-    assert sheet.cell(2, 4).number_format == "dd.mm.yyyy"
+    # A table like the workbook's other sheets: frozen headers, the one money format (issue 22).
+    assert sheet.freeze_panes == "A2"
+    assert sheet.cell(2, 7).number_format == excel_format("money", "nb")
+    assert sheet.cell(2, 4).number_format == excel_format("date", "nb")
 
 
 def test_the_dashboard_shows_promised_against_delivered_as_the_api_does(
@@ -146,6 +148,8 @@ def test_the_dashboard_shows_promised_against_delivered_as_the_api_does(
     # Five families, ten goals: housing behind in each, work on track in each → 50 %.
     assert api["goals"]["share_on_track_or_ahead"]["value"] == 0.5
     assert "50 %" in section
+    gains = page[page.index('id="gain-title"') :]
+    assert "Gevinsten går til" in gains[: gains.index("</table>")]  # headed by who gains
     book = load_workbook(io.BytesIO(client.get("/dashboard.xlsx").data))
     plan = {r[0]: r for r in book["Gevinstrealiseringsplan"].iter_rows(values_only=True) if r}
     assert plan["Bolig"][1:3] == (5, 5)

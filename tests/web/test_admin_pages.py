@@ -324,7 +324,7 @@ def test_the_description_of_an_open_set_changes_and_of_an_immutable_one_does_not
     row = default_set(db)
     url = f"/admin/assumption-sets/{row.id}"
     page = client.get(url).get_data(as_text=True)
-    assert "Lagre beskrivelsen" in page and "Child-welfare care measures" in page
+    assert "Lagre beskrivelsen" in page and "Omsorgstiltak i barnevernet" in page
     saved = client.post(
         url,
         data={"csrf_token": csrf_from(page), "description": "Kommunens egne tall.\r\n2025."},

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
+from velferdslab.assumptions.wording import set_in_language
 from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.database import written_apart
@@ -155,10 +156,12 @@ def get_set(session: AnySession, set_id: int | None) -> AssumptionSet:
     return row
 
 
-def described(row: AssumptionSet) -> dict[str, Any]:
+def described(row: AssumptionSet, language: str | None = None) -> dict[str, Any]:
     """Every value of the set with its source, its id and whether a report froze it: what the
-    API, the auditor's and admin's pages and the reports show of a set."""
-    return {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
+    API, the auditor's and admin's pages and the reports show of a set. With a language, the
+    shipped default's words are in that language (the API shows them as stored)."""
+    plain = {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
+    return plain if language is None else set_in_language(plain, language)
 
 
 def change_description(row: AssumptionSet, description: str) -> None:

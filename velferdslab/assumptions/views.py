@@ -15,6 +15,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -32,6 +33,7 @@ from velferdslab.assumptions.services import (
     store_params,
 )
 from velferdslab.assumptions.toml_guard import TomlTooComplex, check_toml_shape
+from velferdslab.assumptions.wording import drop_english_beside
 from velferdslab.auth.current import audit
 from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict
 from velferdslab.errors import Conflict
@@ -102,6 +104,7 @@ def params_from_toml(raw: bytes) -> AssumptionParams:
         raise RefusedFile(_l("The file contains a NUL character."))
     # The next version number is given when the set is stored, as by the command line.
     data.pop("version", None)
+    drop_english_beside(data)
     invalid = _l("The file is not a valid assumption set; nothing was stored.")
     try:
         loaded = AssumptionSetInSchema().load(data)
@@ -175,7 +178,7 @@ def create_blueprint() -> Blueprint:
         elif form.errors:
             status = 422
         return render_template(
-            "admin/assumption_set.html", row=row, set=described(row), form=form
+            "admin/assumption_set.html", row=row, set=described(row, str(get_locale())), form=form
         ), status
 
     return blp

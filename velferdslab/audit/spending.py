@@ -30,7 +30,7 @@ from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_datetime
-from velferdslab.gains.excel import XLSX_TYPE, Column, table_sheet
+from velferdslab.gains.excel_table import XLSX_TYPE, Column, table_sheet
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus, Role
@@ -221,7 +221,7 @@ def _csv_cell(value: Any, language: str) -> str:
 def export_xlsx(rows: list[list[Any]], language: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    table_sheet(book, str(_l("Expenditures")), _columns(), rows, language)
+    table_sheet(book, str(_l("Expenditures")), _columns(), rows, language, autofilter=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

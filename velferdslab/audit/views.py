@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from velferdslab import policy
@@ -94,6 +95,8 @@ def create_blueprint() -> Blueprint:
         rows = db.session.scalars(
             select(AssumptionSet).order_by(AssumptionSet.name, AssumptionSet.version.desc())
         ).all()
-        return render_template("audit/assumptions.html", sets=[described(row) for row in rows])
+        language = str(get_locale())
+        sets = [described(row, language) for row in rows]
+        return render_template("audit/assumptions.html", sets=sets)
 
     return blp

@@ -4,104 +4,30 @@ Each sheet is written by a function that takes the workbook, the report and the 
 (`SheetWriter`); `PORTFOLIO_SHEETS` lists them in order and another part of the service adds its
 own sheet by passing one more writer to `portfolio_workbook` (or appending to the list).
 
-Numbers and dates are stored as numbers and dates, with a number format, so the reader's Excel
-shows them with its own separators and can compute with them. Every text cell is stored as text:
-a name that begins with `=` stays a name, never a formula. A suppressed cell holds a dash, and
-the sheet says why.
+The cells and the table of each sheet are velferdslab.gains.excel_table's; a suppressed cell
+holds a dash, and the sheet says why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Alignment
 
-from velferdslab.formatting import DASH, excel_datetime, excel_format
+from velferdslab.assumptions.wording import in_language
 from velferdslab.gains.excel_charts import charts_sheet
+from velferdslab.gains.excel_table import Column, table_sheet, write_cell
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
-HEADER_FILL = PatternFill("solid", start_color="EEF2F6", end_color="EEF2F6")
 GROUP_LABELS = (_l("below stable (unsustainable or exposed)"), _l("stable or sustainable"))
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = "text"  # a kind of velferdslab.formatting.excel_format
-    width: float = 16
-
-
-def _hidden(value: Any) -> bool:
-    return isinstance(value, Mapping) and bool(value.get("suppressed"))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping) and "suppressed" in value:
-        return None if value["suppressed"] else value["value"]
-    return value
-
-
-def write_cell(cell: Cell, value: Any, kind: str, language: str) -> None:
-    """One value into one cell: a dash for a suppressed or missing value, text as text."""
-    if _hidden(value) or _plain(value) is None:
-        cell.value = DASH
-        cell.data_type = "s"
-        cell.alignment = Alignment(horizontal="right")
-        return
-    value = _plain(value)
-    if isinstance(value, str) and not value:
-        return  # a column this row does not use
-    if isinstance(value, bool):
-        value = str(_l("yes") if value else _l("no"))
-    if isinstance(value, str) or kind == "text":
-        cell.value = str(value)
-        cell.data_type = "s"  # never a formula, whatever the text begins with
-        return
-    if isinstance(value, dt.datetime):
-        cell.value = excel_datetime(value)
-    else:
-        cell.value = value
-    cell.number_format = excel_format(kind, language)
-
-
-def table_sheet(
-    book: Workbook,
-    title: str,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence[Any]],
-    language: str,
-    notes: Sequence[str] = (),
-) -> Worksheet:
-    """A sheet with a bold, frozen header row, set widths, typed cells and notes below."""
-    sheet = book.create_sheet(title[:31])
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        write_cell(cell, column.header, "text", language)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    number = 1
-    for number, row in enumerate(rows, start=2):
-        for index, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-            write_cell(sheet.cell(row=number, column=index), value, column.kind, language)
-    sheet.freeze_panes = "A2"
-    for offset, note in enumerate(notes, start=2):
-        write_cell(sheet.cell(row=number + offset, column=1), note, "text", language)
-    return sheet
 
 
 def _suppression_note(report: Mapping[str, Any]) -> list[str]:
@@ -273,7 +199,7 @@ def who_gains_sheet(book: Workbook, report: Mapping[str, Any], language: str) ->
         book,
         str(_l("Who gains")),
         [
-            Column(str(_l("Payer")), width=24),
+            Column(str(_l("Gains to")), width=24),
             Column(str(_l("Public")), width=10),
             Column(str(_l("Realised")), "money", 18),
             Column(str(_l("Projected (PV)")), "money", 18),
@@ -388,7 +314,10 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
         ),
         (
             str(_l("Illustrative values")),
-            ", ".join(str(PARAMETER_LABELS.get(n, n)) for n in illustrative)
+            ", ".join(
+                str(PARAMETER_LABELS[n]) if n in PARAMETER_LABELS else in_language(n, language)
+                for n in illustrative
+            )
             if illustrative
             else str(_l("none")),
             "text",
@@ -425,7 +354,7 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
 
 def plan_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
     """The gevinstrealiseringsplan per domain (velferdslab.gains.plan_sheet)."""
-    add_plan_sheet(book, portfolio_plan=report["forecast"]["plan"])
+    add_plan_sheet(book, language, portfolio_plan=report["forecast"]["plan"])
 
 
 PORTFOLIO_SHEETS: list[SheetWriter] = [

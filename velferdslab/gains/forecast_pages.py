@@ -41,7 +41,9 @@ def family_plan_workbook(family: Family, as_of: dt.date) -> bytes:
     data = load_engine_input(db.session, Family.id == family.id)
     book = Workbook()
     book.remove(book.active)
-    add_plan_sheet(book, family_plan=family_plan_rows(family, data, row, as_of))
+    add_plan_sheet(
+        book, str(get_locale() or "nb"), family_plan=family_plan_rows(family, data, row, as_of)
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,94 +1,71 @@
 """The gevinstrealiseringsplan as an Excel sheet (issue 15), for a family or for the portfolio.
 
 A separate function so that it can be hooked into any workbook writer with one call:
-`add_plan_sheet(book, family_plan=…)` or `add_plan_sheet(book, portfolio_plan=…)`. Headers and
-level names are in the reader's language; money and dates stay numbers and dates, shown through
-the formats of velferdslab.formatting; a suppressed cell is a dash, as everywhere.
+`add_plan_sheet(book, language, family_plan=…)` or `add_plan_sheet(book, language,
+portfolio_plan=…)`. Headers and level names are in the reader's language; money and dates stay
+numbers and dates in the formats every sheet uses (velferdslab.gains.excel_table); a suppressed
+cell is a dash, as everywhere.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from velferdslab.formatting import DASH, EXCEL_DATE_FORMAT, EXCEL_MONEY_FORMAT
+from velferdslab.gains.excel_table import Column, table_sheet
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS
 
 SHEET_TITLE = _l("Benefits realisation plan")
 STATUS = {"ahead": _l("ahead"), "on_track": _l("on track"), "behind": _l("behind")}
 
 
-def _level(value: int | None) -> str:
-    return DASH if value is None else str(LEVEL_LABELS[value])
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dict) and "suppressed" in value:
-        return DASH if value["suppressed"] or value["value"] is None else value["value"]
-    return DASH if value is None else value
+def _level(value: int | None) -> str | None:
+    return None if value is None else str(LEVEL_LABELS[value])
 
 
 def add_plan_sheet(
     book: Workbook,
+    language: str,
     *,
     family_plan: dict[str, Any] | None = None,
     portfolio_plan: Sequence[dict[str, Any]] | None = None,
 ) -> None:
-    """Add the sheet: per goal and assessment for a family, per domain for the portfolio."""
-    sheet = book.create_sheet(str(SHEET_TITLE)[:31])
+    """Add the sheet: per goal and assessment for a family, per domain for the portfolio. It is
+    a table like every other sheet: a frozen header row, money in the workbooks' one format."""
     if family_plan is not None:
-        header, money, dates, rows = _family_rows(family_plan)
+        columns, rows = _family_rows(family_plan)
     else:
-        header, money, dates, rows = _portfolio_rows(portfolio_plan or [])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-        for column in money:
-            if isinstance(sheet.cell(sheet.max_row, column + 1).value, int | float):
-                sheet.cell(sheet.max_row, column + 1).number_format = EXCEL_MONEY_FORMAT
-        for column in dates:
-            if isinstance(sheet.cell(sheet.max_row, column + 1).value, dt.date):
-                sheet.cell(sheet.max_row, column + 1).number_format = EXCEL_DATE_FORMAT
-    for index, title in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(title) + 2)
-    sheet.append([])
-    sheet.append(
-        [
-            str(
-                _l(
-                    "Gains are yearly savings after deadweight, attribution and optimism bias, "
-                    "at the level against the baseline."
-                )
+        columns, rows = _portfolio_rows(portfolio_plan or [])
+    notes = [
+        str(
+            _l(
+                "Gains are yearly savings after deadweight, attribution and optimism bias, "
+                "at the level against the baseline."
             )
-        ]
-    )
-    if portfolio_plan is not None:
-        sheet.append(
-            [str(_l("– : fewer than 5 families, or would reveal such a cell (suppressed)"))]
         )
+    ]
+    if portfolio_plan is not None:
+        notes.append(str(_l("– : fewer than 5 families, or would reveal such a cell (suppressed)")))
+    table_sheet(book, str(SHEET_TITLE), columns, rows, language, notes)
 
 
-def _family_rows(plan: dict[str, Any]) -> tuple[list[str], set[int], set[int], list[list[Any]]]:
-    header = [
-        str(_l("Owner")),
-        str(_l("Domain")),
-        str(_l("Baseline level")),
-        str(_l("Baseline date")),
-        str(_l("Target level")),
-        str(_l("Target date")),
-        str(_l("Expected gain per year")),
-        str(_l("Measured on")),
-        str(_l("Measured level")),
-        str(_l("Measured gain per year")),
-        str(_l("Difference per year")),
-        str(_l("Against the plan")),
+def _family_rows(plan: dict[str, Any]) -> tuple[list[Column], list[list[Any]]]:
+    columns = [
+        Column(str(_l("Owner")), width=20),
+        Column(str(_l("Domain")), width=14),
+        Column(str(_l("Baseline level")), width=14),
+        Column(str(_l("Baseline date")), "date", 13),
+        Column(str(_l("Target level")), width=14),
+        Column(str(_l("Target date")), "date", 13),
+        Column(str(_l("Expected gain per year")), "money", 16),
+        Column(str(_l("Measured on")), "date", 13),
+        Column(str(_l("Measured level")), width=14),
+        Column(str(_l("Measured gain per year")), "money", 16),
+        Column(str(_l("Difference per year")), "money", 16),
+        Column(str(_l("Against the plan")), width=14),
     ]
     rows = []
     for goal in plan["goals"]:
@@ -108,19 +85,17 @@ def _family_rows(plan: dict[str, Any]) -> tuple[list[str], set[int], set[int], l
                 rows.append([*first, None, None, None, None, status])
             else:
                 rows.append([*first, m["on"], _level(m["level"]), m["gain"], m["variance"], status])
-    return header, {6, 9, 10}, {3, 5, 7}, rows
+    return columns, rows
 
 
-def _portfolio_rows(
-    plan: Sequence[dict[str, Any]],
-) -> tuple[list[str], set[int], set[int], list[list[Any]]]:
-    header = [
-        str(_l("Domain")),
-        str(_l("Goals")),
-        str(_l("Families")),
-        str(_l("Expected gain per year")),
-        str(_l("Measured gain per year")),
-        str(_l("Difference per year")),
+def _portfolio_rows(plan: Sequence[dict[str, Any]]) -> tuple[list[Column], list[list[Any]]]:
+    columns = [
+        Column(str(_l("Domain")), width=16),
+        Column(str(_l("Goals")), "integer", 10),
+        Column(str(_l("Families")), "integer", 10),
+        Column(str(_l("Expected gain per year")), "money", 18),
+        Column(str(_l("Measured gain per year")), "money", 18),
+        Column(str(_l("Difference per year")), "money", 18),
     ]
     rows = [
         [
@@ -133,4 +108,4 @@ def _portfolio_rows(
         ]
         for row in plan
     ]
-    return header, {3, 4, 5}, set(), rows
+    return columns, rows

@@ -8,7 +8,7 @@ from typing import Any
 
 from velferdslab.benefits.params import AssumptionParams
 
-ILLUSTRATIVE = "illustrative"
+ILLUSTRATIVE = "illustrativ"  # bokmål, and the start of the English "illustrative"
 
 
 def illustrative_values(params: AssumptionParams) -> list[str]:

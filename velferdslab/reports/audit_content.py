@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -68,9 +69,11 @@ def audit_content(
         "budgets": _budgets(municipality, period, references),
         "agencies": _agencies(municipality, period),
         "calculation_trail": trail,
+        # Each family's journey as runs of equal levels, for the page (the CSV has every date).
+        "journeys": {row["reference"]: level_runs(row["path"]) for row in trail},
         "totals": totals,
         "access_log": _access_summary(municipality, period),
-        "assumption_set": described(assumption_set),
+        "assumption_set": described(assumption_set, str(get_locale() or "nb")),
         "forecast": audit_forecast(municipality.id, as_of, assumption_set, references),
     }
 
@@ -271,6 +274,22 @@ def _paths(assessments: pd.DataFrame, as_of: dt.date, rule: str) -> dict[int, li
             {"on": on.date(), "overall": None if level is None else LEVELS[level]}
         )
     return paths
+
+
+def level_runs(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A journey written compactly: consecutive assessments at the same overall level make one
+    run, with how many there were and the first and last date (a family read quarterly for
+    four years is five runs, not sixteen dated lines)."""
+    runs: list[dict[str, Any]] = []
+    for step in path:
+        if runs and runs[-1]["overall"] == step["overall"]:
+            runs[-1]["count"] += 1
+            runs[-1]["last"] = step["on"]
+        else:
+            runs.append(
+                {"overall": step["overall"], "count": 1, "first": step["on"], "last": step["on"]}
+            )
+    return runs
 
 
 def _access_summary(municipality: Municipality, period: tuple[dt.date, dt.date]) -> dict[str, Any]:

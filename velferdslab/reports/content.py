@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import distinct, func, select
 
 from velferdslab.assessments.queries import family_assessments, journey_of
@@ -124,7 +125,7 @@ def family_content(
         "team": _team(family),
         "budgets": _budgets(family),
         "gains": gains,
-        "assumption_set": described(assumption_set),
+        "assumption_set": described(assumption_set, str(get_locale() or "nb")),
         **family_report_forecast(family, as_of, assumption_set),
     }
 
@@ -207,7 +208,7 @@ def portfolio_content(
         "charts": charts,
         "municipality": name.name if name else None,
         "parameter_labels": {k: str(v) for k, v in PARAMETER_LABELS.items()},
-        "assumption_set": described(assumption_set),
+        "assumption_set": described(assumption_set, str(get_locale() or "nb")),
     }
 
 

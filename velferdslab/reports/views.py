@@ -147,10 +147,15 @@ def create_blueprint() -> Blueprint:
         # form: velferdslab.web.setup.LARGE_UPLOADS.
         form = VerifyForm()
         result: dict[str, Any] | None = None
+        not_a_pdf = False
         if form.validate_on_submit():
-            result = verify_pdf(db.session, form.file.data.read())
+            content = form.file.data.read()
+            result = verify_pdf(db.session, content)
+            # A PDF begins with its header within the first kilobyte (ISO 32000-1, 7.5.2).
+            not_a_pdf = b"%PDF-" not in content[:1024]
             audit("verify", "report", result["report_id"], details={"valid": result["valid"]})
         status = 422 if form.errors else 200
-        return render_template("reports/verify.html", form=form, result=result), status
+        page = render_template("reports/verify.html", form=form, result=result, not_a_pdf=not_a_pdf)
+        return page, status
 
     return blp
