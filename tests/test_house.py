@@ -19,7 +19,6 @@ REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 LONG_MODULES: set[str] = {
     "velferdslab.audit.checkpoints",
     "velferdslab.charts.portfolio",
-    "velferdslab.gains.excel",
     "velferdslab.gains.portfolio",
     "velferdslab.privacy.access_request",
     "velferdslab.privacy.retention",
