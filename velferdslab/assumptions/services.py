@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
+from velferdslab.audit.log import record
 from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.database import written_apart
@@ -63,6 +64,16 @@ def store_params(
     )
     session.add(row)
     session.flush()
+    return row
+
+
+def create_set(
+    session: AnySession, params: AssumptionParams, created_by: int | None
+) -> AssumptionSet:
+    """A set (or its next version) from an admin's file or a command: stored and audited.
+    The shipped default stored on first use (default_set) is no one's change."""
+    row = store_params(session, params, created_by)
+    record(session, "create", "assumption_set", row.id)
     return row
 
 
@@ -161,7 +172,7 @@ def described(row: AssumptionSet) -> dict[str, Any]:
     return {**to_dict(to_params(row)), "id": row.id, "immutable": row.immutable}
 
 
-def change_description(row: AssumptionSet, description: str) -> None:
+def change_description(session: AnySession, row: AssumptionSet, description: str) -> None:
     if row.immutable:
         raise Conflict(
             Text(
@@ -170,6 +181,8 @@ def change_description(row: AssumptionSet, description: str) -> None:
             {"id": [Text("Immutable: POST a new version instead.")]},
         )
     row.description = description
+    session.flush()
+    record(session, "update", "assumption_set", row.id)
 
 
 def mark_immutable(row: AssumptionSet) -> None:

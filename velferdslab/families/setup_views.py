@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from velferdslab import policy
-from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
@@ -205,7 +204,7 @@ def register(blp: Blueprint) -> None:
     def add_consent(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
         try:
-            consent = services.record_consent(
+            services.record_consent(
                 db.session,
                 family,
                 given_on=_date("given_on"),
@@ -215,7 +214,6 @@ def register(blp: Blueprint) -> None:
             )
         except DomainError as error:
             return _refused(family, error, "setup", "consent")
-        audit("create", "consent", consent.id, family_id=family.id)
         return _done(family, _l("The consent is recorded."), "setup")
 
     @blp.route(f"{base}/team", methods=["POST"])
@@ -228,7 +226,7 @@ def register(blp: Blueprint) -> None:
                 raise ValidationFailed(
                     Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
                 )
-            membership = services.add_team_member(
+            services.add_team_member(
                 db.session,
                 family,
                 user_id=ids[0],
@@ -239,7 +237,6 @@ def register(blp: Blueprint) -> None:
             )
         except DomainError as error:
             return _refused(family, error, "setup", "team")
-        audit("create", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The team member is added."), "setup")
 
     @blp.route(f"{base}/consent/<id:consent_id>/withdraw", methods=["POST"])
@@ -254,10 +251,11 @@ def register(blp: Blueprint) -> None:
             services.check_withdrawal({"withdrawn_on": withdrawn_on}, consent, dt.date.today())
             if not confirm.confirmed():
                 return _ask_withdrawal(family, consent, withdrawn_on)
-            services.change_consent(consent, {"withdrawn_on": withdrawn_on}, dt.date.today())
+            services.change_consent(
+                db.session, consent, {"withdrawn_on": withdrawn_on}, dt.date.today()
+            )
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("update", "consent", consent.id, family_id=family.id, details={"withdrawn": True})
         return _done(family, _l("The consent is withdrawn: access through it ends."), "setup")
 
     @blp.route(f"{base}/team/<id:membership_id>/mandate", methods=["POST"])
@@ -266,10 +264,11 @@ def register(blp: Blueprint) -> None:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
         membership = _child(TeamMembership, family, membership_id)
         try:
-            membership.mandate_nok = _amount("mandate_nok")
+            services.change_membership(
+                db.session, membership, {"mandate_nok": _amount("mandate_nok")}
+            )
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("update", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The mandate is changed."), "setup")
 
     @blp.route(f"{base}/team/<id:membership_id>/end", methods=["POST"])
@@ -281,10 +280,9 @@ def register(blp: Blueprint) -> None:
             left_on = services.leaving_day(membership, dt.date.today())
             if not confirm.confirmed():
                 return _ask_leaving(family, membership)
-            membership.left_on = left_on
+            services.end_membership(db.session, membership, left_on)
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("delete", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The member has left the team: their access ends now."), "setup")
 
     @blp.route(f"{base}/budget", methods=["POST"])
@@ -298,7 +296,7 @@ def register(blp: Blueprint) -> None:
                 for agency in _ids("contributing_agency")
                 if request.form.get(f"contribution_{agency}")
             ]
-            budget = set_budget(
+            set_budget(
                 db.session, family, year=year, amount=_amount("amount"), contributions=contributions
             )
         except (DomainError, ValueError) as error:
@@ -306,7 +304,6 @@ def register(blp: Blueprint) -> None:
                 error if isinstance(error, DomainError) else ValidationFailed(Text("Give a year."))
             )
             return _refused(family, refusal, "setup", "budget")
-        audit("update", "budget", budget.id, family_id=family.id)
         return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
 
     @blp.route(f"{base}/status", methods=["POST"])
@@ -323,17 +320,13 @@ def register(blp: Blueprint) -> None:
                     today=dt.date.today(),
                 )  # fmt: skip
                 return _ask_ending(family, status, on)
-            services.change_status(
-                family,
-                status,
-                enrolled_on=on if status == "active" else None,
-                concluded_on=on if status in ("concluded", "withdrawn") else None,
-            )
+            dates = {"enrolled_on": on} if status == "active" else {}
+            if status in ("concluded", "withdrawn"):
+                dates = {"concluded_on": on}
+            services.update_family(db.session, family, {"status": status, **dates})
         except LifecycleError as error:
             failed = ValidationFailed(Text("The status cannot change so."), error.errors)
             return _refused(family, failed, "setup", "status")
         except DomainError as error:
             return _refused(family, error, "setup", "status")
-        db.session.flush()
-        audit("update", "family", family.id, family_id=family.id, details={"fields": ["status"]})
         return _done(family, _l("The status is changed."), "setup")
