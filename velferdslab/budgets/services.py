@@ -265,8 +265,8 @@ def decide_expenditure(
     expenditure.decided_at = utcnow()
     expenditure.decision_note = note
     session.flush()
-    verb = "approve" if approve else "reject"
-    record(session, verb, "expenditure", expenditure.id, family_id=family.id)
+    record(session, "approve" if approve else "reject", "expenditure", expenditure.id,
+           family_id=family.id)  # fmt: skip
     return expenditure
 
 
