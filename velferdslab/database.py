@@ -16,6 +16,7 @@ still lets it through when nobody else wrote meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -151,10 +152,10 @@ def create_private(path: str | os.PathLike[str], *, truncate: bool = False) -> N
 def _configure_sqlite(engine: Engine, *, strict: bool) -> None:
     database = engine.url.database
     if database not in (None, "", ":memory:") and not str(database).startswith("file:"):
-        try:
+        # No such directory: SQLite says so at the first connection.
+        with contextlib.suppress(FileNotFoundError):
             create_private(str(database))
-        except FileNotFoundError:
-            pass  # no such directory: SQLite says so at the first connection
+
     # pysqlite's own transaction handling defers BEGIN until the first write, so two requests
     # could both read a budget's remaining amount and both spend it. Taking the write lock at
     # BEGIN (IMMEDIATE) serialises writers: the SQLite equivalent of PostgreSQL's row lock.
