@@ -16,7 +16,9 @@ still lets it through when nobody else wrote meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -132,7 +134,28 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError("an idle connection failed its ping") from error
 
 
+PRIVATE_MODE = 0o600  # the database, its WAL files (SQLite gives them its mode) and backups
+
+
+def create_private(path: str | os.PathLike[str], *, truncate: bool = False) -> None:
+    """Make the file readable by the service's user only (0600): created so when it is new (no
+    moment with a wider mode), emptied and narrowed when `truncate` (a backup written over)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate else os.O_EXCL)
+    try:
+        os.close(os.open(path, flags, PRIVATE_MODE))
+    except FileExistsError:
+        return  # an existing database keeps the mode its operator gave it
+    if truncate:
+        os.chmod(path, PRIVATE_MODE)
+
+
 def _configure_sqlite(engine: Engine, *, strict: bool) -> None:
+    database = engine.url.database
+    if database not in (None, "", ":memory:") and not str(database).startswith("file:"):
+        # No such directory: SQLite says so at the first connection.
+        with contextlib.suppress(FileNotFoundError):
+            create_private(str(database))
+
     # pysqlite's own transaction handling defers BEGIN until the first write, so two requests
     # could both read a budget's remaining amount and both spend it. Taking the write lock at
     # BEGIN (IMMEDIATE) serialises writers: the SQLite equivalent of PostgreSQL's row lock.

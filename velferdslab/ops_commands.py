@@ -16,6 +16,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
 
 from velferdslab import jobs
+from velferdslab.database import create_private
 from velferdslab.extensions import db
 
 
@@ -70,6 +71,8 @@ def _tool(name: str) -> str:
 @with_appcontext
 def backup_command(file: Path) -> None:
     url = str(_app().config["DATABASE_URL"])
+    # Personal data: the backup is readable by the service's user only, from its first byte.
+    create_private(file, truncate=True)
     if url.startswith("sqlite"):
         source = sqlite3.connect(str(make_url(url).database))
         with sqlite3.connect(str(file)) as target:
@@ -81,7 +84,7 @@ def backup_command(file: Path) -> None:
         subprocess.run(  # noqa: S603
             [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
              f"--file={file}", f"--dbname={address}"],
-            env=env, check=True,
+            env=env, check=True, umask=0o077,
         )  # fmt: skip
     click.echo(f"backup written to {file} ({file.stat().st_size} bytes)")
 

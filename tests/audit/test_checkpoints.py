@@ -9,7 +9,9 @@ must fail naming the problem; the untouched log must pass.
 from __future__ import annotations
 
 import datetime as dt
+import http.server
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -340,3 +342,102 @@ def test_the_job_functions_commit_a_checkpoint_and_a_sweep(
         assert [(e.action, e.entity) for e in events] == [("run", "retention_sweep")]
         flask_db.session.remove()
     assert checkpoint_job(app) is None  # no key: nothing signed, nothing fails
+
+
+@pytest.fixture
+def copied(app: Flask, signing: Keys, tmp_path: Path) -> Iterator[Path]:
+    """The app copies each checkpoint it commits to a file off the database."""
+    copy = tmp_path / "offsite" / "checkpoints.jsonl"
+    copy.parent.mkdir()
+    saved = app.config.get("AUDIT_CHECKPOINT_COPY_FILE")
+    app.config["AUDIT_CHECKPOINT_COPY_FILE"] = str(copy)
+    yield copy
+    app.config["AUDIT_CHECKPOINT_COPY_FILE"] = saved
+
+
+def events_and_a_checkpoint(db: scoped_session, app: Flask, count: int) -> AuditCheckpoint:
+    """As the interval job makes it: in the app's context, committed."""
+    with app.app_context():
+        write_events(db, [PendingEvent(action="read", entity="family", entity_id=n)
+                          for n in range(count)])  # fmt: skip
+        key = signing_key(app.config)
+        assert key is not None
+        row = make_checkpoint(db, key, "interval")
+        db.commit()
+        return row
+
+
+def test_removing_the_newest_checkpoints_with_the_events_after_them_fails_plain_verify(
+    app: Flask, db: scoped_session, copied: Path
+) -> None:
+    """Within the interval's window the stored checkpoints alone cannot show it (the older one
+    still matches); the copy made off the database as each was committed does."""
+    first = events_and_a_checkpoint(db, app, 10)
+    events_and_a_checkpoint(db, app, 5)
+    events_and_a_checkpoint(db, app, 3)
+    lines = copied.read_text().splitlines()
+    assert [json.loads(line)["sequence"] for line in lines] == [1, 2, 3]
+    assert oct(copied.stat().st_mode & 0o777) == "0o600"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    drop_triggers(db)
+    sql(db, "DELETE FROM audit_checkpoint WHERE id > :id", id=first.id)
+    sql(db, "DELETE FROM audit_event WHERE id > :id", id=first.last_event_id)
+    app.config["AUDIT_CHECKPOINT_COPY_FILE"] = ""
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the documented window
+    app.config["AUDIT_CHECKPOINT_COPY_FILE"] = str(copied)
+    assert_refused(
+        runner.invoke(args=["audit", "verify"]),
+        "checkpoint number 3 of 18 events",
+        "in the copy kept off the database but not in the database",
+        "holds only 10 events: 8 signed events are missing",
+    )
+
+
+def test_a_checkpoint_removed_between_others_leaves_a_gap_in_the_signed_numbers(
+    app: Flask, db: scoped_session, signing: Keys
+) -> None:
+    events_and_a_checkpoint(db, app, 2)
+    middle = events_and_a_checkpoint(db, app, 2)
+    events_and_a_checkpoint(db, app, 2)
+    drop_triggers(db)
+    sql(db, "DELETE FROM audit_checkpoint WHERE id = :id", id=middle.id)
+    assert_refused(
+        app.test_cli_runner().invoke(args=["audit", "verify"]),
+        "checkpoints number 2 are missing from the database",
+    )
+    # the number is signed: renumbering the stored checkpoints breaks their signatures
+    sql(db, "UPDATE audit_checkpoint SET sequence = sequence - 1 WHERE sequence = 3")
+    assert_refused(
+        app.test_cli_runner().invoke(args=["audit", "verify"]),
+        "signature does not match the public key",
+    )
+
+
+def test_each_checkpoint_is_posted_to_the_configured_url(
+    app: Flask, db: scoped_session, signing: Keys
+) -> None:
+    received: list[dict[str, object]] = []
+
+    class Collector(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            received.append(json.loads(self.rfile.read(length)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    saved = app.config.get("AUDIT_CHECKPOINT_COPY_URL")
+    app.config["AUDIT_CHECKPOINT_COPY_URL"] = f"http://127.0.0.1:{server.server_port}/checkpoints"
+    try:
+        row = events_and_a_checkpoint(db, app, 1)
+    finally:
+        app.config["AUDIT_CHECKPOINT_COPY_URL"] = saved
+        server.shutdown()
+        server.server_close()
+    assert [(c["sequence"], c["signature"]) for c in received] == [(row.sequence, row.signature)]

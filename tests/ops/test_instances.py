@@ -12,6 +12,7 @@ import json
 import os
 import re
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -379,6 +380,7 @@ def test_backup_and_restore_keep_families_reports_and_the_audit_chain(
         [VELFERDSLAB, "backup", str(backup)], env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # pg_dump's file: the service user's only
     with fresh_database("velferdslab_restored") as restored_url:
         restored_env = service_env(restored_url, cluster.redis_url)
         done = subprocess.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -134,9 +135,17 @@ def test_the_worker_refuses_to_start_without_a_broker(tmp_path: Path) -> None:
     assert done.returncode == 2 and "JOB_BROKER_URL" in done.stderr
 
 
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
 def test_a_sqlite_backup_restores_into_an_empty_database(tmp_path: Path) -> None:
     source = tmp_path / "source.db"
-    app = fresh_app(f"sqlite:///{source}")
+    old_umask = os.umask(0o022)  # the usual default: files the service makes would be 0644
+    try:
+        app = fresh_app(f"sqlite:///{source}")
+    finally:
+        os.umask(old_umask)
     upgrade_database(app)
     with app.app_context():
         lab = make_lab(flask_db.session)
@@ -154,6 +163,9 @@ def test_a_sqlite_backup_restores_into_an_empty_database(tmp_path: Path) -> None
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
     assert "audit log intact" in done.stdout
+    # Personal data: the database, its WAL files and the backup are the service user's only.
+    made = [source, backup, target, *tmp_path.glob("*.db-wal"), *tmp_path.glob("*.db-shm")]
+    assert {path.name: mode(path) for path in made} == {path.name: 0o600 for path in made}
     # A restore into a database that is not empty is refused, nothing overwritten.
     again = subprocess.run(
         [VELFERDSLAB, "restore", str(backup)],

@@ -117,7 +117,6 @@ def create_blueprint() -> Blueprint:
             override_reason=data.get("override_reason"),
             rule=rule(),
         )  # fmt: skip
-        audit("create", "assessment", assessment.id, family_id=family.id)
         return assessment_response(assessment, 201)
 
     @blp.route(f"{FAMILY}/assessments/<id:assessment_id>", methods=["GET"])
@@ -144,7 +143,6 @@ def create_blueprint() -> Blueprint:
         assessment = get_assessment(family.id, assessment_id)
         check_if_match("assessment", assessment)
         services.update_assessment(db.session, assessment, data, rule())
-        audit("update", "assessment", assessment.id, family_id=family.id)
         return assessment_response(assessment)
 
     @blp.route(f"{FAMILY}/trajectory", methods=["GET"])
@@ -188,7 +186,6 @@ def create_blueprint() -> Blueprint:
             text=data["text"], domain=data.get("domain"),
             written_on=data.get("written_on") or dt.date.today(),
         )  # fmt: skip
-        audit("create", "progress_note", note.id, family_id=family.id)
         return note
 
     return blp

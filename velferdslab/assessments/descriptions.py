@@ -17,7 +17,8 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.api.common import Flag, StrictSchema, document_errors
 from velferdslab.assessments.models import LevelDescription
-from velferdslab.auth.current import audit, current_user
+from velferdslab.audit.log import record
+from velferdslab.auth.current import current_user
 from velferdslab.db import AnySession
 from velferdslab.extensions import db
 from velferdslab.settings import config_file
@@ -102,6 +103,7 @@ def set_description(
     row.text = text
     row.updated_by = user_id
     session.flush()
+    record(session, "update", "level_description", details={"key": f"{domain}.{level}.{language}"})
 
 
 def _printable(value: str) -> None:
@@ -166,7 +168,6 @@ def create_blueprint() -> Blueprint:
         user = current_user()
         policy.require(user, "level_descriptions.write")
         set_description(db.session, domain, level, language, data["text"], user.id)
-        audit("update", "level_description", details={"key": f"{domain}.{level}.{language}"})
         return {
             "domain": domain,
             "level": level,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from velferdslab.assessments.levels import level_number, overall_level
 from velferdslab.assessments.models import Assessment, ProgressNote
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
 from velferdslab.families.models import Family
@@ -74,6 +75,7 @@ def record_assessment(
     _derive_overall(session, family.id, rule, new=assessment)
     session.add(assessment)
     session.flush()
+    record(session, "create", "assessment", assessment.id, family_id=family.id)
     return assessment
 
 
@@ -153,6 +155,7 @@ def update_assessment(
     assessment.override_reason = reason
     session.flush()
     recompute_overall(session, assessment.family_id, rule)
+    record(session, "update", "assessment", assessment.id, family_id=assessment.family_id)
     return assessment
 
 
@@ -176,4 +179,5 @@ def write_note(
     )
     session.add(note)
     session.flush()
+    record(session, "create", "progress_note", note.id, family_id=family.id)
     return note

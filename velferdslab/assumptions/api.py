@@ -20,10 +20,10 @@ from velferdslab.assumptions.schemas import (
 )
 from velferdslab.assumptions.services import (
     change_description,
+    create_set,
     default_set,
-    store_params,
 )
-from velferdslab.auth.current import audit, current_user
+from velferdslab.auth.current import current_user
 from velferdslab.benefits.params import InvalidAssumptions, from_dict
 from velferdslab.errors import NotFound, ValidationFailed
 from velferdslab.extensions import db
@@ -69,8 +69,7 @@ def create_blueprint() -> Blueprint:
             raise ValidationFailed(
                 "The assumption set has invalid values.", error.errors
             ) from error
-        row = store_params(db.session, params, user.id)
-        audit("create", "assumption_set", row.id)
+        row = create_set(db.session, params, user.id)
         return _response(row, 201)
 
     @blp.route("/<id:set_id>", methods=["GET"])
@@ -100,8 +99,7 @@ def create_blueprint() -> Blueprint:
         if row is None:
             raise NotFound()
         check_if_match("assumption_set", content_version(row.id, AssumptionSetSchema().dump(row)))
-        change_description(row, data["description"])
-        audit("update", "assumption_set", row.id)
+        change_description(db.session, row, data["description"])
         return _response(row)
 
     return blp

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from velferdslab.assumptions.models import AssumptionSet
-from velferdslab.assumptions.services import store_params
+from velferdslab.assumptions.services import create_set
 from velferdslab.benefits.params import InvalidAssumptions, load_toml
 from velferdslab.extensions import db
 
@@ -30,7 +30,7 @@ def load_command(path: Path) -> None:
         for field, messages in getattr(error, "errors", {"file": [str(error)]}).items():
             click.echo(f"error: {field}: {' '.join(messages)}", err=True)
         sys.exit(2)
-    row = store_params(db.session, params, None)
+    row = create_set(db.session, params, None)
     db.session.commit()
     click.echo(f"stored {row.name!r} version {row.version} (id {row.id})")
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import lazyload
 
 from velferdslab.assumptions.models import AssumptionSet, CostItem, annual_costs
 from velferdslab.assumptions.wording import set_in_language
+from velferdslab.audit.log import record
 from velferdslab.benefits.params import AssumptionParams, load_toml, to_dict
 from velferdslab.benefits.params import CostItem as PlainItem
 from velferdslab.database import written_apart
@@ -64,6 +65,16 @@ def store_params(
     )
     session.add(row)
     session.flush()
+    return row
+
+
+def create_set(
+    session: AnySession, params: AssumptionParams, created_by: int | None
+) -> AssumptionSet:
+    """A set (or its next version) from an admin's file or a command: stored and audited.
+    The shipped default stored on first use (default_set) is no one's change."""
+    row = store_params(session, params, created_by)
+    record(session, "create", "assumption_set", row.id)
     return row
 
 
@@ -164,7 +175,7 @@ def described(row: AssumptionSet, language: str | None = None) -> dict[str, Any]
     return plain if language is None else set_in_language(plain, language)
 
 
-def change_description(row: AssumptionSet, description: str) -> None:
+def change_description(session: AnySession, row: AssumptionSet, description: str) -> None:
     if row.immutable:
         raise Conflict(
             Text(
@@ -173,6 +184,8 @@ def change_description(row: AssumptionSet, description: str) -> None:
             {"id": [Text("Immutable: POST a new version instead.")]},
         )
     row.description = description
+    session.flush()
+    record(session, "update", "assumption_set", row.id)
 
 
 def mark_immutable(row: AssumptionSet) -> None:

@@ -27,14 +27,13 @@ from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.schemas import AssumptionSetInSchema
 from velferdslab.assumptions.services import (
     change_description,
+    create_set,
     default_set,
     described,
     get_set,
-    store_params,
 )
 from velferdslab.assumptions.toml_guard import TomlTooComplex, check_toml_shape
 from velferdslab.assumptions.wording import drop_english_beside
-from velferdslab.auth.current import audit
 from velferdslab.benefits.params import AssumptionParams, InvalidAssumptions, from_dict
 from velferdslab.errors import Conflict
 from velferdslab.extensions import db
@@ -131,8 +130,7 @@ def create_blueprint() -> Blueprint:
                 form.file.errors = [refusal.headline]
                 details = refusal.details
             else:
-                row = store_params(db.session, params, admin.id)
-                audit("create", "assumption_set", row.id)
+                row = create_set(db.session, params, admin.id)
                 flash(
                     _l(
                         "%(name)s version %(version)s is stored.",
@@ -159,7 +157,7 @@ def create_blueprint() -> Blueprint:
         status = 200
         if form.validate_on_submit():
             try:
-                change_description(row, form.description.data or "")
+                change_description(db.session, row, form.description.data or "")
             except Conflict:
                 form.description.errors = [
                     str(
@@ -171,8 +169,6 @@ def create_blueprint() -> Blueprint:
                 ]
                 status = 409
             else:
-                db.session.flush()
-                audit("update", "assumption_set", row.id)
                 flash(_l("The description is saved."), "success")
                 return redirect(url_for(".assumption_set", set_id=row.id))
         elif form.errors:

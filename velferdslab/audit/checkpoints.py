@@ -10,37 +10,34 @@ prove that the chain they see is the chain that was signed.
 
 Checkpoints are made by `make_checkpoint` — at a fixed interval by `checkpoint_job` (a plain
 function for any job runner or a timer running `velferdslab audit checkpoint`) and whenever a
-report is issued — and checked by `verify_with_checkpoints`.
+report is issued — numbered 1, 2, 3, … in the signed text, copied off the database as they are
+committed (velferdslab.audit.offsite), and checked by velferdslab.audit.verify.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import contextlib
 import datetime as dt
-import hashlib
 import json
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import DateTime, Integer, String, Text, select, text
+from sqlalchemy import DateTime, Integer, String, Text, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferdslab.audit.services import GENESIS, ChainReport, canonical_time
+from velferdslab.audit.keys import CheckpointKeyError as CheckpointKeyError
+from velferdslab.audit.keys import generate_key_pair as generate_key_pair
+from velferdslab.audit.keys import key_id, public_key, public_pem, signing_key
+from velferdslab.audit.keys import load_public_key as load_public_key
+from velferdslab.audit.services import GENESIS, canonical_time
 from velferdslab.db import AnySession, Base, as_utc, intpk, utcnow
 
 FORMAT = "velferdslab-audit-checkpoint/v1"
-
-
-class CheckpointKeyError(RuntimeError):
-    """The signing or public key is missing or unreadable."""
+# v2 signs the checkpoint's sequence number too: checkpoints removed from the database leave a
+# gap, or a number signed twice, against the copy kept off it.
+FORMAT_SEQUENCED = "velferdslab-audit-checkpoint/v2"
 
 
 class AuditCheckpoint(Base):
@@ -57,6 +54,8 @@ class AuditCheckpoint(Base):
     # The first 16 hex digits of SHA-256 over the raw public key: which key signed it.
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[str] = mapped_column(Text)  # base64 of the 64-byte Ed25519 signature
+    # 1, 2, 3, … (signed); None for the checkpoints made before it was (v1).
+    sequence: Mapped[int | None] = mapped_column(Integer)
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,17 @@ class Checkpoint:
     key_id: str
     signature: str
     reason: str = ""
+    sequence: int | None = None
 
     def message(self) -> bytes:
-        return signed_message(self.event_count, self.last_event_id, self.last_hash, self.at)
+        return signed_message(
+            self.event_count, self.last_event_id, self.last_hash, self.at, self.sequence
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "format": FORMAT,
+            "format": FORMAT if self.sequence is None else FORMAT_SEQUENCED,
+            "sequence": self.sequence,
             "event_count": self.event_count,
             "last_event_id": self.last_event_id,
             "last_hash": self.last_hash,
@@ -96,6 +99,7 @@ class Checkpoint:
             row.key_id,
             row.signature,
             row.reason,
+            row.sequence,
         )
 
     @classmethod
@@ -109,126 +113,23 @@ class Checkpoint:
             str(data["key_id"]),
             str(data["signature"]),
             str(data.get("reason", "")),
+            None if data.get("sequence") is None else int(data["sequence"]),
         )
 
 
 def signed_message(
-    event_count: int, last_event_id: int | None, last_hash: str, at: dt.datetime
+    event_count: int,
+    last_event_id: int | None,
+    last_hash: str,
+    at: dt.datetime,
+    sequence: int | None = None,
 ) -> bytes:
     """The exact bytes that are signed: one line per field, so anyone can re-check by hand."""
     last_id = "" if last_event_id is None else str(last_event_id)
-    return f"{FORMAT}\n{event_count}\n{last_id}\n{last_hash}\n{canonical_time(at)}Z\n".encode()
-
-
-# --- keys -------------------------------------------------------------------------------------
-
-
-def generate_key_pair(directory: Path) -> tuple[Path, Path]:
-    """A new signing key (PEM, readable by its owner only) and its public key beside it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    private_path = directory / "audit-signing-key.pem"
-    public_path = directory / "audit-public-key.pem"
-    if private_path.exists():
-        raise CheckpointKeyError(f"{private_path} exists: refusing to overwrite a signing key")
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    public_path.write_bytes(public_pem(key.public_key()))
-    return private_path, public_path
-
-
-def public_pem(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def key_id(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def _load_private(data: bytes) -> Ed25519PrivateKey:
-    stripped = data.strip()
-    try:
-        if stripped.startswith(b"-----BEGIN"):
-            key = serialization.load_pem_private_key(stripped, password=None)
-        else:  # the 32-byte seed in base64, e.g. from a secret store
-            key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(stripped, validate=True))
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise CheckpointKeyError(f"the audit signing key is unreadable: {error}") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointKeyError("the audit signing key is not an Ed25519 key")
-    return key
-
-
-def load_public_key(data: bytes) -> Ed25519PublicKey:
-    stripped = data.strip()
-    try:
-        if stripped.startswith(b"-----BEGIN PRIVATE"):
-            return _load_private(stripped).public_key()
-        if stripped.startswith(b"-----BEGIN"):
-            key = serialization.load_pem_public_key(stripped)
-        else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(stripped, validate=True))
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise CheckpointKeyError(f"the audit public key is unreadable: {error}") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointKeyError("the audit public key is not an Ed25519 key")
-    return key
-
-
-def signing_key(config: Mapping[str, Any]) -> Ed25519PrivateKey | None:
-    """The configured signing key: AUDIT_SIGNING_KEY (PEM or base64 seed, from the
-    environment) or AUDIT_SIGNING_KEY_FILE. None when neither is set."""
-    secret = config.get("AUDIT_SIGNING_KEY")
-    if secret:
-        return _load_private(str(secret).encode())
-    path = config.get("AUDIT_SIGNING_KEY_FILE")
-    if not path and config.get("ENV") == "development":
-        path = _development_key()
-    if path:
-        try:
-            return _load_private(Path(path).read_bytes())
-        except OSError as error:
-            raise CheckpointKeyError(
-                f"cannot read the audit signing key file {path}: {error}"
-            ) from None
-    return None
-
-
-def _development_key() -> Path:
-    """`make run` signs checkpoints out of the box: a key in the instance folder, made once.
-    Development only; production names its key (docs/privacy.md)."""
-    from velferdslab.settings import PROJECT_ROOT
-
-    folder = PROJECT_ROOT / "instance"
-    path = folder / "audit-signing-key.pem"
-    if not path.exists():
-        # another worker may make it this very moment
-        with contextlib.suppress(CheckpointKeyError, FileExistsError):
-            generate_key_pair(folder)
-    return path
-
-
-def public_key(config: Mapping[str, Any]) -> Ed25519PublicKey | None:
-    """The key that checks checkpoints: AUDIT_PUBLIC_KEY_FILE, else the signing key's."""
-    path = config.get("AUDIT_PUBLIC_KEY_FILE")
-    if path:
-        try:
-            return load_public_key(Path(path).read_bytes())
-        except OSError as error:
-            raise CheckpointKeyError(
-                f"cannot read the audit public key file {path}: {error}"
-            ) from None
-    private = signing_key(config)
-    return None if private is None else private.public_key()
+    fields = f"{event_count}\n{last_id}\n{last_hash}\n{canonical_time(at)}Z\n"
+    if sequence is None:
+        return f"{FORMAT}\n{fields}".encode()
+    return f"{FORMAT_SEQUENCED}\n{sequence}\n{fields}".encode()
 
 
 # --- making checkpoints -----------------------------------------------------------------------
@@ -251,10 +152,14 @@ def make_checkpoint(
     session: AnySession, key: Ed25519PrivateKey, reason: str, at: dt.datetime | None = None
 ) -> AuditCheckpoint:
     """Sign the chain as it stands and store the checkpoint (the caller commits)."""
+    from velferdslab.audit.offsite import copy_when_committed
+
     count, last_id, last_hash = chain_head(session)
     at = (at or utcnow()).astimezone(dt.UTC)
-    signature = key.sign(signed_message(count, last_id, last_hash, at))
+    sequence = int(session.scalar(select(func.max(AuditCheckpoint.sequence))) or 0) + 1
+    signature = key.sign(signed_message(count, last_id, last_hash, at, sequence))
     row = AuditCheckpoint(
+        sequence=sequence,
         at=at,
         event_count=count,
         last_event_id=last_id,
@@ -265,6 +170,7 @@ def make_checkpoint(
     )
     session.add(row)
     session.flush()
+    copy_when_committed(session, Checkpoint.from_row(row))
     return row
 
 
@@ -319,136 +225,6 @@ def parse_export(content: str) -> list[Checkpoint]:
         return [Checkpoint.from_dict(item) for item in items]
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"not a checkpoint file: {error}") from None
-
-
-# --- verifying --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckpointReport:
-    chain: ChainReport
-    checked: int  # checkpoints whose signature and hash matched
-    problems: list[str]
-
-    @property
-    def intact(self) -> bool:
-        return self.chain.intact and not self.problems
-
-
-def _signature_valid(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
-    try:
-        key.verify(base64.b64decode(checkpoint.signature, validate=True), checkpoint.message())
-    except (InvalidSignature, ValueError, binascii.Error):
-        return False
-    return True
-
-
-def _rows_in_order(session: AnySession, batch: int = 20_000) -> Iterator[Any]:
-    """The events as plain rows (no ORM objects: a third of the time on a large log), in id
-    order, a batch at a time by keyset."""
-    from velferdslab.audit.services import AUDIT_TABLE
-
-    columns = AUDIT_TABLE.c
-    last_id = 0
-    while True:
-        rows = session.execute(
-            select(
-                columns.id, columns.at, columns.user_id, columns.action, columns.entity,
-                columns.entity_id, columns.family_id, columns.ip, columns.details,
-                columns.prev_hash, columns.hash,
-            )
-            .where(columns.id > last_id)
-            .order_by(columns.id)
-            .limit(batch)
-        ).all()  # fmt: skip
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1].id
-
-
-def check_chain(session: AnySession) -> ChainReport:
-    """The chain's own links and hashes, as `verify_chain`, over plain rows (faster)."""
-    return _walk(session, set())[0]
-
-
-def _walk(
-    session: AnySession, counts: set[int]
-) -> tuple[ChainReport, int, dict[int, tuple[int, str]]]:
-    """One pass over the log: the chain's own check (as `verify_chain`), the number of events,
-    and (event id, hash) at each position a checkpoint names."""
-    from velferdslab.audit.services import event_hash
-
-    found: dict[int, tuple[int, str]] = {}
-    prev, position = GENESIS, 0
-    broken: ChainReport | None = None
-    for event in _rows_in_order(session):
-        if broken is None:
-            if event.prev_hash != prev:
-                broken = ChainReport(
-                    position, event.id, "its link to the event before it is broken"
-                )
-            elif event_hash(prev, event) != event.hash:
-                broken = ChainReport(position, event.id, "its content does not match its hash")
-        position += 1
-        if position in counts:
-            found[position] = (event.id, event.hash)
-        prev = event.hash
-    return broken or ChainReport(position, None, None), position, found
-
-
-def verify_with_checkpoints(
-    session: AnySession,
-    key: Ed25519PublicKey,
-    checkpoints: list[Checkpoint],
-    *,
-    now: dt.datetime | None = None,
-    max_age: dt.timedelta | None = None,
-) -> CheckpointReport:
-    """The chain's own links and hashes, then every checkpoint against it: its signature with
-    `key`, and that the chain's event number `event_count` carries the signed hash. An edit,
-    a deletion, an insertion or a reordering breaks a link (or, recomputed, a signed hash); a
-    cut-off tail leaves fewer events than a checkpoint counts. `max_age`: the newest checkpoint
-    must be at most this old (stored checkpoints could have been removed with the events)."""
-    problems: list[str] = []
-    wanted = {c.event_count for c in checkpoints if c.event_count > 0}
-    chain, total, hashes = _walk(session, wanted)
-    checked = 0
-    for checkpoint in checkpoints:
-        when = canonical_time(checkpoint.at)
-        label = f"checkpoint of {checkpoint.event_count} events at {when}Z"
-        if not _signature_valid(key, checkpoint):
-            problems.append(
-                f"{label}: the signature does not match the public key (forged or altered)"
-            )
-            continue
-        if checkpoint.event_count > total:
-            problems.append(
-                f"{label}: the log holds only {total} events: "
-                f"{checkpoint.event_count - total} signed events are missing (cut off or deleted)"
-            )
-            continue
-        if checkpoint.event_count == 0:
-            checked += 1
-            continue
-        event_id, event_hash_ = hashes[checkpoint.event_count]
-        if event_hash_ != checkpoint.last_hash:
-            problems.append(
-                f"{label}: event number {checkpoint.event_count} (id {event_id}) does not carry "
-                "the signed hash: the events before it were altered, removed, inserted or reordered"
-            )
-            continue
-        checked += 1
-    if not checkpoints:
-        problems.append("no signed checkpoint to check the log against")
-    elif max_age is not None and now is not None:
-        newest = max(c.at for c in checkpoints)
-        if now - newest > max_age:
-            problems.append(
-                f"the newest checkpoint is from {canonical_time(newest)}Z, older than the "
-                "checkpoint interval allows: newer checkpoints may have been removed"
-            )
-    return CheckpointReport(chain, checked, problems)
 
 
 # --- in the audit report ------------------------------------------------------------------------

@@ -5,27 +5,32 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from velferdslab.audit.checkpoints import (
-    CheckpointKeyError,
-    check_chain,
+    Checkpoint,
     export,
+    make_checkpoint,
+    parse_export,
+    stored_checkpoints,
+)
+from velferdslab.audit.keys import (
+    CheckpointKeyError,
     generate_key_pair,
     key_id,
     load_public_key,
-    make_checkpoint,
-    parse_export,
     public_key,
     signing_key,
-    stored_checkpoints,
-    verify_with_checkpoints,
 )
+from velferdslab.audit.offsite import read_copy
 from velferdslab.audit.services import ChainReport
+from velferdslab.audit.verify import check_chain, numbering_problems, verify_with_checkpoints
 from velferdslab.db import utcnow
 from velferdslab.extensions import db
 
@@ -93,20 +98,38 @@ def verify_command(public_key_file: Path | None, checkpoints_file: Path | None) 
             click.echo(f"error: {checkpoints_file}: {error}", err=True)
             sys.exit(2)
         max_age = None
+        numbering: list[str] = []
     else:
-        checkpoints = stored_checkpoints(db.session)
+        checkpoints, numbering = _stored_and_copied(config)
         max_age = dt.timedelta(seconds=2 * int(config["AUDIT_CHECKPOINT_INTERVAL_SECONDS"]))
     result = verify_with_checkpoints(db.session, key, checkpoints, now=utcnow(), max_age=max_age)
     if not result.chain.intact:
         _chain_broken(result.chain)
-    for problem in result.problems:
+    for problem in result.problems + numbering:
         click.echo(f"audit log NOT VERIFIED: {problem}", err=True)
-    if not result.intact:
+    if not result.intact or numbering:
         sys.exit(1)
     click.echo(
         f"audit log intact: {result.chain.checked} events, every link verified; "
         f"{result.checked} signed checkpoints match (key {key_id(key)})"
     )
+
+
+def _stored_and_copied(config: Mapping[str, Any]) -> tuple[list[Checkpoint], list[str]]:
+    """The stored checkpoints and, when a copy file is configured, the copied ones the database
+    lacks (each checked against the log as well), with what their numbers show."""
+    stored = stored_checkpoints(db.session)
+    copy_file = config.get("AUDIT_CHECKPOINT_COPY_FILE")
+    if not copy_file:
+        return stored, numbering_problems(stored, None)
+    try:
+        copy = read_copy(Path(copy_file))
+    except (OSError, ValueError) as error:
+        click.echo(f"error: the checkpoint copy {copy_file}: {error}", err=True)
+        sys.exit(2)
+    kept = {c.signature for c in stored}
+    extra = [c for c in copy if c.signature not in kept]
+    return stored + extra, numbering_problems(stored, copy)
 
 
 @audit_group.command("checkpoint", help="Sign a checkpoint of the audit log now (for a timer).")

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from velferdslab.audit.services import PendingEvent, write_events
 from velferdslab.db import AnySession
@@ -65,11 +65,19 @@ def take_pending(session: AnySession) -> list[PendingEvent]:
 
 @event.listens_for(Session, "before_commit")
 def _write_pending(session: Session) -> None:
+    # SQLAlchemy calls this for a savepoint's release too: the events wait for the
+    # transaction's own commit (a refusal marked `always` must not be written into a
+    # transaction the request then rolls back).
+    if session.in_nested_transaction():
+        return
     events = take_pending(session)
     if events:
         write_events(session, events)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, _previous: object) -> None:
-    session.info.pop(PENDING_KEY, None)
+def _drop_pending(session: Session, previous: SessionTransaction) -> None:
+    # A savepoint rolled back (a retried reference number, say) is not the transaction's end:
+    # the events recorded before it stay.
+    if previous.parent is None:
+        session.info.pop(PENDING_KEY, None)

@@ -76,7 +76,6 @@ def create_blueprint() -> Blueprint:
         if exists is not None:
             raise Conflict(f"{data['year']} already has a budget.", {"year": ["PATCH it instead."]})
         budget = services.set_budget(db.session, family, **data)
-        audit("create", "budget", budget.id, family_id=family.id)
         return answer(BudgetSchema(), budget, 201, "budget")
 
     @blp.route(f"{FAMILY}/budgets/<id:budget_id>", methods=["PATCH"])
@@ -105,7 +104,6 @@ def create_blueprint() -> Blueprint:
             amount=data.get("amount", budget.amount),
             contributions=contributions,
         )
-        audit("update", "budget", budget.id, family_id=family.id)
         return answer(BudgetSchema(), budget, etag="budget")
 
     @blp.route(f"{FAMILY}/expenditures", methods=["GET"])
@@ -136,7 +134,6 @@ def create_blueprint() -> Blueprint:
         family = family_for(family_id, "expenditures.write")
         _check_refs(family, data)
         expenditure = services.request_expenditure(db.session, family, user, **data)
-        audit("create", "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure, 201)
 
     @blp.route(f"{FAMILY}/expenditures/<id:expenditure_id>", methods=["GET"])
@@ -202,5 +199,4 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
         services.decide_expenditure(
             db.session, family, expenditure, user, approve=approve, note=data.get("note")
         )
-        audit(verb, "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from velferdslab import policy
+from velferdslab.audit.log import record
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
@@ -229,6 +230,7 @@ def request_expenditure(
     )
     session.add(expenditure)
     session.flush()
+    record(session, "create", "expenditure", expenditure.id, family_id=family.id)
     return expenditure
 
 
@@ -263,6 +265,8 @@ def decide_expenditure(
     expenditure.decided_at = utcnow()
     expenditure.decision_note = note
     session.flush()
+    record(session, "approve" if approve else "reject", "expenditure", expenditure.id,
+           family_id=family.id)  # fmt: skip
     return expenditure
 
 
@@ -286,6 +290,7 @@ def set_budget(
     budget = session.scalars(
         select(Budget).where(Budget.family_id == family.id, Budget.year == year).with_for_update()
     ).one_or_none()
+    created = budget is None
     if budget is None:
         budget = Budget(family_id=family.id, year=year, amount=amount)
         session.add(budget)
@@ -312,6 +317,7 @@ def set_budget(
         budget.amount = amount
     _replace_contributions(budget, contributions)
     session.flush()
+    record(session, "create" if created else "update", "budget", budget.id, family_id=family.id)
     return budget
 
 

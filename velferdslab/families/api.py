@@ -81,10 +81,7 @@ def create_blueprint() -> Blueprint:
             investment_lead_id=data.get("investment_lead_id") or user.id,
             protection=data["protection"],
         )
-        audit("create", "family", family.id, family_id=family.id)
-        membership = services.put_lead_on_team(db.session, family)
-        if membership is not None:
-            audit("create", "team_membership", membership.id, family_id=family.id)
+        services.put_lead_on_team(db.session, family)
         return family_response(family, 201)
 
     @blp.route("/<id:family_id>", methods=["GET"])
@@ -105,20 +102,7 @@ def create_blueprint() -> Blueprint:
         user = current_user()
         family = policy.family_or_404(db.session, user, family_id, "family.update")
         check_if_match("family", family)
-        if "investment_lead_id" in data:
-            services.check_lead(db.session, data["investment_lead_id"], family.municipality_id)
-            family.investment_lead_id = data["investment_lead_id"]
-        if "protection" in data:
-            family.protection = data["protection"]
-        if {"status", "enrolled_on", "concluded_on"} & data.keys():
-            services.change_status(
-                family,
-                data.get("status", family.status.value),
-                enrolled_on=data.get("enrolled_on"),
-                concluded_on=data.get("concluded_on"),
-            )
-        db.session.flush()
-        audit("update", "family", family.id, family_id=family.id, details={"fields": sorted(data)})
+        services.update_family(db.session, family, data)
         return family_response(family)
 
     return blp

@@ -98,10 +98,7 @@ def register(blp: Blueprint) -> None:
             except DomainError as error:
                 form.referred_on.errors = [localise(error.message)]
             else:
-                audit("create", "family", family.id, family_id=family.id)
-                membership = put_lead_on_team(db.session, family)
-                if membership is not None:
-                    audit("create", "team_membership", membership.id, family_id=family.id)
+                put_lead_on_team(db.session, family)
                 flash(_l("%(ref)s is enrolled. Record the consent and assemble the team next.",
                          ref=family.reference), "success")  # fmt: skip
                 return redirect(url_for(".family_page", family_id=family.id))
@@ -144,8 +141,5 @@ def register(blp: Blueprint) -> None:
         except DomainError as error:
             flash(localise(error.message), "error")
             return redirect(url_for(".approvals"))
-        audit(
-            "approve" if approve else "reject", "expenditure", expenditure.id, family_id=family.id
-        )
         flash(_l("Approved.") if approve else _l("Rejected."), "success")
         return redirect(url_for(".approvals"))

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, today
 from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
 from velferdslab.auth.current import audit, current_user
-from velferdslab.errors import Conflict, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families import services
 from velferdslab.families.models import Consent, Member, TeamMembership
@@ -27,37 +26,7 @@ from velferdslab.families.schemas import (
     TeamMemberSchema,
     TeamMemberUpdateSchema,
 )
-from velferdslab.people.national_id import matches_birth_date, parse
-
-
-def _unique_national_id(family_id: int, number: str | None, member_id: int | None = None) -> None:
-    if not number:
-        return
-    clash = db.session.scalar(
-        select(Member.id).where(Member.family_id == family_id, Member.national_id == number)
-    )
-    if clash is not None and clash != member_id:
-        raise Conflict(
-            "Another member of the family has this national id.",
-            {"national_id": ["Already registered for this family."]},
-        )
-
-
-def _check_member(family_id: int, data: dict[str, Any], member: Member | None = None) -> None:
-    """The national id and the birth date agree (also when a PATCH changes only one of them);
-    a birth date left out is taken from the national id when it encodes a single date."""
-    if data.get("national_id"):
-        data["national_id"] = parse(data["national_id"]).number  # stored without spaces
-    number = data.get("national_id", member.national_id if member else None)
-    born = data.get("birth_date", member.birth_date if member else None)
-    if number and born and not matches_birth_date(number, born):
-        raise ValidationFailed(
-            "The birth date does not match the national id.",
-            {"birth_date": ["Does not match the birth date in the national id."]},
-        )
-    if number and born is None:
-        data["birth_date"] = parse(number).birth_date
-    _unique_national_id(family_id, data.get("national_id"), member.id if member else None)
+from velferdslab.people import services as people
 
 
 def create_blueprint() -> Blueprint:
@@ -91,11 +60,7 @@ def _members(blp: Blueprint) -> None:
     def create_member(data: dict[str, Any], family_id: int) -> ResponseReturnValue:
         """Add a member; a national id is checked (both check-digit rules) and unique here."""
         family = family_for(family_id, "members.write")
-        _check_member(family.id, data)
-        member = Member(family_id=family.id, **data)
-        db.session.add(member)
-        db.session.flush()
-        audit("create", "member", member.id, family_id=family.id)
+        member = people.add_member(db.session, family, data)
         return answer(MemberSchema(), member, 201, "member")
 
     @blp.route(f"{FAMILY}/members/<id:member_id>", methods=["GET"])
@@ -117,11 +82,7 @@ def _members(blp: Blueprint) -> None:
         family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
         check_if_match("member", member)
-        _check_member(family.id, data, member)
-        for name, value in data.items():
-            setattr(member, name, value)
-        db.session.flush()
-        audit("update", "member", member.id, family_id=family.id)
+        people.change_member(db.session, member, data)
         return answer(MemberSchema(), member, etag="member")
 
     @blp.route(f"{FAMILY}/members/<id:member_id>", methods=["DELETE"])
@@ -134,8 +95,7 @@ def _members(blp: Blueprint) -> None:
         family = family_for(family_id, "members.write")
         member = child_or_404(Member, family.id, member_id)
         check_if_match("member", member)
-        db.session.delete(member)
-        audit("delete", "member", member_id, family_id=family.id)
+        people.remove_member(db.session, member)
         return Response(status=204)
 
 
@@ -160,7 +120,6 @@ def _consents(blp: Blueprint) -> None:
         family = family_for(family_id, "consents.write")
         services.check_withdrawal(data, None, today())
         consent = services.record_consent(db.session, family, recorded_by=user.id, **data)
-        audit("create", "consent", consent.id, family_id=family.id)
         return answer(ConsentSchema(), consent, 201, "consent")
 
     @blp.route(f"{FAMILY}/consents/<id:consent_id>", methods=["PATCH"])
@@ -177,9 +136,7 @@ def _consents(blp: Blueprint) -> None:
         family = family_for(family_id, "consents.write")
         consent = child_or_404(Consent, family.id, consent_id)
         check_if_match("consent", consent)
-        services.change_consent(consent, data, today())
-        db.session.flush()
-        audit("update", "consent", consent.id, family_id=family.id)
+        services.change_consent(db.session, consent, data, today())
         return answer(ConsentSchema(), consent, etag="consent")
 
 
@@ -206,7 +163,6 @@ def _team(blp: Blueprint) -> None:
         """Add a staff member to the team with a mandate (NOK they may commit alone)."""
         family = family_for(family_id, "team.write")
         membership = services.add_team_member(db.session, family, **data)
-        audit("create", "team_membership", membership.id, family_id=family.id)
         return answer(TeamMemberSchema(), membership, 201, "team")
 
     @blp.route(f"{FAMILY}/team/<id:membership_id>", methods=["PATCH"])
@@ -220,14 +176,7 @@ def _team(blp: Blueprint) -> None:
         family = family_for(family_id, "team.write")
         membership = child_or_404(TeamMembership, family.id, membership_id)
         check_if_match("team", membership)
-        for name, value in data.items():
-            setattr(membership, name, value)
-        if membership.left_on is not None and membership.left_on < membership.joined_on:
-            raise ValidationFailed(
-                "Dates out of order.", {"left_on": ["Cannot be before joined_on."]}
-            )
-        db.session.flush()
-        audit("update", "team_membership", membership.id, family_id=family.id)
+        services.change_membership(db.session, membership, data)
         return answer(TeamMemberSchema(), membership, etag="team")
 
     @blp.route(f"{FAMILY}/team/<id:membership_id>", methods=["DELETE"])
@@ -242,7 +191,5 @@ def _team(blp: Blueprint) -> None:
         family = family_for(family_id, "team.write")
         membership = child_or_404(TeamMembership, family.id, membership_id)
         check_if_match("team", membership)
-        membership.left_on = services.leaving_day(membership, today())
-        db.session.flush()
-        audit("delete", "team_membership", membership.id, family_id=family.id)
+        services.end_membership(db.session, membership, services.leaving_day(membership, today()))
         return answer(TeamMemberSchema(), membership, etag="team")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
@@ -66,9 +67,10 @@ def create_family(
             # A concurrent enrolment may take the same number: retry with the next one.
             with session.begin_nested():
                 session.add(family)
-            return family
         except IntegrityError:
             continue
+        record(session, "create", "family", family.id, family_id=family.id)
+        return family
     raise Conflict(Text("Could not number the family: try again."))
 
 
@@ -86,6 +88,26 @@ def check_lead(session: AnySession, lead_id: int | None, municipality_id: int) -
             Text("The investment lead must be an active investment lead of the municipality."),
             {"investment_lead_id": [Text("Not an active investment lead of this municipality.")]},
         )
+
+
+def update_family(session: AnySession, family: Family, data: Mapping[str, Any]) -> None:
+    """Change the lead, the protection or the status (with its dates), as the API and the
+    set-up page ask."""
+    if "investment_lead_id" in data:
+        check_lead(session, data["investment_lead_id"], family.municipality_id)
+        family.investment_lead_id = data["investment_lead_id"]
+    if "protection" in data:
+        family.protection = data["protection"]
+    if {"status", "enrolled_on", "concluded_on"} & data.keys():
+        change_status(
+            family,
+            data.get("status", family.status.value),
+            enrolled_on=data.get("enrolled_on"),
+            concluded_on=data.get("concluded_on"),
+        )
+    session.flush()
+    record(session, "update", "family", family.id, family_id=family.id,
+           details={"fields": sorted(data)})  # fmt: skip
 
 
 def change_status(
@@ -151,6 +173,7 @@ def record_consent(
     )
     session.add(consent)
     session.flush()
+    record(session, "create", "consent", consent.id, family_id=family.id)
     return consent
 
 
@@ -255,7 +278,29 @@ def add_team_member(
     )
     session.add(membership)
     session.flush()
+    record(session, "create", "team_membership", membership.id, family_id=family.id)
     return membership
+
+
+def change_membership(
+    session: AnySession, membership: TeamMembership, data: Mapping[str, Any]
+) -> None:
+    """The role, the mandate or the leaving date of a team member."""
+    for name, value in data.items():
+        setattr(membership, name, value)
+    if membership.left_on is not None and membership.left_on < membership.joined_on:
+        raise ValidationFailed(
+            Text("Dates out of order."), {"left_on": [Text("Cannot be before joined_on.")]}
+        )
+    session.flush()
+    record(session, "update", "team_membership", membership.id, family_id=membership.family_id)
+
+
+def end_membership(session: AnySession, membership: TeamMembership, left_on: dt.date) -> None:
+    """The member leaves the team on `left_on` (see leaving_day); the row stays."""
+    membership.left_on = left_on
+    session.flush()
+    record(session, "delete", "team_membership", membership.id, family_id=membership.family_id)
 
 
 def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | None:
@@ -298,12 +343,17 @@ def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt
         )
 
 
-def change_consent(consent: Consent, data: Mapping[str, Any], today: dt.date) -> None:
+def change_consent(
+    session: AnySession, consent: Consent, data: Mapping[str, Any], today: dt.date
+) -> None:
     """Withdraw, extend or re-scope a consent; a withdrawal takes effect at once and stays."""
     check_withdrawal(data, consent, today)
     for name, value in data.items():
         setattr(consent, name, value)
     check_consent_dates(consent.given_on, consent.expires_on, consent.withdrawn_on)
+    session.flush()
+    details = {"withdrawn": True} if data.get("withdrawn_on") is not None else None
+    record(session, "update", "consent", consent.id, family_id=consent.family_id, details=details)
 
 
 def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.auth.current import audit
 from velferdslab.budgets.services import set_budget
 from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
@@ -187,7 +186,7 @@ def register(blp: Blueprint) -> None:
     def add_consent(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
         try:
-            consent = services.record_consent(
+            services.record_consent(
                 db.session,
                 family,
                 given_on=_date("given_on"),
@@ -197,7 +196,6 @@ def register(blp: Blueprint) -> None:
             )
         except DomainError as error:
             return _refused(family, error, "setup", "consent")
-        audit("create", "consent", consent.id, family_id=family.id)
         return _done(family, _l("The consent is recorded."), "setup")
 
     @blp.route(f"{base}/team", methods=["POST"])
@@ -214,7 +212,7 @@ def register(blp: Blueprint) -> None:
                 missing = consent_missing_for(family, ids[1], dt.date.today())
                 if missing is not None:
                     return _ask_adding_uncovered(family, ids[0], ids[1], missing)
-            membership = services.add_team_member(
+            services.add_team_member(
                 db.session,
                 family,
                 user_id=ids[0],
@@ -225,7 +223,6 @@ def register(blp: Blueprint) -> None:
             )
         except DomainError as error:
             return _refused(family, error, "setup", "team")
-        audit("create", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The team member is added."), "setup")
 
     @blp.route(f"{base}/consent/<id:consent_id>/withdraw", methods=["POST"])
@@ -240,10 +237,11 @@ def register(blp: Blueprint) -> None:
             services.check_withdrawal({"withdrawn_on": withdrawn_on}, consent, dt.date.today())
             if not confirm.confirmed():
                 return _ask_withdrawal(family, consent, withdrawn_on)
-            services.change_consent(consent, {"withdrawn_on": withdrawn_on}, dt.date.today())
+            services.change_consent(
+                db.session, consent, {"withdrawn_on": withdrawn_on}, dt.date.today()
+            )
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("update", "consent", consent.id, family_id=family.id, details={"withdrawn": True})
         return _done(family, _l("The consent is withdrawn: access through it ends."), "setup")
 
     @blp.route(f"{base}/team/<id:membership_id>/mandate", methods=["POST"])
@@ -252,10 +250,11 @@ def register(blp: Blueprint) -> None:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
         membership = _child(TeamMembership, family, membership_id)
         try:
-            membership.mandate_nok = _amount("mandate_nok")
+            services.change_membership(
+                db.session, membership, {"mandate_nok": _amount("mandate_nok")}
+            )
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("update", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The mandate is changed."), "setup")
 
     @blp.route(f"{base}/team/<id:membership_id>/end", methods=["POST"])
@@ -267,10 +266,9 @@ def register(blp: Blueprint) -> None:
             left_on = services.leaving_day(membership, dt.date.today())
             if not confirm.confirmed():
                 return _ask_leaving(family, membership)
-            membership.left_on = left_on
+            services.end_membership(db.session, membership, left_on)
         except DomainError as error:
             return _refused(family, error, "setup")
-        audit("delete", "team_membership", membership.id, family_id=family.id)
         return _done(family, _l("The member has left the team: their access ends now."), "setup")
 
     @blp.route(f"{base}/budget", methods=["POST"])
@@ -284,7 +282,7 @@ def register(blp: Blueprint) -> None:
                 for agency in _ids("contributing_agency")
                 if request.form.get(f"contribution_{agency}")
             ]
-            budget = set_budget(
+            set_budget(
                 db.session, family, year=year, amount=_amount("amount"), contributions=contributions
             )
         except (DomainError, ValueError) as error:
@@ -292,7 +290,6 @@ def register(blp: Blueprint) -> None:
                 error if isinstance(error, DomainError) else ValidationFailed(Text("Give a year."))
             )
             return _refused(family, refusal, "setup", "budget")
-        audit("update", "budget", budget.id, family_id=family.id)
         return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
 
     @blp.route(f"{base}/status", methods=["POST"])
@@ -309,17 +306,13 @@ def register(blp: Blueprint) -> None:
                     today=dt.date.today(),
                 )  # fmt: skip
                 return _ask_ending(family, status, on)
-            services.change_status(
-                family,
-                status,
-                enrolled_on=on if status == "active" else None,
-                concluded_on=on if status in ("concluded", "withdrawn") else None,
-            )
+            dates = {"enrolled_on": on} if status == "active" else {}
+            if status in ("concluded", "withdrawn"):
+                dates = {"concluded_on": on}
+            services.update_family(db.session, family, {"status": status, **dates})
         except LifecycleError as error:
             failed = ValidationFailed(Text("The status cannot change so."), error.errors)
             return _refused(family, failed, "setup", "status")
         except DomainError as error:
             return _refused(family, error, "setup", "status")
-        db.session.flush()
-        audit("update", "family", family.id, family_id=family.id, details={"fields": ["status"]})
         return _done(family, _l("The status is changed."), "setup")

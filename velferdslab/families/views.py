@@ -107,11 +107,10 @@ def create_blueprint() -> Blueprint:
         if not form.validate_on_submit():
             flash(_l("The note was not saved: %(why)s", why=first_error(form)), "error")
             return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
-        note = write_note(
+        write_note(
             db.session, family, user,
             text=form.text.data, domain=form.domain.data or None, written_on=dt.date.today(),
         )  # fmt: skip
-        audit("create", "progress_note", note.id, family_id=family.id)
         flash(_l("The note is saved."), "success")
         return redirect(url_for(".family_page", family_id=family.id, _anchor="notes"))
 
@@ -139,7 +138,6 @@ def create_blueprint() -> Blueprint:
             except DomainError as error:
                 show_errors(form, error, "amount")
             else:
-                audit("create", "expenditure", expenditure.id, family_id=family.id)
                 flash(expenditure_message(expenditure.status.value), "success")
                 return redirect(url_for(".family_page", family_id=family.id))
         year = form.spent_on.data.year if form.spent_on.data else today.year
@@ -163,11 +161,10 @@ def create_blueprint() -> Blueprint:
         form = make_assessment_form(data=prefill(points, previous, latest_readings(assessments)))
         if form.validate_on_submit():
             try:
-                assessment = record_assessment_from_form(family, user, form)
+                record_assessment_from_form(family, user, form)
             except DomainError as error:
                 form.override_reason.errors = [localise(error.message)]
             else:
-                audit("create", "assessment", assessment.id, family_id=family.id)
                 flash(_l("The assessment is saved: the new point is on the chart."), "success")
                 return redirect(url_for(".family_page", family_id=family.id, _anchor="journey"))
         # The form shows the levels in force: a read of the family's assessments.

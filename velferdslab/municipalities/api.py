@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, with_etag
 from velferdslab.api.records import ETAG
-from velferdslab.auth.current import audit, current_user
+from velferdslab.auth.current import current_user
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.municipalities import services
@@ -77,7 +77,6 @@ def _municipality_routes(blp: Blueprint) -> None:
         if not policy.may_add_municipality(user):
             raise Forbidden("Only a regional admin adds municipalities.")
         row = services.create_municipality(db.session, data)
-        audit("create", "municipality", row.id)
         return tagged_response("municipality", row, 201)
 
     @blp.route(f"/municipalities/{ID.format('municipality_id')}", methods=["GET"])
@@ -104,7 +103,6 @@ def _municipality_routes(blp: Blueprint) -> None:
         row = services.municipality_or_404(db.session, user, municipality_id)
         check_etag("municipality", row)
         services.update_municipality(db.session, row, data)
-        audit("update", "municipality", row.id, details={"fields": sorted(data)})
         return tagged_response("municipality", row)
 
 
@@ -129,7 +127,6 @@ def _agency_routes(blp: Blueprint) -> None:
         user = current_user()
         policy.require(user, "agencies.write")
         row = services.create_agency(db.session, user, data)
-        audit("create", "agency", row.id)
         return tagged_response("agency", row, 201)
 
     @blp.route(f"/agencies/{ID.format('agency_id')}", methods=["GET"])
@@ -152,5 +149,4 @@ def _agency_routes(blp: Blueprint) -> None:
         row = services.agency_or_404(db.session, user, agency_id)
         check_etag("agency", row)
         services.update_agency(db.session, row, data)
-        audit("update", "agency", row.id, details={"fields": sorted(data)})
         return tagged_response("agency", row)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from velferdslab import policy
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
 from velferdslab.families.models import Family
@@ -55,6 +56,7 @@ def create_municipality(session: AnySession, data: Mapping[str, Any]) -> Municip
     row = Municipality(name=data["name"], number=data["number"], reference_prefix=prefix)
     session.add(row)
     session.flush()
+    record(session, "create", "municipality", row.id)
     return row
 
 
@@ -106,6 +108,8 @@ def update_municipality(
     for field, value in changes.items():
         setattr(row, field, value)
     session.flush()
+    if data:
+        record(session, "update", "municipality", row.id, details={"fields": sorted(data)})
     return row
 
 
@@ -170,6 +174,7 @@ def create_agency(session: AnySession, user: User, data: Mapping[str, Any]) -> A
     )
     session.add(row)
     session.flush()
+    record(session, "create", "agency", row.id)
     return row
 
 
@@ -179,4 +184,6 @@ def update_agency(session: AnySession, row: Agency, data: Mapping[str, Any]) -> 
     for field, value in data.items():
         setattr(row, field, value)
     session.flush()
+    if data:
+        record(session, "update", "agency", row.id, details={"fields": sorted(data)})
     return row

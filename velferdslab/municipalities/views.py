@@ -19,7 +19,6 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from velferdslab import policy
-from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, NotFound
 from velferdslab.extensions import db
 from velferdslab.municipalities import services
@@ -135,7 +134,6 @@ def create_blueprint() -> Blueprint:
             except DomainError as error:
                 show_errors(form, error, "name")
             else:
-                audit("create", "municipality", row.id)
                 flash(_l("%(name)s is added.", name=row.name), "success")
                 return redirect(url_for(".municipality", municipality_id=row.id))
         return render_template(
@@ -158,7 +156,6 @@ def create_blueprint() -> Blueprint:
             except DomainError as error:
                 show_errors(form, error, "name")
             else:
-                audit("create", "agency", agency.id)
                 flash(_l("%(name)s is added.", name=agency.name), "success")
                 return redirect(url_for(".municipality", municipality_id=row.id))
         agencies = db.session.scalars(
@@ -192,7 +189,6 @@ def create_blueprint() -> Blueprint:
                 show_errors(form, error, "name")
             else:
                 if changes:
-                    audit("update", "agency", row.id, details={"fields": sorted(changes)})
                     flash(_l("%(name)s is saved.", name=row.name), "success")
                 else:
                     flash(_l("Nothing was changed."), "info")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
@@ -44,6 +45,7 @@ def add_goal(session: AnySession, family: Family, author_id: int, data: Mapping[
     goal = Goal(family_id=family.id, created_by=author_id, **data)
     session.add(goal)
     session.flush()
+    record(session, "create", "goal", goal.id, family_id=family.id)
     return goal
 
 
@@ -54,19 +56,32 @@ def add_measure(
     measure = Measure(family_id=family.id, **data)
     session.add(measure)
     session.flush()
+    record(session, "create", "measure", measure.id, family_id=family.id)
     return measure
 
 
-def change(session: AnySession, record: Goal | Measure, data: Mapping[str, Any]) -> None:
+def change(
+    session: AnySession, row: Goal | Measure, data: Mapping[str, Any], *, closed: bool | None = None
+) -> None:
+    """Change a goal or a measure; `closed` closes a goal today (or reopens it)."""
     for name, value in data.items():
-        setattr(record, name, value)
+        setattr(row, name, value)
+    if isinstance(row, Goal) and closed is not None:
+        close_goal(row, closed, dt.date.today())
     session.flush()
+    entity = "goal" if isinstance(row, Goal) else "measure"
+    record(session, "update", entity, row.id, family_id=row.family_id)
 
 
-def set_own_words(family: Family, own_goals: str, dreams: str) -> None:
+def set_own_words(session: AnySession, family: Family, own_goals: str, dreams: str) -> None:
     """The family's own goals and dreams, in its own words; an empty text clears it."""
     family.own_goals = own_goals.strip() or None
     family.dreams = dreams.strip() or None
+    session.flush()
+    record(
+        session, "update", "family", family.id, family_id=family.id,
+        details={"fields": ["own_goals", "dreams"]},
+    )  # fmt: skip
 
 
 def close_goal(goal: Goal, closed: bool, today: dt.date) -> None:

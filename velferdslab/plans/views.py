@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.api.records import child_or_404
-from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
@@ -94,12 +93,8 @@ def register(blp: Blueprint) -> None:
                 }
                 if goal is None:
                     goal = services.add_goal(db.session, family, user.id, data)
-                    audit("create", "goal", goal.id, family_id=family.id)
                     return _back(family, _l("The goal is added to the plan."))
-                services.change(db.session, goal, data)
-                services.close_goal(goal, bool(form.closed.data), dt.date.today())
-                db.session.flush()
-                audit("update", "goal", goal.id, family_id=family.id)
+                services.change(db.session, goal, data, closed=bool(form.closed.data))
                 return _back(family, _l("The goal is saved."))
         elif goal is not None and not form.is_submitted():
             form.version.data = str(goal.version)
@@ -145,14 +140,12 @@ def register(blp: Blueprint) -> None:
                 try:
                     if measure is None:
                         measure = services.add_measure(db.session, family, data, today)
-                        audit("create", "measure", measure.id, family_id=family.id)
                         return _back(family, _l("The measure is added to the plan."))
                     services.check_measure(db.session, family, data, today)
                     services.change(db.session, measure, data)
                 except DomainError as error:
                     show_errors(form, error, "description")
                 else:
-                    audit("update", "measure", measure.id, family_id=family.id)
                     return _back(family, _l("The measure is saved."))
         status = 409 if conflict is not None else 422 if form.errors else 200
         return _render(
@@ -174,12 +167,9 @@ def register(blp: Blueprint) -> None:
                 conflict = family
                 form.version.data = str(family.version)
             else:
-                services.set_own_words(family, form.own_goals.data or "", form.dreams.data or "")
-                db.session.flush()
-                audit(
-                    "update", "family", family.id, family_id=family.id,
-                    details={"fields": ["own_goals", "dreams"]},
-                )  # fmt: skip
+                services.set_own_words(
+                    db.session, family, form.own_goals.data or "", form.dreams.data or ""
+                )
                 return _back(family, _l("The family's own goals and dreams are saved."))
         status = 409 if conflict is not None else 422 if form.errors else 200
         return _render(

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select, update
 
 from velferdslab import policy
-from velferdslab.auth.current import audit
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, FieldErrors, NotFound, Text, ValidationFailed
 from velferdslab.municipalities.models import Agency, Municipality
@@ -182,7 +182,8 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     # The first password is the admin's: one-time, the user chooses their own at first sign-in.
     user.must_change_password = True
     session.flush()
-    audit_grants(user, set(), set(user.roles))
+    audit_grants(session, user, set(), set(user.roles))
+    record(session, "create", "user", user.id, details={"roles": sorted(user.roles)})
     return user
 
 
@@ -207,21 +208,23 @@ def update_user(session: AnySession, admin: User, user: User, data: Mapping[str,
         # Set by an admin: one-time. The user must choose their own at the next sign-in.
         user.password_hash = hash_password(data["password"])
         user.must_change_password = True
-        audit("set_one_time_password", "user", user.id)
-    audit_grants(user, old_roles, set(user.roles))
+        record(session, "set_one_time_password", "user", user.id)
+    audit_grants(session, user, old_roles, set(user.roles))
     if "password" in data or (was_active and not user.active):
         end_sessions(session, user, tokens=True)
     elif set(user.roles) != old_roles:
         end_sessions(session, user)
     session.flush()
+    if data:
+        record(session, "update", "user", user.id, details={"fields": sorted(data)})
     return user
 
 
-def audit_grants(user: User, before: set[str], after: set[str]) -> None:
+def audit_grants(session: AnySession, user: User, before: set[str], after: set[str]) -> None:
     """Granting a role that opens family data is an event of its own on the audit log."""
     granted = sorted(role for role in after - before if policy.reads_family_data(role))
     if granted:
-        audit("grant_family_access", "user", user.id, details={"roles": granted})
+        record(session, "grant_family_access", "user", user.id, details={"roles": granted})
 
 
 def change_own_password(session: AnySession, user: User, old: str, new: str) -> None:
@@ -239,7 +242,7 @@ def change_own_password(session: AnySession, user: User, old: str, new: str) -> 
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_sessions(session, user, tokens=True)
-    audit("change_password", "user", user.id)
+    record(session, "change_password", "user", user.id)
 
 
 def end_sessions(session: AnySession, user: User, *, tokens: bool = False) -> None:
