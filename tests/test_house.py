@@ -17,7 +17,6 @@ REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 
 # Known leaks, mended one by one (issue 24); nothing may be added.
 LONG_MODULES: set[str] = {
-    "velferdslab.audit.checkpoints",
     "velferdslab.charts.portfolio",
     "velferdslab.gains.portfolio",
     "velferdslab.privacy.access_request",

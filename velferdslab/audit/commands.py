@@ -18,6 +18,7 @@ from velferdslab.audit.checkpoints import (
     export,
     make_checkpoint,
     parse_export,
+    read_copy,
     stored_checkpoints,
 )
 from velferdslab.audit.keys import (
@@ -28,7 +29,6 @@ from velferdslab.audit.keys import (
     public_key,
     signing_key,
 )
-from velferdslab.audit.offsite import read_copy
 from velferdslab.audit.services import ChainReport
 from velferdslab.audit.verify import check_chain, numbering_problems, verify_with_checkpoints
 from velferdslab.db import utcnow
