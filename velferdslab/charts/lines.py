@@ -105,7 +105,10 @@ def line_chart_svg(
     tick_labels = [axis_money(tick, largest, language) for tick in ticks]
     label_width = max((measured_width(label, size) for label in labels), default=0.0)
     legend, top = _legend(lines, frame)
-    left = max(measured_width(label, size) for label in tick_labels) + size
+    # room for the money on the y axis, and for half of the first and the last date
+    left = max(
+        max(measured_width(label, size) for label in tick_labels) + size, label_width / 2 + 4
+    )
     right = max(label_width / 2, size) + 4
     bottom = 2.4 * size
     plot_w, plot_h = frame.width - left - right, frame.height - top - bottom
