@@ -10,6 +10,7 @@ run in any order. The data is seeded once, with tests/factories.py; the journeys
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -25,14 +26,16 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from tests.browser.helpers import TODAY, LiveServer, Seed
-from tests.factories import add_assessment, make_agency, make_family, make_lab, make_user
+from tests.factories import Lab, add_assessment, make_agency, make_family, make_lab, make_user
 from tests.isolated import isolated_database
 from velferdslab.app import create_app
 from velferdslab.budgets.services import request_expenditure
 from velferdslab.extensions import db as flask_db
-from velferdslab.plans.models import Goal
+from velferdslab.families.models import Family
+from velferdslab.plans.models import Goal, Measure
+from velferdslab.reports.models import IssuedReport
 from velferdslab.schema import upgrade_database
-from velferdslab.vocabulary import Role
+from velferdslab.vocabulary import ReportKind, Role
 
 CHROMIUM = "/usr/bin/chromium"
 # `playwright install` cannot download here: the browser is Debian's, started without anything
@@ -144,6 +147,8 @@ def seed(app: Flask) -> Seed:
         # What cannot be undone, each asked first: a family of its own to remove, withdraw,
         # reject and conclude on.
         confirmed = make_family(session, lab, member_mandate=Decimal("2000"))
+        charted = _charted_family(session, lab)
+        session.add(_issued_report(lab))
         session.commit()
         return Seed(
             member="tove.team",
@@ -165,7 +170,39 @@ def seed(app: Flask) -> Seed:
             planned_reference=planned.reference,
             confirmed_id=confirmed.id,
             confirmed_reference=confirmed.reference,
+            charted_id=charted.id,
         )
+
+
+def _charted_family(session: Any, lab: Lab) -> Family:
+    """Read, never changed: a family followed since 2023 (some fifteen quarters on the forecast
+    chart) with a dated goal, a measure and gains; its levels (stable, then sustainable) keep
+    every level count of Nettleserby below five."""
+    family = make_family(session, lab, referred_on=dt.date(2023, 1, 2))
+    add_assessment(session, family, dt.date(2023, 2, 6), housing=2, work=2)
+    add_assessment(session, family, dt.date(2024, 5, 6), housing=3, work=3)
+    goal = Goal(
+        family_id=family.id,
+        domain="work",
+        target_level=3,
+        target_date=dt.date(2024, 12, 31),
+        description="Fast jobb",
+    )
+    session.add(goal)
+    session.flush()
+    session.add(Measure(family_id=family.id, goal_id=goal.id, description="Jobbsøkerkurs",
+                        domain="work"))  # fmt: skip
+    return family
+
+
+def _issued_report(lab: Lab) -> IssuedReport:
+    """A portfolio report the auditor issued (its page is one of the auditor's)."""
+    pdf = b"%PDF-1.7 a report"
+    return IssuedReport(
+        kind=ReportKind.PORTFOLIO, municipality_id=lab.municipality.id, parameters={},
+        issued_by=lab.auditor.id, status="ready", progress=100, pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )  # fmt: skip
 
 
 def buffered(app: WSGIApplication) -> WSGIApplication:

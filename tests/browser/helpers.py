@@ -35,6 +35,7 @@ class Seed:
     planned_reference: str
     confirmed_id: int  # the destructive actions, each confirmed first (member's mandate 2 000)
     confirmed_reference: str
+    charted_id: int  # since 2023, a dated goal and a measure (the forecast chart); never changed
     password: str = PASSWORD
 
 

@@ -11,11 +11,26 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from velferdslab.charts.drawing import measured_width, number
 from velferdslab.formatting import format_millions, format_money
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 96, 40, 44, 44
 FONT = "DejaVu Sans, Arial, sans-serif"
+GAP = 10  # at least this much room between two words on the x axis
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The drawing's size in user units and its letters' size: the wide frame is shown at its
+    width on a desktop and in the PDFs, the narrow one fills a phone's card (some 324 px at a
+    390 px screen, so its letters stay at 10 px or more)."""
+
+    width: float
+    height: float
+    font_size: float
+
+
+WIDE = Frame(640, 300, 12)
+NARROW = Frame(340, 280, 11)
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,21 @@ def axis_money(value: float, largest: float, language: str) -> str:
     return format_money(value, language)
 
 
+def x_label_indices(count: int, spacing: float, label_width: float) -> list[int]:
+    """Which of `count` evenly spaced labels to write so that no two overlap: every k-th from
+    the first, and always the last (the one before it dropped when too close)."""
+    if count <= 0:
+        return []
+    room = label_width + GAP
+    every = max(1, math.ceil(room / spacing)) if spacing > 0 else count
+    shown = list(range(0, count, every))
+    if shown[-1] != count - 1:
+        if len(shown) > 1 and (count - 1 - shown[-1]) * spacing < room:
+            shown.pop()
+        shown.append(count - 1)
+    return shown
+
+
 def line_chart_svg(
     labels: Sequence[str],
     lines: Sequence[Line],
@@ -63,47 +93,61 @@ def line_chart_svg(
     title: str,
     description: str,
     language: str = "nb",
+    frame: Frame = WIDE,
 ) -> str:
-    """Lines over the same x labels (quarters), a legend above, money on the y axis."""
+    """Lines over the same x labels (quarters), a legend above, money on the y axis. Every word
+    is measured in DejaVu Sans, so the axis labels never run into each other or off the edge."""
+    size = frame.font_size
     known = [v for line in lines for v in line.values if v is not None]
     ticks = nice_ticks(min(known, default=0.0), max(known, default=0.0))
     low, high = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    largest = max(abs(low), abs(high))
+    tick_labels = [axis_money(tick, largest, language) for tick in ticks]
+    label_width = max((measured_width(label, size) for label in labels), default=0.0)
+    legend, top = _legend(lines, frame)
+    # room for the money on the y axis, and for half of the first and the last date
+    left = max(
+        max(measured_width(label, size) for label in tick_labels) + size, label_width / 2 + 4
+    )
+    right = max(label_width / 2, size) + 4
+    bottom = 2.4 * size
+    plot_w, plot_h = frame.width - left - right, frame.height - top - bottom
     steps = max(len(labels) - 1, 1)
 
     def x(i: int) -> float:
-        return LEFT + (plot_w * i / steps if len(labels) > 1 else plot_w / 2)
+        return left + (plot_w * i / steps if len(labels) > 1 else plot_w / 2)
 
     def y(v: float) -> float:
-        return TOP + plot_h * (1 - (v - low) / (high - low))
+        return top + plot_h * (1 - (v - low) / (high - low))
 
-    largest = max(abs(low), abs(high))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{_escape(title)}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        f'font-family="{FONT}" font-size="11">',
+        f'viewBox="0 0 {number(frame.width)} {number(frame.height)}" '
+        f'width="{number(frame.width)}" height="{number(frame.height)}" '
+        f'font-family="{FONT}" font-size="{number(size)}">',
         f"<title>{_escape(title)}</title><desc>{_escape(description)}</desc>",
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{number(frame.width)}" height="{number(frame.height)}" '
+        'fill="#ffffff"/>',
     ]
-    for tick in ticks:
+    for tick, text in zip(ticks, tick_labels, strict=True):
         ty = y(tick)
         colour = "#6b6b6b" if tick == 0 else "#dddddd"
         parts.append(
-            f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" '
-            f'stroke="{colour}" stroke-width="1"/>'
+            f'<line x1="{number(left)}" y1="{ty:.1f}" x2="{number(frame.width - right)}" '
+            f'y2="{ty:.1f}" stroke="{colour}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="#333333">'
-            f"{_escape(axis_money(tick, largest, language))}</text>"
+            f'<text x="{number(left - size / 2)}" y="{ty + 0.36 * size:.1f}" text-anchor="end" '
+            f'fill="#333333">{_escape(text)}</text>'
         )
-    # A date is some 60 units wide: at most every 80 units, so labels never run together.
-    every = max(1, math.ceil(len(labels) / max(1, (WIDTH - LEFT - RIGHT) // 80)))
-    for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-                f'fill="#333333">{_escape(label)}</text>'
-            )
+    spacing = plot_w / steps if len(labels) > 1 else plot_w
+    parts.append('<g class="x-labels">')
+    for i in x_label_indices(len(labels), spacing, label_width):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{number(frame.height - bottom + 1.5 * size)}" '
+            f'text-anchor="middle" fill="#333333">{_escape(labels[i])}</text>'
+        )
+    parts.append("</g>")
     for line in lines:
         parts.append(_polyline(line, x, y))
         for i, value in enumerate(line.values):
@@ -113,7 +157,7 @@ def line_chart_svg(
                     f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="3" fill="{line.colour}">'
                     f"<title>{_escape(tip)}</title></circle>"
                 )
-    parts.append(_legend(lines))
+    parts.append(legend)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -135,16 +179,24 @@ def _polyline(line: Line, x: object, y: object) -> str:
     )
 
 
-def _legend(lines: Sequence[Line]) -> str:
+def _legend(lines: Sequence[Line], frame: Frame) -> tuple[str, float]:
+    """The legend above the plot, one row or as many as the width needs, and the plot's top."""
+    size = frame.font_size
+    row_height = 1.8 * size
     parts = ['<g aria-hidden="true">']
-    offset = LEFT
+    offset, row = 8.0, 0
     for line in lines:
+        width = 34 + measured_width(line.name, size)
+        if offset > 8 and offset + width > frame.width - 8:
+            offset, row = 8.0, row + 1
+        middle = size + row * row_height
         dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
         parts.append(
-            f'<line x1="{offset}" y1="18" x2="{offset + 28}" y2="18" stroke="{line.colour}" '
-            f'stroke-width="2.5"{dash}/>'
-            f'<text x="{offset + 34}" y="22" fill="#222222">{_escape(line.name)}</text>'
+            f'<line x1="{number(offset)}" y1="{number(middle)}" x2="{number(offset + 28)}" '
+            f'y2="{number(middle)}" stroke="{line.colour}" stroke-width="2.5"{dash}/>'
+            f'<text x="{number(offset + 34)}" y="{number(middle + 0.36 * size)}" '
+            f'fill="#222222">{_escape(line.name)}</text>'
         )
-        offset += 44 + 7 * len(line.name)
+        offset += width + 2 * size
     parts.append("</g>")
-    return "".join(parts)
+    return "".join(parts), size + row * row_height + 2 * size

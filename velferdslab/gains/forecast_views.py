@@ -19,7 +19,7 @@ from velferdslab.benefits.forecast import compute_forecast, family_figures, goal
 from velferdslab.benefits.plan import family_plan
 from velferdslab.benefits.results import round_money
 from velferdslab.budgets.models import Expenditure
-from velferdslab.charts.lines import Line, line_chart_svg
+from velferdslab.charts.lines import NARROW, WIDE, Frame, Line, line_chart_svg
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_money
@@ -47,7 +47,7 @@ def _value(cell: Any) -> float | None:
     return None if cell is None else float(cell)
 
 
-def forecast_chart(series: Sequence[dict[str, Any]], who: str) -> str:
+def forecast_chart(series: Sequence[dict[str, Any]], who: str, frame: Frame = WIDE) -> str:
     """ "Planlagt mot realisert": realised savings to each quarter end (all payers, not
     discounted) on the plan's path and on the actual one; a suppressed point breaks its line."""
     if not series:
@@ -77,6 +77,7 @@ def forecast_chart(series: Sequence[dict[str, Any]], who: str) -> str:
         title=title,
         description=description,
         language=language,
+        frame=frame,
     )
 
 
@@ -91,6 +92,8 @@ def family_page_context(
     return {
         "forecast": forecast,
         "forecast_chart": forecast_chart(forecast["series"], family.reference),
+        # the same chart drawn for a phone's width, shown there instead (letters ≥ 9 px)
+        "forecast_chart_narrow": forecast_chart(forecast["series"], family.reference, NARROW),
         "forecast_labels": {k: str(v) for k, v in FORECAST_STATUS_LABELS.items()},
         "LEVEL_INDEX": {name: index for index, name in enumerate(LEVELS)},
     }
@@ -137,9 +140,9 @@ def family_report_forecast(
     }
 
 
-def portfolio_forecast_chart(report: dict[str, Any]) -> str:
+def portfolio_forecast_chart(report: dict[str, Any], frame: Frame = WIDE) -> str:
     block = report.get("forecast") or {}
-    return forecast_chart(block.get("series", []), str(_l("the portfolio")))
+    return forecast_chart(block.get("series", []), str(_l("the portfolio")), frame)
 
 
 def audit_forecast(

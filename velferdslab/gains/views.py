@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from velferdslab import policy
+from velferdslab.charts.lines import NARROW
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
 from velferdslab.gains.charts import portfolio_charts, quarter_labels
@@ -36,6 +37,7 @@ def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]
     """The dashboard's charts, drawn once for the page and the portfolio PDF alike."""
     charts = portfolio_charts(report)
     charts["forecast"] = portfolio_forecast_chart(report)
+    charts["forecast_narrow"] = portfolio_forecast_chart(report, NARROW)  # a phone's, page only
     return quarter_labels(report), charts
 
 
