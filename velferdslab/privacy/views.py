@@ -84,19 +84,27 @@ def _family_forms(family: Family) -> dict[str, Any]:
     }
 
 
-def _family_page(family: Family, forms: dict[str, Any], status: int = 200) -> ResponseReturnValue:
+def _family_page(
+    family: Family, forms: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     shown = pages.family_page(db.session, _user(), family, current_app.config)
     audit("read", "access_request", family_id=family.id, details={"page": "family_privacy"})
-    return render_template(
-        "privacy/family.html",
-        protection_labels=PROTECTION_LABELS,
-        **shown,
-        **forms,
-        **label_helpers(),
-    ), status
+    return (
+        render_template(
+            "privacy/family.html",
+            protection_labels=PROTECTION_LABELS,
+            **shown,
+            **forms,
+            **label_helpers(),
+        ),
+        status,
+        headers or {},
+    )
 
 
-def _admin_page(admin: User, forms: dict[str, Any], status: int = 200) -> ResponseReturnValue:
+def _admin_page(
+    admin: User, forms: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> ResponseReturnValue:
     shown = pages.admin_page(db.session, admin, current_app.config)
     forms.setdefault("retention_form", RetentionForm(prefix="retention"))
     forms["retention_form"].municipality_id.choices = [
@@ -107,7 +115,8 @@ def _admin_page(admin: User, forms: dict[str, Any], status: int = 200) -> Respon
     forms.setdefault("received_form", ReceivedForm(prefix="received"))
     forms.setdefault("release_form", ReleaseForm(prefix="release"))
     audit("list", "retention_sweep", details={"page": "admin_privacy"})
-    return render_template("privacy/admin.html", **shown, **forms, **label_helpers()), status
+    page = render_template("privacy/admin.html", **shown, **forms, **label_helpers())
+    return page, status, headers or {}
 
 
 def create_blueprint() -> Blueprint:
@@ -189,7 +198,7 @@ def create_blueprint() -> Blueprint:
             if isinstance(error, NotFound | Forbidden):
                 raise
             show_errors(form, error, next(n for n in form._fields if n != "csrf_token"))
-            return _family_page(family, forms, error.status_code)
+            return _family_page(family, forms, error.status_code, error.headers)
         return _family_page(family, forms, 422)
 
     @blp.route(f"/access-requests/{ID.format('request_id')}.<kind>")
@@ -312,7 +321,7 @@ def create_blueprint() -> Blueprint:
             if isinstance(error, NotFound | Forbidden):
                 raise
             show_errors(form, error, next(n for n in form._fields if n != "csrf_token"))
-            return _admin_page(admin, forms, error.status_code)
+            return _admin_page(admin, forms, error.status_code, error.headers)
         return _admin_page(admin, forms, 422)
 
     return blp
