@@ -82,7 +82,8 @@ def create_blueprint() -> Blueprint:
         "reports",
         __name__,
         url_prefix="/api/v1",
-        description="Issued PDF reports (family, portfolio, audit) and their verification.",
+        description="Issued PDF reports (family, portfolio, audit; access packages, made on the "
+        "privacy pages, are listed to whoever may see them) and their verification.",
     )
 
     @blp.route("/reports", methods=["POST"])
