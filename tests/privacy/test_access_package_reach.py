@@ -53,7 +53,7 @@ def downloads(app: Flask, user: Any, request: AccessRequest) -> tuple[int, int]:
 def test_an_admin_downloads_only_the_packages_they_made_for_a_letter(
     app: Flask, db: scoped_session
 ) -> None:
-    lab, family, by_lead, by_letter = packages(app, db)
+    lab, _, by_lead, by_letter = packages(app, db)
     regional = make_user(db, Role.ADMIN)  # no municipality: every municipality's admin
     colleague = make_user(db, Role.ADMIN, municipality=lab.municipality)
     # the lead's package holds every member, note and reading: no admin gets it

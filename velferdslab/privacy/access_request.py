@@ -145,7 +145,9 @@ def register_received(
     """An admin registers a request received by letter: the family by its reference, the member
     by the national id the letter gives. Every attempt is audited with its outcome and the
     reference (never the number), also when refused; more than the hour's limit are refused."""
-    limit = int(current_app.config.get("ACCESS_LETTER_ATTEMPTS_PER_HOUR", LETTER_ATTEMPTS_PER_HOUR))
+    limit = int(
+        current_app.config.get("ACCESS_LETTER_ATTEMPTS_PER_HOUR") or LETTER_ATTEMPTS_PER_HOUR
+    )
     recent = session.scalar(
         select(func.count())
         .select_from(AuditEvent)
