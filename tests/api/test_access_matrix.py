@@ -402,8 +402,8 @@ def test_the_audit_log_holds_only_events_of_families_the_role_may_see(
 # --- Every page × every role (× own / other / foreign family) ------------------------------
 
 # Sign-in steps and the operators' probes need no session (/metrics answers only configured
-# addresses: tests/ops). An access package's download is checked by its own tests
-# (tests/privacy/test_privacy_pages.py): it needs a request the world below does not make.
+# addresses: tests/ops). An access package's download has its own table below
+# (test_access_packages_reach_only_their_lead_and_the_admin_who_made_them).
 PUBLIC_PAGES = frozenset(
     {
         "/login",
@@ -414,9 +414,9 @@ PUBLIC_PAGES = frozenset(
         "/readyz",
         "/metrics",
         "/static/{filename}",
-        "/access-requests/{request_id}.{kind}",
     }
 )
+OWN_TABLE = frozenset({"/access-requests/{request_id}.{kind}"})
 ADMIN_ONLY = frozenset({"admin"})
 # path → roles (collection pages) or {role: targets} (a family's pages). Denied: a family page is
 # a 404, the admin's pages are a 404 (hidden), any other page a 403.
@@ -469,7 +469,7 @@ def page_paths(app: Flask) -> set[str]:
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.rule.startswith("/api")  # type: ignore[operator]
     }
-    return {path for path in rules if path not in PUBLIC_PAGES}
+    return {path for path in rules if path not in PUBLIC_PAGES | OWN_TABLE}
 
 
 def test_every_page_has_an_entry_in_the_role_table(app: Flask) -> None:
@@ -509,3 +509,81 @@ def test_the_role_table_holds_for_pages(
             if (allowed and status != 200) or (not allowed and status != denied_as):
                 surprises.append((role, target, status, "allowed" if allowed else "denied"))
     assert surprises == [], surprises
+
+
+# --- Access packages: their downloads, and the privacy actions --------------------------------
+
+# package → the roles that download it, on the page (PDF and JSON) and over the API (the PDF of its
+# report). An admin reaches only what they made for a letter; nobody else's, nor any other role.
+PACKAGES = {"lead's": {"lead"}, "letter": {"lead", "admin"}, "other lead's": set()}
+
+
+def test_access_packages_reach_only_their_lead_and_the_admin_who_made_them(
+    app: Flask, client: FlaskClient, db: scoped_session, world: World
+) -> None:
+    from velferdslab.privacy.access_request import start_access_request
+    from velferdslab.users.models import User
+
+    own, other = world.families["own"], world.families["other"]
+    member, today = world.ids["member_id"], dt.date.today()
+    other_lead = db.get(User, other.investment_lead_id)
+    with app.app_context():  # as the requests that made them, in a session of their own
+        made = {
+            "lead's": start_access_request(db, world.users["lead"], own.id, member["own"], today),
+            "letter": start_access_request(db, world.users["admin"], own.id, member["own"], today),
+            "other lead's": start_access_request(db, other_lead, other.id, member["other"], today),
+        }
+        db.commit()
+    surprises = []
+    for role in ROLES:
+        browser, headers = signed_in(app, world.users[role]), auth(db, world.users[role])
+        for name, request in made.items():
+            statuses = {
+                browser.get(f"/access-requests/{request.id}.pdf").status_code,
+                browser.get(f"/access-requests/{request.id}.json").status_code,
+                client.get(f"/api/v1/reports/{request.report_id}/pdf", headers=headers).status_code,
+            }
+            if statuses != ({200} if role in PACKAGES[name] else {404}):
+                surprises.append((role, name, statuses))
+    assert surprises == [], surprises
+
+
+FAMILY_PRIVACY_ACTIONS = ("hold", "release", "access", "protection", "confidence", "anonymise")
+ADMIN_PRIVACY_ACTIONS = ("retention", "preview", "sweep", "hold", "release-{family_id}", "received")
+
+
+def test_the_privacy_actions_answer_only_the_lead_and_the_admin(
+    app: Flask, db: scoped_session, world: World
+) -> None:
+    """Every POST of the privacy pages × every role × own / other / foreign family: the family's
+    actions are its lead's, the admin's page is the admins' (404 to everyone else). An allowed
+    form without its own token is refused as a form (422), never as a missing page."""
+    surprises = []
+    for role in ROLES:
+        browser = signed_in(app, world.users[role])
+        token = {"csrf_token": _csrf(browser.get("/account/password").get_data(as_text=True))}
+        for target in TARGETS:
+            family_id = world.ids["family_id"][target]
+            for action in FAMILY_PRIVACY_ACTIONS:
+                url = f"/families/{family_id}/privacy/{action}"
+                allowed = role == "lead" and target == "own"
+                surprises += _surprise(browser.post(url, data=token), allowed, role, url)
+            for action in ADMIN_PRIVACY_ACTIONS:
+                url = "/admin/privacy/" + action.format(family_id=family_id)
+                surprises += _surprise(browser.post(url, data=token), role == "admin", role, url)
+    assert surprises == [], surprises
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "the page carries a CSRF token"
+    return match.group(1)
+
+
+def _surprise(response: Any, allowed: bool, role: str, url: str) -> list[tuple[str, str, int]]:
+    status = response.status_code
+    if (allowed and status in (404, 500)) or (not allowed and status != 404):
+        return [(role, url, status)]
+    return []

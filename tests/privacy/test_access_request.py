@@ -149,6 +149,7 @@ def test_a_parents_package_holds_their_data_and_the_log_but_no_kode6_agency_or_c
                            content_type="application/pdf",
                            headers=auth(db, lab.auditor))  # fmt: skip
     assert verified.get_json()["valid"] is True and verified.get_json()["kind"] == "access"
+    db.commit()  # the service's events are written with the caller's commit
     events = db.scalars(select(AuditEvent).where(AuditEvent.entity == "access_request")).all()
     assert [(e.action, e.user_id, e.family_id) for e in events] == [
         ("create", lab.lead.id, family.id)

@@ -61,6 +61,7 @@ def test_no_audit_event_carries_a_members_name_or_national_id(
         client.get(page)
     place_hold(db, lead, own.id, "Klagesak")
     run_sweep(db, dt.date.today(), app.config, dry_run=True)
+    db.commit()  # the services' events are written with the caller's commit
 
     events = db.scalars(select(AuditEvent)).all()
     seen = {(e.action, e.entity) for e in events}

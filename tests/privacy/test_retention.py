@@ -114,6 +114,7 @@ def test_the_sweep_anonymises_what_is_due_keeps_held_families_and_every_figure(
         pdf_attachments(pdf_before)["figures.json"]
     )
     # the chain verifies, and both runs are stored and audited with what they did
+    db.commit()  # the caller commits: the sweeps' events are written with it
     assert verify_chain(db).intact
     runs = db.scalars(select(AuditEvent).where(AuditEvent.entity == "retention_sweep")).all()
     counts = [tuple(e.details[k] for k in ("dry_run", "due", "held", "anonymised")) for e in runs]

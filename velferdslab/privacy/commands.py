@@ -51,6 +51,12 @@ def run_command(dry_run: bool, as_of: dt.datetime | None) -> None:
             f"  {item.reference} ({item.municipality}): due {format_date(item.due_on)} — "
             "kept: on legal hold"
         )
+    if result.awaiting_lead:
+        # strictly confidential (kode 6): not named here either; the lead confirms on the page
+        click.echo(
+            f"  {len(result.awaiting_lead)} strictly confidential families are due as well — "
+            "kept: their lead confirms their anonymisation on the family's privacy page"
+        )
     click.echo(
         f"{len(result.anonymised)} families {verb}, {len(result.held)} on legal hold"
         + (" (dry run: nothing changed)" if dry_run else "")

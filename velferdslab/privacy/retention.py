@@ -30,34 +30,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.assessments.models import Assessment, ProgressNote
-from velferdslab.audit.services import PendingEvent, write_events
-from velferdslab.budgets.models import Expenditure
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import NotFound, Text, ValidationFailed
-from velferdslab.families.models import Consent, Family, Member
+from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
-from velferdslab.plans.models import Goal, Measure
-from velferdslab.privacy.models import (
-    AccessRequest,
-    AnonymisedFamily,
-    LegalHold,
-    MemberProtection,
-    RetentionPolicy,
-    RetentionSweep,
-)
-from velferdslab.reports.models import IssuedReport
+from velferdslab.privacy.anonymise import anonymise_family
+from velferdslab.privacy.models import AnonymisedFamily, LegalHold, RetentionPolicy, RetentionSweep
 from velferdslab.users.models import User
-from velferdslab.vocabulary import FamilyStatus, ReportKind, Role
+from velferdslab.vocabulary import FamilyStatus, Protection
 
 # Used for a municipality whose admin has set no period (RETENTION_DEFAULT_YEARS overrides it).
 # Not a figure from law: the archive plan sets the real period; this is a conservative default
 # so that nothing is kept forever by omission.
 DEFAULT_RETENTION_YEARS = 10
-ANONYMISED_NAME = "[anonymisert]"
 ENDED = (FamilyStatus.CONCLUDED, FamilyStatus.WITHDRAWN)
 
 
@@ -76,10 +65,8 @@ def set_retention_years(
     session: AnySession, user: User | None, municipality_id: int, years: int
 ) -> RetentionPolicy:
     """An admin (of that municipality, or a regional one) sets the period; None: the CLI."""
-    if user is not None:
-        policy.require(user, "municipalities.write")
-        if not policy.in_scope(user, municipality_id):
-            raise NotFound()
+    if not policy.may_set_retention(user, municipality_id):
+        raise NotFound()
     if session.get(Municipality, municipality_id) is None:
         raise NotFound()
     if not 1 <= years <= 100:
@@ -94,17 +81,13 @@ def set_retention_years(
         session.add(row)
     row.years, row.set_by, row.set_at = years, None if user is None else user.id, utcnow()
     session.flush()
-    write_events(
+    record(
         session,
-        [
-            PendingEvent(
-                action="update",
-                entity="retention_policy",
-                entity_id=municipality_id,
-                user_id=None if user is None else user.id,
-                details={"years": years, "before": old},
-            )
-        ],
+        "update",
+        "retention_policy",
+        municipality_id,
+        details={"years": years, "before": old},
+        user_id=None if user is None else user.id,
     )
     return row
 
@@ -126,17 +109,8 @@ def active_hold(session: AnySession, family_id: int) -> LegalHold | None:
     ).first()
 
 
-def _hold_family(session: AnySession, user: User, family_id: int) -> Family:
-    """The lead of the family, or an admin of its municipality (who sees it by reference)."""
-    family = policy.family_or_404(session, user, family_id, "family.read")
-    relations = policy.relations(session, user, family_id, dt.date.today())
-    if not relations & {policy.Relation.LEAD, policy.Relation.ADMIN}:
-        raise NotFound()
-    return family
-
-
 def place_hold(session: AnySession, user: User, family_id: int, reason: str) -> LegalHold:
-    family = _hold_family(session, user, family_id)
+    family = policy.hold_family_or_404(session, user, family_id)
     reason = reason.strip()
     if not 5 <= len(reason) <= 2000:
         raise ValidationFailed(
@@ -155,40 +129,18 @@ def place_hold(session: AnySession, user: User, family_id: int, reason: str) -> 
     hold = LegalHold(family_id=family.id, reason=reason, placed_by=user.id, placed_at=utcnow())
     session.add(hold)
     session.flush()
-    write_events(
-        session,
-        [
-            PendingEvent(
-                action="create",
-                entity="legal_hold",
-                entity_id=hold.id,
-                family_id=family.id,
-                user_id=user.id,
-            )
-        ],
-    )
+    record(session, "create", "legal_hold", hold.id, family_id=family.id, user_id=user.id)
     return hold
 
 
 def release_hold(session: AnySession, user: User, family_id: int) -> LegalHold:
-    family = _hold_family(session, user, family_id)
+    family = policy.hold_family_or_404(session, user, family_id)
     hold = active_hold(session, family.id)
     if hold is None:
         raise NotFound()
     hold.released_at, hold.released_by = utcnow(), user.id
     session.flush()
-    write_events(
-        session,
-        [
-            PendingEvent(
-                action="release",
-                entity="legal_hold",
-                entity_id=hold.id,
-                family_id=family.id,
-                user_id=user.id,
-            )
-        ],
-    )
+    record(session, "release", "legal_hold", hold.id, family_id=family.id, user_id=user.id)
     return hold
 
 
@@ -203,6 +155,9 @@ class Due:
     ended_on: dt.date
     due_on: dt.date
     held: bool
+    # strictly confidential (kode 6): counted on the admin's page, never listed; anonymised
+    # only when the family's lead confirms it (confirm_anonymisation), not by the sweep
+    protected: bool = False
     cleared: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -228,7 +183,14 @@ def due_families(
     years = {int(m): int(y) for m, y in rows}
     held = set(session.scalars(select(LegalHold.family_id).where(LegalHold.released_at.is_(None))))
     query = (
-        select(Family.id, Family.reference, Family.concluded_on, Municipality.id, Municipality.name)
+        select(
+            Family.id,
+            Family.reference,
+            Family.concluded_on,
+            Municipality.id,
+            Municipality.name,
+            Family.protection == Protection.STRICTLY_CONFIDENTIAL,
+        )
         .join(Municipality, Municipality.id == Family.municipality_id)
         .where(
             Family.status.in_(ENDED),
@@ -240,90 +202,14 @@ def due_families(
     if municipality_id is not None:
         query = query.where(Family.municipality_id == municipality_id)
     found = []
-    for family_id, reference, ended_on, m_id, m_name in session.execute(query):
+    for family_id, reference, ended_on, m_id, m_name, protected in session.execute(query):
         assert ended_on is not None  # selected so
         due_on = due_date(ended_on, years.get(m_id, default_years(config)))
         if due_on <= today:
-            found.append(Due(family_id, reference, m_name, ended_on, due_on, family_id in held))
+            found.append(
+                Due(family_id, reference, m_name, ended_on, due_on, family_id in held, protected)
+            )
     return found
-
-
-def _count(session: AnySession, statement: Any) -> int:
-    result: Any = session.execute(statement)
-    return int(result.rowcount or 0)
-
-
-def anonymise_family(session: AnySession, family_id: int) -> dict[str, int]:
-    """Remove what identifies the family's members or tells their story; keep the figures."""
-    cleared: dict[str, int] = {}
-    members = session.scalars(
-        select(Member).where(Member.family_id == family_id).order_by(Member.id)
-    ).all()
-    for member in members:
-        member.full_name = ANONYMISED_NAME
-        member.national_id = None
-        if member.birth_date is not None:
-            member.birth_date = dt.date(member.birth_date.year, 1, 1)
-    cleared["members"] = len(members)
-    family = session.get(Family, family_id)
-    assert family is not None
-    family.own_goals = None
-    family.dreams = None
-    session.flush()
-    cleared["protection_records"] = _count(
-        session,
-        delete(MemberProtection).where(
-            MemberProtection.member_id.in_(select(Member.id).where(Member.family_id == family_id))
-        ),
-    )
-    cleared["notes"] = _count(
-        session, delete(ProgressNote).where(ProgressNote.family_id == family_id)
-    )
-    assessments = session.scalars(select(Assessment).where(Assessment.family_id == family_id))
-    cleared["assessment_texts"] = 0
-    for assessment in assessments:
-        if assessment.rationale or assessment.override_reason:
-            cleared["assessment_texts"] += 1
-        assessment.rationale = {}
-        if assessment.override_reason is not None:
-            assessment.override_reason = ANONYMISED_NAME
-    cleared["goal_texts"] = _count(
-        session, update(Goal).where(Goal.family_id == family_id).values(description="")
-    )
-    cleared["measure_texts"] = _count(
-        session, update(Measure).where(Measure.family_id == family_id).values(description="")
-    )
-    cleared["consent_texts"] = _count(
-        session, update(Consent).where(Consent.family_id == family_id).values(scope="")
-    )
-    cleared["expenditure_texts"] = _count(
-        session,
-        update(Expenditure)
-        .where(Expenditure.family_id == family_id)
-        .values(description="", decision_note=None),
-    )
-    # a released hold's reason is free text about the case
-    cleared["hold_reasons"] = _count(
-        session,
-        update(LegalHold)
-        .where(LegalHold.family_id == family_id, LegalHold.released_at.is_not(None))
-        .values(reason=ANONYMISED_NAME),
-    )
-    cleared["access_packages"] = _count(
-        session,
-        update(AccessRequest).where(AccessRequest.family_id == family_id).values(package_json=None),
-    )
-    cleared["report_files"] = _count(
-        session,
-        update(IssuedReport)
-        .where(
-            IssuedReport.family_id == family_id,
-            IssuedReport.kind.in_((ReportKind.FAMILY, ReportKind.ACCESS)),
-            IssuedReport.pdf.is_not(None),
-        )
-        .values(pdf=None),
-    )
-    return cleared
 
 
 @dataclass(frozen=True)
@@ -333,11 +219,16 @@ class SweepResult:
 
     @property
     def anonymised(self) -> list[Due]:
-        return [d for d in self.due if not d.held]
+        return [d for d in self.due if not d.held and not d.protected]
 
     @property
     def held(self) -> list[Due]:
         return [d for d in self.due if d.held]
+
+    @property
+    def awaiting_lead(self) -> list[Due]:
+        """Strictly confidential families past the period: their lead confirms."""
+        return [d for d in self.due if d.protected and not d.held]
 
 
 def run_sweep(
@@ -348,53 +239,87 @@ def run_sweep(
     dry_run: bool,
     user: User | None = None,
 ) -> SweepResult:
-    """List what falls due on `today` and, unless dry, anonymise each due family not on hold.
-    The run is stored and audited either way; the caller commits."""
-    if user is not None and not user.has_role(Role.ADMIN):
+    """List what falls due on `today` and, unless dry, anonymise each due family not on hold
+    (a strictly confidential one waits for its lead). Stored and audited; the caller commits."""
+    if not policy.may_run_sweep(user):
         raise NotFound()
     scope = None if user is None else user.municipality_id
-    due = due_families(session, today, config, scope)
+    result = SweepResult(
+        _new_sweep(session, today, dry_run, user), due_families(session, today, config, scope)
+    )
+    _anonymise(session, result, dry_run)
+    return result
+
+
+def confirm_anonymisation(
+    session: AnySession, user: User, family_id: int, today: dt.date, config: Mapping[str, Any]
+) -> SweepResult:
+    """The lead of a strictly confidential family past its period confirms its anonymisation:
+    the sweep leaves such a family to them, since nobody else may see it as a record."""
+    family = policy.family_or_404(session, user, family_id, "privacy.lead")
+    due = [
+        d
+        for d in due_families(session, today, config, family.municipality_id)
+        if d.family_id == family.id
+    ]
+    if not due or not due[0].protected or due[0].held:
+        raise ValidationFailed(
+            Text(
+                "Only a strictly confidential family past its retention period, not on legal "
+                "hold, is anonymised on its lead's confirmation."
+            ),
+            {"confirm": [Text("Nothing to confirm.")]},
+        )
+    due[0].protected = False  # confirmed: anonymised like any other
+    result = SweepResult(_new_sweep(session, today, False, user), due)
+    _anonymise(session, result, dry_run=False)
+    return result
+
+
+def _new_sweep(
+    session: AnySession, today: dt.date, dry_run: bool, user: User | None
+) -> RetentionSweep:
     sweep = RetentionSweep(as_of=today, dry_run=dry_run, run_by=None if user is None else user.id)
     session.add(sweep)
     session.flush()
-    events = []
-    for item in due:
-        if item.held or dry_run:
-            continue
+    return sweep
+
+
+def _anonymise(session: AnySession, result: SweepResult, dry_run: bool) -> None:
+    sweep = result.sweep
+    for item in [] if dry_run else result.anonymised:
         item.cleared = anonymise_family(session, item.family_id)
         session.add(AnonymisedFamily(family_id=item.family_id, sweep_id=sweep.id))
-        events.append(
-            PendingEvent(
-                action="anonymise",
-                entity="family",
-                entity_id=item.family_id,
-                family_id=item.family_id,
-                user_id=sweep.run_by,
-                details={"sweep_id": sweep.id},
-            )
+        record(
+            session,
+            "anonymise",
+            "family",
+            item.family_id,
+            family_id=item.family_id,
+            details={"sweep_id": sweep.id},
+            user_id=sweep.run_by,
         )
     sweep.summary = {
-        "due": [d.as_dict() for d in due if not d.held],
-        "held": [d.as_dict() for d in due if d.held],
+        "due": [d.as_dict() for d in result.anonymised],
+        "held": [d.as_dict() for d in result.held],
+        "awaiting_lead": [d.as_dict() for d in result.awaiting_lead],
     }
     session.flush()
-    events.append(
-        PendingEvent(
-            action="run",
-            entity="retention_sweep",
-            entity_id=sweep.id,
-            user_id=sweep.run_by,
-            details={
-                "as_of": today.isoformat(),
-                "dry_run": dry_run,
-                "due": len([d for d in due if not d.held]),
-                "held": len([d for d in due if d.held]),
-                "anonymised": 0 if dry_run else len([d for d in due if not d.held]),
-            },
-        )
+    record(
+        session,
+        "run",
+        "retention_sweep",
+        sweep.id,
+        user_id=sweep.run_by,
+        details={
+            "as_of": sweep.as_of.isoformat(),
+            "dry_run": dry_run,
+            "due": len(result.anonymised),
+            "held": len(result.held),
+            "awaiting_lead": len(result.awaiting_lead),
+            "anonymised": 0 if dry_run else len(result.anonymised),
+        },
     )
-    write_events(session, events)
-    return SweepResult(sweep, due)
 
 
 def retention_job(app: Any, today: dt.date | None = None) -> int:

@@ -8,7 +8,6 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from velferdslab import jobs
 from velferdslab.api.common import QueryPage, document_errors
 from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Conflict, DomainError, ValidationFailed
@@ -25,7 +24,6 @@ from velferdslab.reports.services import (
     ReportRequest,
     effective_status,
     issue_report,
-    make_report,
     report_or_404,
     verify_pdf,
     visible_reports,
@@ -41,18 +39,10 @@ class UnsupportedMediaType(DomainError):
 
 
 def issue_and_start(user: User, request_: ReportRequest) -> IssuedReport:
-    """Record the report (audited) and have it made: within this request when JOBS is
-    `inline`, else by the background job `reports.make` once this request commits (on the
-    queue's worker, or in a thread without a broker). For the API and the pages alike."""
+    """Record the report (audited by the service) and have it made (velferdslab.reports.jobs).
+    For the API and the pages alike."""
     report = issue_report(db.session, user, request_)
-    audit(
-        "issue", "report", report.id, family_id=report.family_id,
-        details={"kind": report.kind.value, **report.parameters},
-    )  # fmt: skip
-    if jobs.mode(current_app) == "inline":
-        make_report(report, lambda _progress: None, lambda _progress: None)
-    else:
-        jobs.enqueue(report_jobs.NAME, report_id=report.id)
+    report_jobs.start(report)
     return report
 
 
@@ -92,7 +82,8 @@ def create_blueprint() -> Blueprint:
         "reports",
         __name__,
         url_prefix="/api/v1",
-        description="Issued PDF reports (family, portfolio, audit) and their verification.",
+        description="Issued PDF reports (family, portfolio, audit; access packages, made on the "
+        "privacy pages, are listed to whoever may see them) and their verification.",
     )
 
     @blp.route("/reports", methods=["POST"])

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from velferdslab import jobs
-from velferdslab.audit.services import PendingEvent, write_events
+from velferdslab.audit.log import record
 from velferdslab.extensions import db
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.services import make_report
@@ -77,17 +78,22 @@ def make(report_id: int) -> None:
     if stored == "ready":
         db.session.rollback()
         return
-    write_events(
+    record(
         db.session,
-        [
-            PendingEvent(
-                action="render",
-                entity="report",
-                entity_id=report.id,
-                family_id=report.family_id,
-                user_id=report.issued_by,
-                details={"kind": report.kind.value, "sha256": report.sha256},
-            )
-        ],
+        "render",
+        "report",
+        report.id,
+        family_id=report.family_id,
+        details={"kind": report.kind.value, "sha256": report.sha256},
+        user_id=report.issued_by,
     )
     db.session.commit()
+
+
+def start(report: IssuedReport) -> None:
+    """Have an issued report made: within this request when JOBS is `inline`, else by the job
+    once the request commits (on the queue's worker, or in a thread without a broker)."""
+    if jobs.mode(current_app) == "inline":
+        make_report(report, lambda _progress: None, lambda _progress: None)
+    else:
+        jobs.enqueue(NAME, report_id=report.id)

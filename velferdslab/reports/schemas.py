@@ -7,8 +7,9 @@ import marshmallow as ma
 from velferdslab.api.common import Date, Id, QueryId, StrictSchema, Timestamp
 from velferdslab.vocabulary import ReportKind, values
 
-# Access packages are issued through /access-requests (velferdslab.privacy), not here.
-# What the API issues; an access package (velferdslab/privacy) is made on the pages only.
+# What the API issues; an access package (velferdslab/privacy) is made on the privacy pages
+# only, and is listed here like every report to whoever may see it (the family's lead, or the
+# admin who made it for a letter).
 KINDS = tuple(kind for kind in values(ReportKind) if kind != ReportKind.ACCESS)
 ALL_KINDS = values(ReportKind)
 
@@ -36,14 +37,26 @@ class ReportCreateSchema(StrictSchema):
 
 
 class ReportParametersSchema(ma.Schema):
-    """What the report was made for, as fixed when it was issued."""
+    """What the report was made for, as fixed when it was issued. Every kind has `as_of`; a
+    family, portfolio or audit report has its period and `suppressed`; an access package the
+    day its request was received."""
 
     # Stored as ISO text in the registry's JSON column.
-    period_start = ma.fields.String(required=True, metadata={"format": "date"})
-    period_end = ma.fields.String(required=True, metadata={"format": "date"})
     as_of = ma.fields.String(required=True, metadata={"format": "date"})
+    period_start = ma.fields.String(
+        metadata={"format": "date", "description": "family, portfolio and audit reports."}
+    )
+    period_end = ma.fields.String(
+        metadata={"format": "date", "description": "family, portfolio and audit reports."}
+    )
     suppressed = ma.fields.Boolean(
-        required=True, metadata={"description": "Small groups hidden (a leader's portfolio)."}
+        metadata={
+            "description": "Small groups hidden (a leader's portfolio); family, portfolio and "
+            "audit reports."
+        }
+    )
+    received_on = ma.fields.String(
+        metadata={"format": "date", "description": "access packages: the request's date."}
     )
 
 
@@ -85,7 +98,7 @@ def _status(report: object) -> str:
 
 
 class ReportQuerySchema(StrictSchema):
-    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    kind = ma.fields.String(validate=ma.validate.OneOf(ALL_KINDS))
     family_id = QueryId()
 
 

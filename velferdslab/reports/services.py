@@ -24,11 +24,13 @@ from velferdslab.audit.checkpoints import (
     checkpoint_if_configured,
     report_checkpoints,
 )
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.errors import DomainError, Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
+from velferdslab.privacy.package import access_content
 from velferdslab.reports.audit_content import audit_content
 from velferdslab.reports.content import family_content, portfolio_content
 from velferdslab.reports.models import IssuedReport
@@ -73,7 +75,7 @@ class TooManyReports(DomainError):
         self.headers = {"Retry-After": "60"}
 
 
-def _check_issuing_rate(session: AnySession, user: User) -> None:
+def check_issuing_rate(session: AnySession, user: User) -> None:
     """At most REPORTS_PER_USER_PER_MINUTE reports per user a minute: making PDFs is the
     heaviest work of the service, and one user's burst would delay everyone's. Counted in the
     database, so every worker and instance shares the count."""
@@ -91,11 +93,12 @@ def _check_issuing_rate(session: AnySession, user: User) -> None:
 
 
 def issue_report(session: AnySession, user: User, request: ReportRequest) -> IssuedReport:
-    """Check who may ask for what, record the report as queued and freeze its assumption set."""
+    """Check who may ask for what, record the report as queued (audited) and freeze its
+    assumption set. The caller has it made (velferdslab.reports.jobs.start)."""
     policy.require(user, "reports.issue")
-    if not user.roles.intersection(policy.REPORT_KINDS[request.kind]):
+    if not policy.may_issue_kind(user, request.kind):
         raise Forbidden()
-    _check_issuing_rate(session, user)
+    check_issuing_rate(session, user)
     as_of = request.as_of or dt.date.today()
     start = request.period_start or dt.date(as_of.year, 1, 1)
     end = request.period_end or as_of
@@ -127,6 +130,15 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
     )
     session.add(report)
     session.flush()
+    record(
+        session,
+        "issue",
+        "report",
+        report.id,
+        family_id=report.family_id,
+        details={"kind": report.kind.value, **report.parameters},
+        user_id=user.id,
+    )
     return report
 
 
@@ -167,7 +179,10 @@ def make_report(report: IssuedReport, progress: Progress, between_stages: Progre
         report.data_snapshot_at = utcnow()
         # Every issued report anchors the audit chain with a signed checkpoint (issue 14).
         checkpoint = checkpoint_if_configured(db.session, current_app.config, f"report {report.id}")
-        content, attachments = build_content(report, user, progress)
+        if report.kind == ReportKind.ACCESS:
+            content, attachments = access_content(db.session, report)
+        else:
+            content, attachments = build_content(report, user, progress)
         if report.kind == ReportKind.AUDIT:
             content, attachments = _with_checkpoints(report, content, attachments, checkpoint)
         between_stages(60)

@@ -43,8 +43,7 @@ def _issue_form(user: User) -> IssueForm:
     form = IssueForm()
     form.kind.choices = [
         (kind.value, str(TITLES[kind]))
-        for kind in (ReportKind.AUDIT, ReportKind.PORTFOLIO)
-        if user.roles & policy.REPORT_KINDS[kind]
+        for kind in policy.issuable_kinds(user, (ReportKind.AUDIT, ReportKind.PORTFOLIO))
     ]
     municipalities = db.session.scalars(
         select(Municipality)

@@ -1,4 +1,4 @@
-"""Who may see and do what: the role table of the domain spec, decided in one place.
+"""The core of the policy: roles, relations to a family, permissions and the family checks.
 
 Every endpoint and page asks this module. A family is reached through a *relation* between the
 user and the family (its lead, a consented team member, an auditor or admin of its municipality);
@@ -23,9 +23,8 @@ from velferdslab.db import AnySession
 from velferdslab.errors import Forbidden, NotFound
 from velferdslab.families.consent_gaps import LostAccess, consent_gaps
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
-from velferdslab.reports.models import IssuedReport
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Protection, ReportKind, Role
+from velferdslab.vocabulary import Protection, Role
 
 SQLColumn = ColumnElement[int] | InstrumentedAttribute[int] | InstrumentedAttribute[int | None]
 
@@ -67,6 +66,9 @@ FAMILY_PERMISSIONS: dict[str, frozenset[Relation]] = {
     "gains.read": frozenset({L, A}),
     "access_log.read": frozenset({L, A}),
     "report.family": frozenset({L, T}),
+    # The lead's privacy duties: access packages, protected addresses, confirming anonymisation
+    # of a strictly confidential family (velferdslab.policy.privacy).
+    "privacy.lead": frozenset({L}),
     # The events of a family on the audit log (/audit-events, the auditor's log page): only for
     # those who may see the family itself in their audit role. A strictly confidential (kode 6)
     # family has no auditor or admin relation, so its events are on no one's audit log; its lead
@@ -153,14 +155,6 @@ def is_lead_of(user: User, family: Family) -> bool:
     """Whether the user is the family's investment lead (the `lead` relation's rule, for code
     that holds the family already and asks what to show or allow the lead alone)."""
     return user.has_role(Role.INVESTMENT_LEAD) and family.investment_lead_id == user.id
-
-
-# Which report kinds a role may issue (the family report also needs report.family on it).
-REPORT_KINDS: dict[str, frozenset[Role]] = {
-    "family": frozenset({Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
-    "portfolio": frozenset({Role.LEADER, Role.AUDITOR}),
-    "audit": frozenset({Role.AUDITOR}),
-}
 
 
 def require(user: User, permission: str) -> None:
@@ -341,26 +335,6 @@ def audit_log_filter(user: User, today: dt.date) -> ColumnElement[bool]:
         ),
         family_events,
     )
-
-
-def report_filter(user: User, today: dt.date) -> ColumnElement[bool]:
-    """Who sees which issued report: its issuer; for a family report, whoever may issue one for
-    that family today (its lead, its consented team); auditors, the portfolio and audit reports
-    of their municipality (so a leader never sees an auditor's unsuppressed one)."""
-    families = select(Family.id).where(visible_families(user, "report.family", today))
-    parts = [
-        and_(IssuedReport.kind != ReportKind.FAMILY, IssuedReport.issued_by == user.id),
-        and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),
-    ]
-    if user.has_role(Role.AUDITOR):
-        # never a member's access package (velferdslab/privacy): that is theirs and the lead's
-        parts.append(
-            and_(
-                IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT)),
-                scope_filter(user, IssuedReport.municipality_id),
-            )
-        )
-    return or_(*parts)
 
 
 def lost_access(

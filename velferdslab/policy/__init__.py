@@ -1,0 +1,89 @@
+"""Who may see and do what: the role table of the domain spec, decided in one place.
+
+Every endpoint and page asks this package (`from velferdslab import policy`). A family is
+reached through a *relation* between the user and the family (its lead, a consented team member,
+an auditor or admin of its municipality); each permission on a family names the relations that
+grant it. A record the user may not see is reported as missing (404), so that its existence does
+not leak. The core (`core.py`) holds the relations and permissions; `privacy.py` and
+`reports.py` the decisions of those two areas, made from the core's relations.
+"""
+
+from velferdslab.policy.core import (
+    COLLECTION_PERMISSIONS,
+    FAMILY_PERMISSIONS,
+    HIDDEN_PAGES,
+    PAGE_PERMISSIONS,
+    ROLE_RELATIONS,
+    Relation,
+    allowed,
+    audit_log_filter,
+    can,
+    family_or_404,
+    in_scope,
+    is_lead_of,
+    lost_access,
+    may_add_municipality,
+    page_allowed,
+    reads_family_data,
+    relation_conditions,
+    relations,
+    require,
+    require_page,
+    scope_filter,
+    suppressed_portfolio,
+    visible_families,
+)
+from velferdslab.policy.privacy import (
+    LEAD_CHANNEL,
+    LETTER_CHANNEL,
+    access_channel,
+    access_request_filter,
+    access_request_or_404,
+    hold_family_or_404,
+    may_run_sweep,
+    may_set_retention,
+)
+from velferdslab.policy.reports import (
+    REPORT_KINDS,
+    issuable_kinds,
+    may_issue_kind,
+    report_filter,
+)
+
+__all__ = [
+    "COLLECTION_PERMISSIONS",
+    "FAMILY_PERMISSIONS",
+    "HIDDEN_PAGES",
+    "LEAD_CHANNEL",
+    "LETTER_CHANNEL",
+    "PAGE_PERMISSIONS",
+    "REPORT_KINDS",
+    "ROLE_RELATIONS",
+    "Relation",
+    "access_channel",
+    "access_request_filter",
+    "access_request_or_404",
+    "allowed",
+    "audit_log_filter",
+    "can",
+    "family_or_404",
+    "hold_family_or_404",
+    "in_scope",
+    "is_lead_of",
+    "issuable_kinds",
+    "lost_access",
+    "may_add_municipality",
+    "may_issue_kind",
+    "may_run_sweep",
+    "may_set_retention",
+    "page_allowed",
+    "reads_family_data",
+    "relation_conditions",
+    "relations",
+    "report_filter",
+    "require",
+    "require_page",
+    "scope_filter",
+    "suppressed_portfolio",
+    "visible_families",
+]
