@@ -199,7 +199,8 @@ def _issued_report(lab: Lab) -> IssuedReport:
     """A portfolio report the auditor issued (its page is one of the auditor's)."""
     pdf = b"%PDF-1.7 a report"
     return IssuedReport(
-        kind=ReportKind.PORTFOLIO, municipality_id=lab.municipality.id, parameters={},
+        kind=ReportKind.PORTFOLIO, municipality_id=lab.municipality.id,
+        parameters={"as_of": "2025-12-31", "suppressed": True},
         issued_by=lab.auditor.id, status="ready", progress=100, pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )  # fmt: skip

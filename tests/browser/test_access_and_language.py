@@ -29,11 +29,11 @@ def test_a_family_outside_the_users_reach_is_the_404_page(
     expect(page.get_by_role("heading", name=re.compile("^Velkommen"))).to_be_visible()
 
     page.get_by_role("button", name="Logg ut").click()
-    login(page, seeded.member)  # on the team, but no consent covers NAV
+    login(page, seeded.member)  # on the team, but no consent covers NAV: told why (issue 22.5)
     response = page.goto(f"/families/{seeded.no_consent_id}")
-    assert response is not None and response.status == 404
-    expect(page.get_by_role("heading", name="Finnes ikke")).to_be_visible()
-    # the same answer as for a family that does not exist at all
+    assert response is not None and response.status == 403
+    expect(page.get_by_text("Familien er ikke lenger tilgjengelig for deg")).to_be_visible()
+    # a family that does not exist at all is the 404 page
     response = page.goto("/families/2147483647")
     assert response is not None and response.status == 404
     # and a page of another role is refused
