@@ -15,13 +15,12 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
@@ -44,6 +43,7 @@ from velferdslab.users.models import User
 from velferdslab.vocabulary import Protection, Relation
 from velferdslab.web.admin import admin_or_404, strip
 from velferdslab.web.auth import login_required
+from velferdslab.web.fields import NumberField
 from velferdslab.web.i18n import show_errors
 
 ID = "<id:{}>"
@@ -103,12 +103,12 @@ class ConfidenceForm(FlaskForm):  # type: ignore[misc]
 
 class RetentionForm(FlaskForm):  # type: ignore[misc]
     municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
-    years = IntegerField(
+    years = NumberField(
         _l("Years after the family ended"),
-        validators=[
-            InputRequired(message=_l("Give a number of years.")),
-            NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
-        ],
+        validators=[DataRequired(message=_l("Give a number of years."))],
+        places=0,
+        minimum=1,
+        maximum=100,
     )
 
 
@@ -438,7 +438,7 @@ def create_blueprint() -> Blueprint:
                 ]
                 if form.validate_on_submit():
                     retention.set_retention_years(
-                        db.session, admin, form.municipality_id.data, form.years.data
+                        db.session, admin, form.municipality_id.data, int(form.years.data)
                     )
                     flash(_l("The retention period is saved."), "success")
                     return back
