@@ -20,6 +20,9 @@ NAMING_CONVENTION = {
 }
 
 MONEY = Numeric(14, 2)
+# The one bound of a money field, on pages and in the API: far above any family budget, far
+# below the column's range.
+MAX_MONEY = 10_000_000_000
 
 
 class Base(DeclarativeBase):

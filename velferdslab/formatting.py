@@ -1,4 +1,5 @@
-"""The one way numbers, money, dates and times are written for people: pages, PDFs and Excel.
+"""The one way numbers, money, dates and times are written for people (pages, PDFs and Excel),
+and the one way a number a person typed is read back (`parse_number`).
 
 Bokmål by default (`1 234 567 kr`, `0,6`, `−8 657 kr`, `27.11.2026`, Oslo time); English when the
 reader chose it (`NOK 1,234,567`, `0.6`, `−8,657`, `27.11.2026`). Pure functions of the value
@@ -8,6 +9,7 @@ and the language, so the PDF worker and the Excel writer use them without a requ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +36,15 @@ def format_number(value: Number | None, decimals: int = 0, language: str | None 
     body = text if _is_english(language) else text.replace(",", THIN).replace(".", ",")
     negative = round(number, decimals) < 0
     return (MINUS if negative else "") + body
+
+
+def format_input_number(value: Number | None, language: str | None = "nb") -> str:
+    """A saved amount as it stands in a form field, to be read back unchanged by `parse_number`:
+    `24 500,50`, `10 000` (bokmål), `24,500.50` (English): øre shown as two decimals."""
+    if value is None:
+        return ""
+    decimals = _decimals_of(value)
+    return format_number(value, max(2, decimals) if decimals else 0, language)
 
 
 def format_money(value: Number | None, language: str | None = "nb") -> str:
@@ -80,6 +91,12 @@ def format_datetime(
         return DASH
     shown = "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
     return to_oslo(value).strftime(shown)
+
+
+def oslo_today() -> dt.date:
+    """Today as Oslo sees it: the default of a date field (a server in UTC is a day behind
+    between midnight and one or two in the morning)."""
+    return dt.datetime.now(OSLO).date()
 
 
 def to_oslo(value: dt.datetime) -> dt.datetime:
@@ -142,3 +159,86 @@ def excel_format(kind: str, language: str | None = "nb") -> str:
 def excel_datetime(value: dt.datetime) -> dt.datetime:
     """An instant as Oslo's wall clock without a zone: Excel cells carry no time zone."""
     return to_oslo(value).replace(tzinfo=None)
+
+
+# Reading what a person typed. Norwegians write `1 234,50` (a space, often a no-break or narrow
+# one, between thousands and a decimal comma), also `1234.50`, `1.234,50`, `kr 1 234` and
+# `150,-`; an English reader `1,234.50`. A number is read only when it can be read one way: a
+# lone `.` before exactly three digits in bokmål (`1.234`: a thousand, or one and a bit?) is
+# refused, and so is anything else that is not a number written so. `12,345` in bokmål is
+# 12.345 (the comma is the decimal mark), which an amount in kroner refuses for its decimals.
+SPACES = " \u00a0\u202f\u2009"  # space, no-break, narrow no-break, thin
+_CURRENCY = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok)$", re.IGNORECASE)
+_SHAPE = re.compile(f"[0-9](?:[0-9.,{SPACES}]*[0-9])?")
+_MAX_TYPED = 64
+
+
+class UnreadableNumber(ValueError):
+    """Typed text that is not one number: `reason` is `not_a_number`, `ambiguous` or
+    `too_many_decimals`."""
+
+    def __init__(self, reason: str, text: str) -> None:
+        super().__init__(f"{reason}: {text!r}")
+        self.reason = reason
+        self.text = text
+
+
+def parse_number(text: str | None, places: int = 2, language: str | None = "nb") -> Decimal | None:
+    """The number a person typed, exactly as typed (`150,50` → Decimal("150.50")), with at most
+    `places` decimals; None when nothing was typed. Raises UnreadableNumber otherwise."""
+    if text is None or not text.strip(" \t\r\n" + SPACES):
+        return None
+    typed = text
+    body = text.strip(" \t\r\n" + SPACES)
+    if len(body) > _MAX_TYPED:
+        raise UnreadableNumber("not_a_number", typed)
+    body = _CURRENCY.sub("", body).strip(SPACES)
+    body = re.sub(r"[.,]-$", "", body)  # `150,-`: whole kroner
+    negative = body[:1] in ("-", MINUS)
+    body = body[1:].lstrip(SPACES) if body[:1] in ("-", MINUS, "+") else body
+    if not _SHAPE.fullmatch(body):
+        raise UnreadableNumber("not_a_number", typed)
+    whole, fraction = _split(body, typed, language)
+    if len(fraction) > places:
+        raise UnreadableNumber("too_many_decimals", typed)
+    digits = _ungroup(whole, typed)
+    number = Decimal(f"{digits}.{fraction}" if fraction else digits)
+    return -number if negative else number
+
+
+def _split(body: str, typed: str, language: str | None) -> tuple[str, str]:
+    """The whole part (still grouped) and the decimals, by the marks `.` and `,`."""
+    marks = [c for c in body if c in ".,"]
+    if not marks:
+        return body, ""
+    last = marks[-1]
+    if len(set(marks)) == 2 or marks.count(last) == 1:
+        # The last mark is the decimal mark and comes once; a lone mark before three digits is
+        # a decimal mark only where it is the reader's own: `,` in bokmål, `.` in English.
+        whole, _, fraction = body.rpartition(last)
+        if len(set(marks)) == 1 and len(fraction) == 3 and not _only_zero(whole):
+            if last == "," and _is_english(language):
+                return body, ""  # `1,234`: an English thousand
+            if last == "." and not _is_english(language):
+                raise UnreadableNumber("ambiguous", typed)
+        if marks.count(last) > 1 or not fraction.isdigit():
+            raise UnreadableNumber("not_a_number", typed)
+        return whole, fraction
+    return body, ""  # one mark several times: `1.234.567` groups thousands
+
+
+def _only_zero(whole: str) -> bool:
+    return whole.strip("0") == ""
+
+
+def _ungroup(whole: str, typed: str) -> str:
+    """`1 234`, `1.234` or `1,234` as `1234`: one kind of separator, groups of three."""
+    separators = {"space" if c in SPACES else c for c in whole if not c.isdigit()}
+    if not separators:
+        return whole
+    if len(separators) > 1:
+        raise UnreadableNumber("not_a_number", typed)
+    groups = re.split(f"[.,{SPACES}]", whole)
+    if not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:]):
+        raise UnreadableNumber("not_a_number", typed)
+    return "".join(groups)

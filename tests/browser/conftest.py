@@ -139,8 +139,10 @@ def seed(app: Flask) -> Seed:
         session.add_all(
             [
                 Goal(family_id=planned.id, domain="work", target_level=2,
+                     target_date=TODAY + dt.timedelta(days=365),
                      description="Deltidsjobb innen ett år"),
                 Goal(family_id=planned.id, domain="school", target_level=3,
+                     target_date=TODAY + dt.timedelta(days=180),
                      description="Møter på skolen hver måned"),
             ]
         )  # fmt: skip

@@ -74,10 +74,11 @@ def test_lead_enrols_a_family_and_sets_it_up(
     expect(page.get_by_role("status")).to_have_text(f"Budsjettet for {TODAY.year} er lagret.")
     money = page.get_by_role("region", name="Budsjett og forbruk")
     expect(money.get_by_role("row", name=f"Budsjett {TODAY.year}")).to_contain_text("80\u202f000")
-    # the form holds what is saved, and the page shows who puts in what beside what they paid
-    expect(budget.get_by_label("Budsjett (kr)")).to_have_value("80000")
-    expect(budget.get_by_label("Barnevernet")).to_have_value("30000")
-    expect(budget.get_by_label("Boligkontoret")).to_have_value("50000")
+    # the form holds what is saved, written the Norwegian way, and the page shows who puts in
+    # what beside what they paid
+    expect(budget.get_by_label("Budsjett (kr)")).to_have_value("80\u202f000")
+    expect(budget.get_by_label("Barnevernet")).to_have_value("30\u202f000")
+    expect(budget.get_by_label("Boligkontoret")).to_have_value("50\u202f000")
     expect(budget.get_by_label("NAV Nettleserby")).to_have_value("")
     by_agency = money.locator("#by-agency")
     expect(by_agency.get_by_role("row", name="Barnevernet")).to_contain_text("30\u202f000\u00a0kr")

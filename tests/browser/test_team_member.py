@@ -72,7 +72,7 @@ def test_spending_with_bad_input_shows_the_error_beside_the_field(
 
     tomorrow = TODAY + dt.timedelta(days=1)
     page.get_by_label("Dato").fill(tomorrow.isoformat())
-    page.get_by_label("Beløp (kr)").fill("120.505")
+    page.get_by_label("Beløp (kr)").fill("120,505")  # øre have two decimals
     page.get_by_label("Hva gjelder det?").fill("Busskort")
     page.get_by_label("Hva gjelder det?").press("Enter")
 

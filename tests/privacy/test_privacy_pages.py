@@ -96,7 +96,7 @@ def test_the_admin_sets_periods_holds_and_answers_a_letter_without_seeing_member
     bad = client.post("/admin/privacy/retention", data={
         "retention-csrf_token": csrf(html, "retention"),
         "retention-municipality_id": lab.municipality.id, "retention-years": "0"})  # fmt: skip
-    assert bad.status_code == 422 and "Mellom 1 og 100." in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Fra 1 til 100." in bad.get_data(as_text=True)
     assert count(db, RetentionPolicy) == 0
     good = client.post("/admin/privacy/retention", data={
         "retention-csrf_token": csrf(html, "retention"),

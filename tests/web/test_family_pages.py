@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
@@ -190,6 +191,11 @@ def test_the_admin_adds_a_user_and_deactivates_one(client: FlaskClient, db: scop
         },
     )
     assert short.status_code == 422
+    # The summary at the top of the page, before the list of users; the password kept.
+    refused = short.get_data(as_text=True)
+    assert refused.index('class="error-summary"') < refused.index(lab.member.username)
+    assert '<a href="#password">Første passord:' in refused
+    assert re.search(r"<input[^>]* id=\"password\"[^>]* value=\"short\"", refused)
     taken = client.post(
         "/admin",
         data={
@@ -207,13 +213,26 @@ def test_the_admin_adds_a_user_and_deactivates_one(client: FlaskClient, db: scop
     assert 'id="username-error">En annen bruker har dette navnet.' in taken.get_data(as_text=True)
     myself = client.post(
         f"/admin/users/{lab.admin.id}/active",
-        data={"csrf_token": csrf_from(page), "active": "0"},
+        data={"csrf_token": csrf_from(page), "active": "0", "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "En administrator kan ikke stenge seg selv ute." in myself.get_data(as_text=True)
-    client.post(
+    # Deactivating asks first and changes nothing until confirmed …
+    asked = client.post(
         f"/admin/users/{lab.member.id}/active", data={"csrf_token": csrf_from(page), "active": "0"}
     )
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f"Deaktivere {lab.member.full_name}?" in question
+    assert "kan ikke lenger logge inn og logges ut overalt nå" in question
+    db.expire_all()
+    assert lab.member.active is True
+    # … and says what was done.
+    done = client.post(
+        f"/admin/users/{lab.member.id}/active",
+        data={"csrf_token": csrf_from(question), "active": "0", "confirmed": "yes"},
+        follow_redirects=True,
+    )
+    assert f"{lab.member.username} er deaktivert" in done.get_data(as_text=True)
     db.expire_all()
     assert lab.member.active is False
     assert login(client, lab.member.username).status_code == 401  # inactive: cannot sign in

@@ -178,7 +178,8 @@ def test_a_refused_set_up_form_comes_back_holding_what_was_typed(
     family = make_family(db, lab)  # a budget of 100 000 kr this year, all from NAV
     login(client, lab.lead.username)
     page = _lead_page(client, family.id)
-    assert 'id="amount" name="amount" inputmode="decimal" required value="100000"' in page
+    saved = 'id="amount" name="amount" inputmode="decimal" autocomplete="off" required'
+    assert f'{saved} value="100\u202f000"' in page  # the saved budget, read back unchanged
     token = csrf_from(page)
     refused = client.post(
         f"/families/{family.id}/setup/budget",
@@ -196,7 +197,8 @@ def test_a_refused_set_up_form_comes_back_holding_what_was_typed(
     assert "Bidragene blir til sammen mer enn budsjettet." in html
     assert 'value="60000"' in html  # the amount typed, not the one saved
     housing = f"contribution_{lab.housing.id}"
-    assert f'id="{housing}" name="{housing}" inputmode="decimal" value="30000"' in html
+    typed = f'id="{housing}" name="{housing}" inputmode="decimal" autocomplete="off"'
+    assert f'{typed} value="30000"' in html
     scope_typed = client.post(
         f"/families/{family.id}/setup/consent",
         data={"csrf_token": token, "given_on": "", "scope": "Bolig og skole"},

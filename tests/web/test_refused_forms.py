@@ -146,7 +146,7 @@ REFUSALS: dict[str, Refusal] = {
                 make_user(db, Role.TEAM_MEMBER, municipality=lab.municipality, agency=lab.nav).id
             ),
             "agency_id": str(lab.nav.id),
-            "mandate_nok": "99999999",
+            "mandate_nok": "99 999 999 999",
             "joined_on": "2024-03-01",
         },
     ),

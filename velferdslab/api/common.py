@@ -9,11 +9,10 @@ import marshmallow as ma
 from flask import Response, request
 from flask_smorest import Page
 
-from velferdslab.db import as_utc
+from velferdslab.db import MAX_MONEY, as_utc
 from velferdslab.errors import PreconditionFailed, PreconditionRequired
 
 MAX_INT = 2_147_483_647
-MAX_MONEY = 10_000_000_000  # NOK: far above any family budget, far below the column's range
 ID_CONVERTER = "id"
 
 

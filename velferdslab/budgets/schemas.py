@@ -9,6 +9,7 @@ import marshmallow as ma
 from velferdslab.api.common import Date, Flag, Id, Money, QueryId, StrictSchema, Timestamp, text
 from velferdslab.budgets.models import Budget
 from velferdslab.budgets.services import FIRST_YEAR, LAST_YEAR, approved_total, pending_total
+from velferdslab.db import MAX_MONEY
 from velferdslab.vocabulary import DOMAINS, ExpenditureStatus, values
 
 
@@ -80,7 +81,7 @@ class ExpenditureSchema(ma.Schema):
 
 class ExpenditureCreateSchema(StrictSchema):
     spent_on = Date(required=True)
-    amount = Money(required=True, validate=ma.validate.Range(min=0.01, max=10_000_000))
+    amount = Money(required=True, validate=ma.validate.Range(min=0.01, max=MAX_MONEY))
     description = text(500, min_length=1, required=True)
     domain = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DOMAINS))
     paying_agency_id = Id(required=True)

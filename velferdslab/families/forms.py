@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from velferdslab.formatting import oslo_today
 from velferdslab.vocabulary import DOMAINS
+from velferdslab.web.fields import amount_field
 
 
 def not_in_future(_form: FlaskForm, field: DateField) -> None:
-    if field.data and field.data > dt.date.today():
+    if field.data and field.data > max(dt.date.today(), oslo_today()):
         raise ValidationError(str(_l("The date cannot be in the future.")))
-
-
-def at_most_two_decimals(_form: FlaskForm, field: DecimalField) -> None:
-    try:
-        if field.data is not None and Decimal(field.data).as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError(str(_l("At most two decimals (øre).")))
-    except InvalidOperation as error:
-        raise ValidationError(str(_l("Not a number."))) from error
 
 
 def domain_choices() -> list[tuple[str, str]]:
@@ -42,16 +36,8 @@ class NoteForm(FlaskForm):  # type: ignore[misc]
 
 
 class ExpenditureForm(FlaskForm):  # type: ignore[misc]
-    spent_on = DateField(_l("Date"), validators=[DataRequired(), not_in_future])
-    amount = DecimalField(
-        _l("Amount (NOK)"),
-        places=None,
-        validators=[
-            DataRequired(),
-            NumberRange(min=Decimal("0.01"), max=10_000_000),
-            at_most_two_decimals,
-        ],
-    )
+    spent_on = DateField(_l("Date"), validators=[DataRequired(), not_in_future], default=oslo_today)
+    amount = amount_field(_l("Amount (NOK)"), [DataRequired()], minimum=Decimal("0.01"))
     description = StringField(_l("What is it for?"), validators=[DataRequired(), Length(max=500)])
     paying_agency_id = SelectField(_l("Paid by"), coerce=int, choices=[])
     domain = SelectField(_l("Domain (optional)"), choices=[], default="")

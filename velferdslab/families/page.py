@@ -22,6 +22,7 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.access import team_without_consent
 from velferdslab.families.models import Consent, Family, TeamMembership
+from velferdslab.formatting import oslo_today
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User, UserRole
@@ -168,6 +169,7 @@ def setup_context(
         "setup_memberships": memberships,
         "this_year": today.year,
         "today": today,
+        "default_day": oslo_today(),  # a date field's default: today as Oslo sees it
     }
 
 

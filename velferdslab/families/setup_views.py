@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -24,6 +24,7 @@ from velferdslab.formatting import format_date
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.web.auth import login_required
+from velferdslab.web.fields import read_number
 from velferdslab.web.i18n import localise
 
 
@@ -37,17 +38,27 @@ def _date(name: str) -> dt.date:
 
 
 def _amount(name: str) -> Decimal:
+    """A set-up amount typed the Norwegian way, read and bounded as every money field is."""
     try:
-        value = Decimal(request.form.get(name, "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
+        value = read_number(request.form.get(name, ""))
+    except ValueError as error:
+        raise ValidationFailed(Text("An amount cannot be read."), {name: [str(error)]}) from None
+    if value is None:
         raise ValidationFailed(
             Text("An amount is missing."), {name: [Text("Give an amount in NOK.")]}
-        ) from None
-    if not value.is_finite() or value < 0 or value > 10_000_000:
-        raise ValidationFailed(
-            Text("The amount is out of range."), {name: [Text("0 to 10 000 000 NOK.")]}
         )
     return value
+
+
+def _own_agency(user_id: int) -> int:
+    """The agency a person works for: what "Add to the team" proposes for them."""
+    user = db.session.get(User, user_id)
+    if user is None or user.agency_id is None:
+        raise ValidationFailed(
+            Text("Choose a person and an agency."),
+            {"agency_id": [Text("The person has no agency of their own: choose one.")]},
+        )
+    return user.agency_id
 
 
 def _ids(name: str) -> list[int]:
@@ -73,6 +84,9 @@ def _refused(
         "form": form,
         "values": request.form.to_dict(),
         "lists": request.form.to_dict(flat=False),
+        "errors": {
+            name: [localise(m) for m in messages] for name, messages in error.errors.items()
+        },
     }
     return render_template("families/page.html", **context, typed=typed), 422
 
@@ -203,20 +217,21 @@ def register(blp: Blueprint) -> None:
     def add_team_member(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
         try:
-            ids = _ids("user_id") + _ids("agency_id")
-            if len(ids) != 2:
+            user_ids, agency_ids = _ids("user_id"), _ids("agency_id")
+            if len(user_ids) != 1 or len(agency_ids) > 1:
                 raise ValidationFailed(
                     Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
                 )
+            agency_id = agency_ids[0] if agency_ids else _own_agency(user_ids[0])
             if not confirm.confirmed():
-                missing = consent_missing_for(family, ids[1], dt.date.today())
+                missing = consent_missing_for(family, agency_id, dt.date.today())
                 if missing is not None:
-                    return _ask_adding_uncovered(family, ids[0], ids[1], missing)
+                    return _ask_adding_uncovered(family, user_ids[0], agency_id, missing)
             services.add_team_member(
                 db.session,
                 family,
-                user_id=ids[0],
-                agency_id=ids[1],
+                user_id=user_ids[0],
+                agency_id=agency_id,
                 team_role="lead" if request.form.get("team_role") == "lead" else "member",
                 mandate_nok=_amount("mandate_nok"),
                 joined_on=_date("joined_on"),
@@ -254,7 +269,7 @@ def register(blp: Blueprint) -> None:
                 db.session, membership, {"mandate_nok": _amount("mandate_nok")}
             )
         except DomainError as error:
-            return _refused(family, error, "setup")
+            return _refused(family, error, "setup", f"mandate_{membership.id}")
         return _done(family, _l("The mandate is changed."), "setup")
 
     @blp.route(f"{base}/team/<id:membership_id>/end", methods=["POST"])

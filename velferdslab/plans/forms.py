@@ -6,11 +6,14 @@ else's newer change is refused and the typed values are kept.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from velferdslab.formatting import oslo_today
 from velferdslab.vocabulary import DOMAINS, MeasureStatus
 
 
@@ -32,16 +35,29 @@ class GoalForm(FlaskForm):  # type: ignore[misc]
     version = HiddenField()
     domain = SelectField(_l("Domain"), choices=[], validators=[DataRequired()])
     target_level = SelectField(_l("Target level"), choices=[], validators=[DataRequired()])
-    target_date = DateField(_l("Target date"), validators=[Optional()])
+    target_date = DateField(
+        _l("Target date"),
+        validators=[
+            DataRequired(message=_l("Give the date by which the family aims to be there."))
+        ],
+    )
     description = TextAreaField(
         _l("What the goal means for the family"), validators=[Length(max=2000)]
     )
     closed = BooleanField(_l("The goal is closed (reached or set aside)"))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, saved_target_date: dt.date | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.domain.choices = _domains(None)
         self.target_level.choices = target_level_choices()
+        self.saved_target_date = saved_target_date
+
+    def validate_target_date(self, field: DateField) -> None:
+        # A goal already due keeps its date (to be closed or moved); a new date is still ahead.
+        if field.data and field.data < oslo_today() and field.data != self.saved_target_date:
+            raise ValidationError(str(_l("The date has passed: choose today or a later date.")))
 
 
 class MeasureForm(FlaskForm):  # type: ignore[misc]

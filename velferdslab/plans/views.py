@@ -75,7 +75,11 @@ def register(blp: Blueprint) -> None:
         user: User = g.user
         family = policy.family_or_404(db.session, user, family_id, "goals.write")
         goal = child_or_404(Goal, family.id, goal_id) if goal_id is not None else None
-        form = GoalForm(obj=goal) if goal is not None else GoalForm()
+        form = (
+            GoalForm(obj=goal, saved_target_date=goal.target_date)
+            if goal is not None
+            else GoalForm()
+        )
         if goal is not None and not form.is_submitted():
             form.target_level.data = str(goal.target_level)
             form.closed.data = goal.closed_on is not None

@@ -10,15 +10,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from velferdslab.web.admin import strip
+from velferdslab.web.fields import NumberField
 
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
 PROTECTION_LABELS: dict[str, Any] = {
@@ -76,12 +76,12 @@ class ConfidenceForm(FlaskForm):  # type: ignore[misc]
 
 class RetentionForm(FlaskForm):  # type: ignore[misc]
     municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
-    years = IntegerField(
+    years = NumberField(
         _l("Years after the family ended"),
-        validators=[
-            InputRequired(message=_l("Give a number of years.")),
-            NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
-        ],
+        validators=[DataRequired(message=_l("Give a number of years."))],
+        places=0,
+        minimum=1,
+        maximum=100,
     )
 
 

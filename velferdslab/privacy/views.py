@@ -249,7 +249,7 @@ def create_blueprint() -> Blueprint:
                 ]
                 if form.validate_on_submit():
                     retention.set_retention_years(
-                        db.session, admin, form.municipality_id.data, form.years.data
+                        db.session, admin, form.municipality_id.data, int(form.years.data)
                     )
                     flash(_l("The retention period is saved."), "success")
                     return back

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, PasswordInput
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
@@ -53,8 +53,11 @@ class UserForm(FlaskForm):  # type: ignore[misc]
     )
     municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
     agency_id = SelectField(_l("Agency"), coerce=int, choices=[])
+    # A refused form keeps the password typed, as it keeps every other field.
     password = PasswordField(
-        _l("First password"), validators=[DataRequired(), Length(min=10, max=200)]
+        _l("First password"),
+        validators=[DataRequired(), Length(min=10, max=200)],
+        widget=PasswordInput(hide_value=False),
     )
 
 
@@ -72,6 +75,7 @@ class EditUserForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(
         _l("New one-time password"),
         validators=[Optional(), Length(min=10, max=200)],
+        widget=PasswordInput(hide_value=False),
         description=_l(
             "Leave empty to keep the password. A password you set works once: the user must "
             "choose their own at the next sign-in, and is signed out everywhere now."
@@ -100,6 +104,36 @@ def _form(admin: User, form: FlaskForm | None = None) -> Any:
     ).all()
     form.agency_id.choices = [(0, "–"), *[(a.id, a.name) for a in agencies]]
     return form
+
+
+def _ask_deactivation(user: User) -> ResponseReturnValue:
+    return render_template(
+        "admin/confirm.html",
+        title=_l("Deactivate %(name)s?", name=user.full_name),
+        consequences=[
+            _l(
+                "%(name)s (%(username)s) can no longer sign in and is signed out everywhere now.",
+                name=user.full_name, username=user.username,
+            ),
+            _l("What they wrote stays, under their name; their team memberships stay as they are."),
+            _l("An admin can activate the user again."),
+        ],
+        confirm_label=_l("Deactivate"),
+        cancel_url=url_for(".index"),
+        action=request.path,
+        hidden={"active": "0"},
+    )  # fmt: skip
+
+
+def _deactivated(user: User) -> Any:
+    return _l(
+        "%(name)s is deactivated: they can no longer sign in and were signed out everywhere.",
+        name=user.username,
+    )
+
+
+def _activated(user: User) -> Any:
+    return _l("%(name)s is active again and can sign in.", name=user.username)
 
 
 def create_blueprint() -> Blueprint:
@@ -188,10 +222,15 @@ def create_blueprint() -> Blueprint:
     def toggle(user_id: int) -> ResponseReturnValue:
         admin = _admin()
         user = user_or_404(db.session, admin, user_id)
+        active = request.form.get("active") == "1"
+        if not active and user.active and request.form.get("confirmed") != "yes":
+            return _ask_deactivation(user)
         try:
-            update_user(db.session, admin, user, {"active": request.form.get("active") == "1"})
+            update_user(db.session, admin, user, {"active": active})
         except DomainError as error:
             flash(localise(error.message), "error")
+        else:
+            flash(_deactivated(user) if not active else _activated(user), "success")
         return redirect(url_for(".index"))
 
     return blp

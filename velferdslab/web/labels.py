@@ -200,7 +200,8 @@ def _language() -> str:
 
 def formatting_filters() -> dict[str, Any]:
     """velferdslab.formatting as Jinja filters in the current language, for pages and PDFs:
-    `{{ d|date }}`, `{{ t|datetime }}`, `{{ x|number(1) }}`, `{{ x|millions }}`, `{{ s|percent }}`.
+    `{{ d|date }}`, `{{ t|datetime }}`, `{{ x|number(1) }}`, `{{ x|millions }}`, `{{ s|percent }}`;
+    `{{ x|input_number }}`: a saved amount in a form field, read back unchanged.
     """
     return {
         "date": lambda v: formatting.format_date(v, _language()),
@@ -208,6 +209,7 @@ def formatting_filters() -> dict[str, Any]:
             v, seconds=seconds, language=_language()
         ),
         "number": lambda v, decimals=0: formatting.format_number(v, decimals, _language()),
+        "input_number": lambda v: formatting.format_input_number(v, _language()),
         "millions": lambda v, decimals=1: formatting.format_millions(v, decimals, _language()),
         "percent": lambda v, decimals=0: formatting.format_percent(v, decimals, _language()),
     }
