@@ -2,13 +2,17 @@
 {"provider", "assertion"} exchanges a token the provider signed for this client (checked against
 its JWKS) for a Velferdslab bearer token, after the same claim mapping as the web sign-in.
 
-One kind of bearer token for everyone keeps one revocation, one cache and one audit trail."""
+An assertion is exchanged once (its `jti`, or the token itself, is remembered until it expires),
+never when issued before the user's last sign-out, and never the ID token of a web sign-in
+(velferdslab.auth.services.use_assertion). One kind of bearer token for everyone keeps one
+revocation, one cache and one audit trail."""
 
 from __future__ import annotations
 
 from velferdslab.auth import oidc
 from velferdslab.auth.current import NotAuthenticated, audit
 from velferdslab.auth.provisioning import Refusal, sign_in
+from velferdslab.auth.services import AssertionRefused, use_assertion
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.users.models import User
@@ -45,6 +49,13 @@ def exchange_assertion(provider_name: str, assertion: str) -> tuple[User, float]
         raise NotAuthenticated(
             "The assertion is not valid: bad signature, another audience or issuer, or expired."
         ) from error
+    try:
+        use_assertion(db.session, provider.name, claims, assertion)
+    except AssertionRefused as refused:
+        raise NotAuthenticated(
+            "This assertion was already used, or issued before you signed out: "
+            "sign in at the provider again."
+        ) from refused
     try:
         user = sign_in(db.session, provider, claims)
     except Refusal as refusal:
