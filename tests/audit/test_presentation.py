@@ -14,7 +14,7 @@ SOURCE = Path(presentation.__file__).resolve().parents[1]
 
 
 def written_codes() -> tuple[set[str], set[str]]:
-    """The (action, entity) string literals of every audit(...) call and PendingEvent(...)."""
+    """The (action, entity) literals of every audit(...), record(...) and PendingEvent(...)."""
     actions: set[str] = set()
     entities: set[str] = set()
     for path in SOURCE.rglob("*.py"):
@@ -22,9 +22,10 @@ def written_codes() -> tuple[set[str], set[str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-            if name not in ("audit", "PendingEvent"):
+            if name not in ("audit", "PendingEvent", "record"):
                 continue
-            args = list(node.args[:2])
+            # record(session, action, entity, …): the session comes first
+            args = list(node.args[1:3] if name == "record" else node.args[:2])
             keywords = {k.arg: k.value for k in node.keywords}
             action = keywords.get("action", args[0] if args else None)
             entity = keywords.get("entity", args[1] if len(args) > 1 else None)
