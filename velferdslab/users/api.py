@@ -69,7 +69,6 @@ def create_blueprint() -> Blueprint:
         admin = current_user()
         policy.require(admin, "users.write")
         user = services.add_user(db.session, admin, data)
-        audit("create", "user", user.id, details={"roles": sorted(data["roles"])})
         return user_response(user, 201)
 
     @blp.route(USER_ID, methods=["GET"])
@@ -101,7 +100,6 @@ def create_blueprint() -> Blueprint:
         user = services.user_or_404(db.session, admin, user_id)
         check_if_match("user", content_version(user.id, USER.dump(user)))
         services.update_user(db.session, admin, user, data)
-        audit("update", "user", user.id, details={"fields": sorted(data)})
         return user_response(user)
 
     return blp

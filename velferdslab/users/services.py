@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, select, update
 
 from velferdslab import policy
+from velferdslab.audit.log import record
 from velferdslab.auth.current import audit
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, FieldErrors, NotFound, Text, ValidationFailed
@@ -183,10 +184,12 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
     user.must_change_password = True
     session.flush()
     audit_grants(user, set(), set(user.roles))
+    record(session, "create", "user", user.id, details={"roles": sorted(user.roles)})
     return user
 
 
 def update_user(session: AnySession, admin: User, user: User, data: Mapping[str, Any]) -> User:
+    """Change the fields in `data` (audited as one `update` naming them)."""
     _check_self(admin, user, data)
     old_roles, was_active = set(user.roles), user.active
     if "municipality_id" in data or "agency_id" in data:
@@ -209,6 +212,7 @@ def update_user(session: AnySession, admin: User, user: User, data: Mapping[str,
         user.must_change_password = True
         audit("set_one_time_password", "user", user.id)
     audit_grants(user, old_roles, set(user.roles))
+    record(session, "update", "user", user.id, details={"fields": sorted(data)})
     if "password" in data or (was_active and not user.active):
         end_sessions(session, user, tokens=True)
     elif set(user.roles) != old_roles:

@@ -162,7 +162,6 @@ def create_blueprint() -> Blueprint:
             except DomainError as error:
                 show_errors(form, error, "username")
             else:
-                audit("create", "user", user.id)
                 flash(_l("%(name)s can now sign in.", name=user.username), "success")
                 return redirect(url_for(".index"))
         users = db.session.scalars(visible_users(admin, {})).all()
@@ -199,12 +198,11 @@ def create_blueprint() -> Blueprint:
             if form.password.data:
                 changes["password"] = form.password.data
             try:
-                update_user(db.session, admin, user, changes)
+                if changes:
+                    update_user(db.session, admin, user, changes)
             except DomainError as error:
                 show_errors(form, error, "full_name")
             else:
-                if changes:
-                    audit("update", "user", user.id, details={"fields": sorted(changes)})
                 flash(_l("%(name)s is saved.", name=user.username), "success")
                 return redirect(url_for(".index"))
         audit("read", "user", user.id)
@@ -256,8 +254,6 @@ def create_blueprint() -> Blueprint:
             update_user(db.session, admin, user, {"active": request.form.get("active") == "1"})
         except DomainError as error:
             flash(localise(error.message), "error")
-        else:
-            audit("update", "user", user.id, details={"fields": ["active"]})
         return redirect(url_for(".index"))
 
     return blp
