@@ -192,6 +192,20 @@ def _refused(session: AnySession, provider: str, user: User | None, reason: str)
     raise AssertionRefused(reason)
 
 
+def refuse_provider_answer(
+    session: AnySession, provider: str, reason: str, *, method: str = "sso", **details: Any
+) -> None:
+    """A provider's answer (or an assertion) that proves nobody: audited, written although the
+    request fails."""
+    record(
+        session,
+        "login_refused",
+        "user",
+        always=True,
+        details={"method": method, "provider": provider, "reason": reason, **details},
+    )
+
+
 def id_token_of(session: AnySession, digest: str) -> str | None:
     return session.scalar(select(UsedAssertion.id_token).where(UsedAssertion.digest == digest))
 

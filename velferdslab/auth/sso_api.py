@@ -10,9 +10,9 @@ revocation, one cache and one audit trail."""
 from __future__ import annotations
 
 from velferdslab.auth import oidc
-from velferdslab.auth.current import NotAuthenticated, audit
+from velferdslab.auth.current import NotAuthenticated
 from velferdslab.auth.provisioning import Refusal, sign_in
-from velferdslab.auth.services import AssertionRefused, use_assertion
+from velferdslab.auth.services import AssertionRefused, refuse_provider_answer, use_assertion
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.users.models import User
@@ -35,16 +35,12 @@ def exchange_assertion(provider_name: str, assertion: str) -> tuple[User, float]
     except OSError as error:  # requests' errors: discovery or JWKS did not answer
         raise ProviderUnavailable() from error
     except oidc.InvalidAssertion as error:
-        audit(
-            "login_refused",
-            "user",
-            always=True,
-            details={
-                "method": "sso_token",
-                "provider": provider.name,
-                "reason": "invalid_assertion",
-                "detail": str(error)[:300],
-            },
+        refuse_provider_answer(
+            db.session,
+            provider.name,
+            "invalid_assertion",
+            method="sso_token",
+            detail=str(error)[:300],
         )
         raise NotAuthenticated(
             "The assertion is not valid: bad signature, another audience or issuer, or expired."

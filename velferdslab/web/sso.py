@@ -41,7 +41,6 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from velferdslab.auth import oidc, services
-from velferdslab.auth.current import audit
 from velferdslab.auth.limits import TooManyAttempts
 from velferdslab.auth.provisioning import Refusal, sign_in
 from velferdslab.database import writes
@@ -172,16 +171,11 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         except (OAuthError, JoseError, ValueError, KeyError) as error:
             # a replayed or foreign state, a refused consent, an ID token with a bad signature,
             # another audience, an old expiry or a wrong nonce
-            audit(
-                "login_refused",
-                "user",
-                always=True,
-                details={
-                    "method": "sso",
-                    "provider": name,
-                    "reason": "invalid_response",
-                    "detail": (str(error) or type(error).__name__)[:300],
-                },
+            services.refuse_provider_answer(
+                db.session,
+                name,
+                "invalid_response",
+                detail=(str(error) or type(error).__name__)[:300],
             )
             return _refused(
                 provider.title,
@@ -202,17 +196,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
                 400,
             )
         if provider.acr_values and claims.get("acr") not in provider.acr_values.split():
-            audit(
-                "login_refused",
-                "user",
-                always=True,
-                details={
-                    "method": "sso",
-                    "provider": name,
-                    "reason": "acr",
-                    "acr": claims.get("acr"),
-                },
-            )
+            services.refuse_provider_answer(db.session, name, "acr", acr=claims.get("acr"))
             return _refused(
                 provider.title,
                 "acr",
