@@ -41,7 +41,9 @@ class CredentialsSchema(StrictSchema):
         metadata={
             "description": "Single sign-on: an ID token (or an access token whose audience is "
             "Velferdslab's client id) from that provider; checked against its JWKS, issuer, "
-            "audience and expiry. The bearer token issued lives no longer than it."
+            "audience and expiry. The bearer token issued lives no longer than it. An "
+            "assertion is exchanged once, never the ID token of a web sign-in, and never one "
+            "issued before the user's last sign-out (401)."
         },
     )
 
