@@ -6,7 +6,9 @@ covers all its workers. The job queue's depth and the reports by status are read
 
 Who may read it: a client whose address is in METRICS_ALLOWED_ADDRESSES (networks; by default
 the machine itself), or one sending `Authorization: Bearer <METRICS_TOKEN>` when a token is set.
-Anyone else gets 404, as for a page that does not exist.
+Anyone else gets 404, as for a page that does not exist. A request that carries X-Forwarded-For
+while PROXY_COUNT = 0 came through a proxy the service was not told of: its address is the
+proxy's (on the same machine: 127.0.0.1), so only the token lets it read.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
+
+from velferdslab.web.security import forwarded_without_proxy
 
 REQUEST_SECONDS = Histogram(
     "velferdslab_request_duration_seconds",
@@ -131,6 +135,8 @@ def _may_read() -> bool:
     given = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return True
+    if forwarded_without_proxy():
+        return False  # the address is an unconfigured proxy's (maybe 127.0.0.1), not the client's
     try:
         address = ipaddress.ip_address(request.remote_addr or "")
     except ValueError:

@@ -4,7 +4,7 @@ from velferdslab.assessments.models import Assessment, LevelDescription, Progres
 from velferdslab.assumptions.models import AssumptionSet, CostItem
 from velferdslab.audit.checkpoints import AuditCheckpoint
 from velferdslab.audit.models import AuditEvent
-from velferdslab.auth.models import LoginFailure
+from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
@@ -55,6 +55,7 @@ __all__ = [
     "RetentionPolicy",
     "RetentionSweep",
     "TeamMembership",
+    "UsedAssertion",
     "User",
     "UserRole",
     "metadata",

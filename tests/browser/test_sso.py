@@ -55,9 +55,10 @@ def sso_site(idp: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             lab = make_lab(session)
             lab.municipality.name, lab.municipality.number = "Asker", "3203"
             lab.nav.name = "NAV Asker"
-            # the admin prepared Kari's account and the family's lead put her on the team; her
-            # first sign-in through the provider links the two (link_existing_by_username)
+            # the admin prepared Kari's account, linked it to her identity at the provider
+            # (its `sub`) and the family's lead put her on the team
             lab.member.username = "kari.nav@asker.kommune.no"
+            lab.member.sso_provider, lab.member.sso_subject = "asker", "kari-sub"
             family = make_family(session, lab, referred_on=dt.date(2025, 2, 3))
             session.commit()
             reference, admin = family.reference, lab.admin.username

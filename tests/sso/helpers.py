@@ -106,7 +106,6 @@ issuer = "{issuer}"
 client_id = "{CLIENT_ID}"
 client_secret_env = "VELFERDSLAB_TEST_SSO_SECRET"
 claim = "roles"
-link_existing_by_username = true
 
 [[provider.rule]]
 value = "{ASKER_NAV_MEMBER}"

@@ -18,7 +18,7 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import PASSWORD, Lab, make_family, make_lab, make_user
+from tests.factories import PASSWORD, Lab, make_family, make_lab
 from tests.sso.conftest import DOWN, SHORT_SECONDS
 from tests.sso.helpers import (
     ASKER_LEAD,
@@ -31,7 +31,7 @@ from tests.sso.helpers import (
 from velferdslab.audit.models import AuditEvent
 from velferdslab.families.models import TeamMembership
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role, TeamRole
+from velferdslab.vocabulary import TeamRole
 
 
 def asker(db: scoped_session) -> Lab:
@@ -176,27 +176,6 @@ def test_a_deactivated_user_stays_refused(
     assert sso_client.get("/families").status_code == 302
     db.refresh(siri)
     assert siri.active is False
-
-
-def test_an_existing_local_account_is_linked_by_user_name_and_loses_its_password(
-    sso_client: FlaskClient, db: scoped_session, provider: Provider
-) -> None:
-    lab = asker(db)
-    local = make_user(db, Role.TEAM_MEMBER, municipality=lab.municipality, agency=lab.nav)
-    local.username = "liv@asker.kommune.no"
-    db.flush()
-    person(provider, "liv-sub", ASKER_NAV_MEMBER, username="liv@asker.kommune.no")
-
-    answer, _ = sign_in(sso_client, "liv-sub")
-
-    assert answer.status_code == 302
-    db.refresh(local)
-    assert (local.sso_provider, local.sso_subject) == ("asker", "liv-sub")
-    assert [e.user_id for e in events(db, "sso_linked")] == [local.id]
-    password = sso_client.post(
-        "/api/v1/auth/token", json={"username": local.username, "password": PASSWORD}
-    )
-    assert password.status_code == 401
 
 
 def test_a_replayed_or_foreign_state_is_refused(

@@ -47,6 +47,8 @@ ACTION_LABELS: dict[str, Any] = {
     "refused": _l("was refused"),
     "login_refused": _l("sign-in refused"),
     "sso_linked": _l("linked a sign-in account"),
+    "sso_link_refused": _l("refused to link a sign-in account"),
+    "sso_unlinked": _l("removed the link of a sign-in account"),
     "sso_mapping": _l("read the sign-in mapping"),
     "sso_roles_changed": _l("roles changed at sign-in"),
     "totp_enrolled": _l("set up a second factor"),

@@ -9,19 +9,14 @@ import marshmallow as ma
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from velferdslab.api.common import Flag, StrictSchema
-from velferdslab.auth import limits
-from velferdslab.auth.current import NotAuthenticated, audit, current_user
-from velferdslab.auth.local_login import local_password_allowed, totp_required, verify_totp
+from velferdslab.auth import services
+from velferdslab.auth.current import NotAuthenticated, current_user
 from velferdslab.auth.sso_api import exchange_assertion
 from velferdslab.auth.tokens import issue_token, revoke_token
-from velferdslab.db import utcnow
 from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
-from velferdslab.users.models import User
-from velferdslab.users.services import hash_password, needs_rehash, verify_password
 
 
 class CredentialsSchema(StrictSchema):
@@ -45,7 +40,9 @@ class CredentialsSchema(StrictSchema):
         metadata={
             "description": "Single sign-on: an ID token (or an access token whose audience is "
             "Velferdslab's client id) from that provider; checked against its JWKS, issuer, "
-            "audience and expiry. The bearer token issued lives no longer than it."
+            "audience and expiry. The bearer token issued lives no longer than it. An "
+            "assertion is exchanged once, never the ID token of a web sign-in, and never one "
+            "issued before the user's last sign-out (401)."
         },
     )
 
@@ -76,48 +73,6 @@ class RevokedSchema(ma.Schema):
     revoked = Flag(required=True)
 
 
-# Checked when the user name is unknown, so that the answer takes as long as for a known one
-# (argon2 is the slow part): the time does not tell which user names exist.
-_DUMMY_HASH = hash_password("no-one-has-this-password")
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, for the API and the pages alike; every attempt is
-    audited, and failures count towards the one login limit (velferdslab.auth.limits), which
-    refuses with TooManyAttempts (429) before any password is checked."""
-    limits.check(db.session, username)
-    user = db.session.scalars(select(User).where(User.username == username)).one_or_none()
-    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.active:
-        limits.record_failure(username)
-        audit(
-            "login_failed",
-            "user",
-            user.id if user else None,
-            details={"username": username[:80], "inactive": bool(user and user.active is False)},
-            always=True,
-            user_id=user.id if user else None,
-        )
-        return None
-    if not local_password_allowed(user):
-        # LOCAL_LOGIN = "admins": only break-glass admin accounts sign in with a password
-        audit(
-            "login_failed",
-            "user",
-            user.id,
-            always=True,
-            user_id=user.id,
-            details={"username": username[:80], "reason": "local_passwords_off"},
-        )
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    limits.forget_old(db.session)
-    audit("login", "user", user.id, user_id=user.id)
-    return user
-
-
 def create_blueprint(limiter: Limiter) -> Blueprint:
     blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens.")
 
@@ -128,7 +83,9 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
     @blp.alt_response(401, description="Unknown user, wrong password or inactive user.")
     @blp.alt_response(403, description="A one-time password: choose your own on the pages.")
     @blp.alt_response(
-        429, description="Too many failed sign-ins for this account or from this address."
+        429,
+        description="Too many failed sign-ins (or wrong second-factor codes) for this account, "
+        "or a wrong password from an address with too many failed sign-ins.",
     )
     @blp.alt_response(503, description="Single sign-on: the identity provider cannot be reached.")
     def token(credentials: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +95,9 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             user, expires_at = exchange_assertion(credentials["provider"], credentials["assertion"])
             ttl = max(1, min(ttl, int(expires_at - time.time())))
         else:
-            local = authenticate(credentials["username"], credentials["password"])
+            local = services.authenticate(
+                db.session, credentials["username"], credentials["password"]
+            )
             if local is None:
                 raise NotAuthenticated("Wrong user name or password, or the user is inactive.")
             user = local
@@ -147,15 +106,9 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
                     "Your password was set by an admin and works once: sign in on the web pages "
                     "and choose your own password first."
                 )
-            if totp_required(user) and not verify_totp(user, credentials.get("otp", "")):
-                audit(
-                    "login_failed",
-                    "user",
-                    user.id,
-                    always=True,
-                    user_id=user.id,
-                    details={"username": user.username, "reason": "totp"},
-                )
+            if services.needs_second_factor(user) and not services.second_factor(
+                db.session, user, credentials.get("otp", ""), method="password+totp"
+            ):
                 raise NotAuthenticated(
                     "This admin account needs its second factor: send the current code as otp."
                 )

@@ -1,6 +1,5 @@
-"""Rules for local (password) accounts once a municipality signs in through its identity
-provider: passwords only for break-glass admin accounts when LOCAL_LOGIN = "admins", and a TOTP
-second factor (pyotp) for local admin accounts when ADMIN_TOTP is on."""
+"""The TOTP second factor (pyotp) of local admin accounts. Who needs it, and who may use a
+password at all, is decided by velferdslab.policy (needs_second_factor, may_use_password)."""
 
 from __future__ import annotations
 
@@ -9,20 +8,8 @@ import hmac
 import time
 
 import pyotp
-from flask import current_app
 
 from velferdslab.users.models import User
-from velferdslab.vocabulary import Role
-
-
-def local_password_allowed(user: User) -> bool:
-    if str(current_app.config.get("LOCAL_LOGIN", "all")) == "all":
-        return True
-    return user.sso_provider is None and user.has_role(Role.ADMIN.value)
-
-
-def totp_required(user: User) -> bool:
-    return bool(current_app.config.get("ADMIN_TOTP")) and user.has_role(Role.ADMIN.value)
 
 
 def verify_totp(user: User, code: str, secret: str | None = None) -> bool:

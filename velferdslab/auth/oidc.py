@@ -55,7 +55,6 @@ class Provider:
     username_claim: str
     name_claim: str
     email_claim: str
-    link_existing: bool
     rules: tuple[Rule, ...] = field(default_factory=tuple)
 
     @property
@@ -142,6 +141,13 @@ def _provider(entry: Mapping[str, Any], path: Path) -> Provider:
                 agency=rule.get("agency"),
             )
         )
+    if entry.get("link_existing_by_username"):
+        # preferred_username is mutable and not unique across tenants: linking on it let any
+        # identity with a local user's name take that account over (issue 23)
+        raise ConfigurationError(
+            f"{where}: link_existing_by_username is no longer supported. An admin links an "
+            "existing account to the person's identity on the user's admin page."
+        )
     scopes = entry.get("scopes", ["openid", "profile", "email"])
     if "openid" not in scopes:
         raise ConfigurationError(f"{where}: scopes must include openid.")
@@ -157,7 +163,6 @@ def _provider(entry: Mapping[str, Any], path: Path) -> Provider:
         username_claim=str(entry.get("username_claim", "preferred_username")),
         name_claim=str(entry.get("name_claim", "name")),
         email_claim=str(entry.get("email_claim", "email")),
-        link_existing=bool(entry.get("link_existing_by_username", False)),
         rules=tuple(rules),
     )
 
@@ -266,6 +271,7 @@ def validate_assertion(provider: Provider, assertion: str) -> dict[str, Any]:
             iss={"essential": True, "value": metadata.get("issuer", provider.issuer)},
             aud={"essential": True, "value": provider.client_id},
             exp={"essential": True},
+            iat={"essential": True},  # refused when issued before the user's last sign-out
             sub={"essential": True},
         )
         registry.validate(token.claims)

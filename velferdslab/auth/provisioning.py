@@ -1,6 +1,12 @@
 """A user signed in through an OpenID provider: found by (provider, sub), created just in time
 from the claim mapping, or refused; roles, municipality and agency refreshed at every sign-in.
 
+An identity never takes over an account by a claim (a user name can be changed, and is not
+unique across providers): an existing account signs in through a provider only after an admin
+linked it to the identity's (provider, sub) (velferdslab.auth.services.link_identity). A linked
+account is refused when the mapping places it in another municipality, or when it holds the
+admin role.
+
 Every sign-in, refusal and role change is audited here; a change of the mapping file is audited
 with the first sign-in after it."""
 
@@ -18,6 +24,7 @@ from velferdslab.auth.oidc import MappingConflict, Provider, map_claims
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Text
 from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.policy import provider_sign_in_refusal
 from velferdslab.users.models import User, UserRole
 from velferdslab.users.services import revoke_tokens
 from velferdslab.vocabulary import Role
@@ -57,18 +64,18 @@ def sign_in(session: AnySession, provider: Provider, claims: Mapping[str, Any]) 
                 ),
             )
         municipality_id, agency_id = _placement(session, mapped.municipality, mapped.agency)
-        if user is None and provider.link_existing:
-            user = _unlinked_local_user(session, username)
-            if user is not None:
-                user.sso_provider, user.sso_subject = provider.name, subject
-                user.password_hash = NO_PASSWORD  # from now on the provider proves who it is
-                audit(
-                    "sso_linked",
-                    "user",
-                    user.id,
-                    user_id=user.id,
-                    details={"provider": provider.name},
-                )
+        reason = user and provider_sign_in_refusal(user, municipality_id, mapped.roles)
+        if user is not None and reason:
+            # an identity linked by an admin, or made here: never across municipalities, never
+            # onto an admin account (the break-glass one would lose its password and role)
+            raise Refusal(
+                reason,
+                Text(
+                    "Your account at %(provider)s is linked to a Velferdslab account that it may "
+                    "not use. Ask an administrator.",
+                    provider=provider.title,
+                ),
+            )
         if user is not None and not user.active:
             raise Refusal(
                 "inactive",
@@ -163,12 +170,6 @@ def _placement(
                 ),
             )
     return municipality_id, agency_id
-
-
-def _unlinked_local_user(session: AnySession, username: str) -> User | None:
-    return session.scalars(
-        select(User).where(User.username == username, User.sso_provider.is_(None))
-    ).one_or_none()
 
 
 def _create(

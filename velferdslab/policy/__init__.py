@@ -49,6 +49,12 @@ from velferdslab.policy.reports import (
     may_issue_kind,
     report_filter,
 )
+from velferdslab.policy.sign_in import (
+    link_refusal,
+    may_use_password,
+    needs_second_factor,
+    provider_sign_in_refusal,
+)
 
 __all__ = [
     "COLLECTION_PERMISSIONS",
@@ -71,12 +77,16 @@ __all__ = [
     "in_scope",
     "is_lead_of",
     "issuable_kinds",
+    "link_refusal",
     "lost_access",
     "may_add_municipality",
     "may_issue_kind",
     "may_run_sweep",
     "may_set_retention",
+    "may_use_password",
+    "needs_second_factor",
     "page_allowed",
+    "provider_sign_in_refusal",
     "reads_family_data",
     "relation_conditions",
     "relations",

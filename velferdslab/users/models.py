@@ -40,6 +40,11 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The 30-second step of the last code accepted: a code works once.
     totp_last_step: Mapped[int | None]
+    # The secret shown while the admin enrols their second factor: kept here, never in the
+    # (readable) session cookie, until the first code proves the app holds it.
+    totp_enrol_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last sign-out: a provider's assertion issued before it is not exchanged any more.
+    signed_out_at: Mapped[dt.datetime | None]
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

@@ -188,6 +188,7 @@ def add_user(session: AnySession, admin: User, data: Mapping[str, Any]) -> User:
 
 
 def update_user(session: AnySession, admin: User, user: User, data: Mapping[str, Any]) -> User:
+    """Change the fields in `data` (audited as one `update` naming them)."""
     _check_self(admin, user, data)
     old_roles, was_active = set(user.roles), user.active
     if "municipality_id" in data or "agency_id" in data:

@@ -1,5 +1,6 @@
 """The admin's page: municipalities, agencies and users; add a user, (de)activate one, change
-a user's roles, agency and municipality, and set a one-time password."""
+a user's roles, agency and municipality, set a one-time password, and link an account to the
+person's identity at a provider (the only way an existing account signs in through one)."""
 
 from __future__ import annotations
 
@@ -15,24 +16,19 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, PasswordInput
 
 from velferdslab import policy
+from velferdslab.auth import oidc, services
 from velferdslab.auth.current import audit
+from velferdslab.auth.limits import second_factor_alerts
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.users.labels import ROLE_LABELS
 from velferdslab.users.models import User
 from velferdslab.users.services import add_user, update_user, user_or_404, visible_users
 from velferdslab.vocabulary import Role
 from velferdslab.web.admin import admin_or_404
-from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import localise, show_errors
-
-ROLE_LABELS = {
-    "admin": _l("administrator"),
-    "investment_lead": _l("investment lead"),
-    "team_member": _l("team member"),
-    "leader": _l("leader"),
-    "auditor": _l("auditor"),
-}
+from velferdslab.web.session import login_required
 
 
 class UserForm(FlaskForm):  # type: ignore[misc]
@@ -59,6 +55,25 @@ class UserForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Length(min=10, max=200)],
         widget=PasswordInput(hide_value=False),
     )
+
+
+class IdentityForm(FlaskForm):  # type: ignore[misc]
+    provider = SelectField(_l("Identity provider"), choices=[])
+    subject = StringField(
+        _l("The person's identifier at the provider (sub)"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired(), Length(max=255)],
+        description=_l(
+            "The token's sub claim (never the user name or e-mail, which can change). Once "
+            "linked, the account signs in only through the provider: its password stops working."
+        ),
+    )
+
+
+def _identity_form() -> IdentityForm:
+    form = IdentityForm(prefix="identity")
+    form.provider.choices = [(p.name, p.title) for p in oidc.providers().values()]
+    return form
 
 
 class EditUserForm(FlaskForm):  # type: ignore[misc]
@@ -136,6 +151,25 @@ def _activated(user: User) -> Any:
     return _l("%(name)s is active again and can sign in.", name=user.username)
 
 
+def _current(user: User) -> dict[str, Any]:
+    return {
+        "full_name": user.full_name,
+        "roles": sorted(user.roles),
+        "municipality_id": user.municipality_id or 0,
+        "agency_id": user.agency_id or 0,
+    }
+
+
+def _edit_form(admin: User, current: dict[str, Any]) -> Any:
+    form = _form(admin, EditUserForm(data=current))
+    if admin.municipality_id is None:
+        form.municipality_id.choices = [
+            (0, str(_l("all (regional)"))),
+            *form.municipality_id.choices,
+        ]
+    return form
+
+
 def create_blueprint() -> Blueprint:
     blp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 
@@ -166,6 +200,7 @@ def create_blueprint() -> Blueprint:
                 return redirect(url_for(".index"))
         users = db.session.scalars(visible_users(admin, {})).all()
         audit("list", "user", details={"page": "admin"})
+        alerts = second_factor_alerts(db.session, admin)
         names = {m: n for m, n in form.municipality_id.choices}
         return render_template(
             "admin/index.html",
@@ -173,6 +208,7 @@ def create_blueprint() -> Blueprint:
             users=users,
             municipalities=names,
             role_labels=ROLE_LABELS,
+            second_factor_alerts=alerts,
         ), 422 if form.errors else 200
 
     @blp.route("/users/<id:user_id>", methods=["GET", "POST"])
@@ -180,18 +216,8 @@ def create_blueprint() -> Blueprint:
     def edit(user_id: int) -> ResponseReturnValue:
         admin = _admin()
         user = user_or_404(db.session, admin, user_id)
-        current = {
-            "full_name": user.full_name,
-            "roles": sorted(user.roles),
-            "municipality_id": user.municipality_id or 0,
-            "agency_id": user.agency_id or 0,
-        }
-        form = _form(admin, EditUserForm(data=current))
-        if admin.municipality_id is None:
-            form.municipality_id.choices = [
-                (0, str(_l("all (regional)"))),
-                *form.municipality_id.choices,
-            ]
+        current = _current(user)
+        form = _edit_form(admin, current)
         if form.validate_on_submit():
             wanted = {
                 "full_name": form.full_name.data,
@@ -206,7 +232,8 @@ def create_blueprint() -> Blueprint:
             if form.password.data:
                 changes["password"] = form.password.data
             try:
-                update_user(db.session, admin, user, changes)
+                if changes:
+                    update_user(db.session, admin, user, changes)
             except DomainError as error:
                 show_errors(form, error, "full_name")
             else:
@@ -214,8 +241,43 @@ def create_blueprint() -> Blueprint:
                 return redirect(url_for(".index"))
         audit("read", "user", user.id)
         return render_template(
-            "admin/user.html", form=form, user=user, role_labels=ROLE_LABELS
+            "admin/user.html",
+            form=form,
+            user=user,
+            role_labels=ROLE_LABELS,
+            identity=_identity_form(),
         ), 422 if form.errors else 200
+
+    @blp.route("/users/<id:user_id>/identity", methods=["POST"])
+    @login_required
+    def identity(user_id: int) -> ResponseReturnValue:
+        admin = _admin()
+        user = user_or_404(db.session, admin, user_id)
+        if request.form.get("unlink") == "1":
+            services.unlink_identity(db.session, user)
+            flash(_l("%(name)s no longer signs in through a provider.", name=user.username), "info")
+            return redirect(url_for(".edit", user_id=user.id))
+        form = _identity_form()
+        if form.validate_on_submit():
+            try:
+                services.link_identity(
+                    db.session, admin, user, form.provider.data, form.subject.data
+                )
+            except DomainError as error:
+                show_errors(form, error, "subject")
+            else:
+                flash(
+                    _l("%(name)s now signs in through the provider.", name=user.username), "success"
+                )
+                return redirect(url_for(".edit", user_id=user.id))
+        audit("read", "user", user.id)
+        return render_template(
+            "admin/user.html",
+            form=_edit_form(admin, _current(user)),
+            user=user,
+            role_labels=ROLE_LABELS,
+            identity=form,
+        ), 422
 
     @blp.route("/users/<id:user_id>/active", methods=["POST"])
     @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -25,6 +25,8 @@ CSP = "; ".join(
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
+
+WARNED_KEY = "velferdslab_warned_of_proxy"
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -76,6 +78,28 @@ def trust_proxies(app: Flask) -> None:
     if count > 0:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+    else:
+        app.before_request(warn_of_unknown_proxy)
+
+
+def forwarded_without_proxy() -> bool:
+    """A request that came through a proxy the service was not told of (PROXY_COUNT = 0): its
+    address is the proxy's, shared by every client behind it (/metrics then wants its token)."""
+    return "X-Forwarded-For" in request.headers and not int(
+        current_app.config.get("PROXY_COUNT", 0)
+    )
+
+
+def warn_of_unknown_proxy() -> None:
+    """Once per process, at the first such request: the login limits and the audit log see the
+    proxy's address for everyone behind it."""
+    if forwarded_without_proxy() and not current_app.extensions.get(WARNED_KEY):
+        current_app.extensions[WARNED_KEY] = True
+        current_app.logger.warning(
+            "X-Forwarded-For arrives but PROXY_COUNT = 0: every client behind the proxy shares "
+            "its address (login limits, audit log, /metrics). Set VELFERDSLAB_PROXY_COUNT to "
+            "the number of proxies in front of the service."
         )
 
 

@@ -4,8 +4,11 @@ with PKCE), sign-out there too, and the second factor of local admin accounts.
 Authlib's Flask client makes the authorization request (state, nonce, PKCE S256), exchanges the
 code and checks the ID token against the provider's JWKS (signature, issuer, audience, expiry,
 nonce); a state it did not issue, or one already used, is refused. The user then starts the same
-web session as a password sign-in (velferdslab.web.auth.start_session), so everything that ends
-sessions ends these too; the session also ends when the ID token expires.
+web session as a password sign-in (velferdslab.web.session.start_session), so everything that
+ends sessions ends these too; the session also ends when the ID token expires. The cookie never
+holds the ID token: it is kept server-side (velferdslab.auth.services.use_assertion), marked
+used, so that it cannot also be exchanged for an API token, and handed to the provider as the
+sign-out's id_token_hint.
 """
 
 from __future__ import annotations
@@ -37,22 +40,19 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from velferdslab.auth import limits, oidc
-from velferdslab.auth.current import audit
-from velferdslab.auth.local_login import verify_totp
+from velferdslab.auth import oidc, services
+from velferdslab.auth.limits import TooManyAttempts
 from velferdslab.auth.provisioning import Refusal, sign_in
 from velferdslab.database import writes
 from velferdslab.errors import NotFound, Text
 from velferdslab.extensions import db
 from velferdslab.municipalities.models import Municipality
+from velferdslab.users.labels import ROLE_LABELS
 from velferdslab.users.models import User
+from velferdslab.web.admin import admin_or_404
 from velferdslab.web.i18n import localise
 from velferdslab.web.security import CSP
-
-SSO_KEY = "sso"  # in the session: provider, ID token (for the logout hint), its expiry
-TOTP_PENDING = "totp_user_id"
-TOTP_ENROL = "totp_enrol_secret"
-ID_TOKEN_HINT_MAX = 2000  # a cookie holds 4 kB: larger ID tokens sign out without the hint
+from velferdslab.web.session import SSO_KEY, TOTP_PENDING, login_required, safe_next, start_session
 
 
 def end_expired_session() -> None:
@@ -74,7 +74,7 @@ def logout_target() -> str | None:
     try:
         result = oidc.client(provider.name).create_logout_url(
             post_logout_redirect_uri=url_for("web_auth.login", _external=True),
-            id_token_hint=sso.get("id_token") or None,
+            id_token_hint=services.id_token_of(db.session, str(sso.get("token"))) or None,
             client_id=provider.client_id,
         )
     except (RuntimeError, OSError, ValueError):
@@ -120,8 +120,6 @@ class TotpForm(FlaskForm):  # type: ignore[misc]
 
 
 def create_blueprint(limiter: Limiter) -> Blueprint:
-    from velferdslab.web.auth import login_required, safe_next, start_session
-
     blp = Blueprint("sso", __name__)
 
     @blp.route("/sso/<name>/login")
@@ -173,16 +171,11 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         except (OAuthError, JoseError, ValueError, KeyError) as error:
             # a replayed or foreign state, a refused consent, an ID token with a bad signature,
             # another audience, an old expiry or a wrong nonce
-            audit(
-                "login_refused",
-                "user",
-                always=True,
-                details={
-                    "method": "sso",
-                    "provider": name,
-                    "reason": "invalid_response",
-                    "detail": (str(error) or type(error).__name__)[:300],
-                },
+            services.refuse_provider_answer(
+                db.session,
+                name,
+                "invalid_response",
+                detail=(str(error) or type(error).__name__)[:300],
             )
             return _refused(
                 provider.title,
@@ -203,17 +196,7 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
                 400,
             )
         if provider.acr_values and claims.get("acr") not in provider.acr_values.split():
-            audit(
-                "login_refused",
-                "user",
-                always=True,
-                details={
-                    "method": "sso",
-                    "provider": name,
-                    "reason": "acr",
-                    "acr": claims.get("acr"),
-                },
-            )
+            services.refuse_provider_answer(db.session, name, "acr", acr=claims.get("acr"))
             return _refused(
                 provider.title,
                 "acr",
@@ -224,17 +207,19 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             user = sign_in(db.session, provider, claims)
         except Refusal as refusal:
             return _refused(provider.title, refusal.reason, refusal.message, 403)
+        id_token = str(token.get("id_token", ""))
+        digest = services.use_assertion(db.session, name, claims, id_token, web_session=True)
         target = session.pop("sso_next", None)
         start_session(user)
-        id_token = str(token.get("id_token", ""))
         session[SSO_KEY] = {
             "provider": name,
-            "id_token": id_token if len(id_token) <= ID_TOKEN_HINT_MAX else "",
+            "token": digest,
             "until": float(claims.get("exp") or time.time()),
         }
         return redirect(safe_next(target))
 
     @blp.route("/login/second-factor", methods=["GET", "POST"])
+    @writes  # its first GET keeps the enrolment secret on the user
     def second_factor() -> ResponseReturnValue:
         user_id = session.get(TOTP_PENDING)
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
@@ -242,46 +227,31 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
             session.pop(TOTP_PENDING, None)
             return redirect(url_for("web_auth.login"))
         enrolling = not user.totp_secret
-        secret = user.totp_secret or session.setdefault(TOTP_ENROL, pyotp.random_base32())
+        secret = user.totp_secret or services.enrolment_secret(db.session, user)
         form = TotpForm()
+        status = 422 if form.is_submitted() else 200
         if form.validate_on_submit():
-            # A wrong code counts towards the one login limit, as a wrong password does.
-            limits.check(db.session, user.username)
-            if verify_totp(user, form.code.data or "", secret):
-                if enrolling:
-                    user.totp_secret = secret
-                    audit("totp_enrolled", "user", user.id, user_id=user.id)
+            try:
+                right = services.second_factor(
+                    db.session, user, form.code.data or "", method="password+totp", enrol=True
+                )
+            except TooManyAttempts as error:
+                form.code.errors.append(
+                    _l("Too many failed sign-ins: wait a few minutes and try again.")
+                )
+                return _second_factor_page(form, user, enrolling, secret), 429, error.headers
+            if right:
                 target = session.get("totp_next")
                 start_session(user)
-                audit(
-                    "login", "user", user.id, user_id=user.id, details={"method": "password+totp"}
-                )
                 return redirect(safe_next(target))
-            audit(
-                "login_failed",
-                "user",
-                user.id,
-                user_id=user.id,
-                always=True,
-                details={"username": user.username, "reason": "totp"},
-            )
-            limits.record_failure(user.username)
             form.code.errors.append(_l("The code is wrong or too old. Try the newest code."))
             status = 401
-        else:
-            status = 422 if form.is_submitted() else 200
-        uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Velferdslab")
-        return render_template(
-            "second_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri
-        ), status
+        return _second_factor_page(form, user, enrolling, secret), status
 
     @blp.route("/admin/sign-in")
     @login_required
     def mapping() -> ResponseReturnValue:
         """The mapping file as an admin reads it: who gets which roles, from which provider."""
-        from velferdslab.users.views import ROLE_LABELS
-        from velferdslab.web.admin import admin_or_404
-
         admin_or_404()
         names = dict(
             (row.number, row.name)
@@ -298,6 +268,13 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         )
 
     return blp
+
+
+def _second_factor_page(form: TotpForm, user: User, enrolling: bool, secret: str) -> str:
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Velferdslab")
+    return render_template(
+        "second_factor.html", form=form, enrolling=enrolling, secret=secret, uri=uri
+    )
 
 
 def _refused(title: str, reason: str, message: str, status: int) -> ResponseReturnValue:
