@@ -19,22 +19,15 @@ REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 LONG_MODULES: set[str] = {
     "velferdslab.charts.portfolio",
     "velferdslab.gains.portfolio",
-    "velferdslab.privacy.access_request",
-    "velferdslab.privacy.retention",
-    "velferdslab.privacy.views",
 }
-CIRCLES: set[frozenset[str]] = {
-    frozenset({"velferdslab.users.views", "velferdslab.web.auth", "velferdslab.web.sso"}),
-}
+CIRCLES: set[frozenset[str]] = set()
 EDGE_IMPORTS: set[tuple[str, str]] = {
     ("velferdslab.families.page", "velferdslab.gains.api"),
     ("velferdslab.families.page", "velferdslab.gains.forecast_views"),
-    ("velferdslab.privacy.access_request", "velferdslab.gains.api"),
+    ("velferdslab.privacy.package", "velferdslab.gains.api"),
     ("velferdslab.reports.audit_content", "velferdslab.gains.forecast_views"),
     ("velferdslab.reports.content", "velferdslab.gains.api"),
     ("velferdslab.reports.content", "velferdslab.gains.forecast_views"),
-    ("velferdslab.web.auth", "velferdslab.auth.api"),
-    ("velferdslab.web.sso", "velferdslab.users.views"),
 }
 
 
