@@ -9,7 +9,6 @@ from flask import Response, jsonify
 from velferdslab import policy
 from velferdslab.api.common import with_etag
 from velferdslab.auth.current import current_user
-from velferdslab.errors import NotFound
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 
@@ -24,14 +23,6 @@ ETAG = {"ETag": {"schema": {"type": "string"}}}
 def family_for(family_id: int, permission: str) -> Family:
     """The family if the current user holds the permission on it, else 404."""
     return policy.family_or_404(db.session, current_user(), family_id, permission)
-
-
-def child_or_404(model: type[T], family_id: int, record_id: int) -> T:
-    """A record of this family; one of another family is as missing as one that is not there."""
-    record = db.session.get(model, record_id)
-    if record is None or getattr(record, "family_id", None) != family_id:
-        raise NotFound()
-    return record
 
 
 def answer(schema: Any, record: Any, status: int = 200, etag: str | None = None) -> Response:

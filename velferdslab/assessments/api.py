@@ -27,7 +27,6 @@ from velferdslab.assessments.schemas import (
     level_names,
 )
 from velferdslab.auth.current import audit, current_user
-from velferdslab.errors import NotFound
 from velferdslab.extensions import db
 
 
@@ -44,13 +43,6 @@ def assessment_response(assessment: Assessment, status: int = 200) -> ResponseRe
     response = jsonify(ASSESSMENT.dump(assessment))
     response.status_code = status
     return with_etag(response, "assessment", assessment)
-
-
-def get_assessment(family_id: int, assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or assessment.family_id != family_id:
-        raise NotFound()
-    return assessment
 
 
 def rule() -> str:
@@ -125,7 +117,9 @@ def create_blueprint() -> Blueprint:
     def get_one(family_id: int, assessment_id: int) -> ResponseReturnValue:
         """One assessment."""
         family = policy.family_or_404(db.session, current_user(), family_id, "assessments.read")
-        assessment = get_assessment(family.id, assessment_id)
+        assessment = policy.record_of_family_or_404(
+            db.session, Assessment, family.id, assessment_id
+        )
         audit("read", "assessment", assessment.id, family_id=family.id)
         return assessment_response(assessment)
 
@@ -140,7 +134,9 @@ def create_blueprint() -> Blueprint:
         levels of the later assessments follow. Honours If-Match."""
         user = current_user()
         family = policy.family_or_404(db.session, user, family_id, "assessments.write")
-        assessment = get_assessment(family.id, assessment_id)
+        assessment = policy.record_of_family_or_404(
+            db.session, Assessment, family.id, assessment_id
+        )
         check_if_match("assessment", assessment)
         services.update_assessment(db.session, assessment, data, rule())
         return assessment_response(assessment)

@@ -10,8 +10,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors
-from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
+from velferdslab.api.records import ETAG, FAMILY, answer, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.budgets import services
 from velferdslab.budgets.models import Budget, Expenditure
@@ -36,10 +37,11 @@ def _check_refs(family: Family, data: dict[str, Any]) -> None:
     agency = db.session.get(Agency, data["paying_agency_id"])
     if agency is None or agency.municipality_id != family.municipality_id:
         raise ValidationFailed("Unknown agency.", {"paying_agency_id": ["No such agency here."]})
-    if data.get("measure_id") is not None:
-        measure = db.session.get(Measure, data["measure_id"])
-        if measure is None or measure.family_id != family.id:
-            raise ValidationFailed("Unknown measure.", {"measure_id": ["No such measure."]})
+    measure_id = data.get("measure_id")
+    if measure_id is not None and not policy.record_of_family(
+        db.session, Measure, family.id, measure_id
+    ):
+        raise ValidationFailed("Unknown measure.", {"measure_id": ["No such measure."]})
 
 
 def create_blueprint() -> Blueprint:
@@ -88,7 +90,7 @@ def create_blueprint() -> Blueprint:
         The amount never goes below the approved spending (409); a contributions list replaces
         the old one. Honours If-Match."""
         family = family_for(family_id, "budgets.write")
-        budget = child_or_404(Budget, family.id, budget_id)
+        budget = policy.record_of_family_or_404(db.session, Budget, family.id, budget_id)
         check_if_match("budget", budget)
         contributions = data.get("contributions")
         # A change of contributions alone is a change of the budget: its version (ETag) moves.
@@ -142,7 +144,9 @@ def create_blueprint() -> Blueprint:
     def get_expenditure(family_id: int, expenditure_id: int) -> ResponseReturnValue:
         """One expenditure with who asked and who decided."""
         family = family_for(family_id, "expenditures.read")
-        expenditure = child_or_404(Expenditure, family.id, expenditure_id)
+        expenditure = policy.record_of_family_or_404(
+            db.session, Expenditure, family.id, expenditure_id
+        )
         audit("read", "expenditure", expenditure.id, family_id=family.id)
         return answer(ExpenditureSchema(), expenditure)
 
@@ -195,7 +199,9 @@ def _decision_route(blp: Blueprint, verb: str, approve: bool) -> None:
     def decide(data: dict[str, Any], family_id: int, expenditure_id: int) -> ResponseReturnValue:
         user = current_user()
         family = family_for(family_id, "expenditures.decide")
-        expenditure = child_or_404(Expenditure, family.id, expenditure_id)
+        expenditure = policy.record_of_family_or_404(
+            db.session, Expenditure, family.id, expenditure_id
+        )
         services.decide_expenditure(
             db.session, family, expenditure, user, approve=approve, note=data.get("note")
         )

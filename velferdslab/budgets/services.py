@@ -370,10 +370,3 @@ def _contribution(existing: Contribution | None, agency_id: int, amount: Decimal
         return Contribution(agency_id=agency_id, amount=amount)
     existing.amount = amount
     return existing
-
-
-def get_expenditure(session: AnySession, family_id: int, expenditure_id: int) -> Expenditure:
-    expenditure = session.get(Expenditure, expenditure_id)
-    if expenditure is None or expenditure.family_id != family_id:
-        raise NotFound()
-    return expenditure

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
-from velferdslab.budgets.services import decide_expenditure, get_expenditure
+from velferdslab.budgets.services import decide_expenditure
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.families import confirm
@@ -130,7 +130,9 @@ def register(blp: Blueprint) -> None:
     def decide(family_id: int, expenditure_id: int) -> ResponseReturnValue:
         user = _lead()
         family: Family = policy.family_or_404(db.session, user, family_id, "expenditures.decide")
-        expenditure = get_expenditure(db.session, family.id, expenditure_id)
+        expenditure = policy.record_of_family_or_404(
+            db.session, Expenditure, family.id, expenditure_id
+        )
         approve = request.form.get("decision") == "approve"
         note = (request.form.get("note") or "")[:2000]
         if not approve and not confirm.confirmed():

@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, today
-from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
+from velferdslab.api.records import ETAG, FAMILY, answer, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.extensions import db
 from velferdslab.families import services
@@ -69,7 +70,7 @@ def _members(blp: Blueprint) -> None:
     def get_member(family_id: int, member_id: int) -> ResponseReturnValue:
         """One member."""
         family = family_for(family_id, "members.read")
-        member = child_or_404(Member, family.id, member_id)
+        member = policy.record_of_family_or_404(db.session, Member, family.id, member_id)
         audit("read", "member", member.id, family_id=family.id)
         return answer(MemberSchema(), member, etag="member")
 
@@ -80,7 +81,7 @@ def _members(blp: Blueprint) -> None:
     def update_member(data: dict[str, Any], family_id: int, member_id: int) -> ResponseReturnValue:
         """Correct a member. Honours If-Match."""
         family = family_for(family_id, "members.write")
-        member = child_or_404(Member, family.id, member_id)
+        member = policy.record_of_family_or_404(db.session, Member, family.id, member_id)
         check_if_match("member", member)
         people.change_member(db.session, member, data)
         return answer(MemberSchema(), member, etag="member")
@@ -93,7 +94,7 @@ def _members(blp: Blueprint) -> None:
 
         Honours If-Match."""
         family = family_for(family_id, "members.write")
-        member = child_or_404(Member, family.id, member_id)
+        member = policy.record_of_family_or_404(db.session, Member, family.id, member_id)
         check_if_match("member", member)
         people.remove_member(db.session, member)
         return Response(status=204)
@@ -134,7 +135,7 @@ def _consents(blp: Blueprint) -> None:
         withdrawn_on is today or earlier and takes effect at once; a withdrawal in force cannot
         be undone (409): record a new consent instead. Honours If-Match."""
         family = family_for(family_id, "consents.write")
-        consent = child_or_404(Consent, family.id, consent_id)
+        consent = policy.record_of_family_or_404(db.session, Consent, family.id, consent_id)
         check_if_match("consent", consent)
         services.change_consent(db.session, consent, data, today())
         return answer(ConsentSchema(), consent, etag="consent")
@@ -174,7 +175,9 @@ def _team(blp: Blueprint) -> None:
     ) -> ResponseReturnValue:
         """Change the role, the mandate or the leaving date. Honours If-Match."""
         family = family_for(family_id, "team.write")
-        membership = child_or_404(TeamMembership, family.id, membership_id)
+        membership = policy.record_of_family_or_404(
+            db.session, TeamMembership, family.id, membership_id
+        )
         check_if_match("team", membership)
         services.change_membership(db.session, membership, data)
         return answer(TeamMemberSchema(), membership, etag="team")
@@ -189,7 +192,9 @@ def _team(blp: Blueprint) -> None:
         day of a membership begun today. The row stays so that who decided what can still be
         traced. A membership already ended: 409."""
         family = family_for(family_id, "team.write")
-        membership = child_or_404(TeamMembership, family.id, membership_id)
+        membership = policy.record_of_family_or_404(
+            db.session, TeamMembership, family.id, membership_id
+        )
         check_if_match("team", membership)
         services.end_membership(db.session, membership, services.leaving_day(membership, today()))
         return answer(TeamMemberSchema(), membership, etag="team")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.budgets.services import set_budget
-from velferdslab.errors import Conflict, DomainError, NotFound, Text, ValidationFailed
+from velferdslab.errors import Conflict, DomainError, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families import confirm, services
 from velferdslab.families.access import consent_missing_for
@@ -89,13 +89,6 @@ def _refused(
         },
     }
     return render_template("families/page.html", **context, typed=typed), 422
-
-
-def _child(model: Any, family: Family, record_id: int) -> Any:
-    record = db.session.get(model, record_id)
-    if record is None or record.family_id != family.id:
-        raise NotFound()
-    return record
 
 
 def _back_url(family: Family) -> str:
@@ -244,7 +237,7 @@ def register(blp: Blueprint) -> None:
     @login_required
     def withdraw_consent(family_id: int, consent_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
-        consent = _child(Consent, family, consent_id)
+        consent = policy.record_of_family_or_404(db.session, Consent, family.id, consent_id)
         try:
             withdrawn_on = _date("withdrawn_on")
             if consent.withdrawn_on is not None:
@@ -263,7 +256,9 @@ def register(blp: Blueprint) -> None:
     @login_required
     def change_mandate(family_id: int, membership_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
-        membership = _child(TeamMembership, family, membership_id)
+        membership = policy.record_of_family_or_404(
+            db.session, TeamMembership, family.id, membership_id
+        )
         try:
             services.change_membership(
                 db.session, membership, {"mandate_nok": _amount("mandate_nok")}
@@ -276,7 +271,9 @@ def register(blp: Blueprint) -> None:
     @login_required
     def end_membership(family_id: int, membership_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
-        membership = _child(TeamMembership, family, membership_id)
+        membership = policy.record_of_family_or_404(
+            db.session, TeamMembership, family.id, membership_id
+        )
         try:
             left_on = services.leaving_day(membership, dt.date.today())
             if not confirm.confirmed():

@@ -8,8 +8,9 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from velferdslab import policy
 from velferdslab.api.common import QueryPage, check_if_match, document_errors, today
-from velferdslab.api.records import ETAG, FAMILY, answer, child_or_404, family_for
+from velferdslab.api.records import ETAG, FAMILY, answer, family_for
 from velferdslab.auth.current import audit, current_user
 from velferdslab.extensions import db
 from velferdslab.plans import services
@@ -60,7 +61,7 @@ def create_blueprint() -> Blueprint:
     def update_goal(data: dict[str, Any], family_id: int, goal_id: int) -> ResponseReturnValue:
         """Change a goal. Honours If-Match."""
         family = family_for(family_id, "goals.write")
-        goal = child_or_404(Goal, family.id, goal_id)
+        goal = policy.record_of_family_or_404(db.session, Goal, family.id, goal_id)
         check_if_match("goal", goal)
         services.change(db.session, goal, data)
         return answer(GoalSchema(), goal, etag="goal")
@@ -94,7 +95,7 @@ def create_blueprint() -> Blueprint:
     ) -> ResponseReturnValue:
         """Change a measure, e.g. its status. Honours If-Match."""
         family = family_for(family_id, "measures.write")
-        measure = child_or_404(Measure, family.id, measure_id)
+        measure = policy.record_of_family_or_404(db.session, Measure, family.id, measure_id)
         check_if_match("measure", measure)
         services.check_measure(db.session, family, data, today())
         services.change(db.session, measure, data)

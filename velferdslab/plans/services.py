@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from velferdslab import policy
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
@@ -33,10 +34,8 @@ def check_measure(
     if owner is not None and not _owner_on_team(session, family.id, owner, today):
         errors["owner_user_id"] = [Text("The owner must be on the family's team.")]
     goal_id = data.get("goal_id")
-    if goal_id is not None:
-        goal = session.get(Goal, goal_id)
-        if goal is None or goal.family_id != family.id:
-            errors["goal_id"] = [Text("No such goal for this family.")]
+    if goal_id is not None and not policy.record_of_family(session, Goal, family.id, goal_id):
+        errors["goal_id"] = [Text("No such goal for this family.")]
     if errors:
         raise ValidationFailed(Text("The measure has invalid values."), errors)
 

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from velferdslab import policy
-from velferdslab.api.records import child_or_404
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
@@ -74,7 +73,11 @@ def register(blp: Blueprint) -> None:
     def goal_page(family_id: int, goal_id: int | None = None) -> ResponseReturnValue:
         user: User = g.user
         family = policy.family_or_404(db.session, user, family_id, "goals.write")
-        goal = child_or_404(Goal, family.id, goal_id) if goal_id is not None else None
+        goal = (
+            policy.record_of_family_or_404(db.session, Goal, family.id, goal_id)
+            if goal_id is not None
+            else None
+        )
         form = (
             GoalForm(obj=goal, saved_target_date=goal.target_date)
             if goal is not None
@@ -117,7 +120,11 @@ def register(blp: Blueprint) -> None:
     def measure_page(family_id: int, measure_id: int | None = None) -> ResponseReturnValue:
         user: User = g.user
         family = policy.family_or_404(db.session, user, family_id, "measures.write")
-        measure = child_or_404(Measure, family.id, measure_id) if measure_id is not None else None
+        measure = (
+            policy.record_of_family_or_404(db.session, Measure, family.id, measure_id)
+            if measure_id is not None
+            else None
+        )
         today = dt.date.today()
         owners = team_owners(family, today)
         form = MeasureForm(owners, obj=measure) if measure is not None else MeasureForm(owners)

@@ -43,6 +43,7 @@ from velferdslab.policy.privacy import (
     may_run_sweep,
     may_set_retention,
 )
+from velferdslab.policy.records import record_of_family, record_of_family_or_404
 from velferdslab.policy.reports import (
     REPORT_KINDS,
     issuable_kinds,
@@ -88,6 +89,8 @@ __all__ = [
     "page_allowed",
     "provider_sign_in_refusal",
     "reads_family_data",
+    "record_of_family",
+    "record_of_family_or_404",
     "relation_conditions",
     "relations",
     "report_filter",

@@ -21,7 +21,7 @@ from velferdslab.assumptions.services import get_set
 from velferdslab.audit.log import record
 from velferdslab.audit.models import AuditEvent
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import DomainError, NotFound, Text, ValidationFailed
+from velferdslab.errors import DomainError, Text, ValidationFailed
 from velferdslab.families.models import Family, Member
 from velferdslab.municipalities.models import Agency
 from velferdslab.privacy.models import (
@@ -67,8 +67,8 @@ def start_access_request(
     language: str = "nb",
 ) -> AccessRequest:
     family, channel = policy.access_channel(session, user, family_id)
-    member = session.get(Member, member_id)
-    if member is None or member.family_id != family.id:
+    member = policy.record_of_family(session, Member, family.id, member_id)
+    if member is None:
         raise ValidationFailed(
             Text("Choose a member of this family."), {"member_id": [Text("Not in this family.")]}
         )
@@ -220,9 +220,7 @@ def set_member_protection(
 ) -> None:
     """The lead records a member's own protected address and the agencies that would reveal it."""
     family = policy.family_or_404(session, user, family_id, "members.write")
-    member = session.get(Member, member_id)
-    if member is None or member.family_id != family.id:
-        raise NotFound()
+    member = policy.record_of_family_or_404(session, Member, family.id, member_id)
     valid = set(
         session.scalars(select(Agency.id).where(Agency.municipality_id == family.municipality_id))
     )
@@ -259,9 +257,7 @@ def mark_confidential_note(
 ) -> None:
     """Mark (or, with None, unmark) a note as told in confidence by one of the family's children."""
     family = policy.family_or_404(session, user, family_id, "notes.write")
-    note = session.get(ProgressNote, note_id)
-    if note is None or note.family_id != family.id:
-        raise NotFound()
+    note = policy.record_of_family_or_404(session, ProgressNote, family.id, note_id)
     row = session.get(ConfidentialNote, note.id)
     if child_member_id is None:
         if row is not None:
