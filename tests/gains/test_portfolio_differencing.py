@@ -38,8 +38,8 @@ def figures(report: dict[str, Any]) -> Iterator[tuple[Figure, dict[str, Any]]]:
             yield (name, quarter, "families"), total
             for level, cell in enumerate(row):
                 yield (name, quarter, level), cell
-        if "total" in table:
-            yield (name, "total"), table["total"]
+        # (A quarter table's total, families summed over quarters, counts no one: a leader
+        # never gets it.)
     for point in report["stable_share_over_time"]:
         yield ("levels", point["quarter_end"], "stable"), point["stable_or_better"]
     matrix = report["transition_matrix"]
@@ -75,7 +75,6 @@ def view_lines(report: dict[str, Any]) -> list[Line]:
     for name in ["levels", *(("levels", d) for d in report["level_distribution_by_domain"])]:
         for q in quarters:
             lines.append(([(name, q, level) for level in range(4)], (name, q, "families")))
-        lines.append(([(name, q, "families") for q in quarters], (name, "total")))
     for q in quarters:
         lines.append(([("levels", q, 2), ("levels", q, 3)], ("levels", q, "stable")))
     for r in range(4):

@@ -10,6 +10,7 @@ use it to prove that no combination of views gives a hidden figure away."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,19 +20,45 @@ Line = tuple[Sequence[Any], Any]  # (parts, total): the parts add up to the tota
 
 def recoverable(lines: Iterable[Line], hidden: Iterable[Any]) -> set[Any]:
     """The hidden figures fixed by the lines when every figure not hidden is known."""
-    hidden = set(hidden)
-    found: set[Any] = set()
-    for part in _components([line for line in lines if _unknowns(line, hidden)], hidden):
-        found |= _recoverable(part, hidden)
-    return found
+    return _System(list(lines)).recoverable(set(hidden))
 
 
-def _fixed(lines: Sequence[Line], hidden: set[Any], target: Any) -> bool:
-    """Whether the lines fix `target`, solving only the group of lines it is in."""
-    for part in _components([line for line in lines if _unknowns(line, hidden)], hidden):
-        if any(target in _unknowns(line, hidden) for line in part):
-            return target in _recoverable(part, hidden)
-    return False
+class _System:
+    """The lines indexed by figure, so that the group of lines a hidden figure is tied to (by
+    other hidden figures) is found without looking at the rest: a region's tables are
+    thousands of figures, its groups a few dozen, most of them one line."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.through: dict[Any, list[int]] = {}
+        for index, (parts, total) in enumerate(lines):
+            for key in {*parts, total}:
+                self.through.setdefault(key, []).append(index)
+
+    def group(self, start: Any, hidden: set[Any]) -> tuple[list[Line], set[Any]]:
+        """The lines tied to `start` through hidden figures, and those figures."""
+        seen, lines, todo = {start}, set(), [start]
+        while todo:
+            for index in self.through.get(todo.pop(), ()):
+                if index not in lines:
+                    lines.add(index)
+                    for key in _unknowns(self.lines[index], hidden):
+                        if key not in seen:
+                            seen.add(key)
+                            todo.append(key)
+        return [self.lines[i] for i in sorted(lines)], seen
+
+    def recoverable(self, hidden: set[Any]) -> set[Any]:
+        found: set[Any] = set()
+        left = set(hidden)
+        while left:
+            lines, keys = self.group(next(iter(left)), hidden)
+            found |= _recoverable(lines, hidden)
+            left -= keys
+        return found
+
+    def fixed(self, hidden: set[Any], target: Any) -> bool:
+        return target in _recoverable(self.group(target, hidden)[0], hidden)
 
 
 def _unknowns(line: Line, hidden: set[Any]) -> list[Any]:
@@ -39,50 +66,40 @@ def _unknowns(line: Line, hidden: set[Any]) -> list[Any]:
     return [key for key in (*parts, total) if key in hidden]
 
 
-def _components(lines: list[Line], hidden: set[Any]) -> list[list[Line]]:
-    """The lines in groups that share no hidden figure: each is solved on its own (a region's
-    tables are thousands of figures, its groups a few dozen)."""
-    parent: dict[Any, Any] = {}
-
-    def root(key: Any) -> Any:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for line in lines:
-        first, *rest = _unknowns(line, hidden)
-        for key in rest:
-            parent[root(key)] = root(first)
-    groups: dict[Any, list[Line]] = {}
-    for line in lines:
-        groups.setdefault(root(_unknowns(line, hidden)[0]), []).append(line)
-    return list(groups.values())
-
-
 def _recoverable(lines: list[Line], hidden: set[Any]) -> set[Any]:
-    unknown = sorted({key for line in lines for key in _unknowns(line, hidden)}, key=repr)
-    column = {key: index for index, key in enumerate(unknown)}
-    rows = []
+    if len(lines) == 1:  # one sum: it fixes its one unknown figure, or none of several
+        alone = _unknowns(lines[0], hidden)
+        return set(alone) if len(alone) == 1 else set()
+    # The answer depends on the pattern of unknowns only, and a table's quarters repeat a few
+    # patterns many times: each pattern is solved once.
+    column: dict[Any, int] = {}
+    pattern = []
     for parts, total in lines:
-        row = np.zeros(len(unknown))
-        for key in parts:
-            if key in column:
-                row[column[key]] += 1.0
-        if total in column:
-            row[column[total]] -= 1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return set()
-    matrix = np.array(rows)
+        signs = [(column.setdefault(key, len(column)), 1) for key in parts if key in hidden]
+        if total in hidden:
+            signs.append((column.setdefault(total, len(column)), -1))
+        pattern.append(tuple(sorted(signs)))
+    fixed = _solve(tuple(pattern), len(column))
+    return {key for key, index in column.items() if index in fixed}
+
+
+@lru_cache(maxsize=4096)
+def _solve(pattern: tuple[tuple[tuple[int, int], ...], ...], unknowns: int) -> frozenset[int]:
+    """The unknowns (by index) fixed by the lines, each line a tuple of (unknown, ±1)."""
+    matrix = np.zeros((len(pattern), unknowns))
+    for row, signs in enumerate(pattern):
+        for index, sign in signs:
+            matrix[row, index] += sign
+    matrix = matrix[np.abs(matrix).sum(axis=1) > 0]
+    if not len(matrix):
+        return frozenset()
     _, singular, vt = np.linalg.svd(matrix)
     rank = int((singular > 1e-9).sum())
     free = vt[rank:]  # the null space: the ways the hidden figures can move together
     if free.size == 0:
-        return set(unknown)
+        return frozenset(range(unknowns))
     moves = np.abs(free).max(axis=0)
-    return {key for key in unknown if moves[column[key]] < 1e-9}
+    return frozenset(int(i) for i in np.flatnonzero(moves < 1e-9))
 
 
 def protect(
@@ -90,28 +107,43 @@ def protect(
     hidden: set[Any],
     values: Mapping[Any, float],
     hideable: Callable[[Any], bool] = lambda _key: True,
+    rank: Callable[[Any], int] = lambda _key: 0,
 ) -> set[Any]:
     """`hidden` and as few more figures as this greedy rule needs for none to be recoverable:
-    while one is, hide the smallest shown figure (zeros last: a zero reveals nobody) whose hiding
-    frees it, looking first at the figures on its own lines."""
+    while one is, hide the smallest shown figure (zeros last: a zero reveals nobody; lower `rank`
+    first, so a table's parts go before its totals) whose hiding frees it, looking first at the
+    figures on its own lines."""
     hidden = set(hidden)
-    everyone = {key for parts, total in lines for key in (*parts, total)}
+    system = _System(list(lines))
+    found = system.recoverable(hidden)
+    if not found:
+        return hidden
+    order = sorted(
+        (key for key in system.through if key in values and hideable(key)),
+        key=lambda key: (values[key] == 0, rank(key), abs(values[key]), repr(key)),
+    )
+    buckets: dict[tuple[bool, int], list[Any]] = {}
+    for key in order:
+        buckets.setdefault((values[key] == 0, rank(key)), []).append(key)
     given_up: set[Any] = set()
-    while found := recoverable(lines, hidden) - given_up:
-        target = min(found, key=repr)
-        near = {
-            key for parts, total in lines if target in (*parts, total) for key in (*parts, total)
-        }
-        candidates = sorted(
-            (key for key in everyone if key not in hidden and key in values and hideable(key)),
-            key=lambda key: (values[key] == 0, key not in near, abs(values[key]), repr(key)),
-        )
+    while found - given_up:
+        target = min(found - given_up, key=repr)
+        near = {key for i in system.through[target] for key in (*lines[i][0], lines[i][1])}
+        candidates = [
+            key
+            for bucket in buckets.values()
+            for key in sorted(bucket, key=lambda key: key not in near)  # stable: by size
+            if key not in hidden
+        ]
         if not candidates:  # only figures that may not be hidden could free it: the caller's
             given_up.add(target)  # rule says it is public (tests prove that it never is small)
             continue
         chosen = next(
-            (key for key in candidates if not _fixed(lines, hidden | {key}, target)),
+            (key for key in candidates if not system.fixed(hidden | {key}, target)),
             candidates[0],  # no single figure frees it: hide the smallest and go on
         )
         hidden.add(chosen)
+        # Only the group the chosen figure joins changes.
+        joined, keys = system.group(chosen, hidden)
+        found = (found - keys) | _recoverable(joined, hidden)
     return hidden

@@ -82,12 +82,18 @@ class Suppression:
         row_totals: bool = True,
         col_totals: bool = True,
         groups: Sequence[Sequence[int]] = (),
+        grand_total: bool = True,
     ) -> dict[str, Any]:
-        """A table of counts as cells, suppressed by the rule (see suppress_table)."""
+        """A table of counts as cells, suppressed by the rule (see suppress_table); without
+        `grand_total` its total is never shown (a sum over quarters counts no one, and shown
+        it would tie every quarter's hidden figures to the others')."""
         names: list[Any] = list(row_keys) if row_keys is not None else list(range(len(counts)))
+        forced = self._mine(self.elsewhere, key, names)
+        if not grand_total:
+            forced.add(("total",))
         table, hidden = _suppressed_table(
             counts, self.limit, row_totals=row_totals, col_totals=col_totals, groups=groups,
-            forced=self._mine(self.elsewhere, key, names),
+            forced=forced,
             pinned=self._mine(self.pinned, key, names),
         )  # fmt: skip
 
@@ -96,6 +102,7 @@ class Suppression:
 
         self.hidden.update(named(local) for local in hidden)
         lines, values = _equations(counts, row_totals=row_totals, col_totals=col_totals,
+                                   grand=grand_total,
                                    groups=groups)  # fmt: skip
         self.figures.update((named(local), value) for local, value in values.items())
         self.lines.extend(([named(k) for k in parts], named(total)) for parts, total in lines)
@@ -182,21 +189,35 @@ def hidden_figures(
     if threshold <= 0:
         return set()
     cells, rows, cols, grand = line_rule(counts, threshold, row_totals=row_totals,
-                                         col_totals=col_totals)  # fmt: skip
+                                         col_totals=col_totals,
+                                         grand_hidden=("total",) in forced)  # fmt: skip
     hidden: set[tuple[Any, ...]] = {("cell", r, c) for r, c in cells}
     hidden |= {("row", r) for r in rows} | {("column", c) for c in cols}
     hidden |= {("total",)} if grand else set()
-    lines, values = _equations(counts, row_totals=row_totals, col_totals=col_totals, groups=groups)
+    lines, values = _equations(counts, row_totals=row_totals, col_totals=col_totals,
+                               groups=groups, grand=("total",) not in forced)  # fmt: skip
     hidden |= {key for key in values if key[0] == "group" and 0 < values[key] < threshold}
     hidden |= {key for key in forced if key in values}
     hidden -= pinned
-    return protect(lines, hidden, values, lambda key: key not in pinned)  # type: ignore[return-value]
+    return protect(lines, hidden, values, lambda key: key not in pinned, total_last)  # type: ignore[return-value]
+
+
+def total_last(key: Any) -> int:
+    """Hide a table's parts before its totals: a quarter's number of families is what its share
+    and its range are read against."""
+    return {"row": 1, "column": 1, "total": 2}.get(key[0], 0)
 
 
 def _equations(
-    counts: list[list[int]], *, row_totals: bool, col_totals: bool, groups: Sequence[Sequence[int]]
+    counts: list[list[int]],
+    *,
+    row_totals: bool,
+    col_totals: bool,
+    groups: Sequence[Sequence[int]],
+    grand: bool = True,
 ) -> tuple[list[Line], dict[Any, float]]:
-    """The table's sums as lines, and every figure's value by its key."""
+    """The table's sums as lines, and every figure's value by its key; without `grand` (a total
+    always hidden) no line to the total: an unknown in no other line ties nothing together."""
     rows, cols = len(counts), len(counts[0]) if counts else 0
     values: dict[Any, float] = {
         ("cell", r, c): counts[r][c] for r in range(rows) for c in range(cols)
@@ -221,21 +242,34 @@ def _equations(
             lines.append(([("cell", r, c) for c in members], ("group", r, g)))
         if groups and row_totals:
             lines.append(([("group", r, g) for g in range(len(groups))], ("row", r)))
+    if not grand:
+        lines = [line for line in lines if line[1] != ("total",)]
     return lines, values
 
 
 def line_rule(
-    counts: list[list[int]], threshold: int = 5, *, row_totals: bool = True, col_totals: bool = True
+    counts: list[list[int]],
+    threshold: int = 5,
+    *,
+    row_totals: bool = True,
+    col_totals: bool = True,
+    grand_hidden: bool = False,
 ) -> Figures:
     """The first pass, quick on the tables the dashboard draws: every line (row or column)
     whose total is shown hides none or at least two of its parts."""
     if not col_totals:
-        return _hidden_by_rows(counts, threshold, row_totals)
-    return _hidden_in_lines(counts, threshold, row_totals=row_totals, col_totals=col_totals)
+        return _hidden_by_rows(counts, threshold, row_totals, grand_hidden)
+    return _hidden_in_lines(counts, threshold, row_totals=row_totals, col_totals=col_totals,
+                            grand_hidden=grand_hidden)  # fmt: skip
 
 
 def _hidden_in_lines(
-    counts: list[list[int]], threshold: int, *, row_totals: bool, col_totals: bool
+    counts: list[list[int]],
+    threshold: int,
+    *,
+    row_totals: bool,
+    col_totals: bool,
+    grand_hidden: bool = False,
 ) -> tuple[set[tuple[int, int]], set[int], set[int], bool]:
     """The general rule: lines (rows and columns) are checked again until nothing changes."""
     rows, cols = len(counts), len(counts[0]) if counts else 0
@@ -244,7 +278,7 @@ def _hidden_in_lines(
     col_sum = [sum(counts[r][c] for r in range(rows)) for c in range(cols)]
     hidden_rows = {r for r in range(rows) if row_totals and 0 < row_sum[r] < threshold}
     hidden_cols = {c for c in range(cols) if col_totals and 0 < col_sum[c] < threshold}
-    grand = 0 < sum(row_sum) < threshold
+    grand = grand_hidden or 0 < sum(row_sum) < threshold
     changed = True
     while changed:
         changed = False
@@ -276,7 +310,7 @@ def _hidden_in_lines(
 
 
 def _hidden_by_rows(
-    counts: list[list[int]], threshold: int, row_totals: bool
+    counts: list[list[int]], threshold: int, row_totals: bool, grand_hidden: bool = False
 ) -> tuple[set[tuple[int, int]], set[int], set[int], bool]:
     """The same rule when only rows have totals (a quarter per row, the dashboard's most common
     table): rows do not share cells, so one pass per row and one protection of the row totals
@@ -284,7 +318,7 @@ def _hidden_by_rows(
     cells: set[tuple[int, int]] = set()
     hidden_rows: set[int] = set()
     row_sum = [sum(row) for row in counts]
-    grand = 0 < sum(row_sum) < threshold
+    grand = grand_hidden or 0 < sum(row_sum) < threshold
     for r, row in enumerate(counts):
         hidden = [c for c, value in enumerate(row) if 0 < value < threshold]
         if row_totals and 0 < row_sum[r] < threshold:

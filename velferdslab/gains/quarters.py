@@ -27,7 +27,7 @@ def level_table(
         table = suppress_table(counts, 0, col_totals=False, groups=LEVEL_GROUPS)
     else:
         table = suppression.table(counts, key, row_keys=quarters, col_totals=False,
-                                  groups=LEVEL_GROUPS)  # fmt: skip
+                                  groups=LEVEL_GROUPS, grand_total=False)  # fmt: skip
     return {**table, "counts": counts, "key": key}
 
 

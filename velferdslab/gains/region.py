@@ -12,7 +12,7 @@ from typing import Any
 
 from velferdslab.benefits.disclosure import Line, protect
 from velferdslab.benefits.params import AssumptionParams
-from velferdslab.benefits.suppression import SUPPRESSED, Suppression
+from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.portfolio import portfolio_report
 
@@ -97,6 +97,9 @@ def side_by_side(municipality_id: int, report: dict[str, Any]) -> dict[str, Any]
 ADDITIVE_TABLES = frozenset(("levels", "transitions", "reaching_stable", "goals", "forecast_goals"))
 
 
+TABLE_FIGURES = frozenset(("cell", "row", "column", "group", "total"))
+
+
 def _additive(key: Hashable) -> bool:
     name = key[0] if isinstance(key, tuple) else key
     if isinstance(key, tuple) and key[-1] == "sum":
@@ -133,5 +136,6 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
         hidden,
         values,
         hideable=lambda key: key[0] == "region" and key[1] not in region.pinned,
+        rank=lambda key: total_last(key[1][1:]) if key[1][1] in TABLE_FIGURES else 0,
     )
     return {key for view, key in safe if view == "region"} - region.hidden
