@@ -129,21 +129,32 @@ def protect(
     while found - given_up:
         target = min(found - given_up, key=repr)
         near = {key for i in system.through[target] for key in (*lines[i][0], lines[i][1])}
-        candidates = [
-            key
-            for bucket in buckets.values()
-            for key in sorted(bucket, key=lambda key: key not in near)  # stable: by size
-            if key not in hidden
-        ]
-        if not candidates:  # only figures that may not be hidden could free it: the caller's
+        chosen = _choose(system, buckets, hidden, near, target)
+        if chosen is None:  # only figures that may not be hidden could free it: the caller's
             given_up.add(target)  # rule says it is public (tests prove that it never is small)
             continue
-        chosen = next(
-            (key for key in candidates if not system.fixed(hidden | {key}, target)),
-            candidates[0],  # no single figure frees it: hide the smallest and go on
-        )
         hidden.add(chosen)
         # Only the group the chosen figure joins changes.
         joined, keys = system.group(chosen, hidden)
         found = (found - keys) | _recoverable(joined, hidden)
     return hidden
+
+
+def _choose(
+    system: _System, buckets: dict[tuple[bool, int], list[Any]], hidden: set[Any],
+    near: set[Any], target: Any,
+) -> Any:  # fmt: skip
+    """The figure to hide next for `target`: the first, rank by rank, that frees it alone (its
+    own lines' figures first); a part on its own lines when no part alone does (two parts may,
+    where one total would: a quarter keeps its number of families); else the smallest."""
+    first = None
+    for (zero, rank), bucket in buckets.items():
+        shown = [key for key in bucket if key not in hidden]
+        ordered = [key for key in shown if key in near] + [k for k in shown if k not in near]
+        first = first or next(iter(ordered), None)
+        freeing = next((key for key in ordered if not system.fixed(hidden | {key}, target)), None)
+        if freeing is not None:
+            return freeing
+        if rank == 0 and not zero and ordered and ordered[0] in near:
+            return ordered[0]
+    return first
