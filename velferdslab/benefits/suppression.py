@@ -33,6 +33,9 @@ class Suppression:
     threshold: int = 5
     elsewhere: frozenset[Any] = frozenset()
     pinned: frozenset[Any] = frozenset()
+    # Ranges a figure hidden here lies in, as the views beside it tell (a region's hidden count
+    # is the sum of its municipalities' counts and ranges): told here too, nothing more.
+    spans: dict[Any, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
     hidden: set[Any] = field(default_factory=set, compare=False, hash=False)
     figures: dict[Any, float] = field(default_factory=dict, compare=False, hash=False)
     lines: list[Line] = field(default_factory=list, compare=False, hash=False)
@@ -62,11 +65,20 @@ class Suppression:
     def described(self) -> dict[str, Any]:
         return {"applied": self.applied, "threshold": self.threshold if self.applied else None}
 
-    def beside(self, hidden_elsewhere: set[Any], pinned: set[Any]) -> Suppression:
-        """The same rule for a view read beside views that hide `hidden_elsewhere` and show
-        the parts of each `pinned` figure."""
+    def beside(
+        self,
+        hidden_elsewhere: set[Any],
+        pinned: set[Any],
+        spans: dict[Any, tuple[int, int]] | None = None,
+    ) -> Suppression:
+        """The same rule for a view read beside views that hide `hidden_elsewhere`, show the
+        parts of each `pinned` figure and tell the `spans` of some hidden ones."""
         return Suppression(
-            self.applied, self.threshold, frozenset(hidden_elsewhere), frozenset(pinned)
+            self.applied,
+            self.threshold,
+            frozenset(hidden_elsewhere),
+            frozenset(pinned),
+            dict(spans or {}),
         )
 
     def _mine(self, keys: frozenset[Any], key: Hashable, names: list[Hashable]) -> set[Any]:

@@ -82,11 +82,11 @@ def _range(
     count: int, total: int, suppression: Suppression, key: Hashable
 ) -> tuple[int, int] | None:
     """What the rule already tells: a count under the threshold lies in 1 … threshold − 1, and
-    one whose complement does lies in total − threshold + 1 … total − 1. A figure hidden only
-    because another view hides it (a region's, for its municipalities) gets no range: its
-    municipalities' ranges beside it could pin it down."""
+    one whose complement does lies in total − threshold + 1 … total − 1. A figure hidden because
+    another view hides it (a region's, for its municipalities) gets the sum of what those views
+    tell, or none: the rule's own range beside theirs could pin it down."""
     if key in suppression.elsewhere:
-        return None
+        return suppression.spans.get(key)
     if suppression.small(count):
         return 1, suppression.threshold - 1
     if suppression.small(total - count):

@@ -52,14 +52,37 @@ def region_report(
         )
         owns.append(own)
     hidden_elsewhere, pinned = elsewhere(owns)
-    first = suppression.beside(hidden_elsewhere, pinned)
+    spans = stable_spans(list(parts.values()))
+    first = suppression.beside(hidden_elsewhere, pinned, spans)
     report = portfolio_report(data, params, as_of, first)
     more = hidden_together(first, owns) if suppression.applied else set()
     if more:  # made again with them hidden: a hidden figure changes what is drawn around it
-        again = suppression.beside(hidden_elsewhere | first.hidden | more, pinned)
+        again = suppression.beside(hidden_elsewhere | first.hidden | more, pinned, spans)
         report = portfolio_report(data, params, as_of, again)
     report["by_municipality"] = [side_by_side(m, parts[m]) for m in municipalities]
     return report
+
+
+def stable_spans(reports: list[dict[str, Any]]) -> dict[Any, tuple[int, int]]:
+    """Per quarter, the range the region's count at stable or better lies in, as its
+    municipalities tell it (each a count or a range; a municipality without families then
+    counts 0); none where one of them hides it without a range."""
+    rows = [{row["quarter_end"]: row for row in r["stable_share_over_time"]} for r in reports]
+    spans = {}
+    for quarter in sorted(set().union(*rows)):
+        low = high = 0
+        for cell in (
+            by_quarter[quarter]["stable_or_better"] for by_quarter in rows if quarter in by_quarter
+        ):
+            if not cell["suppressed"]:
+                low, high = low + cell["value"], high + cell["value"]
+            elif "range" in cell:
+                low, high = low + cell["range"][0], high + cell["range"][1]
+            else:
+                break
+        else:
+            spans[("levels", "group", quarter, 1)] = (low, high)
+    return spans
 
 
 def side_by_side(municipality_id: int, report: dict[str, Any]) -> dict[str, Any]:
