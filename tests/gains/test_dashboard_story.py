@@ -174,7 +174,8 @@ def test_a_small_count_beside_enough_families_is_told_as_its_range(
         {
             "quarter_end": "2025-03-31",
             "families": {"value": 8, "suppressed": False},
-            "stable_or_better": {"value": None, "suppressed": True, "range": [1, 4]},
+            "stable_or_better": {"value": None, "suppressed": True},
+            "stable_or_better_range": [1, 4],
             "share": None,
             "share_range": [0.125, 0.5],
         }

@@ -261,7 +261,7 @@ def _share_text(row: Mapping[str, Any], labels: PortfolioChartLabels) -> str:
 
 def _count(row: Mapping[str, Any], labels: PortfolioChartLabels) -> str:
     if row["share"] is None:
-        span = row["stable_or_better"].get("range")
+        span = row.get("stable_or_better_range")
         if not span or row["families"]["suppressed"]:
             return DASH
         return labels.range_of % {

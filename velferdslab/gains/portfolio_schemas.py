@@ -42,8 +42,19 @@ class StableSharePointSchema(ma.Schema):
     share = ma.fields.Float(
         required=True, allow_none=True, metadata={"description": "0–1; null when hidden or none."}
     )
+    stable_or_better_range = ma.fields.List(
+        ma.fields.Integer(),
+        required=True,
+        allow_none=True,
+        validate=ma.validate.Length(equal=2),
+        metadata={
+            "description": "When the count at stable or better is hidden but the families are "
+            "shown and the rule tells where it lies: [low, high] (e.g. [1, 4]); else null."
+        },
+    )
     share_range = ma.fields.List(
         ma.fields.Float(),
+        required=True,
         allow_none=True,
         validate=ma.validate.Length(equal=2),
         metadata={

@@ -62,13 +62,12 @@ def stable_share(
         span = None
         if stable["suppressed"] and not families["suppressed"]:
             span = _range(count, total, suppression, (table["key"], "group", quarter, 1))
-            if span is not None:
-                stable["range"] = list(span)
         rows.append(
             {
                 "quarter_end": quarter,
                 "families": families,
                 "stable_or_better": stable,
+                "stable_or_better_range": list(span) if span else None,
                 "share": round(count / total, 4) if shown and total else None,
                 "share_range": [round(span[0] / total, 4), round(span[1] / total, 4)]
                 if span

@@ -71,13 +71,12 @@ def stable_spans(reports: list[dict[str, Any]]) -> dict[Any, tuple[int, int]]:
     spans = {}
     for quarter in sorted(set().union(*rows)):
         low = high = 0
-        for cell in (
-            by_quarter[quarter]["stable_or_better"] for by_quarter in rows if quarter in by_quarter
-        ):
+        for row in (by_quarter[quarter] for by_quarter in rows if quarter in by_quarter):
+            cell, span = row["stable_or_better"], row["stable_or_better_range"]
             if not cell["suppressed"]:
                 low, high = low + cell["value"], high + cell["value"]
-            elif "range" in cell:
-                low, high = low + cell["range"][0], high + cell["range"][1]
+            elif span is not None:
+                low, high = low + span[0], high + span[1]
             else:
                 break
         else:

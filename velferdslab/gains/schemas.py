@@ -106,14 +106,6 @@ class CellSchema(ma.Schema):
 
     value = ma.fields.Float(required=True, allow_none=True)
     suppressed = ma.fields.Boolean(required=True)
-    range = ma.fields.List(
-        ma.fields.Integer(),
-        validate=ma.validate.Length(equal=2),
-        metadata={
-            "description": "On a hidden count where the rule itself tells where it lies: "
-            "[low, high] (e.g. [1, 4] for fewer than 5 families)."
-        },
-    )
 
 
 def _cell() -> ma.fields.Nested:
