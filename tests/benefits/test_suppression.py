@@ -8,10 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from velferdslab.benefits.disclosure import Line, recoverable
+from velferdslab.benefits.line_rule import _hidden_by_rows, _hidden_in_lines
 from velferdslab.benefits.suppression import (
     Suppression,
-    _hidden_by_rows,
-    _hidden_in_lines,
     hidden_cells,
     suppress_table,
 )
