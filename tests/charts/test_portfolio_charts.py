@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from typing import Any
 
 from velferdslab.charts.journey import LEVEL_COLOURS
 from velferdslab.charts.portfolio import (
     GROUP_COLOURS,
     PortfolioChartLabels,
-    domains_chart,
-    levels_chart,
     stable_share_chart,
-    tornado_chart,
 )
+from velferdslab.charts.stacked import domains_chart, levels_chart
+from velferdslab.charts.tornado import tornado_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 LABELS = PortfolioChartLabels(
@@ -162,6 +162,44 @@ def test_share_chart_writes_k_of_n_at_each_point_and_breaks_the_line_where_hidde
     # 75 % is drawn higher than 50 %
     ys = sorted(float(c.get("cy", "0")) for c in points[1:])
     assert ys[0] < ys[1]
+
+
+def test_a_small_count_is_a_band_over_its_range_and_the_chart_says_why() -> None:
+    """Issue 22: 1–4 of 21 at stable or better is drawn from 1/21 to 4/21 of the axis, written
+    "1–4 av 21", and a line under the chart says what the band is; a quarter of too few
+    families is still a dash, and says so too."""
+    labels = replace(
+        LABELS,
+        range_of="%(low)s–%(high)s av %(n)s",
+        band_note="Bånd: under 5 …",
+        dash_note="–: færre enn 5 …",
+    )
+    rows = [
+        {"share": 0.5, "stable_or_better": shown(6), "families": shown(12)},
+        {
+            "share": None,
+            "share_range": [1 / 21, 4 / 21],
+            "stable_or_better": HIDDEN,
+            "stable_or_better_range": [1, 4],
+            "families": shown(21),
+        },
+        {"share": None, "stable_or_better": HIDDEN, "families": HIDDEN},
+    ]
+    svg = stable_share_chart(QUARTERS, rows, labels)
+    root = parse(svg)
+    words = [w.replace("\u00a0", " ") for w in texts(svg)]
+    assert "1–4 av 21" in words and "–" in words
+    assert "Bånd: under 5 …" in words and "–: færre enn 5 …" in words
+    desc = (root.findtext(f"{SVG}desc") or "").replace("\u00a0", " ")
+    assert "30.06.2025: 1–4 av 21" in desc
+    band = root.find(f".//{SVG}g[@class='share-band']/{SVG}rect")
+    assert band is not None
+    # The plot is 220 high for 0 to 120 %, its bottom at 64 + 220 = 284.
+    top, height = float(band.get("y", "0")), float(band.get("height", "0"))
+    assert abs(top - (284 - 220 * (4 / 21) / 1.2)) < 0.01
+    assert abs(top + height - (284 - 220 * (1 / 21) / 1.2)) < 0.01
+    # A chart with nothing hidden notes nothing.
+    assert "Bånd" not in " ".join(texts(stable_share_chart(QUARTERS[:1], rows[:1], labels)))
 
 
 def test_domains_chart_has_one_bar_per_domain() -> None:

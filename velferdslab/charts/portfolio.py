@@ -1,26 +1,27 @@
-"""Portfolio charts as plain SVG: the share at stable or better over time, families per level
-over time and per domain (grouped where small counts would hide a level), and the sensitivity
-tornado — for the dashboard and the portfolio PDF alike.
+"""Portfolio charts as plain SVG: the share at stable or better over time here, with what the
+portfolio's charts share (labels, series, legends, axes, the notes under a chart); families per
+level (velferdslab.charts.stacked) and the sensitivity tornado (velferdslab.charts.tornado) —
+for the dashboard and the portfolio PDF alike.
 
 Drawn directly with the SVG builder of the journey chart (velferdslab.charts.drawing): a chart
 costs about a millisecond, where matplotlib took 100–450 ms each (issue 18), and the same data
 always gives the same bytes. Each chart has a title and a description with its figures for
 screen readers, a legend, real text, Norwegian (or English) numbers from velferdslab.formatting,
-and patterns besides colour (`hatched`); a suppressed figure is a gap marked "–". The workbook
+and patterns besides colour (`hatched`); a suppressed figure is a band over the range it lies in
+where that is known ("1–4 of 21"), else a gap marked "–", and the chart says under itself what
+it hid and why (issue 22). The workbook
 has the same four charts as Excel's own (velferdslab.gains.excel_charts).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from velferdslab.charts.drawing import Drawing, number, text_width
-from velferdslab.charts.journey import LEVEL_COLOURS, PATTERN_MARKS, TEXT_ON_LEVEL
-from velferdslab.charts.lines import nice_ticks
+from velferdslab.charts.journey import PATTERN_MARKS
 from velferdslab.formatting import DASH, format_number, format_percent
 
 GROUP_COLOURS = ("#c8553d", "#3a8f8a")  # below stable; stable or better
@@ -55,13 +56,19 @@ class PortfolioChartLabels:
     high: str
     million: str  # "mill. kr"
     of: str  # "%(k)s of %(n)s"
+    range_of: str = "%(low)s–%(high)s of %(n)s"
+    # What a chart says under itself when it hides or merges something (issue 22): empty when
+    # the report is not suppressed.
+    band_note: str = ""  # the band: a count under the threshold, shown as its range
+    dash_note: str = ""  # "–": too few families, or it would give such a count away
+    merged_note: str = ""  # levels merged into two groups where a level was small
     # Patterns tell the levels apart without colour on a page; print keeps the colours, the
     # legend and the table beside each chart.
     hatched: bool = True
 
 
 @dataclass(frozen=True)
-class _Series:
+class ChartSeries:
     """One colour of a chart: its name in the legend, its fill (a pattern or the colour)."""
 
     name: str
@@ -69,10 +76,10 @@ class _Series:
     fill: str
 
 
-def _series(
+def chart_series(
     svg: Drawing, prefix: str, names: Sequence[str], colours: Sequence[str],
     marks: Sequence[str], hatched: bool,
-) -> list[_Series]:  # fmt: skip
+) -> list[ChartSeries]:  # fmt: skip
     """The series of a chart, with their patterns defined once in the chart's <defs>; each
     chart has its own pattern ids, as several charts share one page."""
     series = []
@@ -85,11 +92,13 @@ def _series(
                 f'<rect width="6" height="6" fill="{colour}"/>{mark}</pattern>'
             )
             fill = f"url(#{pattern})"
-        series.append(_Series(name, colour, fill))
+        series.append(ChartSeries(name, colour, fill))
     return series
 
 
-def _legend(svg: Drawing, series: Sequence[_Series], x: float, y: float, width: float) -> float:
+def draw_legend(
+    svg: Drawing, series: Sequence[ChartSeries], x: float, y: float, width: float
+) -> float:
     """Swatches with names, left to right, wrapping at `width`; returns the height used."""
     left, row = x, 0
     for entry in series:
@@ -103,7 +112,7 @@ def _legend(svg: Drawing, series: Sequence[_Series], x: float, y: float, width: 
     return (row + 1) * 20
 
 
-def _value_axis(
+def value_axis(
     svg: Drawing, ticks: Sequence[float], position: Callable[[float], float],
     across: tuple[float, float], shown: Callable[[float], str], horizontal: bool,
 ) -> None:  # fmt: skip
@@ -120,7 +129,7 @@ def _value_axis(
     svg.close("g")
 
 
-def _category_labels(
+def category_labels(
     svg: Drawing, names: Sequence[str], centre: Callable[[int], float], y: float
 ) -> None:
     """Quarter labels under the bars or points, slanted when they would crowd."""
@@ -138,7 +147,7 @@ def _category_labels(
     svg.close("g")
 
 
-def _category_height(names: Sequence[str]) -> float:
+def category_height(names: Sequence[str]) -> float:
     if len(names) > 6:
         return 0.65 * max((text_width(n, FONT) for n in names), default=0) + 12
     return 22
@@ -148,15 +157,18 @@ def stable_share_chart(
     quarters: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
 ) -> str:
     """The lead chart: per quarter end, the share of assessed families at stable or better as a
-    line, with "k of n" written at each point; a hidden quarter is a gap with a dash."""
+    line, with "k of n" written at each point; where the count is hidden but its range known, a
+    band from the lowest to the highest share it can be ("1–4 of 21"); else a gap with a dash.
+    What was hidden, and why, is written under the chart."""
     left, top, right = 56.0, 64.0, 16.0
     plot_h = 220.0
     bottom = top + plot_h
     width = WIDTH
-    height = bottom + _category_height(quarters) + 8
+    notes = _share_notes(rows, labels)
+    footer = bottom + category_height(quarters) + 8
+    height = footer + 18 * len(notes)
     described = "; ".join(
-        f"{q}: {DASH if r['share'] is None else format_percent(r['share'], 0, labels.language)}"
-        for q, r in zip(quarters, rows, strict=True)
+        f"{q}: {_share_text(r, labels)}" for q, r in zip(quarters, rows, strict=True)
     )
     svg = Drawing(width, height, title=labels.share_title, description=described, font_size=FONT,
                   class_="chart-share")  # fmt: skip
@@ -172,10 +184,10 @@ def stable_share_chart(
         return bottom - plot_h * share / 1.2  # room above 100 % for the counts
 
     ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-    _value_axis(svg, ticks, y, (left, width - right),
+    value_axis(svg, ticks, y, (left, width - right),
                 lambda v: format_percent(v, 0, labels.language), horizontal=False)  # fmt: skip
     svg.line(left, bottom, width - right, bottom, stroke=MUTED, stroke_width=1.0)
-    _category_labels(svg, quarters, x, bottom)
+    category_labels(svg, quarters, x, bottom)
 
     # The legend: the line, and what the "k of n" at each point means.
     svg.line(left, 12, left + 28, 12, stroke=STABLE_LINE, stroke_width=2.2)
@@ -187,7 +199,17 @@ def stable_share_chart(
     for index, row in enumerate(rows):
         if row["share"] is None:
             segments.append([])
-            svg.text(x(index), bottom - 10, DASH, anchor="middle", size=13.0, fill=MUTED)
+            if row.get("share_range"):
+                low, high = row["share_range"]
+                band = min(pitch * 0.5, 28.0)
+                svg.open("g", class_="share-band")
+                svg.title_of(f"{quarters[index]}: {_share_text(row, labels)}")
+                svg.rect(x(index) - band / 2, y(high), band, max(y(low) - y(high), 2.0),
+                         fill=STABLE_LINE, fill_opacity=0.28, stroke=STABLE_LINE,
+                         stroke_width=1.0, stroke_dasharray="3 2")  # fmt: skip
+                svg.close("g")
+            else:
+                svg.text(x(index), bottom - 10, DASH, anchor="middle", size=13.0, fill=MUTED)
             continue
         segments[-1].append((x(index), y(row["share"])))
     for points in segments:
@@ -199,258 +221,60 @@ def stable_share_chart(
             svg.element("path", d=path, fill="none", stroke=STABLE_LINE, stroke_width=2.2)
     svg.open("g", text_anchor="middle", font_size=10)
     for index, row in enumerate(rows):
-        if row["share"] is None:
+        if row["share"] is None and not row.get("share_range"):
             continue
-        px, py = x(index), y(row["share"])
-        svg.element("circle", cx=float(px), cy=float(py), r=4.0, fill=STABLE_LINE)
+        top_share = row["share"] if row["share"] is not None else row["share_range"][1]
+        px, py = x(index), y(top_share)
+        if row["share"] is not None:
+            svg.element("circle", cx=float(px), cy=float(py), r=4.0, fill=STABLE_LINE)
         raised = 12 if staggered and index % 2 else 0
         svg.element("text", escape(_count(row, labels), quote=False),
                     x=float(px), y=float(py - 10 - raised))  # fmt: skip
     svg.close("g")
+    chart_notes(svg, notes, left, footer)
     return svg.render()
+
+
+def _share_notes(rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels) -> list[str]:
+    notes = []
+    if any(row["share"] is None and row.get("share_range") for row in rows):
+        notes.append(labels.band_note)
+    if any(row["share"] is None and not row.get("share_range") for row in rows):
+        notes.append(labels.dash_note)
+    return [note for note in notes if note]
+
+
+def chart_notes(svg: Drawing, notes: Sequence[str], x: float, y: float) -> None:
+    """The chart's own words on what it hides and why, one line each, under the plot."""
+    if notes:
+        svg.open("g", class_="chart-notes", fill=MUTED)
+        for index, note in enumerate(notes):
+            svg.text(x, y + 18 * index + 6, note)
+        svg.close("g")
+
+
+def _share_text(row: Mapping[str, Any], labels: PortfolioChartLabels) -> str:
+    if row["share"] is not None:
+        return format_percent(row["share"], 0, labels.language)
+    return _count(row, labels)
 
 
 def _count(row: Mapping[str, Any], labels: PortfolioChartLabels) -> str:
     if row["share"] is None:
-        return DASH
+        span = row.get("stable_or_better_range")
+        if not span or row["families"]["suppressed"]:
+            return DASH
+        return labels.range_of % {
+            "low": format_number(span[0], 0, labels.language),
+            "high": format_number(span[1], 0, labels.language),
+            "n": format_number(row["families"]["value"], 0, labels.language),
+        }
     return labels.of % {
         "k": format_number(row["stable_or_better"]["value"], 0, labels.language),
         "n": format_number(row["families"]["value"], 0, labels.language),
     }
 
 
-def _stack_series(
-    svg: Drawing, prefix: str, rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
-) -> dict[str, list[_Series]]:
-    """The series a stacked chart draws: the levels, the groups, or both where rows differ."""
-    drawn: dict[str, list[_Series]] = {}
-    if any(row["grouping"] == "levels" for row in rows) or not rows:
-        drawn["levels"] = _series(svg, f"{prefix}-level", labels.levels, LEVEL_COLOURS,
-                                  PATTERN_MARKS, labels.hatched)  # fmt: skip
-    if any(row["grouping"] == "groups" for row in rows):
-        drawn["groups"] = _series(svg, f"{prefix}-group", labels.groups, GROUP_COLOURS,
-                                  GROUP_MARKS, labels.hatched)  # fmt: skip
-    return drawn
-
-
-def _stacks(
-    svg: Drawing,
-    rows: Sequence[Mapping[str, Any]],
-    names: Sequence[str],
-    series: Mapping[str, Sequence[_Series]],
-    bar: Callable[[int, float, float], tuple[float, float, float, float]],
-    mark: Callable[[int, float], tuple[float, float, str]],
-    language: str,
-) -> None:
-    """Each row's stacked segments, with the count written in a segment wide enough for it and
-    a dash after a row with a hidden figure; each segment names its row, series and count."""
-    for index, row in enumerate(rows):
-        start = 0.0
-        hidden = False
-        entries = series[row["grouping"]]
-        for level, (cell, entry) in enumerate(zip(row["cells"], entries, strict=True)):
-            if cell["suppressed"]:
-                hidden = True
-                continue
-            count = float(cell["value"] or 0)
-            if count <= 0:
-                continue
-            x, y, w, h = bar(index, start, start + count)
-            shown = format_number(count, 0, language)
-            svg.open("g")
-            svg.title_of(f"{names[index]}, {entry.name}: {shown}")
-            svg.rect(x, y, w, h, fill=entry.fill, stroke="#ffffff", stroke_width=0.8)
-            if min(w, h) >= 13 and max(w, h) >= text_width(shown, 10) + 4:
-                on = TEXT_ON_LEVEL[level] if row["grouping"] == "levels" else "#ffffff"
-                svg.text(x + w / 2, y + h / 2, shown, anchor="middle", size=10.0, fill=on,
-                         font_weight="bold")  # fmt: skip
-            svg.close("g")
-            start += count
-        if hidden:
-            tx, ty, anchor = mark(index, start)
-            svg.text(tx, ty, DASH, anchor=anchor, size=13.0)
-
-
-def _count_ticks(largest: float) -> list[float]:
-    """Whole families from 0 to at least `largest`, at round whole steps."""
-    ticks = nice_ticks(0.0, max(largest, 1.0), 5)
-    step = float(max(1, math.ceil(ticks[1] - ticks[0])))
-    out = [0.0]
-    while out[-1] < largest or len(out) < 2:
-        out.append(out[-1] + step)
-    return out
-
-
-def _stacked_chart(
-    name: str, title: str, names: Sequence[str], rows: Sequence[Mapping[str, Any]],
-    labels: PortfolioChartLabels,
-) -> tuple[Drawing, dict[str, list[_Series]], list[_Series], list[float]]:  # fmt: skip
-    """A stacked chart's drawing (sized later), its series, its legend and its count ticks."""
-    svg = Drawing(0, 0, title=title, description=_describe(names, rows, labels), font_size=FONT,
-                  class_=f"chart-{name}")  # fmt: skip
-    series = _stack_series(svg, name, rows, labels)
-    legend = [entry for entries in series.values() for entry in entries]
-    ticks = _count_ticks(max((_total(row) for row in rows), default=0.0))
-    return svg, series, legend, ticks
-
-
-def levels_chart(
-    quarters: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
-) -> str:
-    """Families per overall level at each quarter end (grouped rows of the portfolio report)."""
-    svg, series, legend, ticks = _stacked_chart("levels", labels.levels_title, quarters, rows,
-                                                labels)  # fmt: skip
-    left, top, right, plot_h = 48.0, 12.0, 16.0, 220.0
-    width = WIDTH
-    legend_h = _legend_height(legend, width - left - right)
-    top += legend_h + 8
-    bottom = top + plot_h
-    svg.width, svg.height = width, bottom + _category_height(quarters) + 8
-    pitch = (width - left - right) / max(len(quarters), 1)
-    high = ticks[-1]
-
-    def y(count: float) -> float:
-        return bottom - plot_h * count / high
-
-    _legend(svg, legend, left, 6, width - left - right)
-    _value_axis(svg, ticks, y, (left, width - right),
-                lambda v: format_number(v, 0, labels.language), horizontal=False)  # fmt: skip
-    _stacks(
-        svg, rows, quarters, series,
-        lambda i, a, b: (left + pitch * i + pitch * 0.18, y(b), pitch * 0.64, y(a) - y(b)),
-        lambda i, top_count: (left + pitch * (i + 0.5), y(top_count) - 10, "middle"),
-        labels.language,
-    )  # fmt: skip
-    svg.line(left, bottom, width - right, bottom, stroke=MUTED, stroke_width=1.0)
-    _category_labels(svg, quarters, lambda i: left + pitch * (i + 0.5), bottom)
-    return svg.render()
-
-
-def domains_chart(
-    domains: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
-) -> str:
-    """Families per level in each domain at the valuation date, one horizontal bar per domain."""
-    svg, series, legend, ticks = _stacked_chart("domains", labels.domains_title, domains, rows,
-                                                labels)  # fmt: skip
-    width, right, row_h = WIDTH, 24.0, 28.0
-    left = 10 + max((text_width(d, FONT) for d in domains), default=0)
-    legend_h = _legend_height(legend, width - 20)
-    top = 6 + legend_h + 8
-    bottom = top + row_h * len(domains)
-    svg.width, svg.height = width, bottom + 22
-    plot_w = width - left - right
-    high = ticks[-1]
-
-    def x(count: float) -> float:
-        return left + plot_w * count / high
-
-    _legend(svg, legend, 10, 6, width - 20)
-    _value_axis(svg, ticks, x, (top, bottom),
-                lambda v: format_number(v, 0, labels.language), horizontal=True)  # fmt: skip
-    svg.open("g", class_="category-ticks", fill=MUTED)
-    for index, domain in enumerate(domains):
-        svg.text(left - 6, top + row_h * (index + 0.5), domain, anchor="end")
-    svg.close("g")
-    _stacks(
-        svg, rows, domains, series,
-        lambda i, a, b: (x(a), top + row_h * i + 4, x(b) - x(a), row_h - 8),
-        lambda i, end: (x(end) + 4, top + row_h * (i + 0.5), "start"),
-        labels.language,
-    )  # fmt: skip
-    svg.line(left, top, left, bottom, stroke=MUTED, stroke_width=1.0)
-    return svg.render()
-
-
-def _total(row: Mapping[str, Any]) -> float:
-    return float(sum(cell["value"] or 0 for cell in row["cells"] if not cell["suppressed"]))
-
-
-def _legend_height(series: Sequence[_Series], width: float) -> float:
+def legend_height(series: Sequence[ChartSeries], width: float) -> float:
     probe = Drawing(width, 0, title="", description="")
-    return _legend(probe, series, 0, 0, width)
-
-
-def _describe(
-    names: Sequence[str], rows: Sequence[Mapping[str, Any]], labels: PortfolioChartLabels
-) -> str:
-    """The chart's figures as text for screen readers: `31.03.2025: uholdbar 6, utsatt 6, …`."""
-
-    def cell(value: Mapping[str, Any]) -> str:
-        return DASH if value["suppressed"] else format_number(value["value"], 0, labels.language)
-
-    return "; ".join(
-        f"{name}: "
-        + ", ".join(
-            f"{series} {cell(c)}"
-            for series, c in zip(
-                labels.levels if row["grouping"] == "levels" else labels.groups,
-                row["cells"],
-                strict=True,
-            )
-        )
-        for name, row in zip(names, rows, strict=True)
-    )
-
-
-def tornado_chart(
-    rows: Sequence[Mapping[str, Any]], names: Mapping[str, str], labels: PortfolioChartLabels
-) -> str:
-    """Horizontal bars from the base NPV to the −20 % and +20 % values, widest swing on top."""
-    shown = list(rows)[:12]
-    described = "; ".join(
-        f"{names.get(r['parameter'], r['parameter'])}: "
-        f"{format_number(r['low'] / 1e6, 1, labels.language)} – "
-        f"{format_number(r['high'] / 1e6, 1, labels.language)}"
-        for r in shown
-    )
-    svg = Drawing(0, 0, title=labels.tornado_title, description=described, font_size=FONT,
-                  class_="chart-tornado")  # fmt: skip
-    series = _series(svg, "tornado", (labels.low, labels.high), TORNADO_COLOURS, TORNADO_MARKS,
-                     labels.hatched)  # fmt: skip
-    parameter_names = [names.get(r["parameter"], r["parameter"]) for r in shown]
-    width, right, row_h = WIDTH, 24.0, 26.0
-    left = 10 + max((text_width(n, FONT) for n in parameter_names), default=0)
-    legend_h = _legend_height(series, width - 20)
-    top = 6 + legend_h + 8
-    bottom = top + row_h * len(shown)
-    svg.width, svg.height = width, bottom + 44
-    values = [v for r in shown for v in (r["low"], r["high"], r["base"])]
-    ticks = _million_ticks(min(values, default=0.0), max(values, default=0.0))
-    low, high = ticks[0], ticks[-1]
-    plot_w = width - left - right
-
-    def x(value: float) -> float:
-        return left + plot_w * (value - low) / (high - low)
-
-    _legend(svg, series, 10, 6, width - 20)
-    _value_axis(svg, ticks, x, (top, bottom),
-                lambda v: format_number(v / 1e6, 1, labels.language), horizontal=True)  # fmt: skip
-    svg.text(left + plot_w / 2, bottom + 34, labels.million, anchor="middle", fill=MUTED)
-    svg.open("g", class_="category-ticks", fill=MUTED)
-    for index, name in enumerate(parameter_names):
-        svg.text(left - 6, top + row_h * (index + 0.5), name, anchor="end")
-    svg.close("g")
-    for index, (row, name) in enumerate(zip(shown, parameter_names, strict=True)):
-        for value, entry in ((row["low"], series[0]), (row["high"], series[1])):
-            start, end = sorted((x(row["base"]), x(value)))
-            svg.open("g")
-            svg.title_of(f"{name}, {entry.name}: "
-                         f"{format_number(value / 1e6, 1, labels.language)}")  # fmt: skip
-            svg.rect(start, top + row_h * index + 4, max(end - start, 0.5), row_h - 8,
-                     fill=entry.fill, stroke=entry.colour, stroke_width=0.6)  # fmt: skip
-            svg.close("g")
-    base = x(shown[0]["base"]) if shown else x(0.0)
-    svg.line(base, top - 2, base, bottom + 2, stroke=INK, stroke_width=1.2)
-    return svg.render()
-
-
-def _million_ticks(low: float, high: float) -> list[float]:
-    """Round steps in millions around the values (not from 0: the swings are what matter)."""
-    span = max(high - low, 1.0)
-    ticks = nice_ticks(0.0, span, 5)
-    step = ticks[1] - ticks[0]
-    first = (low // step) * step
-    out = [first]
-    while out[-1] < high or len(out) < 2:
-        out.append(out[-1] + step)
-    return out
+    return draw_legend(probe, series, 0, 0, width)

@@ -22,6 +22,7 @@ from velferdslab.auth.current import audit, current_user
 from velferdslab.benefits.engine import Priced, compute, evaluate
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import family_summary, round_money
+from velferdslab.benefits.suppression import Suppression
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
@@ -31,8 +32,10 @@ from velferdslab.gains.excel import portfolio_workbook
 from velferdslab.gains.forecast import family_forecast
 from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.portfolio_schemas import PortfolioSchema
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
-from velferdslab.gains.schemas import ForecastSchema, GainsSchema, PortfolioSchema
+from velferdslab.gains.region import region_report
+from velferdslab.gains.schemas import ForecastSchema, GainsSchema
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
@@ -47,6 +50,13 @@ class GainsQuerySchema(ma.Schema):
 
 
 class PortfolioQuerySchema(GainsQuerySchema):
+    as_of = Date(
+        metadata={
+            "description": "Valuation date T; default today. For a reader whose figures are "
+            "suppressed (a leader), the last quarter end on or before it: the answer's `as_of` "
+            "says which."
+        }
+    )
     municipality_id = QueryId(
         metadata={
             "description": "The municipality; without it, the user's own, or for a regional user "
@@ -272,21 +282,21 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
     policy.require(user, "portfolio.read")
     municipality, where = _portfolio_scope(user, args.get("municipality_id"))
     row = get_set(db.session, args.get("assumption_set_id"))
-    suppress = policy.suppressed_portfolio(user)
-    threshold = int(current_app.config["SUPPRESSION_THRESHOLD"])
-    as_of = _as_of(args)
+    suppression = Suppression(
+        policy.suppressed_portfolio(user), int(current_app.config["SUPPRESSION_THRESHOLD"])
+    )
+    as_of = suppression.valuation_date(_as_of(args))
     key = (
         municipality,
         user.municipality_id,
-        suppress,
-        threshold,
+        suppression,
         as_of,
         row.id,
         row.version,
         data_fingerprint(db.session, None if municipality is None else where),
     )
     return _portfolios.get_or_make(
-        key, lambda: _compute_portfolio(municipality, where, row, as_of, suppress, threshold)
+        key, lambda: _compute_portfolio(municipality, where, row, as_of, suppression)
     )
 
 
@@ -295,12 +305,14 @@ def _compute_portfolio(
     where: Any,
     row: AssumptionSet,
     as_of: dt.date,
-    suppress: bool,
-    threshold: int,
+    suppression: Suppression,
 ) -> dict[str, Any]:
     data = load_engine_input(db.session, where, bulk=municipality is None)
     params = to_params(row)
-    report = portfolio_report(data, params, as_of, suppress=suppress, threshold=threshold)
+    if municipality is None:
+        report = region_report(data, params, as_of, suppression)
+    else:
+        report = portfolio_report(data, params, as_of, suppression)
     if report["by_municipality"]:
         names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
         for line in report["by_municipality"]:

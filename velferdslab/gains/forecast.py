@@ -22,7 +22,7 @@ from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.paths import Path
 from velferdslab.benefits.plan import domain_plan
 from velferdslab.benefits.results import round_money, summarise
-from velferdslab.benefits.suppression import suppress_sum, suppress_table
+from velferdslab.benefits.suppression import Suppression, open_table
 from velferdslab.budgets.models import Expenditure
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
@@ -147,7 +147,7 @@ def page_forecast(
 
 
 def _totals(
-    summary: dict[str, Any], families: int, suppress: bool, threshold: int
+    summary: dict[str, Any], families: int, suppression: Suppression, side: str
 ) -> dict[str, Any]:
     values = {
         "realised_fiscal": summary["realised"]["fiscal"],
@@ -156,13 +156,14 @@ def _totals(
         "fiscal_npv": summary["fiscal_npv"],
         "socioeconomic_npv": summary["socioeconomic_npv"],
     }
-    return {key: _cell(value, families, suppress, threshold) for key, value in values.items()}
+    return {
+        key: _cell(value, families, suppression, ("forecast", side, key))
+        for key, value in values.items()
+    }
 
 
-def _cell(value: float, families: int, suppress: bool, threshold: int) -> dict[str, Any]:
-    if suppress:
-        return suppress_sum(round(float(value), 2), families, threshold)
-    return {"value": round(float(value), 2), "suppressed": False}
+def _cell(value: float, families: int, suppression: Suppression, key: Any) -> dict[str, Any]:
+    return suppression.total(round(float(value), 2), families, key)
 
 
 def portfolio_forecast_block(
@@ -171,18 +172,17 @@ def portfolio_forecast_block(
     as_of: dt.date,
     prepared: Prepared,
     path: Path | None = None,
-    *,
-    suppress: bool,
-    threshold: int,
+    suppression: Suppression | None = None,
 ) -> dict[str, Any]:
     """Promised, forecast-to-date and actual totals, goals on track and the quarterly series,
     each cell hidden for leaders under the same rule as the report's other cells."""
     forecast = compute_forecast(
         data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
     )
-    block = forecast_block(forecast, params, suppress=suppress, threshold=threshold)
+    suppression = suppression or Suppression.off()
+    block = forecast_block(forecast, params, suppression)
     plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)
-    hidden = _hidden_domains(plan, suppress, threshold)
+    hidden = _hidden_domains(plan, suppression)
     block["plan"] = [
         {
             "domain": row["domain"],
@@ -205,17 +205,19 @@ def portfolio_forecast_block(
 SUPPRESSED_CELL: dict[str, Any] = {"value": None, "suppressed": True}
 
 
-def _hidden_domains(plan: list[dict[str, Any]], suppress: bool, threshold: int) -> set[str]:
+def _hidden_domains(plan: list[dict[str, Any]], suppression: Suppression) -> set[str]:
     """Domains whose plan row a leader may not see: held by 1 to threshold − 1 families; and,
     since the domains' goals add up to the goal count shown beside the share on track, one more
     (the smallest held) when exactly one would be hidden."""
-    if not suppress:
+    if not suppression.applied:
         return set()
-    hidden = {row["domain"] for row in plan if 0 < row["families"] < threshold}
+    hidden = {row["domain"] for row in plan if suppression.small(row["families"])}
+    hidden |= {row["domain"] for row in plan if ("plan", row["domain"]) in suppression.elsewhere}
     if len(hidden) == 1:
         shown = [row for row in plan if row["families"] > 0 and row["domain"] not in hidden]
         if shown:
             hidden.add(min(shown, key=lambda row: (row["goals"], row["families"]))["domain"])
+    suppression.hidden.update(("plan", domain) for domain in hidden)
     return hidden
 
 
@@ -224,21 +226,24 @@ def _count(value: int) -> dict[str, Any]:
 
 
 def forecast_block(
-    forecast: Forecast, params: AssumptionParams, *, suppress: bool, threshold: int
+    forecast: Forecast, params: AssumptionParams, suppression: Suppression
 ) -> dict[str, Any]:
     count = len(forecast.actual.prepared.family_ids)
     goals = goals_on_track(forecast)
     good, total = goals["on_track_or_ahead"], goals["goals"]
-    table = suppress_table([[good, total - good]], threshold if suppress else 0, col_totals=False)
+    if suppression.applied:
+        table = suppression.table([[good, total - good]], "forecast_goals", col_totals=False)
+    else:
+        table = open_table([[good, total - good]])
     hidden = table["row_totals"][0]["suppressed"] or table["cells"][0][0]["suppressed"]
     share: dict[str, Any] = {
         "value": None if hidden or total == 0 else round(good / total, 6),
         "suppressed": bool(hidden),
     }
     return {
-        "promised": _totals(summarise(forecast.promise), count, suppress, threshold),
-        "forecast": _totals(summarise(forecast.forecast), count, suppress, threshold),
-        "actual": _totals(summarise(forecast.actual), count, suppress, threshold),
+        "promised": _totals(summarise(forecast.promise), count, suppression, "promised"),
+        "forecast": _totals(summarise(forecast.forecast), count, suppression, "forecast"),
+        "actual": _totals(summarise(forecast.actual), count, suppression, "actual"),
         "goals": {
             "goals": table["row_totals"][0],
             "on_track_or_ahead": table["cells"][0][0],
@@ -250,7 +255,12 @@ def forecast_block(
                 "quarter_end": row["quarter_end"],
                 **{
                     side: {
-                        part: _cell(row[side][part], row["families"], suppress, threshold)
+                        part: _cell(
+                            row[side][part],
+                            row["families"],
+                            suppression,
+                            ("series", row["quarter_end"], side, part),
+                        )
                         for part in ("fiscal", "total")
                     }
                     for side in ("actual_realised", "forecast_realised")

@@ -18,6 +18,7 @@ from velferdslab.assumptions.services import to_params
 from velferdslab.benefits.forecast import compute_forecast, family_figures, goals_on_track
 from velferdslab.benefits.plan import family_plan
 from velferdslab.benefits.results import round_money
+from velferdslab.benefits.suppression import Suppression
 from velferdslab.budgets.models import Expenditure
 from velferdslab.charts.lines import NARROW, WIDE, Frame, Line, line_chart_svg
 from velferdslab.extensions import db
@@ -176,7 +177,7 @@ def audit_forecast(
                 "on_track_or_ahead": goals["on_track_or_ahead"],
             }
         )
-    block = forecast_block(forecast, params, suppress=False, threshold=0)
+    block = forecast_block(forecast, params, Suppression.off())
     return {
         "families": rows,
         "block": block,

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from velferdslab import policy
+from velferdslab.benefits.suppression import Suppression
 from velferdslab.charts.lines import NARROW
 from velferdslab.extensions import db
 from velferdslab.gains.api import XLSX, portfolio_figures
@@ -41,6 +42,16 @@ def dashboard_charts(report: dict[str, Any]) -> tuple[list[str], dict[str, str]]
     return quarter_labels(report), charts
 
 
+def quarter_ends(today: dt.date, count: int = 20) -> list[dt.date]:
+    """The quarter ends a leader may choose, newest first: figures under the suppression rule
+    are given at quarter ends only (velferdslab.benefits.suppression.Suppression)."""
+    rule = Suppression(applied=True)
+    ends = [rule.valuation_date(today)]
+    while len(ends) < count:
+        ends.append(rule.valuation_date(ends[-1] - dt.timedelta(days=1)))
+    return ends
+
+
 def _viewer() -> Any:
     return policy.require_page(g.user, "pages.dashboard")
 
@@ -68,6 +79,7 @@ def create_blueprint() -> Blueprint:
             regional=user.municipality_id is None,
             args=args,
             quarters=quarters,
+            quarter_ends=quarter_ends(dt.date.today()),
             parameter_labels=PARAMETER_LABELS,
         )
 

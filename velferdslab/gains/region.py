@@ -1,0 +1,163 @@
+"""A region's portfolio beside its municipalities' (issue 23): a regional leader may ask for
+the region and for each municipality, and the region's figure is the sum of theirs, so the
+region hides every figure any municipality hides (then whatever more its own sums need). A
+municipality's report depends on its own families only; the region's side-by-side table shows
+each municipality's figures exactly as its own report does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+from typing import Any
+
+from velferdslab.benefits.disclosure import Line, protect
+from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
+from velferdslab.gains.data import EngineInput
+from velferdslab.gains.portfolio import portfolio_report
+
+
+def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
+    """The region's tables cut to one municipality's families (agencies stay: names only)."""
+    families = data.families[data.families["municipality_id"] == municipality_id]
+    ids = set(families["family_id"].tolist())
+
+    def own(frame: Any) -> Any:
+        return frame[frame["family_id"].isin(ids)]
+
+    return EngineInput(
+        families=families,
+        assessments=own(data.assessments),
+        expenditures=own(data.expenditures),
+        contributions=own(data.contributions),
+        budgets=own(data.budgets),
+        agencies=data.agencies,
+        goals=own(data.goals),
+    )
+
+
+def region_report(
+    data: EngineInput, params: AssumptionParams, as_of: dt.date, suppression: Suppression
+) -> dict[str, Any]:
+    """The region's report, and its municipalities side by side, for one region's data."""
+    municipalities = sorted(int(m) for m in data.families["municipality_id"].unique())
+    if len(municipalities) < 2:
+        return portfolio_report(data, params, as_of, suppression)
+    parts: dict[int, dict[str, Any]] = {}
+    owns: list[Suppression] = []
+    for municipality_id in municipalities:
+        own = Suppression(suppression.applied, suppression.threshold)
+        parts[municipality_id] = portfolio_report(
+            municipality_input(data, municipality_id), params, as_of, own
+        )
+        owns.append(own)
+    hidden_elsewhere, pinned = elsewhere(owns)
+    spans = stable_spans(list(parts.values()))
+    first = suppression.beside(hidden_elsewhere, pinned, spans)
+    report = portfolio_report(data, params, as_of, first)
+    more = hidden_together(first, owns) if suppression.applied else set()
+    if more:  # made again with them hidden: a hidden figure changes what is drawn around it
+        again = suppression.beside(hidden_elsewhere | first.hidden | more, pinned, spans)
+        report = portfolio_report(data, params, as_of, again)
+    report["by_municipality"] = [side_by_side(m, parts[m]) for m in municipalities]
+    return report
+
+
+def stable_spans(reports: list[dict[str, Any]]) -> dict[Any, tuple[int, int]]:
+    """Per quarter, the range the region's count at stable or better lies in, as its
+    municipalities tell it (each a count or a range; a municipality without families then
+    counts 0); none where one of them hides it without a range."""
+    rows = [{row["quarter_end"]: row for row in r["stable_share_over_time"]} for r in reports]
+    spans = {}
+    for quarter in sorted(set().union(*rows)):
+        low = high = 0
+        for row in (by_quarter[quarter] for by_quarter in rows if quarter in by_quarter):
+            cell, span = row["stable_or_better"], row["stable_or_better_range"]
+            if not cell["suppressed"]:
+                low, high = low + cell["value"], high + cell["value"]
+            elif span is not None:
+                low, high = low + span[0], high + span[1]
+            else:
+                break
+        else:
+            spans[("levels", "group", quarter, 1)] = (low, high)
+    return spans
+
+
+def side_by_side(municipality_id: int, report: dict[str, Any]) -> dict[str, Any]:
+    """A municipality's line of the region's table, each cell as its own report shows it."""
+    reaching, gains = report["reaching_stable"], report["gains"]
+    families, assessed = report["family_count"], reaching["families"]
+    stable, npv = reaching["stable_or_sustainable"], gains["socioeconomic_npv"]
+    share = dict(SUPPRESSED)
+    if not assessed["suppressed"] and not stable["suppressed"]:
+        share = {
+            "value": round(stable["value"] / assessed["value"], 4) if assessed["value"] else 0.0,
+            "suppressed": False,
+        }
+    per_family = dict(SUPPRESSED)
+    if not families["suppressed"] and not npv["suppressed"]:
+        count = families["value"]
+        per_family = {
+            "value": round(npv["value"] / count, 2) if count else 0.0,
+            "suppressed": False,
+        }
+    return {
+        "municipality_id": municipality_id,
+        "families": families,
+        "assessed": assessed,
+        "stable_or_better": stable,
+        "share_stable_or_better": share,
+        "spending": gains["spending"],
+        "socioeconomic_npv": npv,
+        "socioeconomic_npv_per_family": per_family,
+    }
+
+
+# The figures a region's figure is the sum of its municipalities' same figure for. Not the
+# grouped transition matrix: a municipality shows it only when its own four levels hide a cell.
+ADDITIVE_TABLES = frozenset(("levels", "transitions", "reaching_stable", "goals", "forecast_goals"))
+
+
+TABLE_FIGURES = frozenset(("cell", "row", "column", "group", "total"))
+
+
+def _additive(key: Hashable) -> bool:
+    name = key[0] if isinstance(key, tuple) else key
+    if isinstance(key, tuple) and key[-1] == "sum":
+        return True
+    return (name[0] if isinstance(name, tuple) else name) in ADDITIVE_TABLES
+
+
+def elsewhere(municipalities: list[Suppression]) -> tuple[set[Any], set[Any]]:
+    """What the municipalities hide, and the additive figures all of them show (a region's
+    sum of shown parts is no secret, and never small: each part is 0 or at least the
+    threshold)."""
+    hidden: set[Any] = set().union(*(own.hidden for own in municipalities))
+    figures: set[Any] = set().union(*(own.figures for own in municipalities))
+    return hidden, {key for key in figures - hidden if _additive(key)}
+
+
+def hidden_together(region: Suppression, municipalities: list[Suppression]) -> set[Any]:
+    """Region figures to hide besides those `region` hid, so that no hidden figure of the
+    region or of a municipality follows from all their sums taken together (each view's own,
+    and region = sum of municipalities for every additive figure)."""
+    lines: list[Line] = []
+    hidden: set[Any] = {("region", key) for key in region.hidden}
+    for index, own in enumerate(municipalities):
+        lines += [([(index, k) for k in parts], (index, total)) for parts, total in own.lines]
+        hidden |= {(index, key) for key in own.hidden}
+    lines += [([("region", k) for k in parts], ("region", total)) for parts, total in region.lines]
+    for key in region.figures:
+        if _additive(key):
+            parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
+            lines.append((parts, ("region", key)))
+    values = {("region", key): value for key, value in region.figures.items()}
+    safe = protect(
+        lines,
+        hidden,
+        values,
+        hideable=lambda key: key[0] == "region" and key[1] not in region.pinned,
+        rank=lambda key: total_last(key[1][1:]) if key[1][1] in TABLE_FIGURES else 0,
+    )
+    return {key for view, key in safe if view == "region"} - region.hidden
