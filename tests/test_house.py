@@ -16,10 +16,7 @@ EDGE = re.compile(r"(^|_)(api|views|pages)$")
 REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 
 # Known leaks, mended one by one (issue 24); nothing may be added.
-LONG_MODULES: set[str] = {
-    "velferdslab.charts.portfolio",
-    "velferdslab.gains.portfolio",
-}
+LONG_MODULES: set[str] = set()
 CIRCLES: set[frozenset[str]] = set()
 EDGE_IMPORTS: set[tuple[str, str]] = {
     ("velferdslab.families.page", "velferdslab.gains.api"),
