@@ -15,8 +15,8 @@ from tests.factories import add_assessment, make_agency, make_family, make_lab
 from velferdslab.assessments.queries import family_assessments
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.families.models import Family
-from velferdslab.gains.api import family_gains, page_gains
 from velferdslab.gains.forecast import family_forecast, page_forecast
+from velferdslab.gains.services import family_gains, page_gains
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal
 from velferdslab.vocabulary import ExpenditureStatus

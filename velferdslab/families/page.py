@@ -78,8 +78,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
     is_lead = policy.is_lead_of(user, family)
     lead_only: dict[str, Any] = {}
     if is_lead:
-        from velferdslab.gains.api import page_gains
-        from velferdslab.gains.forecast_views import family_page_context
+        from velferdslab.gains.services import family_page_context, page_gains
 
         setup = setup_context(family, agencies, budgets)
         gains = page_gains(family, assessments, expenditures, budgets, agencies, goals)

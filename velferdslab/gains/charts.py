@@ -3,17 +3,18 @@ PNG images) the workbook, in the language of the request or report being made.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from velferdslab.charts import portfolio as portfolio_svg
+from velferdslab.charts.lines import WIDE, Frame, Line, line_chart_svg
 from velferdslab.charts.portfolio import PortfolioChartLabels
 from velferdslab.charts.stacked import domains_chart, levels_chart
 from velferdslab.charts.tornado import tornado_chart
-from velferdslab.formatting import format_date
+from velferdslab.formatting import format_date, format_money
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
@@ -86,3 +87,55 @@ def portfolio_charts(report: Mapping[str, Any], hatched: bool = True) -> dict[st
             report["sensitivity"], {k: str(v) for k, v in PARAMETER_LABELS.items()}, labels
         )
     return charts
+
+
+PLANNED_COLOUR, ACTUAL_COLOUR = "#7a5195", "#003f5c"
+
+
+def _language() -> str:
+    return str(get_locale() or "nb")
+
+
+def _value(cell: Any) -> float | None:
+    if isinstance(cell, dict):
+        return None if cell.get("suppressed") or cell.get("value") is None else cell["value"]
+    return None if cell is None else float(cell)
+
+
+def forecast_chart(series: Sequence[dict[str, Any]], who: str, frame: Frame = WIDE) -> str:
+    """ "Planlagt mot realisert": realised savings to each quarter end (all payers, not
+    discounted) on the plan's path and on the actual one; a suppressed point breaks its line."""
+    if not series:
+        return ""
+    language = _language()
+    labels = [format_date(row["quarter_end"], language) for row in series]
+    planned = [_value(row["forecast_realised"]["total"]) for row in series]
+    actual = [_value(row["actual_realised"]["total"]) for row in series]
+    title = str(_l("Planned against realised"))
+    description = str(
+        _l(
+            "Realised gains up to each quarter end for %(who)s, as the plan's goals foresaw "
+            "them (dashed) and as the assessments show them (solid). Last point: %(date)s, "
+            "planned %(planned)s, realised %(actual)s.",
+            who=who,
+            date=labels[-1],
+            planned=format_money(planned[-1], language),
+            actual=format_money(actual[-1], language),
+        )
+    )
+    return line_chart_svg(
+        labels,
+        [
+            Line(str(_l("Planned")), planned, PLANNED_COLOUR, "7 4"),
+            Line(str(_l("Realised")), actual, ACTUAL_COLOUR),
+        ],
+        title=title,
+        description=description,
+        language=language,
+        frame=frame,
+    )
+
+
+def portfolio_forecast_chart(report: dict[str, Any], frame: Frame = WIDE) -> str:
+    block = report.get("forecast") or {}
+    return forecast_chart(block.get("series", []), str(_l("the portfolio")), frame)

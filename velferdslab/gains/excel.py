@@ -29,6 +29,8 @@ from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
 GROUP_LABELS = (_l("below stable (unsustainable or exposed)"), _l("stable or sustainable"))
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _suppression_note(report: Mapping[str, Any]) -> list[str]:
     if not report["suppression"]["applied"]:

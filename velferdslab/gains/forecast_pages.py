@@ -17,10 +17,10 @@ from velferdslab.auth.current import audit
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_number, format_percent
-from velferdslab.gains.api import XLSX
 from velferdslab.gains.data import load_engine_input
-from velferdslab.gains.forecast_views import family_plan_rows
+from velferdslab.gains.excel import XLSX
 from velferdslab.gains.plan_sheet import add_plan_sheet
+from velferdslab.gains.services import family_plan_rows
 from velferdslab.web.auth import login_required
 
 

@@ -13,10 +13,9 @@ from velferdslab import policy
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.charts.lines import NARROW
 from velferdslab.extensions import db
-from velferdslab.gains.api import XLSX, portfolio_figures
-from velferdslab.gains.charts import portfolio_charts, quarter_labels
-from velferdslab.gains.excel import portfolio_workbook
-from velferdslab.gains.forecast_views import portfolio_forecast_chart
+from velferdslab.gains.charts import portfolio_charts, portfolio_forecast_chart, quarter_labels
+from velferdslab.gains.excel import XLSX, portfolio_workbook
+from velferdslab.gains.services import portfolio_figures
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
 from velferdslab.web.labels import PARAMETER_LABELS

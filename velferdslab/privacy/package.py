@@ -283,7 +283,7 @@ def build_package(
 
 
 def _gains(family: Family, on: dt.date) -> dict[str, Any]:
-    from velferdslab.gains.api import family_gains
+    from velferdslab.gains.services import family_gains
 
     figures = family_gains(family, {"as_of": on})
     keep = {

@@ -28,7 +28,7 @@ from velferdslab.db import utcnow
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import load_engine_input
-from velferdslab.gains.forecast_views import audit_forecast
+from velferdslab.gains.services import audit_forecast
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS, LEVELS

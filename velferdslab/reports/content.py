@@ -21,10 +21,9 @@ from velferdslab.budgets.services import spent_on
 from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.models import Family, TeamMembership
-from velferdslab.gains.api import compute_portfolio, family_gains
 from velferdslab.gains.charts import portfolio_charts, quarter_labels
-from velferdslab.gains.forecast_views import family_report_forecast
 from velferdslab.gains.presentation import story
+from velferdslab.gains.services import compute_portfolio, family_gains, family_report_forecast
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.users.models import User

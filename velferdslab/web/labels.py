@@ -213,3 +213,11 @@ def formatting_filters() -> dict[str, Any]:
         "millions": lambda v, decimals=1: formatting.format_millions(v, decimals, _language()),
         "percent": lambda v, decimals=0: formatting.format_percent(v, decimals, _language()),
     }
+
+
+# A goal's or a domain's place against the plan (the forecast's status).
+FORECAST_STATUS_LABELS = {
+    "ahead": _l("ahead"),
+    "on_track": _l("on track"),
+    "behind": _l("behind"),
+}
