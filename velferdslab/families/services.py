@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
+from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
@@ -318,13 +318,6 @@ def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | No
         mandate_nok=Decimal("0"),
         joined_on=family.referred_on,
     )
-
-
-def get_family(session: AnySession, family_id: int) -> Family:
-    family = session.get(Family, family_id)
-    if family is None:
-        raise NotFound()
-    return family
 
 
 def check_withdrawal(data: Mapping[str, Any], consent: Consent | None, today: dt.date) -> None:
