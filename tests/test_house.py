@@ -15,7 +15,6 @@ EDGE = re.compile(r"(^|_)(api|views|pages)$")
 REGISTRIES = {"velferdslab.api.registry", "velferdslab.web.setup"}
 
 
-
 @cache
 def modules() -> dict[str, Path]:
     found = {}

@@ -6,8 +6,7 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
-from velferdslab.audit.log import pending_of, record
-from velferdslab.audit.services import PendingEvent
+from velferdslab.audit.log import record
 from velferdslab.errors import DomainError
 from velferdslab.extensions import db
 from velferdslab.users.models import User
@@ -62,7 +61,3 @@ def audit(
         always=always,
         user_id=user_id,
     )
-
-
-def pending_events() -> list[PendingEvent]:
-    return list(pending_of(db.session))

@@ -138,17 +138,6 @@ def change_status(
     family.concluded_on = concluded
 
 
-def consented_agency_ids(session: AnySession, family_id: int, on: dt.date) -> set[int]:
-    """Agencies whose team members may see the family's personal data on that day."""
-    consents = session.scalars(select(Consent).where(Consent.family_id == family_id)).all()
-    return {
-        agency_id
-        for consent in consents
-        for agency_id in consent.agency_ids
-        if consent.covers(agency_id, on)
-    }
-
-
 def record_consent(
     session: AnySession,
     family: Family,

@@ -54,13 +54,6 @@ def default_years(config: Mapping[str, Any]) -> int:
     return int(config.get("RETENTION_DEFAULT_YEARS") or DEFAULT_RETENTION_YEARS)
 
 
-def retention_years(session: AnySession, municipality_id: int, config: Mapping[str, Any]) -> int:
-    years = session.scalar(
-        select(RetentionPolicy.years).where(RetentionPolicy.municipality_id == municipality_id)
-    )
-    return default_years(config) if years is None else int(years)
-
-
 def set_retention_years(
     session: AnySession, user: User | None, municipality_id: int, years: int
 ) -> RetentionPolicy:
