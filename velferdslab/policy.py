@@ -110,6 +110,8 @@ COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "level_descriptions.write": frozenset({Role.ADMIN}),
     "portfolio.read": frozenset({Role.LEADER, Role.AUDITOR}),
     "audit_events.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # Spreadsheet import (issue 25): the lead for their municipality's families, and the admin.
+    "imports.run": frozenset({Role.INVESTMENT_LEAD, Role.ADMIN}),
     "reports.issue": frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
 }
 
