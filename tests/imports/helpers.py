@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -34,11 +33,22 @@ def upload(
     dry_run: bool,
     language: str = "nb",
 ) -> Any:
+    # The body made here, in memory: the test client would spool a large one to a temporary
+    # file that it leaves open (as tests/reports/test_verify_upload_limit.py notes).
+    boundary = "import-boundary-2025"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return client.post(
         f"/api/v1/imports?dry_run={'true' if dry_run else 'false'}&language={language}",
-        data={"file": (io.BytesIO(content), name)},
+        data=body,
         headers=auth(session, user),
-        content_type="multipart/form-data",
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
