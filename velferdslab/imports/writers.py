@@ -17,7 +17,7 @@ from velferdslab.audit.log import record
 from velferdslab.budgets import services as budgets
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import DomainError, FieldErrors
+from velferdslab.errors import DomainError, FieldErrors, Text
 from velferdslab.families import services as families
 from velferdslab.families.models import Family, Member
 from velferdslab.families.schemas import MemberCreateSchema
@@ -151,7 +151,8 @@ def _status(row: Row, family: Family, status: str, v: dict[str, Any], today: dt.
 def _update_family(ctx: Context, row: Row, family: Family, lead: User | None, status: str) -> bool:
     v = row.values
     if v["referred_on"] != family.referred_on:
-        raise RowFailure(row, "referred_on", "rule", DomainError("The referral date is fixed."))
+        fixed = Text("The referral date cannot change: import it as recorded.")
+        raise RowFailure(row, "referred_on", "rule", DomainError(fixed))
     changed = False
     if lead is not None and lead.id != family.investment_lead_id:
         guarded(
