@@ -125,6 +125,7 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "pages.audit": frozenset({Role.AUDITOR}),
     "pages.reports": COLLECTION_PERMISSIONS["reports.issue"],
     "pages.admin": frozenset({Role.ADMIN}),
+    "pages.imports": COLLECTION_PERMISSIONS["imports.run"],
 }
 HIDDEN_PAGES = frozenset({"pages.admin"})
 

@@ -475,6 +475,8 @@ PAGES: dict[str, Any] = {
     "/families/{family_id}/plan/measures/{measure_id}": TEAM_WORK,
     "/families/{family_id}/plan/own-words": on(lead="own"),  # part of the plan: goals.write
     "/families/{family_id}/privacy": on(lead="own"),
+    "/imports": frozenset({"lead", "admin"}),
+    "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),
     "/reports/verify": ALL,
     # the auditor's own (unsuppressed) portfolio report

@@ -135,6 +135,25 @@ def language_of(args: dict[str, Any]) -> str:
     return str(chosen or "nb")
 
 
+def template_response(user: User, language: str) -> Response:
+    """The template of the user's municipality (its agencies and users in the lists)."""
+    policy.require(user, "imports.run")
+    municipality_id = municipality_of(user)
+    agencies = db.session.scalars(
+        select(Agency.name).where(Agency.municipality_id == municipality_id).order_by(Agency.name)
+    ).all()
+    users = db.session.scalars(
+        select(User.username)
+        .where(User.municipality_id == municipality_id, User.active)
+        .order_by(User.username)
+    ).all()
+    content = template.build(language, list(agencies), list(users))
+    name = "velferdslab-import.xlsx" if language == "en" else "velferdslab-import-mal.xlsx"
+    response = Response(content, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def create_blueprint() -> Blueprint:
     blp = Blueprint(
         "imports",
@@ -183,26 +202,7 @@ def create_blueprint() -> Blueprint:
     @document_errors(blp, 401, 403)
     def get_template(args: dict[str, Any]) -> Response:
         """The template as `.xlsx`: every sheet, a help row, drop-down lists, an example."""
-        user = current_user()
-        policy.require(user, "imports.run")
-        municipality_id = municipality_of(user)
-        agencies = db.session.scalars(
-            select(Agency.name)
-            .where(Agency.municipality_id == municipality_id)
-            .order_by(Agency.name)
-        ).all()
-        users = db.session.scalars(
-            select(User.username)
-            .where(User.municipality_id == municipality_id, User.active)
-            .order_by(User.username)
-        ).all()
-        content = template.build(args["language"], list(agencies), list(users))
-        name = (
-            "velferdslab-import.xlsx" if args["language"] == "en" else "velferdslab-import-mal.xlsx"
-        )
-        response = Response(content, mimetype=XLSX)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return template_response(current_user(), args["language"])
 
     @blp.route("/<id:import_id>", methods=["GET"])
     @blp.arguments(TemplateQuerySchema(partial=True), location="query")
