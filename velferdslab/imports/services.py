@@ -124,6 +124,11 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
     except writers.RowFailure as failure:
         savepoint.rollback()
         mapped.problems.append(_failure_problem(failure))
+    except (DomainError, FieldErrors) as error:
+        # A rule met outside a row's own call (the year's budget, for instance): the family's
+        # first row carries it.
+        savepoint.rollback()
+        mapped.problems.append(_problem(first, "reference", "rule", error))
     except IntegrityError:
         savepoint.rollback()
         mapped.problems.append(
