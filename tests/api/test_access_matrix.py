@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from velferdslab.assumptions.services import DEFAULT_FILE, default_set
 from velferdslab.benefits.params import load_toml, to_dict
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.families.models import Consent, Member, TeamMembership
+from velferdslab.imports.models import ImportRun
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.reports.models import IssuedReport
 from velferdslab.vocabulary import ReportKind, Role
@@ -115,6 +117,10 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/approve"): on(lead="own"),
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): on(lead="own"),
     ("GET", "/api/v1/families/{family_id}/spending-limits"): TEAM_WORK,
+    ("POST", "/api/v1/imports"): frozenset({"lead", "admin"}),
+    ("GET", "/api/v1/imports"): frozenset({"lead", "admin"}),
+    ("GET", "/api/v1/imports/{import_id}"): frozenset({"lead", "admin"}),
+    ("GET", "/api/v1/imports/template"): frozenset({"lead", "admin"}),
 }
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -210,6 +216,7 @@ def world(db: scoped_session) -> World:
         ("level", "stable"),
         ("language", "nb"),
         ("report_id", _issued_report(db, lab).id),
+        ("import_id", _import_run(db, lab).id),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -233,6 +240,16 @@ def _issued_report(db: scoped_session, lab: Any) -> IssuedReport:
     db.add(report)
     db.flush()
     return report
+
+
+def _import_run(db: scoped_session, lab: Any) -> ImportRun:
+    run = ImportRun(
+        municipality_id=lab.municipality.id, created_by=lab.lead.id, dry_run=True,
+        file_name="lab.csv", sha256="0" * 64, counts={}, report=[], families={},
+    )  # fmt: skip
+    db.add(run)
+    db.flush()
+    return run
 
 
 def _records(db: scoped_session, family: Any, requester: int | None) -> dict[str, int]:
@@ -320,6 +337,9 @@ def call(client: FlaskClient, db: scoped_session, key: tuple[str, str], role: st
     if key == ("POST", "/api/v1/reports/verify"):
         raw = {"data": b"%PDF-1.7 a report", "content_type": "application/pdf"}
         return client.open(path, method=method, headers=headers, **raw).status_code
+    if key == ("POST", "/api/v1/imports"):  # a dry run of an empty Kartlegginger sheet
+        upload = {"file": (io.BytesIO(b"Referanse;Dato\n"), "Kartlegginger.csv")}
+        return client.post(path, data=upload, headers=headers).status_code
     response = client.open(
         url_for(path, world, target), method=method, json=body_for(key, world), headers=headers,
     )  # fmt: skip
@@ -455,6 +475,8 @@ PAGES: dict[str, Any] = {
     "/families/{family_id}/plan/measures/{measure_id}": TEAM_WORK,
     "/families/{family_id}/plan/own-words": on(lead="own"),  # part of the plan: goals.write
     "/families/{family_id}/privacy": on(lead="own"),
+    "/imports": frozenset({"lead", "admin"}),
+    "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),
     "/reports/verify": ALL,
     # the auditor's own (unsuppressed) portfolio report

@@ -17,6 +17,7 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     from velferdslab.families import api as families_api
     from velferdslab.families import records_api
     from velferdslab.gains import api as gains_api
+    from velferdslab.imports import api as imports_api
     from velferdslab.municipalities import api as municipalities_api
     from velferdslab.plans import api as plans_api
     from velferdslab.reports import api as reports_api
@@ -36,4 +37,5 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         reports_api.create_blueprint(),
         assumptions_api.create_blueprint(),
         descriptions.create_blueprint(),
+        imports_api.create_blueprint(),
     ]

@@ -90,6 +90,7 @@ ENTITY_LABELS: dict[str, Any] = {
     "retention_policy": _l("retention period"),
     "retention_sweep": _l("retention sweep"),
     "sso_provider": _l("identity provider"),
+    "import": _l("spreadsheet import"),
 }
 
 

@@ -112,6 +112,8 @@ COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "level_descriptions.write": frozenset({Role.ADMIN}),
     "portfolio.read": frozenset({Role.LEADER, Role.AUDITOR}),
     "audit_events.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # Spreadsheet import (issue 25): the lead for their municipality's families, and the admin.
+    "imports.run": frozenset({Role.INVESTMENT_LEAD, Role.ADMIN}),
     "reports.issue": frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
 }
 
@@ -125,6 +127,7 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "pages.audit": frozenset({Role.AUDITOR}),
     "pages.reports": COLLECTION_PERMISSIONS["reports.issue"],
     "pages.admin": frozenset({Role.ADMIN}),
+    "pages.imports": COLLECTION_PERMISSIONS["imports.run"],
 }
 HIDDEN_PAGES = frozenset({"pages.admin"})
 

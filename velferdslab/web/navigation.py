@@ -21,6 +21,7 @@ MENU: tuple[tuple[str, Any, str], ...] = (
     ("leader_pages.dashboard", _l("Dashboard"), "pages.dashboard"),
     ("auditor_pages.expenditures", _l("Audit"), "pages.audit"),
     ("report_pages.index", _l("Reports"), "pages.reports"),
+    ("import_pages.index", _l("Import"), "pages.imports"),
     ("admin_pages.index", _l("Administration"), "pages.admin"),
 )
 

@@ -13,7 +13,10 @@ csrf = CSRFProtect()
 
 # Pages that take a larger upload than MAX_CONTENT_LENGTH: endpoint -> the setting of its limit.
 # Applied before the CSRF check, which reads the whole form and would answer 413 first.
-LARGE_UPLOADS = {"report_pages.verify": "REPORT_MAX_UPLOAD_BYTES"}
+LARGE_UPLOADS = {
+    "report_pages.verify": "REPORT_MAX_UPLOAD_BYTES",
+    "import_pages.index": "IMPORT_MAX_UPLOAD_BYTES",
+}
 
 
 def allow_large_uploads() -> None:
@@ -47,6 +50,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.families import views as family_views
     from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
+    from velferdslab.imports import views as import_views
     from velferdslab.municipalities import views as municipality_views
     from velferdslab.plans import views as plan_views
     from velferdslab.privacy import views as privacy_views
@@ -74,3 +78,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(description_views.create_blueprint())
     app.register_blueprint(privacy_views.create_blueprint())
     app.register_blueprint(forecast_pages.create_blueprint())
+    app.register_blueprint(import_views.create_blueprint())

@@ -1,0 +1,120 @@
+"""Reading an uploaded file into plain rows: an .xlsx workbook, one .csv per sheet, or a .zip of
+CSVs. CSV encoding (UTF-8 with or without BOM, Windows-1252) and separator (`;` or `,`) are
+detected. Cells keep what the user typed: a formula such as `=HYPERLINK(…)` stays its text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from openpyxl import load_workbook
+
+Cell = str | int | float | dt.datetime | dt.date | None
+
+
+@dataclass
+class RawSheet:
+    """A sheet as read: its name, the header row, and the data rows by Excel row number."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+
+class UnreadableFile(ValueError):
+    """The upload is no workbook, CSV or zip of CSVs that can be read."""
+
+
+class TooManyRows(ValueError):
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(f"{rows} rows, at most {limit}")
+        self.rows = rows
+        self.limit = limit
+
+
+def read_upload(file_name: str, data: bytes, max_rows: int) -> list[RawSheet]:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".xlsx" or (data[:2] == b"PK" and suffix != ".zip"):
+        sheets = read_xlsx(data)
+    elif suffix == ".zip":
+        sheets = read_zip(data)
+    elif suffix in (".csv", ".txt"):
+        sheets = [read_csv(PurePath(file_name).stem, data)]
+    else:
+        raise UnreadableFile(file_name)
+    rows = sum(len(sheet.rows) for sheet in sheets)
+    if rows > max_rows:
+        raise TooManyRows(rows, max_rows)
+    return sheets
+
+
+def read_xlsx(data: bytes) -> list[RawSheet]:
+    try:
+        # data_only=False: a formula cell reads as its formula text, never as a computed value.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises a zoo of errors for a broken file
+        raise UnreadableFile(str(error)) from error
+    try:
+        return [_sheet(ws.title, ws.iter_rows(values_only=True)) for ws in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+def _sheet(name: str, rows: object) -> RawSheet:
+    iterator = iter(rows)  # type: ignore[call-overload]
+    header = next(iterator, ())
+    sheet = RawSheet(name, [_header(cell) for cell in header])
+    for number, row in enumerate(iterator, start=2):
+        cells = [_cell(value) for value in row]
+        if any(cell not in (None, "") for cell in cells):
+            sheet.rows.append((number, cells))
+    return sheet
+
+
+def _header(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float | dt.datetime | dt.date):
+        return value
+    return str(value)
+
+
+def read_zip(data: bytes) -> list[RawSheet]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(str(error)) from error
+    with archive:
+        return [
+            read_csv(PurePath(info.filename).stem, archive.read(info))
+            for info in archive.infolist()
+            if info.filename.lower().endswith(".csv") and not info.is_dir()
+        ]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (a BOM dropped) when the bytes are UTF-8, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def separator(first_line: str) -> str:
+    """`;` or `,`: the one that splits the header line into more fields."""
+    semicolons = len(next(csv.reader([first_line], delimiter=";"), []))
+    commas = len(next(csv.reader([first_line], delimiter=","), []))
+    return ";" if semicolons >= commas else ","
+
+
+def read_csv(name: str, data: bytes) -> RawSheet:
+    text = decode(data)
+    first_line = text.splitlines()[0] if text else ""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
+    return _sheet(name, ([cell if cell != "" else None for cell in row] for row in reader))

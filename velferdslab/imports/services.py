@@ -1,0 +1,252 @@
+"""The import pipeline, one code path for both modes: read, map, then write family by family
+through the API's services, each family in a savepoint (all or nothing per family). A dry run
+is the same code inside a savepoint that is always rolled back, its audit events dropped with
+it; only its history row (import.md: every dry run is kept) stays."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from velferdslab.audit.log import pending_of, record, take_pending
+from velferdslab.db import AnySession, utcnow
+from velferdslab.errors import DomainError, FieldErrors, NotFound, Text
+from velferdslab.families.models import Family
+from velferdslab.imports import writers
+from velferdslab.imports.mapping import Mapped, Problem, Row, map_sheets
+from velferdslab.imports.models import ImportedFamily, ImportRun
+from velferdslab.imports.reading import read_upload
+from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.users.models import User
+from velferdslab.web.i18n import localise
+
+SHEET_ORDER = ("members", "assessments", "budgets", "expenditures", "goals")
+WRITERS = {
+    "members": writers.write_members,
+    "assessments": writers.write_assessments,
+    "budgets": writers.write_budgets,
+    "expenditures": writers.write_expenditures,
+    "goals": writers.write_goals,
+}
+
+
+def run_import(
+    session: AnySession,
+    user: User,
+    *,
+    municipality_id: int,
+    file_name: str,
+    data: bytes,
+    dry_run: bool,
+    rule: str,
+    max_rows: int,
+    today: dt.date | None = None,
+) -> ImportRun:
+    """Read and apply the file; UnreadableFile and TooManyRows reach the caller unwritten."""
+    mapped = map_sheets(read_upload(file_name, data, max_rows))
+    run = ImportRun(
+        municipality_id=municipality_id,
+        created_by=user.id,
+        dry_run=dry_run,
+        status="running",
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    session.add(run)
+    session.flush()
+    ctx = _context(session, user, municipality_id, run.id, rule, today or dt.date.today())
+    events_before = list(pending_of(session))
+    outer = session.begin_nested() if dry_run else None
+    outcomes = {ref: _import_family(ctx, mapped, ref) for ref in sorted(mapped.families)}
+    if outer is not None:
+        outer.rollback()  # a dry run keeps nothing it wrote …
+        take_pending(session)
+        pending_of(session).extend(events_before)  # … and no event of it
+    _finish(run, mapped, outcomes)
+    if not dry_run:
+        record(session, "create", "import", run.id, details={"counts": run.counts}, user_id=user.id)
+    session.flush()
+    return run
+
+
+def _context(
+    session: AnySession, user: User, municipality_id: int, import_id: int, rule: str, today: dt.date
+) -> writers.Context:
+    municipality = session.get_one(Municipality, municipality_id)
+    users = session.scalars(
+        select(User).where(User.active, User.municipality_id.in_([municipality_id]))
+    ).all()
+    agencies = session.execute(
+        select(Agency.name, Agency.id).where(Agency.municipality_id == municipality_id)
+    ).all()
+    return writers.Context(
+        session=session,
+        user=user,
+        municipality_id=municipality_id,
+        municipality_number=municipality.number,
+        import_id=import_id,
+        rule=rule,
+        today=today,
+        users={u.username.casefold(): u for u in users},
+        agencies={name.casefold(): agency_id for name, agency_id in agencies},
+    )
+
+
+def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
+    if reference in mapped.refused:
+        return "refused"
+    sheets = mapped.families[reference]
+    link = ctx.session.scalars(
+        select(ImportedFamily).where(
+            ImportedFamily.municipality_id == ctx.municipality_id,
+            ImportedFamily.external_reference == reference,
+        )
+    ).one_or_none()
+    family_rows = sheets.get("families", [])
+    first = next((rows[0] for rows in sheets.values() if rows), None)
+    if first is None:
+        return "refused"
+    problem = _family_rows_problem(family_rows, link, first)
+    if problem is not None:
+        mapped.problems.append(problem)
+        return "refused"
+    events_before = list(pending_of(ctx.session))
+    savepoint = ctx.session.begin_nested()
+    try:
+        outcome = _write(ctx, sheets, link)
+        savepoint.commit()
+        _tag_events(ctx, len(events_before))
+        return outcome
+    except writers.RowFailure as failure:
+        savepoint.rollback()
+        mapped.problems.append(_failure_problem(failure))
+    except (DomainError, FieldErrors) as error:
+        # A rule met outside a row's own call (the year's budget, for instance): the family's
+        # first row carries it.
+        savepoint.rollback()
+        mapped.problems.append(_problem(first, "reference", "rule", error))
+    except IntegrityError:
+        savepoint.rollback()
+        mapped.problems.append(
+            _problem(first, "reference", "rule", DomainError(Text("Conflicts with stored data.")))
+        )
+    take_pending(ctx.session)
+    pending_of(ctx.session).extend(events_before)
+    return "refused"
+
+
+def _tag_events(ctx: writers.Context, before: int) -> None:
+    """The family's events carry the import's id: those the services recorded as they wrote, and
+    the import's own for writes no service records (one event per change, never two)."""
+    pending = pending_of(ctx.session)
+    seen: set[tuple[str, str, int | None]] = set()
+    kept = pending[:before]
+    for event in pending[before:]:
+        key = (event.action, event.entity, event.entity_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        event.details = {**event.details, "import_id": ctx.import_id}
+        kept.append(event)
+    pending[:] = kept
+
+
+def _family_rows_problem(
+    rows: list[Row], link: ImportedFamily | None, first: Row
+) -> Problem | None:
+    if len(rows) > 1:
+        return _problem(rows[1], "reference", "duplicate_family")
+    if not rows and link is None:
+        return _problem(first, "reference", "unknown_family")
+    return None
+
+
+def _write(ctx: writers.Context, sheets: dict[str, list[Row]], link: ImportedFamily | None) -> str:
+    family_rows = sheets.get("families", [])
+    if family_rows:
+        family, changed = writers.write_family(ctx, family_rows[0], link)
+    else:
+        assert link is not None
+        family, changed = ctx.session.get_one(Family, link.family_id), False
+    for key in SHEET_ORDER:
+        if sheets.get(key):
+            changed = WRITERS[key](ctx, family, sheets[key]) or changed
+    if link is None:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _failure_problem(failure: writers.RowFailure) -> Problem:
+    return _problem(failure.row, failure.column, failure.code, failure.error)
+
+
+def _problem(row: Row, key: str, code: str, error: Exception | None = None) -> Problem:
+    texts = _texts(error) if error is not None else None
+    column = row.header(key) if key in {c.key for c in row.sheet.columns} else key
+    return Problem(
+        row.sheet_name,
+        row.number,
+        column,
+        row.raw.get(key, ""),
+        "error",
+        code,
+        row.reference,
+        texts=texts,
+    )
+
+
+def _texts(error: Exception) -> dict[str, str]:
+    """A service's refusal in both languages: its headline and its field messages."""
+    parts: list[object] = []
+    if isinstance(error, DomainError):
+        parts = [error.message, *(m for ms in error.errors.values() for m in ms)]
+    elif isinstance(error, FieldErrors):
+        parts = [m for ms in error.errors.values() for m in ms]
+    texts = {}
+    for language in ("en", "nb"):
+        with force_locale(language):
+            texts[language] = " ".join(dict.fromkeys(localise(p) for p in parts)) or str(error)
+    return texts
+
+
+def _finish(run: ImportRun, mapped: Mapped, outcomes: dict[str, str]) -> None:
+    run.families = outcomes
+    run.counts = {
+        kind: sum(1 for o in outcomes.values() if o == kind)
+        for kind in ("created", "updated", "unchanged", "refused")
+    }
+    run.report = [p.as_dict() for p in mapped.problems]
+    run.status = "done"
+    run.finished_at = utcnow()
+
+
+def same_file_before(session: AnySession, run: ImportRun) -> ImportRun | None:
+    """An earlier real import of the very same file in the municipality, if any."""
+    return session.scalars(
+        select(ImportRun)
+        .where(
+            ImportRun.municipality_id == run.municipality_id,
+            ImportRun.sha256 == run.sha256,
+            ImportRun.id != run.id,
+            ImportRun.dry_run.is_(False),
+        )
+        .order_by(ImportRun.id.desc())
+    ).first()
+
+
+def get_run(session: AnySession, run_id: int, municipality_ids: Any) -> ImportRun:
+    run = session.get(ImportRun, run_id)
+    if run is None or not municipality_ids(run.municipality_id):
+        raise NotFound()
+    return run
+
+
+def report_in(run: ImportRun, language: str) -> list[dict[str, Any]]:
+    """The report's problems with the message in one language."""
+    lang = "en" if language.startswith("en") else "nb"
+    return [{**p, "message": p["message"][lang]} for p in run.report]

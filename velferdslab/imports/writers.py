@@ -1,0 +1,367 @@
+"""One family's rows written through the services the API uses: the family and its lifecycle,
+members, readings, budgets, spending and goals. Each writer says whether it changed anything;
+a refusal names the row and column it came from (RowFailure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from velferdslab.assessments import services as assessments
+from velferdslab.assessments.models import Assessment
+from velferdslab.audit.log import record
+from velferdslab.budgets import services as budgets
+from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.db import AnySession, utcnow
+from velferdslab.errors import DomainError, FieldErrors, Text
+from velferdslab.families import services as families
+from velferdslab.families.models import Family, Member
+from velferdslab.families.schemas import MemberCreateSchema
+from velferdslab.imports.mapping import Row
+from velferdslab.imports.models import ImportedFamily
+from velferdslab.people.national_id import parse
+from velferdslab.plans import services as plans
+from velferdslab.plans.models import Goal
+from velferdslab.users.models import User
+from velferdslab.vocabulary import DOMAINS, LEVELS, ExpenditureStatus, Role
+
+# The lifecycle steps that reach a status from `referred` (the API's transitions, one by one).
+STATUS_PATH: dict[str, tuple[str, ...]] = {
+    "referred": (),
+    "active": ("active",),
+    "concluded": ("active", "concluded"),
+    "withdrawn": ("withdrawn",),
+}
+
+
+class RowFailure(Exception):
+    """A row the rules refuse: its column and the message code (or a service's error)."""
+
+    def __init__(self, row: Row, column: str, code: str, error: Exception | None = None) -> None:
+        super().__init__(code)
+        self.row, self.column, self.code, self.error = row, column, code, error
+
+
+@dataclass
+class Context:
+    session: AnySession
+    user: User
+    municipality_id: int
+    municipality_number: str
+    import_id: int
+    rule: str
+    today: dt.date
+    users: dict[str, User] = field(default_factory=dict)  # username (casefolded) -> user
+    agencies: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> id
+
+    def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
+        record(
+            self.session,
+            action,
+            entity,
+            entity_id,
+            family_id=family_id,
+            details={"import_id": self.import_id},
+            user_id=self.user.id,
+        )
+
+    def user_for(self, row: Row, key: str, default: User | None = None) -> User | None:
+        name = row.values.get(key)
+        if not name:
+            return default
+        user = self.users.get(str(name).casefold())
+        if user is None:
+            raise RowFailure(row, key, "unknown_user")
+        return user
+
+    def agency_for(self, row: Row, key: str) -> int:
+        agency_id = self.agencies.get(str(row.values[key]).casefold())
+        if agency_id is None:
+            raise RowFailure(row, key, "unknown_agency")
+        return agency_id
+
+
+def guarded(row: Row, column: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a service; its refusal becomes a failure of this row and column."""
+    try:
+        return call(*args, **kwargs)
+    except (DomainError, FieldErrors) as error:
+        raise RowFailure(row, column, "rule", error) from error
+
+
+def write_family(ctx: Context, row: Row, link: ImportedFamily | None) -> tuple[Family, bool]:
+    v = row.values
+    if str(v["municipality_number"]).zfill(4) != ctx.municipality_number:
+        raise RowFailure(row, "municipality_number", "municipality")
+    lead = ctx.user_for(row, "investment_lead")
+    if lead is None and link is None and not ctx.user.has_role(Role.INVESTMENT_LEAD):
+        raise RowFailure(row, "investment_lead", "lead_required")
+    status = v.get("status") or "active"
+    if link is None:
+        family = guarded(
+            row,
+            "referred_on",
+            families.create_family,
+            ctx.session,
+            municipality_id=ctx.municipality_id,
+            referred_on=v["referred_on"],
+            investment_lead_id=(lead or ctx.user).id,
+            protection=v.get("protection") or "none",
+            today=ctx.today,
+        )
+        ctx.session.flush()
+        for step in STATUS_PATH[status]:
+            _status(row, family, step, v, ctx.today)
+        ctx.session.flush()
+        ctx.audit("create", "family", family.id, family.id)
+        membership = families.put_lead_on_team(ctx.session, family)
+        if membership is not None:
+            ctx.audit("create", "team_membership", membership.id, family.id)
+        ctx.session.add(
+            ImportedFamily(
+                municipality_id=ctx.municipality_id,
+                external_reference=row.reference,
+                family_id=family.id,
+                import_id=ctx.import_id,
+            )
+        )
+        return family, True
+    family = ctx.session.get_one(Family, link.family_id)
+    return family, _update_family(ctx, row, family, lead, status)
+
+
+def _status(row: Row, family: Family, status: str, v: dict[str, Any], today: dt.date) -> None:
+    column = "concluded_on" if status in ("concluded", "withdrawn") else "enrolled_on"
+    guarded(
+        row,
+        column,
+        families.change_status,
+        family,
+        status,
+        enrolled_on=v.get("enrolled_on"),
+        concluded_on=v.get("concluded_on") if status != "active" else None,
+        today=today,
+    )
+
+
+def _update_family(ctx: Context, row: Row, family: Family, lead: User | None, status: str) -> bool:
+    v = row.values
+    if v["referred_on"] != family.referred_on:
+        fixed = Text("The referral date cannot change: import it as recorded.")
+        raise RowFailure(row, "referred_on", "rule", DomainError(fixed))
+    changed = False
+    if lead is not None and lead.id != family.investment_lead_id:
+        guarded(
+            row,
+            "investment_lead",
+            families.check_lead,
+            ctx.session,
+            lead.id,
+            family.municipality_id,
+        )
+        family.investment_lead_id, changed = lead.id, True
+    protection = v.get("protection") or "none"
+    if protection != family.protection.value:
+        family.protection, changed = protection, True  # type: ignore[assignment]
+    dates = (v.get("enrolled_on"), v.get("concluded_on"))
+    if status != family.status.value or dates != (family.enrolled_on, family.concluded_on):
+        _status(row, family, status, v, ctx.today)
+        changed = True
+    if changed:
+        ctx.session.flush()
+        ctx.audit("update", "family", family.id, family.id)
+    return changed
+
+
+def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
+    existing = list(ctx.session.scalars(select(Member).where(Member.family_id == family.id)))
+    changed = False
+    for row in rows:
+        data = {k: row.values.get(k) for k in ("full_name", "national_id", "birth_date")}
+        data["relation"] = row.values.get("relation") or "other_adult"
+        errors = MemberCreateSchema().validate(
+            {**data, "birth_date": data["birth_date"] and data["birth_date"].isoformat()}
+        )
+        if errors:
+            raise RowFailure(row, next(iter(errors)), "rule", FieldErrors(errors))  # type: ignore[arg-type]
+        if data["national_id"] and data["birth_date"] is None:
+            data["birth_date"] = parse(data["national_id"]).birth_date
+        member = next((m for m in existing if _same_person(m, data)), None)
+        if member is None:
+            member = Member(family_id=family.id, **data)
+            ctx.session.add(member)
+            ctx.session.flush()
+            existing.append(member)
+            ctx.audit("create", "member", member.id, family.id)
+            changed = True
+        elif any(getattr(member, k) != v for k, v in data.items()):
+            for name, value in data.items():
+                setattr(member, name, value)
+            ctx.session.flush()
+            ctx.audit("update", "member", member.id, family.id)
+            changed = True
+    return changed
+
+
+def _same_person(member: Member, data: dict[str, Any]) -> bool:
+    if data["national_id"] or member.national_id:
+        return bool(member.national_id == data["national_id"])
+    return member.full_name.casefold() == str(data["full_name"]).casefold()
+
+
+def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
+    by_date = {
+        a.assessed_on: a
+        for a in ctx.session.scalars(
+            select(Assessment).where(Assessment.family_id == family.id).order_by(Assessment.id)
+        )
+    }
+    seen: set[dt.date] = set()
+    changed = False
+    for row in rows:
+        on = row.values["assessed_on"]
+        if on in seen:
+            raise RowFailure(row, "assessed_on", "duplicate_date")
+        seen.add(on)
+        levels = {d: row.values.get(d) for d in DOMAINS}
+        text = row.values.get("rationale") or ""
+        rationale = {d: text for d in DOMAINS if text and levels[d] is not None}
+        assessor = ctx.user_for(row, "assessed_by", ctx.user)
+        found = by_date.get(on)
+        if found is None:
+            made = guarded(
+                row, "assessed_on", assessments.record_assessment, ctx.session, family, assessor,
+                assessed_on=on, levels=levels, rationale=rationale, rule=ctx.rule, today=ctx.today,
+            )  # fmt: skip
+            ctx.audit("create", "assessment", made.id, family.id)
+            changed = True
+        elif found.levels() != levels or (found.rationale or {}) != rationale:
+            names = {d: None if n is None else LEVELS[n] for d, n in levels.items()}
+            guarded(
+                row, "assessed_on", assessments.update_assessment, ctx.session, found,
+                {"levels": names, "rationale": rationale}, ctx.rule, ctx.today,
+            )  # fmt: skip
+            ctx.audit("update", "assessment", found.id, family.id)
+            changed = True
+    return changed
+
+
+def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
+    years: dict[int, list[Row]] = {}
+    for row in rows:
+        years.setdefault(row.values["year"], []).append(row)
+    changed = False
+    for year, year_rows in sorted(years.items()):
+        contributions = [
+            {"agency_id": ctx.agency_for(r, "agency"), "amount": r.values["amount"]}
+            for r in year_rows
+        ]
+        amount = sum((Decimal(str(c["amount"])) for c in contributions), Decimal(0))
+        budget = ctx.session.scalars(
+            select(Budget).where(Budget.family_id == family.id, Budget.year == year)
+        ).one_or_none()
+        wanted = sorted((c["agency_id"], c["amount"]) for c in contributions)
+        if (
+            budget is not None
+            and budget.amount == amount
+            and wanted == sorted((c.agency_id, c.amount) for c in budget.contributions)
+        ):
+            continue
+        made = guarded(
+            year_rows[0], "amount", budgets.set_budget, ctx.session, family,
+            year=year, amount=amount, contributions=contributions,
+        )  # fmt: skip
+        ctx.audit("create" if budget is None else "update", "budget", made.id, family.id)
+        changed = True
+    return changed
+
+
+def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
+    existing = list(
+        ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
+    )
+    changed = False
+    for row in rows:
+        v = row.values
+        agency_id = ctx.agency_for(row, "paying_agency")
+        requester = ctx.user_for(row, "requested_by", ctx.user) or ctx.user
+        decider = ctx.user_for(row, "decided_by") or requester
+        status = v.get("status") or "approved"
+        key = (v["spent_on"], v["amount"], v["description"], agency_id)
+        found = next(
+            (
+                e
+                for e in existing
+                if (e.spent_on, e.amount, e.description, e.paying_agency_id) == key
+            ),
+            None,
+        )
+        if found is not None and (found.status.value, found.domain) == (status, v.get("domain")):
+            existing.remove(found)  # a second identical row is a second expenditure
+            continue
+        if found is None:
+            found = guarded(
+                row, "amount", budgets.request_expenditure, ctx.session, family, requester,
+                spent_on=v["spent_on"], amount=v["amount"], description=v["description"],
+                paying_agency_id=agency_id, domain=v.get("domain"), today=ctx.today,
+            )  # fmt: skip
+            action = "create"
+        else:
+            existing.remove(found)
+            action = "update"
+        found.domain = v.get("domain")
+        _as_recorded(row, ctx, family, found, status, decider)
+        ctx.audit(action, "expenditure", found.id, family.id)
+        changed = True
+    return changed
+
+
+def _as_recorded(
+    row: Row, ctx: Context, family: Family, spent: Expenditure, status: str, decider: User
+) -> None:
+    """A historical decision is taken as recorded; an approval beyond the budget is refused."""
+    if status == spent.status.value:
+        ctx.session.flush()
+        return
+    if status == "approved":
+        budget = budgets.budget_for_year(ctx.session, family.id, spent.spent_on.year, lock=True)
+        if budgets.approved_total(ctx.session, budget.id) + spent.amount > budget.amount:
+            guarded(row, "amount", budgets.request_expenditure, ctx.session, family, decider,
+                    spent_on=spent.spent_on, amount=spent.amount, description="",
+                    paying_agency_id=spent.paying_agency_id, today=ctx.today)  # fmt: skip
+    spent.status = ExpenditureStatus(status)
+    pending = status == "pending"
+    spent.decided_by = None if pending else decider.id
+    spent.decided_at = None if pending else utcnow()
+    ctx.session.flush()
+
+
+def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
+    existing = list(ctx.session.scalars(select(Goal).where(Goal.family_id == family.id)))
+    changed = False
+    for row in rows:
+        v = row.values
+        data = {
+            "domain": v["domain"],
+            "target_level": v["target_level"],
+            "target_date": v["target_date"],
+            "description": v.get("description") or "",
+        }
+        found = next(
+            (g for g in existing if (g.domain, g.target_date) == (v["domain"], v["target_date"])),
+            None,
+        )
+        if found is None:
+            goal = plans.add_goal(ctx.session, family, ctx.user.id, data)
+            existing.append(goal)
+            ctx.audit("create", "goal", goal.id, family.id)
+            changed = True
+        elif (found.target_level, found.description) != (data["target_level"], data["description"]):
+            plans.change(ctx.session, found, data)
+            ctx.audit("update", "goal", found.id, family.id)
+            changed = True
+    return changed
