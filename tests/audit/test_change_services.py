@@ -381,5 +381,9 @@ def test_every_recording_service_is_listed() -> None:
     listed = {name.split(" ")[0] for name in SERVICES}
     recording = _recording_functions()
     helpers = {"users.audit_grants"}  # called by add_user and update_user, listed above
-    assert recording - helpers <= listed, sorted(recording - helpers - listed)
+    # An import records its run beside the events of the services it calls (a file to read, a
+    # dry run rolled back): its events are counted in tests/imports/test_pipeline.py.
+    tested_elsewhere = {"imports.run_import"}
+    unlisted = recording - helpers - tested_elsewhere - listed
+    assert not unlisted, sorted(unlisted)
     assert "families.create_family" in recording  # the scan works
