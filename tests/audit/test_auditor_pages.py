@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import scoped_session
 
 from tests.portfolio_fixture import make_portfolio
-from tests.web.test_family_pages import login
+from tests.web.test_login import login
 
 
 def body_rows(page: str) -> list[str]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, make_family, make_lab, make_user
 from tests.portfolio_fixture import make_portfolio
-from tests.web.test_family_pages import login
+from tests.web.test_login import login
 from velferdslab.vocabulary import Role
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.factories import add_assessment, make_family, make_lab
 from tests.portfolio_fixture import make_portfolio
-from tests.web.test_family_pages import login
+from tests.web.test_login import login
 
 
 def workbook(client: FlaskClient, query: str = "as_of=2025-09-30", save: str = "") -> Workbook:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.factories import add_assessment, auth, make_family, make_lab
 from tests.reports.helpers import pdf_text, save_page_images
-from tests.web.test_family_pages import login
+from tests.web.test_login import login
 from velferdslab.audit import refusals
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.extensions import db as flask_db

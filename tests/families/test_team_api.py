@@ -7,8 +7,7 @@ import datetime as dt
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_user
-from tests.familyapi.helpers import TODAY, events_of, only, setting, statuses, url
+from tests.factories import TODAY, auth, events_of, make_user, only, setting, statuses, url
 from velferdslab.vocabulary import Role
 
 FIELDS = {"id", "user_id", "agency_id", "team_role", "mandate_nok", "joined_on", "left_on"}

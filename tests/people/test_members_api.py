@@ -6,8 +6,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_family
-from tests.familyapi.helpers import events_of, only, setting, statuses, url
+from tests.factories import auth, events_of, make_family, only, setting, statuses, url
 from velferdslab.families.models import Member
 
 OLD = "31129956715"  # born 1899-12-31 (fnrinfo.no's worked example)

@@ -7,8 +7,17 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_family
-from tests.familyapi.helpers import TODAY, Setting, events_of, only, setting, statuses, url
+from tests.factories import (
+    TODAY,
+    Setting,
+    auth,
+    events_of,
+    make_family,
+    only,
+    setting,
+    statuses,
+    url,
+)
 
 
 def spend(s: Setting, amount: float, **more: Any) -> dict[str, Any]:

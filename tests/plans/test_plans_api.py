@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_family, make_user
-from tests.familyapi.helpers import events_of, only, setting, statuses, url
+from tests.factories import auth, events_of, make_family, make_user, only, setting, statuses, url
 from velferdslab.plans.models import Goal
 from velferdslab.vocabulary import Role
 

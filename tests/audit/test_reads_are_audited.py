@@ -9,8 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import add_assessment, auth
-from tests.familyapi.helpers import setting, url
+from tests.factories import add_assessment, auth, setting, url
 from velferdslab.audit.models import AuditEvent
 from velferdslab.budgets.models import Budget
 from velferdslab.families.models import Member

@@ -11,8 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth, make_family
-from tests.familyapi.helpers import TODAY, events_of, only, setting, statuses, url
+from tests.factories import TODAY, auth, events_of, make_family, only, setting, statuses, url
 from velferdslab.vocabulary import DOMAINS
 
 # Levels: unsustainable 0, exposed 1, stable 2, sustainable 3.

@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth
-from tests.familyapi.helpers import TODAY, events_of, only, setting, statuses, url
+from tests.factories import TODAY, auth, events_of, only, setting, statuses, url
 
 
 def test_the_lead_records_and_lists_consents(client: FlaskClient, db: scoped_session) -> None:

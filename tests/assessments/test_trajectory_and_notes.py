@@ -7,8 +7,7 @@ import datetime as dt
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
-from tests.factories import auth
-from tests.familyapi.helpers import TODAY, events_of, only, setting, statuses, url
+from tests.factories import TODAY, auth, events_of, only, setting, statuses, url
 from velferdslab.vocabulary import DOMAINS
 
 
