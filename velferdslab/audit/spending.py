@@ -26,14 +26,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.budgets.models import Expenditure
-from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_datetime
 from velferdslab.gains.excel_table import XLSX_TYPE, Column, table_sheet
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
-from velferdslab.vocabulary import ExpenditureStatus, Role
+from velferdslab.vocabulary import ExpenditureStatus
 from velferdslab.web.auth import login_required
 from velferdslab.web.labels import STATUS_LABELS
 
@@ -233,9 +232,7 @@ def create_blueprint() -> Blueprint:
     @blp.route("/expenditures.<any(csv, xlsx):kind>")
     @login_required
     def export(kind: str) -> ResponseReturnValue:
-        user: User = g.user
-        if not user.has_role(Role.AUDITOR):
-            raise Forbidden()
+        user: User = policy.require_page(g.user, "pages.audit")
         filters = Filters.from_args(request.args)
         rows = _export_rows(user, filters)
         language = str(get_locale() or "nb")
