@@ -18,6 +18,7 @@ import pandas as pd
 
 from velferdslab.benefits.discount import discount_factors
 from velferdslab.benefits.params import AssumptionParams
+from velferdslab.benefits.spending import approved_by
 from velferdslab.vocabulary import DOMAINS, Category, Payer, values
 
 CATEGORIES = values(Category)
@@ -130,9 +131,8 @@ def _spending(expenditures: pd.DataFrame, ids: np.ndarray, as_of: dt.date) -> np
     total = np.zeros(len(ids))
     if expenditures.empty:
         return total
-    status = expenditures["status"].astype(str).to_numpy()
     dates = _as_dates(expenditures["spent_on"])
-    chosen = (status == "approved") & (dates <= np.datetime64(as_of, "D"))
+    chosen = approved_by(expenditures["status"].to_numpy(), dates, as_of)
     family = expenditures["family_id"].to_numpy(np.int64)[chosen]
     amount = expenditures["amount"].to_numpy(float)[chosen]
     position = np.searchsorted(ids, family)

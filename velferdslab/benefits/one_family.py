@@ -15,6 +15,7 @@ import numpy as np
 
 from velferdslab.benefits.engine import Prepared
 from velferdslab.benefits.paths import Path, settle
+from velferdslab.benefits.spending import is_approved_by
 from velferdslab.vocabulary import DOMAINS
 
 EPOCH = dt.date(1970, 1, 1)
@@ -60,7 +61,7 @@ def approved_spending(spending: Iterable[Spending], as_of: dt.date) -> float:
     np.add.at adds the rows of its frame)."""
     total = 0.0
     for on, status, amount in spending:
-        if status == "approved" and on <= as_of:
+        if is_approved_by(status, on, as_of):
             total += float(amount)
     return total
 

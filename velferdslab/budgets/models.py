@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from velferdslab.benefits.spending import is_approved_by
 from velferdslab.db import Base, created_at, enum_column, intpk
 from velferdslab.plans.models import DOMAIN_CHECK
 from velferdslab.vocabulary import ExpenditureStatus
@@ -73,3 +84,14 @@ class Expenditure(Base):
     decided_at: Mapped[dt.datetime | None]
     decision_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_at]
+
+    def _approved_by(self, as_of: dt.date) -> bool:
+        return is_approved_by(ExpenditureStatus(self.status).value, self.spent_on, as_of)
+
+    @classmethod
+    def _approved_by_sql(cls, as_of: dt.date) -> ColumnElement[bool]:
+        return and_(cls.status == ExpenditureStatus.APPROVED, cls.spent_on <= as_of)
+
+    # Counts in approved spending up to a date: the rule of benefits/spending.py, for a record
+    # (Python) and in a query (SQL).
+    approved_by = hybrid_method(_approved_by, _approved_by_sql)

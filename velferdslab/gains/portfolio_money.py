@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits.disclosure import protect
+from velferdslab.benefits.spending import approved_by
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression
 from velferdslab.gains.data import EngineInput
 
@@ -27,7 +28,7 @@ def approved_up_to(data: EngineInput, as_of: dt.date) -> pd.DataFrame:
     # pandas converts date objects (SQLite) or text (PostgreSQL's COPY) ten times faster
     # than numpy does one object at a time.
     dates = pd.to_datetime(spent["spent_on"]).to_numpy(dtype="datetime64[D]")
-    chosen = (spent["status"] == "approved").to_numpy() & (dates <= np.datetime64(as_of))
+    chosen = approved_by(spent["status"].to_numpy(), dates, as_of)
     years = dates.astype("datetime64[Y]").astype(int) + 1970
     return spent[chosen].assign(year=years[chosen])
 

@@ -198,8 +198,8 @@ def _agencies(municipality: Municipality, period: tuple[dt.date, dt.date]) -> li
             .join(Family, Family.id == Expenditure.family_id)
             .where(
                 mine,
-                Expenditure.status == "approved",
-                Expenditure.spent_on.between(*period),
+                Expenditure.approved_by(period[1]),
+                Expenditure.spent_on >= period[0],
             )
             .group_by(Expenditure.paying_agency_id)
         ).all()

@@ -219,7 +219,7 @@ def _period_spending(
     query = (
         select(func.coalesce(func.sum(Expenditure.amount), 0), func.count(distinct(Family.id)))
         .join(Family, Family.id == Expenditure.family_id)
-        .where(Expenditure.status == "approved", Expenditure.spent_on.between(*period))
+        .where(Expenditure.approved_by(period[1]), Expenditure.spent_on >= period[0])
     )
     if municipality_id is not None:
         query = query.where(Family.municipality_id == municipality_id)
