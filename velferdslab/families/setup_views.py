@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from dataclasses import astuple
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -20,34 +20,19 @@ from velferdslab.families.access import consent_missing_for
 from velferdslab.families.lifecycle import LifecycleError, check_transition
 from velferdslab.families.models import Consent, Family, TeamMembership
 from velferdslab.families.page import family_context
+from velferdslab.families.setup_forms import (
+    BudgetForm,
+    ConsentForm,
+    MandateForm,
+    StatusForm,
+    TeamForm,
+    WithdrawalForm,
+)
 from velferdslab.formatting import format_date
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.web.auth import login_required
-from velferdslab.web.fields import read_number
 from velferdslab.web.i18n import localise
-
-
-def _date(name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.form.get(name, "")[:10])
-    except ValueError:
-        raise ValidationFailed(
-            Text("A date is missing or malformed."), {name: [Text("Give a date.")]}
-        ) from None
-
-
-def _amount(name: str) -> Decimal:
-    """A set-up amount typed the Norwegian way, read and bounded as every money field is."""
-    try:
-        value = read_number(request.form.get(name, ""))
-    except ValueError as error:
-        raise ValidationFailed(Text("An amount cannot be read."), {name: [str(error)]}) from None
-    if value is None:
-        raise ValidationFailed(
-            Text("An amount is missing."), {name: [Text("Give an amount in NOK.")]}
-        )
-    return value
 
 
 def _own_agency(user_id: int) -> int:
@@ -59,10 +44,6 @@ def _own_agency(user_id: int) -> int:
             {"agency_id": [Text("The person has no agency of their own: choose one.")]},
         )
     return user.agency_id
-
-
-def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 10]
 
 
 def _done(family: Family, message: Any, anchor: str) -> ResponseReturnValue:
@@ -193,12 +174,13 @@ def register(blp: Blueprint) -> None:
     def add_consent(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
         try:
+            consent = ConsentForm.read(request.form)
             services.record_consent(
                 db.session,
                 family,
-                given_on=_date("given_on"),
-                agency_ids=_ids("agency_ids"),
-                scope=request.form.get("scope", "")[:2000],
+                given_on=consent.given_on,
+                agency_ids=consent.agency_ids,
+                scope=consent.scope,
                 recorded_by=g.user.id,
             )
         except DomainError as error:
@@ -210,24 +192,20 @@ def register(blp: Blueprint) -> None:
     def add_team_member(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "team.write")
         try:
-            user_ids, agency_ids = _ids("user_id"), _ids("agency_id")
-            if len(user_ids) != 1 or len(agency_ids) > 1:
-                raise ValidationFailed(
-                    Text("Choose a person and an agency."), {"user_id": [Text("Choose.")]}
-                )
-            agency_id = agency_ids[0] if agency_ids else _own_agency(user_ids[0])
+            team = TeamForm.read(request.form)
+            agency_id = team.agency_id or _own_agency(team.user_id)
             if not confirm.confirmed():
                 missing = consent_missing_for(family, agency_id, dt.date.today())
                 if missing is not None:
-                    return _ask_adding_uncovered(family, user_ids[0], agency_id, missing)
+                    return _ask_adding_uncovered(family, team.user_id, agency_id, missing)
             services.add_team_member(
                 db.session,
                 family,
-                user_id=user_ids[0],
+                user_id=team.user_id,
                 agency_id=agency_id,
-                team_role="lead" if request.form.get("team_role") == "lead" else "member",
-                mandate_nok=_amount("mandate_nok"),
-                joined_on=_date("joined_on"),
+                team_role=team.team_role,
+                mandate_nok=team.mandate_nok,
+                joined_on=team.joined_on,
             )
         except DomainError as error:
             return _refused(family, error, "setup", "team")
@@ -239,7 +217,7 @@ def register(blp: Blueprint) -> None:
         family = policy.family_or_404(db.session, g.user, family_id, "consents.write")
         consent = policy.record_of_family_or_404(db.session, Consent, family.id, consent_id)
         try:
-            withdrawn_on = _date("withdrawn_on")
+            withdrawn_on = WithdrawalForm.read(request.form).withdrawn_on
             if consent.withdrawn_on is not None:
                 raise Conflict(Text("The consent is already withdrawn."))
             services.check_withdrawal({"withdrawn_on": withdrawn_on}, consent, dt.date.today())
@@ -260,9 +238,8 @@ def register(blp: Blueprint) -> None:
             db.session, TeamMembership, family.id, membership_id
         )
         try:
-            services.change_membership(
-                db.session, membership, {"mandate_nok": _amount("mandate_nok")}
-            )
+            mandate = MandateForm.read(request.form).mandate_nok
+            services.change_membership(db.session, membership, {"mandate_nok": mandate})
         except DomainError as error:
             return _refused(family, error, "setup", f"mandate_{membership.id}")
         return _done(family, _l("The mandate is changed."), "setup")
@@ -288,29 +265,24 @@ def register(blp: Blueprint) -> None:
     def save_budget(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "budgets.write")
         try:
-            year = int(request.form.get("year", "0")[:4] or 0)
-            contributions = [
-                {"agency_id": agency, "amount": _amount(f"contribution_{agency}")}
-                for agency in _ids("contributing_agency")
-                if request.form.get(f"contribution_{agency}")
-            ]
+            budget = BudgetForm.read(request.form)
             set_budget(
-                db.session, family, year=year, amount=_amount("amount"), contributions=contributions
+                db.session,
+                family,
+                year=budget.year,
+                amount=budget.amount,
+                contributions=budget.contributions,
             )
-        except (DomainError, ValueError) as error:
-            refusal = (
-                error if isinstance(error, DomainError) else ValidationFailed(Text("Give a year."))
-            )
-            return _refused(family, refusal, "setup", "budget")
-        return _done(family, _l("The budget for %(year)s is saved.", year=year), "setup")
+        except DomainError as error:
+            return _refused(family, error, "setup", "budget")
+        return _done(family, _l("The budget for %(year)s is saved.", year=budget.year), "setup")
 
     @blp.route(f"{base}/status", methods=["POST"])
     @login_required
     def change_status(family_id: int) -> ResponseReturnValue:
         family = policy.family_or_404(db.session, g.user, family_id, "family.update")
         try:
-            status = request.form.get("status", "")[:20]
-            on = _date("on")
+            status, on = astuple(StatusForm.read(request.form))
             ending = status in ("concluded", "withdrawn") and status != family.status.value
             if ending and not confirm.confirmed():
                 check_transition(
