@@ -157,3 +157,21 @@ def test_a_leader_cannot_work_out_a_small_domain_of_the_plan(
     assert plan[shown]["goals"] == {"value": 5, "suppressed": False}
     auditor = client.get("/api/v1/reports/portfolio", headers=auth(db, lab.auditor)).get_json()
     assert {r["domain"]: r["goals"]["value"] for r in auditor["forecast"]["plan"]}["finance"] == 2
+
+
+def test_goals_met_and_goals_on_track_count_the_same_goals(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    """The dashboard's two goal counts agree (issue 22.8): both are out of the goals that enter
+    the forecast; the undated housing goal of each family is in neither."""
+    lab = make_lab(db)
+    for _ in range(2):
+        planned_family(db, lab)
+    report = client.get(
+        "/api/v1/reports/portfolio?as_of=2025-12-31", headers=auth(db, lab.auditor)
+    ).get_json()
+    # Each family: finance stable at T; the goal "stable by 01.04.2025" is met, "sustainable by
+    # 30.06.2026" is not (yet): 2 of the 4 dated goals are met, all 4 on track.
+    assert report["goals"]["goals"]["value"] == 4
+    assert report["goals"]["met"]["value"] == 2
+    assert report["forecast"]["goals"]["goals"]["value"] == 4

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
+
 from velferdslab.assessments.models import Assessment
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
@@ -166,6 +168,25 @@ def _cell(value: float, families: int, suppression: Suppression, key: Any) -> di
     return suppression.total(round(float(value), 2), families, key)
 
 
+def portfolio_forecast(
+    data: EngineInput,
+    params: AssumptionParams,
+    as_of: dt.date,
+    prepared: Prepared,
+    path: Path | None = None,
+) -> Forecast:
+    return compute_forecast(
+        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
+    )
+
+
+def counted_goals(forecast: Forecast) -> pd.DataFrame:
+    """The goals that enter the forecast (a target date, a domain assessed): the goals every goal
+    count of a report is out of, so "goals met" and "on track" share one denominator."""
+    goals = forecast.goals
+    return goals[goals["status"] != ""] if len(goals) else goals
+
+
 def portfolio_forecast_block(
     data: EngineInput,
     params: AssumptionParams,
@@ -173,12 +194,11 @@ def portfolio_forecast_block(
     prepared: Prepared,
     path: Path | None = None,
     suppression: Suppression | None = None,
+    forecast: Forecast | None = None,
 ) -> dict[str, Any]:
     """Promised, forecast-to-date and actual totals, goals on track and the quarterly series,
     each cell hidden for leaders under the same rule as the report's other cells."""
-    forecast = compute_forecast(
-        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
-    )
+    forecast = forecast or portfolio_forecast(data, params, as_of, prepared, path)
     suppression = suppression or Suppression.off()
     block = forecast_block(forecast, params, suppression)
     plan = domain_plan(prepared.baseline, prepared.current, prepared.family_ids, data.goals, params)

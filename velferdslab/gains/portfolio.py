@@ -16,7 +16,7 @@ from velferdslab.benefits.paths import prepare_with_path
 from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, open_table
 from velferdslab.gains.data import EngineInput
-from velferdslab.gains.forecast import portfolio_forecast_block
+from velferdslab.gains.forecast import counted_goals, portfolio_forecast, portfolio_forecast_block
 from velferdslab.gains.portfolio_money import approved_up_to, budget_use, money, who_invests
 from velferdslab.gains.quarters import grouped_rows, level_table, stable_share
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
@@ -51,6 +51,7 @@ def portfolio_report(
         suppression.table(matrix, "transitions") if suppression.applied else open_table(matrix)
     )
     sums = _gains(gains, count, suppression)
+    forecast = portfolio_forecast(data, params, as_of, prepared, path)
     return {
         "as_of": as_of,
         "family_count": suppression.count(count, "family_count"),
@@ -68,7 +69,7 @@ def portfolio_report(
         },
         "transition_matrix_grouped": grouped_matrix(matrix, transitions, suppression),
         "reaching_stable": _reaching(prepared, params, suppression),
-        "goals": _goals(prepared, data, suppression),
+        "goals": _goals(prepared, counted_goals(forecast), suppression),
         "family_years_at_level": {
             level: money(value, count, suppression, ("family_years", level))
             for level, value in analytics.time_at_level(prepared).items()
@@ -81,7 +82,9 @@ def portfolio_report(
         if sums["socioeconomic_npv"]["suppressed"]
         else [round_money(row) for row in analytics.sensitivity(prepared, params)],
         "suppression": suppression.described(),
-        "forecast": portfolio_forecast_block(data, params, as_of, prepared, path, suppression),
+        "forecast": portfolio_forecast_block(
+            data, params, as_of, prepared, path, suppression, forecast
+        ),
         "by_municipality": [],
     }
 
@@ -156,8 +159,8 @@ def _reaching(prepared: Any, params: AssumptionParams, suppression: Suppression)
     }
 
 
-def _goals(prepared: Any, data: EngineInput, suppression: Suppression) -> dict[str, Any]:
-    met = analytics.goals_met(prepared, data.goals)
+def _goals(prepared: Any, goals: Any, suppression: Suppression) -> dict[str, Any]:
+    met = analytics.goals_met(prepared, goals)
     table = _pair([met["met"], met["goals"] - met["met"]], suppression, "goals")
     return {
         "met": table["cells"][0][0],
