@@ -65,6 +65,16 @@ class Forbidden(DomainError):
         super().__init__(message)
 
 
+class TooMany(DomainError):
+    """A limit was reached (429): the message says which, Retry-After says when to try again."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after_seconds)}
+
+
 class PreconditionFailed(DomainError):
     status_code = 412
 

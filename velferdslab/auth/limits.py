@@ -27,20 +27,18 @@ from velferdslab import policy
 from velferdslab.auth.current import client_ip
 from velferdslab.auth.models import PASSWORD, SECOND_FACTOR, LoginFailure
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import DomainError
+from velferdslab.errors import TooMany
 from velferdslab.transactions import keep_after_rollback
 from velferdslab.users.models import User
 
 
-class TooManyAttempts(DomainError):
-    status_code = 429
-
+class TooManyAttempts(TooMany):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
             "Too many failed sign-ins for this account or from this address: "
-            "wait a few minutes and try again."
+            "wait a few minutes and try again.",
+            retry_after,
         )
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 def _window() -> dt.timedelta:

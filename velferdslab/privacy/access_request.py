@@ -21,7 +21,7 @@ from velferdslab.assumptions.services import get_set
 from velferdslab.audit.log import record
 from velferdslab.audit.models import AuditEvent
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import DomainError, Text, ValidationFailed
+from velferdslab.errors import Text, TooMany, ValidationFailed
 from velferdslab.families.models import Family, Member
 from velferdslab.municipalities.models import Agency
 from velferdslab.privacy.models import (
@@ -44,18 +44,16 @@ LETTER_ATTEMPTS_PER_HOUR = 10
 MATCH_ACTION = "match_requester"
 
 
-class TooManyAttempts(DomainError):
-    status_code = 429
-
+class TooManyAttempts(TooMany):
     def __init__(self, limit: int) -> None:
         super().__init__(
             Text(
                 "You have tried %(count)s requesters in the last hour: wait before the next. "
                 "Every attempt is on the audit log.",
                 count=limit,
-            )
+            ),
+            3600,
         )
-        self.headers = {"Retry-After": "3600"}
 
 
 def start_access_request(

@@ -26,7 +26,7 @@ from velferdslab.audit.checkpoints import (
 )
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession, as_utc, utcnow
-from velferdslab.errors import DomainError, Forbidden, NotFound, Text, ValidationFailed
+from velferdslab.errors import Forbidden, NotFound, Text, TooMany, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.municipalities.models import Municipality
@@ -61,18 +61,16 @@ class ReportRequest:
     language: str = "nb"
 
 
-class TooManyReports(DomainError):
-    status_code = 429
-
+class TooManyReports(TooMany):
     def __init__(self, limit: int) -> None:
         super().__init__(
             Text(
                 "You have asked for %(count)s reports in the last minute: wait a minute "
                 "before the next, so that everyone's reports are made in time.",
                 count=limit,
-            )
+            ),
+            60,
         )
-        self.headers = {"Retry-After": "60"}
 
 
 def check_issuing_rate(session: AnySession, user: User) -> None:
