@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """`velferdslab --help` (and `flask --help`) list these."""
     from velferdslab import commands
+    from velferdslab.archive.commands import archive_group
     from velferdslab.assumptions.commands import assumptions_group
     from velferdslab.audit.commands import audit_group
     from velferdslab.ops_commands import COMMANDS as OPS_COMMANDS
@@ -93,5 +94,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(assumptions_group)
     app.cli.add_command(retention_group)
+    app.cli.add_command(archive_group)
     for cmd in [*commands.COMMANDS, *OPS_COMMANDS]:
         app.cli.add_command(cmd)

@@ -1,5 +1,6 @@
 """Imports every model so that the metadata (Alembic, create_all, tests) sees all tables."""
 
+from velferdslab.archive.models import ArchiveRecord, ArchiveSettings
 from velferdslab.assessments.models import Assessment, LevelDescription, ProgressNote
 from velferdslab.assumptions.models import AssumptionSet, CostItem
 from velferdslab.audit.checkpoints import AuditCheckpoint
@@ -26,6 +27,8 @@ from velferdslab.users.models import ApiToken, User, UserRole
 metadata = Base.metadata
 
 __all__ = [
+    "ArchiveRecord",
+    "ArchiveSettings",
     "AccessRequest",
     "Agency",
     "AnonymisedFamily",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from velferdslab import policy
+from velferdslab.archive import hooks as archive
 from velferdslab.audit.log import record
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession, utcnow
@@ -267,6 +268,7 @@ def decide_expenditure(
     session.flush()
     record(session, "approve" if approve else "reject", "expenditure", expenditure.id,
            family_id=family.id)  # fmt: skip
+    archive.spending_decided(session, expenditure)
     return expenditure
 
 

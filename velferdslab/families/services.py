@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from velferdslab.archive import hooks as archive
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, Text, ValidationFailed
@@ -106,6 +107,7 @@ def update_family(session: AnySession, family: Family, data: Mapping[str, Any]) 
             concluded_on=data.get("concluded_on"),
         )
     session.flush()
+    archive.family_changed(session, family)
     record(session, "update", "family", family.id, family_id=family.id,
            details={"fields": sorted(data)})  # fmt: skip
 
@@ -163,6 +165,7 @@ def record_consent(
     session.add(consent)
     session.flush()
     record(session, "create", "consent", consent.id, family_id=family.id)
+    archive.consent_changed(session, consent)
     return consent
 
 
@@ -268,6 +271,7 @@ def add_team_member(
     session.add(membership)
     session.flush()
     record(session, "create", "team_membership", membership.id, family_id=family.id)
+    archive.team_changed(session, membership, "joined")
     return membership
 
 
@@ -283,6 +287,7 @@ def change_membership(
         )
     session.flush()
     record(session, "update", "team_membership", membership.id, family_id=membership.family_id)
+    archive.team_changed(session, membership, "changed")
 
 
 def end_membership(session: AnySession, membership: TeamMembership, left_on: dt.date) -> None:
@@ -290,6 +295,7 @@ def end_membership(session: AnySession, membership: TeamMembership, left_on: dt.
     membership.left_on = left_on
     session.flush()
     record(session, "delete", "team_membership", membership.id, family_id=membership.family_id)
+    archive.team_changed(session, membership, "left")
 
 
 def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | None:
@@ -336,6 +342,7 @@ def change_consent(
     session.flush()
     details = {"withdrawn": True} if data.get("withdrawn_on") is not None else None
     record(session, "update", "consent", consent.id, family_id=consent.family_id, details=details)
+    archive.consent_changed(session, consent, data)
 
 
 def leaving_day(membership: TeamMembership, today: dt.date) -> dt.date:

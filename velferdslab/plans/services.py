@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from velferdslab import policy
+from velferdslab.archive import hooks as archive
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
@@ -45,6 +46,7 @@ def add_goal(session: AnySession, family: Family, author_id: int, data: Mapping[
     session.add(goal)
     session.flush()
     record(session, "create", "goal", goal.id, family_id=family.id)
+    archive.plan_changed(session, goal)
     return goal
 
 
@@ -70,6 +72,7 @@ def change(
     session.flush()
     entity = "goal" if isinstance(row, Goal) else "measure"
     record(session, "update", entity, row.id, family_id=row.family_id)
+    archive.plan_changed(session, row)
 
 
 def set_own_words(session: AnySession, family: Family, own_goals: str, dreams: str) -> None:
