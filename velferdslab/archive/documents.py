@@ -42,7 +42,7 @@ def make_document(record: ArchiveRecord) -> None:
                 "s": record.snapshot,
                 "on": record.occurred_on,
             }
-            pdf = render_pdf("archive/record_pdf.html", data, stamp=stamp, language=LANGUAGE)
+            pdf = render_pdf("archive_record.html", data, stamp=stamp, language=LANGUAGE)
     record.document = pdf
     record.document_name = file_name(record)
     record.document_sha256 = hashlib.sha256(pdf).hexdigest()

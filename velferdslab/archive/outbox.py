@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from velferdslab.archive.documents import make_document
-from velferdslab.archive.models import ArchiveRecord, ArchiveState
+from velferdslab.archive.models import ArchiveKind, ArchiveRecord, ArchiveState
 from velferdslab.archive.package import package
 from velferdslab.archive.receipts import ERROR, RECEIPT, RECEIVED, Reply
 from velferdslab.archive.transports import Incoming, Transport, TransportError, transport_from
@@ -46,19 +47,27 @@ def run_once(transport: Transport | None = None) -> Summary:
     summary = Summary()
     if transport is None:
         return summary
-    send_pending(transport, summary)
     read_answers(transport, summary)
+    send_pending(transport, summary)
     return summary
 
 
 def due() -> list[int]:
+    """What to send now, oldest first. A journal entry waits for its family's folder to be
+    receipted: the archive files it into that folder, found by the folder's key."""
     waiting = or_(
         ArchiveRecord.state == ArchiveState.QUEUED,
         (ArchiveRecord.state == ArchiveState.FAILED) & (ArchiveRecord.failures < alert_after()),
     )
-    return list(
-        db.session.scalars(select(ArchiveRecord.id).where(waiting).order_by(ArchiveRecord.id))
+    folder = aliased(ArchiveRecord)
+    folder_stored = exists().where(
+        folder.family_id == ArchiveRecord.family_id,
+        folder.kind == ArchiveKind.FOLDER,
+        folder.state == ArchiveState.RECEIPTED,
     )
+    ready = or_(ArchiveRecord.kind == ArchiveKind.FOLDER, folder_stored)
+    statement = select(ArchiveRecord.id).where(waiting, ready).order_by(ArchiveRecord.id)
+    return list(db.session.scalars(statement))
 
 
 def send_pending(transport: Transport, summary: Summary) -> None:
