@@ -57,8 +57,8 @@ def whole_journey(db: scoped_session, lab: Lab, family: Family) -> None:
     consent = families.record_consent(
         db, family, given_on=dt.date(2024, 1, 16), agency_ids=[lab.nav.id, lab.housing.id]
     )
-    plans.add_goal(db, family, lab.lead.id,
-                   {"domain": "housing", "target_level": 2, "target_date": dt.date(2025, 6, 1)})  # fmt: skip
+    goal = {"domain": "housing", "target_level": 2, "target_date": dt.date(2025, 6, 1)}
+    plans.add_goal(db, family, lab.lead.id, goal)
     families.add_team_member(
         db, family, user_id=lab.member.id, agency_id=lab.nav.id, team_role="member",
         mandate_nok=Decimal("1000"), joined_on=dt.date(2024, 1, 16),
