@@ -40,13 +40,20 @@ def enrolled_family(
 ) -> Family:
     """Referred, with a parent and a child, then enrolled: the case folder is queued."""
     family = families.create_family(
-        db, municipality_id=lab.municipality.id, referred_on=dt.date(2024, 1, 2),
-        investment_lead_id=lab.lead.id, protection=protection,
-    )  # fmt: skip
-    db.add_all([
-        Member(family_id=family.id, full_name=name, relation="parent", national_id="15076500565"),
-        Member(family_id=family.id, full_name=f"{name} jr.", relation="child"),
-    ])  # fmt: skip
+        db,
+        municipality_id=lab.municipality.id,
+        referred_on=dt.date(2024, 1, 2),
+        investment_lead_id=lab.lead.id,
+        protection=protection,
+    )
+    db.add_all(
+        [
+            Member(
+                family_id=family.id, full_name=name, relation="parent", national_id="15076500565"
+            ),
+            Member(family_id=family.id, full_name=f"{name} jr.", relation="child"),
+        ]
+    )
     db.flush()
     families.update_family(db, family, {"status": "active", "enrolled_on": dt.date(2024, 1, 16)})
     return family
@@ -60,14 +67,25 @@ def whole_journey(db: scoped_session, lab: Lab, family: Family) -> None:
     goal = {"domain": "housing", "target_level": 2, "target_date": dt.date(2025, 6, 1)}
     plans.add_goal(db, family, lab.lead.id, goal)
     families.add_team_member(
-        db, family, user_id=lab.member.id, agency_id=lab.nav.id, team_role="member",
-        mandate_nok=Decimal("1000"), joined_on=dt.date(2024, 1, 16),
-    )  # fmt: skip
+        db,
+        family,
+        user_id=lab.member.id,
+        agency_id=lab.nav.id,
+        team_role="member",
+        mandate_nok=Decimal("1000"),
+        joined_on=dt.date(2024, 1, 16),
+    )
     budgets.set_budget(db, family, year=2024, amount=Decimal("50000"))
     expenditure = budgets.request_expenditure(
-        db, family, lab.member, spent_on=dt.date(2024, 3, 1), amount=Decimal("8000"),
-        description="Depositum", paying_agency_id=lab.nav.id, today=dt.date(2024, 3, 1),
-    )  # fmt: skip
+        db,
+        family,
+        lab.member,
+        spent_on=dt.date(2024, 3, 1),
+        amount=Decimal("8000"),
+        description="Depositum",
+        paying_agency_id=lab.nav.id,
+        today=dt.date(2024, 3, 1),
+    )
     budgets.decide_expenditure(db, family, expenditure, lab.lead, approve=True)
     families.change_consent(db, consent, {"withdrawn_on": dt.date(2024, 9, 1)}, dt.date(2024, 9, 1))
     families.update_family(db, family, {"status": "concluded", "concluded_on": dt.date(2024, 9, 2)})

@@ -96,11 +96,13 @@ class Archive:
         if key in self.refuse:
             return key, error_xml(str(uuid.uuid4()), "Ukjent klassifikasjon")
         is_folder = bool(document.xpath("a:mappe", namespaces=NS))
-        if key not in self.stored:
+        existing = key in self.stored
+        if not existing:
             self.journal += 1
             self.stored[key] = {"document": document, "files": files, "journal": self.journal}
         system_id = str(uuid.uuid5(uuid.NAMESPACE_URL, key))
-        answer = receipt_xml(key, system_id, 2026, self.stored[key]["journal"], folder=is_folder)
+        number = self.stored[key]["journal"]
+        answer = receipt_xml(key, system_id, 2026, number, folder=is_folder, existing=existing)
         validate(answer, "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.kvittering.xsd")
         return key, answer
 

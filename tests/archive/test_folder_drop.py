@@ -25,12 +25,18 @@ def test_a_demo_familys_case_reaches_the_archive_screened_valid_and_once(
 ) -> None:
     family = enrolled_family(db, lab)
     whole_journey(db, lab, family)
-    records = db.scalars(select(ArchiveRecord).where(ArchiveRecord.family_id == family.id)
-                         .order_by(ArchiveRecord.id)).all()  # fmt: skip
+    records = db.scalars(
+        select(ArchiveRecord).where(ArchiveRecord.family_id == family.id).order_by(ArchiveRecord.id)
+    ).all()
     assert [r.kind for r in records] == [
-        ArchiveKind.FOLDER, ArchiveKind.CONSENT_GIVEN, ArchiveKind.PLAN, ArchiveKind.TEAM_CHANGE,
-        ArchiveKind.SPENDING_DECISION, ArchiveKind.CONSENT_WITHDRAWN, ArchiveKind.CONCLUSION,
-    ]  # fmt: skip
+        ArchiveKind.FOLDER,
+        ArchiveKind.CONSENT_GIVEN,
+        ArchiveKind.PLAN,
+        ArchiveKind.TEAM_CHANGE,
+        ArchiveKind.SPENDING_DECISION,
+        ArchiveKind.CONSENT_WITHDRAWN,
+        ArchiveKind.CONCLUSION,
+    ]
     assert {r.state for r in records} == {ArchiveState.QUEUED}
     assert len({r.key for r in records}) == len(records)
 
@@ -41,8 +47,9 @@ def test_a_demo_familys_case_reaches_the_archive_screened_valid_and_once(
     archive.import_folder(drop)
     assert run_once().sent == len(records) - 1
     (drop / f"{records[0].key}.zip").write_bytes(folder_zip)  # to look at it with the rest
-    packages = {path.name.removesuffix(".zip"): unzip(path.read_bytes())
-                for path in drop.glob("*.zip")}  # fmt: skip
+    packages = {
+        path.name.removesuffix(".zip"): unzip(path.read_bytes()) for path in drop.glob("*.zip")
+    }
     assert set(packages) == {r.key for r in records}
     for record in records:
         files = packages[record.key]

@@ -68,8 +68,11 @@ def _error_text(element: ET.Element, ns: dict[str, str]) -> str:
     return f"{code}: {_text(element, 'f:feilmelding', ns) or ''}"[:2000]
 
 
-def receipt_xml(key: str, system_id: str, year: int, number: int, *, folder: bool) -> bytes:
-    """An archive's kvittering for a folder (saksmappeKvittering) or an entry."""
+def receipt_xml(
+    key: str, system_id: str, year: int, number: int, *, folder: bool, existing: bool = False
+) -> bytes:
+    """An archive's kvittering for a folder (saksmappeKvittering) or an entry; `existing`: the
+    archive had it already (a resend)."""
     ET.register_namespace("", RECEIPT_NS)
     ET.register_namespace("n5mdk", MDK)
     ET.register_namespace("xsi", XSI)
@@ -82,7 +85,9 @@ def receipt_xml(key: str, system_id: str, year: int, number: int, *, folder: boo
     external = ET.SubElement(part, f"{{{RECEIPT_NS}}}referanseEksternNoekkel")
     ET.SubElement(external, f"{{{MDK}}}fagsystem").text = SYSTEM
     ET.SubElement(external, f"{{{MDK}}}noekkel").text = key
-    ET.SubElement(part, f"{{{RECEIPT_NS}}}opprettetEllerEksisterende").text = "Opprettet"
+    ET.SubElement(part, f"{{{RECEIPT_NS}}}opprettetEllerEksisterende").text = (
+        "Eksisterende" if existing else "Opprettet"
+    )
     if not folder:
         ET.SubElement(part, f"{{{RECEIPT_NS}}}journalaar").text = str(year)
         ET.SubElement(part, f"{{{RECEIPT_NS}}}journalsekvensnummer").text = str(number)
