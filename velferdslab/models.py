@@ -27,12 +27,12 @@ from velferdslab.users.models import ApiToken, User, UserRole
 metadata = Base.metadata
 
 __all__ = [
-    "ArchiveRecord",
-    "ArchiveSettings",
     "AccessRequest",
     "Agency",
     "AnonymisedFamily",
     "ApiToken",
+    "ArchiveRecord",
+    "ArchiveSettings",
     "Assessment",
     "AssumptionSet",
     "AuditCheckpoint",

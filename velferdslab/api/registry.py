@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     # Blueprints are made per app: a module-level one cannot be registered on a second app.
+    from velferdslab.archive import api as archive_api
     from velferdslab.assessments import api as assessments_api
     from velferdslab.assessments import descriptions
     from velferdslab.assumptions import api as assumptions_api
@@ -38,4 +39,5 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         assumptions_api.create_blueprint(),
         descriptions.create_blueprint(),
         imports_api.create_blueprint(),
+        archive_api.create_blueprint(),
     ]

@@ -23,6 +23,15 @@ KIND_LABELS: dict[ArchiveKind, Any] = {
     ArchiveKind.NOTE: _l("working note"),
 }
 
+# The outbox states as the pages name them.
+STATE_LABELS: dict[str, Any] = {
+    "queued": _l("queued"),
+    "sent": _l("sent"),
+    "received": _l("received by the archive"),
+    "receipted": _l("stored by the archive"),
+    "failed": _l("failed"),
+}
+
 
 def public_title(reference: str, kind: ArchiveKind) -> str:
     """offentligTittel: made of the reference and the kind alone, whatever the family holds."""

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
 from velferdslab import policy
+from velferdslab.archive import services as archive
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.voice import latest_readings
@@ -89,6 +90,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         }
     if is_lead:
         lead_only["consent_gaps"] = team_without_consent(family, team, today)
+        lead_only["archive_items"] = archive.page_items(session, family.id)
     memberships = [membership for membership, _, _ in team]
     return {
         "by_agency": contributions_and_spending(today.year, budgets, expenditures, agencies),

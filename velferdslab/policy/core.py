@@ -74,6 +74,9 @@ FAMILY_PERMISSIONS: dict[str, frozenset[Relation]] = {
     # family has no auditor or admin relation, so its events are on no one's audit log; its lead
     # sees them on the family's own access log (access_log.read).
     "audit_log.family_events": frozenset({A, M}),
+    # What was handed to the municipality's archive (issue 27): kinds, name-free titles, states,
+    # dates and the archive's numbers, for the lead and the admin (no auditor: it is no figure).
+    "archive.read": frozenset({L, M}),
 }
 
 # The relations a role can give its holder to a family.
@@ -93,7 +96,7 @@ def reads_family_data(role: Role | str) -> bool:
     return any(
         granted & relations
         for name, granted in FAMILY_PERMISSIONS.items()
-        if name not in ("family.read", "audit_log.family_events")
+        if name not in ("family.read", "audit_log.family_events", "archive.read")
     )
 
 

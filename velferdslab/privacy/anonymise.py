@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from velferdslab.archive.services import forget_local_copies
 from velferdslab.assessments.models import Assessment, ProgressNote
 from velferdslab.budgets.models import Expenditure
 from velferdslab.db import AnySession
@@ -95,4 +96,5 @@ def anonymise_family(session: AnySession, family_id: int) -> dict[str, int]:
         )
         .values(pdf=None),
     )
+    cleared["archive_copies"] = forget_local_copies(session, family_id)
     return cleared

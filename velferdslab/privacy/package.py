@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from velferdslab.archive.services import for_access_package
 from velferdslab.assessments.models import Assessment, ProgressNote
 from velferdslab.audit.models import AuditEvent
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
@@ -278,6 +279,7 @@ def build_package(
         "spending": spending,
         "gains": gains,
         "access_log": access_log,
+        "archive": for_access_package(session, family.id),
         "withheld": dict(rules.counts),
     }
 

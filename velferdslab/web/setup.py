@@ -42,6 +42,7 @@ def init_web(app: Flask) -> None:
     app.before_request(protect_forms)
     app.before_request(guard_form_text)
     app.before_request(account.require_own_password)
+    from velferdslab.archive import views as archive_views
     from velferdslab.assessments import description_views
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import spending as audit_spending
@@ -79,3 +80,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(privacy_views.create_blueprint())
     app.register_blueprint(forecast_pages.create_blueprint())
     app.register_blueprint(import_views.create_blueprint())
+    app.register_blueprint(archive_views.create_blueprint())
