@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session
 
 from tests.factories import PASSWORD, Lab, make_family, make_lab, make_user, unique
+from velferdslab.archive import services as archive
+from velferdslab.archive.models import ArchiveKind, ArchiveRecord, ArchiveState
 from velferdslab.assessments import services as assessments
 from velferdslab.assessments.descriptions import set_description
 from velferdslab.assumptions import services as assumptions
@@ -279,6 +281,21 @@ def _own_password(w: World) -> tuple[str, str, int | None]:
     return "change_password", "user", w.lab.member.id
 
 
+def _archive_settings(w: World) -> tuple[str, str, int | None]:
+    row = archive.save_settings(w.session, w.lab.municipality.id, {"class_id": "F47"})
+    return "update", "archive_settings", row.id
+
+
+def _archive_retry(w: World) -> tuple[str, str, int | None]:
+    row = ArchiveRecord(key=unique("key"), family_id=w.family.id, state=ArchiveState.FAILED,
+                        municipality_id=w.family.municipality_id, kind=ArchiveKind.FOLDER,
+                        occurred_on=TODAY, snapshot={})  # fmt: skip
+    w.session.add(row)
+    w.session.flush()
+    archive.send_again(w.session, row)
+    return "retry", "archive_record", row.id
+
+
 SERVICES: dict[str, Change] = {
     "families.create_family": _family,
     "families.update_family": _update_family,
@@ -313,6 +330,8 @@ SERVICES: dict[str, Change] = {
     "users.add_user": _user,
     "users.update_user": _update_user,
     "users.change_own_password": _own_password,
+    "archive.save_settings": _archive_settings,
+    "archive.send_again": _archive_retry,
 }
 
 

@@ -21,7 +21,7 @@ from velferdslab.archive.models import (
     ArchiveState,
 )
 from velferdslab.archive.titles import STATE_LABELS, kind_label, title
-from velferdslab.audit.log import record as audit
+from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Family
@@ -140,25 +140,23 @@ def save_settings(
         setattr(row, name, data[name])
     session.add(row)
     session.flush()
-    audit(session, "update", "archive_settings", row.id, details={"fields": changed})
+    record(session, "update", "archive_settings", row.id, details={"fields": changed})
     return row
 
 
-def send_again(session: AnySession, record: ArchiveRecord) -> None:
+def send_again(session: AnySession, row: ArchiveRecord) -> None:
     """The admin's retry of a record that failed too often: once more, with the same key."""
-    if record.state is not ArchiveState.FAILED:
-        raise Conflict(
-            Text("Only a failed record is sent again."), {"status": [record.state.value]}
-        )
-    record.state = ArchiveState.QUEUED
+    if row.state is not ArchiveState.FAILED:
+        raise Conflict(Text("Only a failed record is sent again."), {"status": [row.state.value]})
+    row.state = ArchiveState.QUEUED
     session.flush()
-    audit(
+    record(
         session,
         "retry",
         "archive_record",
-        record.id,
-        family_id=record.family_id,
-        details={"key": record.key, "failures": record.failures},
+        row.id,
+        family_id=row.family_id,
+        details={"key": row.key, "failures": row.failures},
     )
 
 
@@ -186,14 +184,14 @@ def forget_local_copies(session: AnySession, family_id: int) -> int:
     lab drops its own copies of receipted records' names and documents; what is not yet
     receipted stays, so that it still reaches the archive as it was. The list remains."""
     count = 0
-    for record in family_records(session, family_id):
-        if record.state is ArchiveState.RECEIPTED:
-            record.snapshot = {
+    for row in family_records(session, family_id):
+        if row.state is ArchiveState.RECEIPTED:
+            row.snapshot = {
                 key: value
-                for key, value in record.snapshot.items()
+                for key, value in row.snapshot.items()
                 if key in ("reference", "protection", "concluded_on")
             }
-            record.document = None
+            row.document = None
             count += 1
     session.flush()
     return count
