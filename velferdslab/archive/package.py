@@ -173,6 +173,7 @@ def container(xml: bytes, documents: dict[str, bytes]) -> bytes:
 def _entry(name: str, compression: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = compression
+    info.external_attr = 0o644 << 16  # readable by the archive's import, once unpacked
     return info
 
 
