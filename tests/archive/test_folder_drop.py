@@ -94,6 +94,7 @@ def test_a_demo_familys_case_reaches_the_archive_screened_valid_and_once(
         assert record.state is ArchiveState.RECEIPTED
         assert record.archive_system_id
     assert sorted(r.journal_number or "" for r in records[1:]) == [f"2026/{n}" for n in range(2, 8)]
+    assert records[0].journal_number == "2026/1"  # the folder's case number (saksnummer)
     assert sorted(archive.stored) == sorted(r.key for r in records)
     # nothing left to send, nothing sent twice
     assert run_once().sent == 0 and len(archive.deliveries) == len(records)

@@ -61,6 +61,7 @@ class ArchiveRecord(Base):
     # Fiks IO's id of the last message sent; its answers name it (svarPaMelding).
     message_id: Mapped[str | None] = mapped_column(String(36), index=True)
     archive_system_id: Mapped[str | None] = mapped_column(String(100))
+    # An entry's journal number (journalår/sekvensnummer); a folder's case number (saksår/…).
     journal_number: Mapped[str | None] = mapped_column(String(50))
     # The document (PDF/A), made once before the first attempt and resent unchanged.
     document_name: Mapped[str | None] = mapped_column(String(100))

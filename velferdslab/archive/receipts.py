@@ -50,7 +50,10 @@ def read(xml: bytes) -> Reply:
             if failed is not None:
                 return Reply(ERROR, error=_error_text(failed, ns))
         answered = entry if entry is not None else folder
+        # An entry's journal number; a folder's case number (saksår/sakssekvensnummer).
         year, number = _text(entry, "k:journalaar", ns), _text(entry, "k:journalsekvensnummer", ns)
+        if entry is None:
+            year, number = _text(folder, "k:saksaar", ns), _text(folder, "k:sakssekvensnummer", ns)
         return Reply(
             RECEIPT,
             key=_text(answered, "k:referanseEksternNoekkel/m:noekkel", ns),
@@ -88,7 +91,10 @@ def receipt_xml(
     ET.SubElement(part, f"{{{RECEIPT_NS}}}opprettetEllerEksisterende").text = (
         "Eksisterende" if existing else "Opprettet"
     )
-    if not folder:
+    if folder:
+        ET.SubElement(part, f"{{{RECEIPT_NS}}}saksaar").text = str(year)
+        ET.SubElement(part, f"{{{RECEIPT_NS}}}sakssekvensnummer").text = str(number)
+    else:
         ET.SubElement(part, f"{{{RECEIPT_NS}}}journalaar").text = str(year)
         ET.SubElement(part, f"{{{RECEIPT_NS}}}journalsekvensnummer").text = str(number)
     xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
