@@ -122,22 +122,21 @@ def settings_row(session: AnySession, municipality_id: int) -> ArchiveSettings:
 def save_settings(
     session: AnySession, municipality_id: int, data: Mapping[str, Any]
 ) -> ArchiveSettings:
+    """Change what is given (a partial change keeps the rest); screening on needs its code and
+    its legal basis, as they will stand after the change."""
     unknown = sorted(set(data.get("kinds", ())) - {kind.value for kind in ArchiveKind})
     if unknown:
         raise ValidationFailed(Text("Unknown kind of record."), {"kinds": [", ".join(unknown)]})
-    if data.get("screening", True) and not (
-        data.get("access_restriction") and data.get("screening_authority")
-    ):
+    row = settings_row(session, municipality_id)
+    after = {name: data.get(name, getattr(row, name)) for name in SETTINGS_FIELDS}
+    if after["screening"] and not (after["access_restriction"] and after["screening_authority"]):
         raise ValidationFailed(
             Text("Screening needs an access restriction and its legal basis."),
             {"screening_authority": [Text("Required while screening is on.")]},
         )
-    row = settings_row(session, municipality_id)
-    changed = sorted(
-        name for name in SETTINGS_FIELDS if name in data and getattr(row, name) != data[name]
-    )
+    changed = sorted(name for name in SETTINGS_FIELDS if getattr(row, name) != after[name])
     for name in changed:
-        setattr(row, name, data[name])
+        setattr(row, name, after[name])
     session.add(row)
     session.flush()
     record(session, "update", "archive_settings", row.id, details={"fields": changed})
