@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
 from tests.archive.conftest import enrolled_family
-from tests.archive.helpers import Archive
+from tests.archive.helpers import Archive, validate
 from tests.factories import Lab
 from velferdslab.archive.models import ArchiveRecord, ArchiveState
 from velferdslab.archive.outbox import run_once
+from velferdslab.archive.receipts import ERROR, UnreadableReply, error_xml, read
 
 
 def folder_record(db: scoped_session, family_id: int) -> ArchiveRecord:
@@ -59,3 +60,13 @@ def test_after_n_failures_the_record_waits_for_the_admin(
     db.refresh(record)
     assert record.state is ArchiveState.FAILED and record.failures == 2
     assert archive.deliveries == [record.key, record.key]
+
+
+def test_both_error_messages_are_read_in_the_schemas_shapes() -> None:
+    for kind in ("ugyldigforespoersel", "serverfeil"):
+        xml = error_xml("feil-1", "Arkivet er nede", kind)
+        validate(xml, f"no.ks.fiks.arkiv.v2.feilmelding.{kind}.xsd")
+        reply = read(xml)
+        assert (reply.kind, reply.error) == (ERROR, "feil-1: Arkivet er nede")
+    with pytest.raises(UnreadableReply):
+        read(b"<kvittering>ok</kvittering>")
