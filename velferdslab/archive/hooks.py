@@ -25,7 +25,7 @@ from velferdslab.archive.models import (
     ArchiveSettings,
     ArchiveState,
 )
-from velferdslab.audit.log import record as audit
+from velferdslab.audit import log as audit_log
 from velferdslab.budgets.models import Expenditure
 from velferdslab.db import AnySession
 from velferdslab.families.models import Consent, Family, Member, TeamMembership
@@ -70,7 +70,7 @@ def _add(
     )
     session.add(row)
     session.flush()
-    audit(
+    audit_log.record(
         session,
         "queue",
         "archive_record",

@@ -23,7 +23,7 @@ from velferdslab.archive.models import ArchiveKind, ArchiveRecord, ArchiveState
 from velferdslab.archive.package import package
 from velferdslab.archive.receipts import ERROR, RECEIPT, RECEIVED, Reply
 from velferdslab.archive.transports import Incoming, Transport, TransportError, transport_from
-from velferdslab.audit.log import record as audit
+from velferdslab.audit import log as audit_log
 from velferdslab.db import utcnow
 from velferdslab.extensions import db
 
@@ -86,7 +86,7 @@ def send_pending(transport: Transport, summary: Summary) -> None:
             log.warning("archive: %s", error)
             return  # the archive is out of reach: the rest waits for the next pass
         record.state, record.sent_at, record.message_id = ArchiveState.SENT, utcnow(), message_id
-        audit(
+        audit_log.record(
             db.session,
             "send",
             "archive_record",
@@ -133,7 +133,7 @@ def apply(record: ArchiveRecord, reply: Reply) -> None:
     if reply.kind == RECEIVED:
         if record.state is ArchiveState.SENT:
             record.state, record.received_at = ArchiveState.RECEIVED, utcnow()
-            audit(
+            audit_log.record(
                 db.session,
                 "receive",
                 "archive_record",
@@ -145,7 +145,7 @@ def apply(record: ArchiveRecord, reply: Reply) -> None:
         record.state, record.receipted_at = ArchiveState.RECEIPTED, utcnow()
         record.archive_system_id, record.journal_number = reply.system_id, reply.journal_number
         record.error = None
-        audit(
+        audit_log.record(
             db.session,
             "receipt",
             "archive_record",
@@ -156,7 +156,7 @@ def apply(record: ArchiveRecord, reply: Reply) -> None:
     elif reply.kind == ERROR:
         record.state, record.failures = ArchiveState.FAILED, record.failures + 1
         record.error = (reply.error or "")[:2000]
-        audit(
+        audit_log.record(
             db.session,
             "fail",
             "archive_record",

@@ -55,6 +55,13 @@ ACTION_LABELS: dict[str, Any] = {
     "anonymise": _l("anonymised"),
     "release": _l("released"),
     "run": _l("ran"),
+    # the archive's outbox (issue 27)
+    "queue": _l("queued for the archive"),
+    "send": _l("sent to the archive"),
+    "receive": _l("received by the archive"),
+    "receipt": _l("stored by the archive"),
+    "fail": _l("refused by the archive"),
+    "retry": _l("sent to the archive again"),
 }
 
 ENTITY_LABELS: dict[str, Any] = {
@@ -91,6 +98,9 @@ ENTITY_LABELS: dict[str, Any] = {
     "retention_sweep": _l("retention sweep"),
     "sso_provider": _l("identity provider"),
     "import": _l("spreadsheet import"),
+    "archive": _l("archive status"),
+    "archive_record": _l("archived record"),
+    "archive_settings": _l("archive settings"),
 }
 
 
