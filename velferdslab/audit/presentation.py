@@ -55,6 +55,8 @@ ACTION_LABELS: dict[str, Any] = {
     "anonymise": _l("anonymised"),
     "release": _l("released"),
     "run": _l("ran"),
+    "withdraw": _l("withdrew"),
+    "flag": _l("asked the privacy contact about"),
 }
 
 ENTITY_LABELS: dict[str, Any] = {
@@ -91,6 +93,10 @@ ENTITY_LABELS: dict[str, Any] = {
     "retention_sweep": _l("retention sweep"),
     "sso_provider": _l("identity provider"),
     "import": _l("spreadsheet import"),
+    "family_session": _l("the family's sign-in"),
+    "family_reading": _l("the family's own reading"),
+    "family_comment": _l("comment on the plan"),
+    "family_data": _l("the family's data"),
 }
 
 
