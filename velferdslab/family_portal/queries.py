@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
 from velferdslab.assessments.queries import family_assessments, journey_of
 from velferdslab.assessments.voice import latest_readings
@@ -62,7 +61,6 @@ def _people(session: AnySession, ids: set[int | None], hidden: set[int]) -> dict
         select(User.id, User.full_name, User.agency_id, Agency.name)
         .outerjoin(Agency, Agency.id == User.agency_id)
         .where(User.id.in_(wanted))
-        .options(lazyload(User.role_rows))
     )
     names = {}
     for user_id, name, agency_id, agency in rows:
@@ -85,7 +83,9 @@ def comments_of(
     )
     people = _people(session, {row.user_id for row in rows}, hidden)
     members = dict(
-        session.execute(select(Member.id, Member.full_name).where(Member.family_id == family_id))
+        session.execute(
+            select(Member.id, Member.full_name).where(Member.family_id == family_id)
+        ).all()
     )
     shown: dict[int, Comment] = {}
     on: dict[tuple[str, int], list[Comment]] = defaultdict(list)

@@ -94,7 +94,12 @@ def portal_families(
         )
         .order_by(Family.id)
     ).all()
-    years = dict(session.execute(select(RetentionPolicy.municipality_id, RetentionPolicy.years)))
+    years = {
+        int(number): int(count)
+        for number, count in session.execute(
+            select(RetentionPolicy.municipality_id, RetentionPolicy.years)
+        )
+    }
     allowed = []
     for family, member in rows:
         if family.status == FamilyStatus.CONCLUDED and not _ended_within_retention(
