@@ -41,7 +41,7 @@ def test_a_parent_signs_in_and_sees_the_plan_in_plain_bokmal(
     assert answer.status_code == 302 and answer.location.endswith("/min-side/plan")
     page = family_client.get("/min-side/plan")
 
-    text = page.get_data(as_text=True).replace("\xa0", " ")
+    text = page.get_data(as_text=True).replace("\xa0", " ").replace("\u202f", " ")
     assert page.status_code == 200
     assert "Vår plan" in text and "Et trygt hjem der barna kan ha venner på besøk" in text
     assert text.index("Et trygt hjem") < text.index("Fast leilighet med egen kontrakt")
