@@ -75,7 +75,7 @@ def test_a_comment_on_a_measure_is_answered_by_the_team(
     family_client: FlaskClient, portal_app: Flask, db: scoped_session, provider: Provider
 ) -> None:
     demo = signed_in_family(family_client, db, provider)
-    other = demo_family(db)
+    other = demo_family(db, parent_pid="05059912345")
     page = text_of(family_client.get("/min-side/plan"))
     sent = family_client.post("/min-side/kommentar", data={
         "csrf_token": csrf(page), "kind": "measure", "record": demo.measure.id,
