@@ -9,9 +9,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
 from tests.family_portal.helpers import CLIENT_SECRET
-from tests.sso.conftest import provider  # noqa: F401  (the suite's running provider)
+from tests.sso import conftest as sso_fixtures
 from tests.sso.helpers import CLIENT_ID, Provider
 from velferdslab.app import create_app
+
+# ID-porten is played by the single sign-on tests' running oidc-provider-mock
+provider = sso_fixtures.provider
 
 
 @pytest.fixture(scope="session")

@@ -48,24 +48,47 @@ def demo_family(db: scoped_session, parent_pid: str = PARENT_PID) -> Demo:
     family.dreams = "At mamma får seg jobb"
     parent = family.members[0]
     parent.national_id, parent.birth_date = parent_pid, dt.date(1985, 5, 1)
-    child = Member(full_name="Ola Nordmann", relation=Relation.CHILD, national_id=CHILD_PID,
-                   birth_date=TODAY.replace(year=TODAY.year - 11))  # fmt: skip
+    child = Member(
+        full_name="Ola Nordmann",
+        relation=Relation.CHILD,
+        national_id=CHILD_PID,
+        birth_date=TODAY.replace(year=TODAY.year - 11),
+    )
     family.members.append(child)
-    goal = Goal(family_id=family.id, domain="housing", target_level=2,
-                target_date=TODAY + dt.timedelta(days=200),
-                description="Fast leilighet med egen kontrakt")  # fmt: skip
+    goal = Goal(
+        family_id=family.id,
+        domain="housing",
+        target_level=2,
+        target_date=TODAY + dt.timedelta(days=200),
+        description="Fast leilighet med egen kontrakt",
+    )
     db.add(goal)
     db.flush()
-    measure = Measure(family_id=family.id, goal_id=goal.id, description="Søke kommunal bolig",
-                      domain="housing", owner_user_id=lab.member.id,
-                      due_on=TODAY + dt.timedelta(days=30))  # fmt: skip
+    measure = Measure(
+        family_id=family.id,
+        goal_id=goal.id,
+        description="Søke kommunal bolig",
+        domain="housing",
+        owner_user_id=lab.member.id,
+        due_on=TODAY + dt.timedelta(days=30),
+    )
     db.add(measure)
     db.flush()
-    db.add(Expenditure(family_id=family.id, budget_id=_budget_id(family), spent_on=TODAY,
-                       amount=Decimal("12500"), description="Depositum", domain="housing",
-                       paying_agency_id=lab.nav.id, measure_id=measure.id,
-                       status=ExpenditureStatus.APPROVED, requested_by=lab.lead.id,
-                       decided_by=lab.lead.id))  # fmt: skip
+    db.add(
+        Expenditure(
+            family_id=family.id,
+            budget_id=_budget_id(family),
+            spent_on=TODAY,
+            amount=Decimal("12500"),
+            description="Depositum",
+            domain="housing",
+            paying_agency_id=lab.nav.id,
+            measure_id=measure.id,
+            status=ExpenditureStatus.APPROVED,
+            requested_by=lab.lead.id,
+            decided_by=lab.lead.id,
+        )
+    )
     db.flush()
     return Demo(lab, family, parent, child, goal, measure)
 

@@ -10,10 +10,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
-from tests.api.test_access_matrix import PAGES, RULE_PARAMETER, ROLES, signed_in, world  # noqa: F401
+from tests.api import test_access_matrix as matrix
+from tests.api.test_access_matrix import PAGES, ROLES, RULE_PARAMETER, signed_in
 from tests.family_portal.helpers import PARENT_PID, demo_family, person, sign_in
 from tests.sso.helpers import Provider
 from velferdslab.families.models import Consent
+
+world = matrix.world  # the staff matrix's users and families
 
 PREFIX = "/min-side"
 # Open to anyone: the start page, the sign-in steps, the provider's front-channel logout.

@@ -50,11 +50,19 @@ def test_the_familys_own_reading_reaches_the_team_and_changes_no_gains(
     journey = family_client.get(f"{base}/trajectory", headers=lead).get_json()
     page = text_of(family_client.get("/min-side/var-vurdering"))
 
-    refused = family_client.post("/min-side/var-vurdering",
-                                 data={"csrf_token": csrf(page), "domain": "housing", "level": "7"})  # fmt: skip
-    saved = family_client.post("/min-side/var-vurdering", data={
-        "csrf_token": csrf(page), "domain": "housing", "level": "2",
-        "sentence": "Vi har fått egen leilighet"})  # fmt: skip
+    refused = family_client.post(
+        "/min-side/var-vurdering",
+        data={"csrf_token": csrf(page), "domain": "housing", "level": "7"},
+    )
+    saved = family_client.post(
+        "/min-side/var-vurdering",
+        data={
+            "csrf_token": csrf(page),
+            "domain": "housing",
+            "level": "2",
+            "sentence": "Vi har fått egen leilighet",
+        },
+    )
 
     assert refused.status_code == 422 and "Velg hvordan det går" in text_of(refused)
     assert saved.status_code == 302
@@ -67,8 +75,14 @@ def test_the_familys_own_reading_reaches_the_team_and_changes_no_gains(
     # and nothing of the team's reading or the gains moved
     assert family_client.get(f"{base}/gains", headers=lead).get_json() == gains
     assert family_client.get(f"{base}/trajectory", headers=lead).get_json() == journey
-    assert db.scalar(select(func.count()).select_from(Assessment)
-                     .where(Assessment.family_id == demo.family.id)) == 2  # fmt: skip
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(Assessment)
+            .where(Assessment.family_id == demo.family.id)
+        )
+        == 2
+    )
 
 
 def test_a_comment_on_a_measure_is_answered_by_the_team(
@@ -77,11 +91,24 @@ def test_a_comment_on_a_measure_is_answered_by_the_team(
     demo = signed_in_family(family_client, db, provider)
     other = demo_family(db, parent_pid="05059912345")
     page = text_of(family_client.get("/min-side/plan"))
-    sent = family_client.post("/min-side/kommentar", data={
-        "csrf_token": csrf(page), "kind": "measure", "record": demo.measure.id,
-        "text": "Kan vi få hjelp til søknaden?"})  # fmt: skip
-    foreign = family_client.post("/min-side/kommentar", data={
-        "csrf_token": csrf(page), "kind": "measure", "record": other.measure.id, "text": "Hei"})  # fmt: skip
+    sent = family_client.post(
+        "/min-side/kommentar",
+        data={
+            "csrf_token": csrf(page),
+            "kind": "measure",
+            "record": demo.measure.id,
+            "text": "Kan vi få hjelp til søknaden?",
+        },
+    )
+    foreign = family_client.post(
+        "/min-side/kommentar",
+        data={
+            "csrf_token": csrf(page),
+            "kind": "measure",
+            "record": other.measure.id,
+            "text": "Hei",
+        },
+    )
     assert sent.status_code == 302 and foreign.status_code == 404
 
     team = signed_in(portal_app, demo.lab.member)
@@ -89,11 +116,15 @@ def test_a_comment_on_a_measure_is_answered_by_the_team(
     assert "Kan vi få hjelp til søknaden?" in staff_page and "familien skrev det" in staff_page
     comment = db.scalars(select(FamilyComment)).one()
     url = f"/families/{demo.family.id}/family-comments/{comment.id}/answer"
-    answered = team.post(url, data={"csrf_token": csrf(staff_page), "text": "Ja, vi tar det på torsdag"})
+    answered = team.post(
+        url, data={"csrf_token": csrf(staff_page), "text": "Ja, vi tar det på torsdag"}
+    )
     auditor = signed_in(portal_app, demo.lab.auditor)
     auditor_page = text_of(auditor.get("/"))
     assert answered.status_code == 302
-    assert auditor.post(url, data={"csrf_token": csrf(auditor_page), "text": "x"}).status_code == 404
+    assert (
+        auditor.post(url, data={"csrf_token": csrf(auditor_page), "text": "x"}).status_code == 404
+    )
 
     plan = text_of(family_client.get("/min-side/plan"))
     assert "Ja, vi tar det på torsdag" in plan and demo.lab.member.full_name in plan
@@ -110,20 +141,25 @@ def test_a_withdrawn_consent_is_confirmed_first_and_the_lead_sees_it_at_once(
     ask = text_of(family_client.get(f"/min-side/samtykker/{consent.id}/trekk-tilbake"))
     assert "Hva skjer" in ask or "Hva som skjer" in ask or "Teamlederen ser med en gang" in ask
     assert consent.withdrawn_on is None  # asking changes nothing
-    done = family_client.post(f"/min-side/samtykker/{consent.id}/trekk-tilbake",
-                              data={"csrf_token": csrf(ask)})  # fmt: skip
+    done = family_client.post(
+        f"/min-side/samtykker/{consent.id}/trekk-tilbake", data={"csrf_token": csrf(ask)}
+    )
 
     assert done.status_code == 200 and "Samtykket er trukket tilbake" in text_of(done)
-    seen = family_client.get(f"/api/v1/families/{demo.family.id}/consents",
-                             headers=auth(db, demo.lab.lead)).get_json()  # fmt: skip
+    seen = family_client.get(
+        f"/api/v1/families/{demo.family.id}/consents", headers=auth(db, demo.lab.lead)
+    ).get_json()
     assert seen[0]["withdrawn_on"] == TODAY.isoformat()
     # the team member's consent is gone: the family is no longer theirs to see, and they are told
     lost = signed_in(portal_app, demo.lab.member).get(f"/families/{demo.family.id}")
     assert lost.status_code == 403 and "trukket tilbake" in text_of(lost)
     # no consent left: the family is signed out of its pages
     assert family_client.get("/min-side/plan").status_code == 302
-    actions = db.execute(select(AuditEvent.action, AuditEvent.user_id).where(
-        AuditEvent.entity == "consent", AuditEvent.family_id == demo.family.id)).all()  # fmt: skip
+    actions = db.execute(
+        select(AuditEvent.action, AuditEvent.user_id).where(
+            AuditEvent.entity == "consent", AuditEvent.family_id == demo.family.id
+        )
+    ).all()
     assert {("update", None), ("withdraw", None)} <= set(actions)
 
 
@@ -133,19 +169,26 @@ def test_who_has_looked_in_words_newest_first_and_an_entry_flagged(
     demo = signed_in_family(family_client, db, provider)
     demo.lab.member.full_name = "Tove Teammedlem"
     db.flush()
-    assert signed_in(portal_app, demo.lab.member).get(f"/families/{demo.family.id}").status_code == 200
+    assert (
+        signed_in(portal_app, demo.lab.member).get(f"/families/{demo.family.id}").status_code == 200
+    )
     family_client.get("/min-side/plan")
 
     page = text_of(family_client.get("/min-side/hvem-har-sett"))
     caseworker = f"Tove Teammedlem, {demo.lab.nav.name}, teammedlem leste familiesiden"
     assert caseworker in page
     assert page.index("leste planen vår") < page.index(caseworker)  # newest first
-    read = db.scalars(select(AuditEvent).where(
-        AuditEvent.user_id == demo.lab.member.id, AuditEvent.family_id == demo.family.id,
-        AuditEvent.action == "read")).first()  # fmt: skip
+    read = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.user_id == demo.lab.member.id,
+            AuditEvent.family_id == demo.family.id,
+            AuditEvent.action == "read",
+        )
+    ).first()
     assert read is not None
-    flagged = family_client.post(f"/min-side/hvem-har-sett/{read.id}/spor",
-                                 data={"csrf_token": csrf(page)})  # fmt: skip
+    flagged = family_client.post(
+        f"/min-side/hvem-har-sett/{read.id}/spor", data={"csrf_token": csrf(page)}
+    )
     assert flagged.status_code == 302
     assert "spurt om" in text_of(family_client.get("/min-side/hvem-har-sett"))
 
@@ -158,8 +201,13 @@ def test_staff_of_an_agency_that_would_reveal_a_kode_6_address_are_not_named(
     family_client: FlaskClient, portal_app: Flask, db: scoped_session, provider: Provider
 ) -> None:
     demo = signed_in_family(family_client, db, provider)
-    db.add(MemberProtection(member_id=demo.child.id, protection=Protection.STRICTLY_CONFIDENTIAL,
-                            location_agency_ids=[demo.lab.nav.id]))  # fmt: skip
+    db.add(
+        MemberProtection(
+            member_id=demo.child.id,
+            protection=Protection.STRICTLY_CONFIDENTIAL,
+            location_agency_ids=[demo.lab.nav.id],
+        )
+    )
     db.flush()
     signed_in(portal_app, demo.lab.member).get(f"/families/{demo.family.id}")
 
@@ -182,8 +230,11 @@ def test_the_familys_data_is_its_access_package(
     package = json.loads(answer.get_data(as_text=True))
     assert PARENT_PID in answer.get_data(as_text=True)
     assert package["family"]["reference"] == demo.family.reference
-    exported = db.scalars(select(AuditEvent).where(AuditEvent.action == "export",
-                                                   AuditEvent.family_id == demo.family.id)).one()  # fmt: skip
+    exported = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "export", AuditEvent.family_id == demo.family.id
+        )
+    ).one()
     assert exported.user_id is None and exported.details["family_portal"] is True
 
 
@@ -191,11 +242,26 @@ def test_every_page_read_is_the_familys_own_read(
     family_client: FlaskClient, db: scoped_session, provider: Provider
 ) -> None:
     demo = signed_in_family(family_client, db, provider)
-    for path in ("/min-side/plan", "/min-side/reisen", "/min-side/var-vurdering",
-                 "/min-side/samtykker", "/min-side/hvem-har-sett", "/min-side/vare-data"):  # fmt: skip
+    for path in (
+        "/min-side/plan",
+        "/min-side/reisen",
+        "/min-side/var-vurdering",
+        "/min-side/samtykker",
+        "/min-side/hvem-har-sett",
+        "/min-side/vare-data",
+    ):
         assert family_client.get(path).status_code == 200, path
-    reads = db.scalars(select(AuditEvent).where(AuditEvent.action == "read",
-                                                AuditEvent.family_id == demo.family.id)).all()  # fmt: skip
+    reads = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "read", AuditEvent.family_id == demo.family.id
+        )
+    ).all()
     assert [e.details["page"] for e in reads] == [
-        "plan", "journey", "reading", "consents", "access_log", "data"]  # fmt: skip
+        "plan",
+        "journey",
+        "reading",
+        "consents",
+        "access_log",
+        "data",
+    ]
     assert {(e.user_id, e.details["member"]) for e in reads} == {(None, demo.parent.id)}

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
+import re
 import time
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
@@ -48,7 +47,9 @@ def test_a_parent_signs_in_and_sees_the_plan_in_plain_bokmal(
     assert "Søke kommunal bolig" in text and "12 500 kr" in text
     assert "gevinst" not in text.lower() and "enhetskost" not in text.lower()
     reads = db.scalars(
-        select(AuditEvent).where(AuditEvent.family_id == demo.family.id, AuditEvent.action == "read")
+        select(AuditEvent).where(
+            AuditEvent.family_id == demo.family.id, AuditEvent.action == "read"
+        )
     ).all()
     assert [(e.user_id, e.details["family_portal"], e.details["page"]) for e in reads] == [
         (None, True, "plan")
@@ -56,9 +57,12 @@ def test_a_parent_signs_in_and_sees_the_plan_in_plain_bokmal(
 
 
 def test_an_eid_level_below_the_minimum_is_refused(
-    family_client: FlaskClient, portal_app: Flask, db: scoped_session, provider: Provider,
+    family_client: FlaskClient,
+    portal_app: Flask,
+    db: scoped_session,
+    provider: Provider,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     demo_family(db)
     person(provider, "low", PARENT_PID, acr="idporten-loa-low")
     answer, _ = sign_in(family_client, provider, "low")
@@ -67,15 +71,18 @@ def test_an_eid_level_below_the_minimum_is_refused(
 
     # idporten-loa-high configured: substantial is no longer enough
     state = portal_app.extensions[idporten.EXTENSION]
-    monkeypatch.setitem(state, "settings", dataclasses.replace(state["settings"], acr="idporten-loa-high"))
+    monkeypatch.setitem(
+        state, "settings", dataclasses.replace(state["settings"], acr="idporten-loa-high")
+    )
     person(provider, "mid", PARENT_PID)
     answer, _ = sign_in_high(family_client, provider, "mid")
     assert answer.status_code == 403
 
 
 def sign_in_high(client: FlaskClient, provider: Provider, sub: str) -> tuple[Any, str]:
-    import requests
     from urllib.parse import urlsplit
+
+    import requests
 
     authorize = client.get("/min-side/logg-inn").location
     assert "acr_values=idporten-loa-high" in authorize
@@ -113,9 +120,12 @@ def test_no_member_a_child_and_a_family_without_consent_get_one_neutral_page(
 
 
 def test_the_age_limit_is_by_birth_date_and_configurable(
-    family_client: FlaskClient, portal_app: Flask, db: scoped_session, provider: Provider,
+    family_client: FlaskClient,
+    portal_app: Flask,
+    db: scoped_session,
+    provider: Provider,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     demo = demo_family(db)
     demo.child.birth_date = TODAY.replace(year=TODAY.year - 16)  # 16 today
     db.flush()
@@ -167,8 +177,15 @@ def test_a_replayed_state_is_refused(
 def bad_id_tokens(provider: Provider) -> dict[str, Any]:
     """ID tokens the token endpoint might hand back, each with something wrong."""
     now = int(time.time())
-    claims = {"iss": provider.issuer, "aud": CLIENT_ID, "sub": "forged", "pid": PARENT_PID,
-              "acr": "idporten-loa-substantial", "iat": now, "exp": now + 600}  # fmt: skip
+    claims = {
+        "iss": provider.issuer,
+        "aud": CLIENT_ID,
+        "sub": "forged",
+        "pid": PARENT_PID,
+        "acr": "idporten-loa-substantial",
+        "iat": now,
+        "exp": now + 600,
+    }
     return {
         "wrong nonce": lambda nonce: provider.sign({**claims, "nonce": "not-" + nonce}),
         "expired": lambda nonce: provider.sign(
@@ -183,9 +200,13 @@ def bad_id_tokens(provider: Provider) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", ["wrong nonce", "expired", "wrongly signed", "another audience"])
 def test_a_bad_id_token_is_refused(
-    case: str, family_client: FlaskClient, portal_app: Flask, db: scoped_session,
-    provider: Provider, monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+    case: str,
+    family_client: FlaskClient,
+    portal_app: Flask,
+    db: scoped_session,
+    provider: Provider,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     demo_family(db)
     person(provider, "forged", PARENT_PID)
     make = bad_id_tokens(provider)[case]
@@ -207,8 +228,15 @@ def test_a_bad_id_token_is_refused(
 
 def logout_token(provider: Provider, sid: str | None, sub: str, **extra: Any) -> str:
     now = int(time.time())
-    claims = {"iss": provider.issuer, "aud": CLIENT_ID, "iat": now, "jti": f"j{now}", "sub": sub,
-              "events": {idporten.BACKCHANNEL_EVENT: {}}, **extra}  # fmt: skip
+    claims = {
+        "iss": provider.issuer,
+        "aud": CLIENT_ID,
+        "iat": now,
+        "jti": f"j{now}",
+        "sub": sub,
+        "events": {idporten.BACKCHANNEL_EVENT: {}},
+        **extra,
+    }
     if sid:
         claims["sid"] = sid
     return provider.sign(claims)
@@ -224,11 +252,15 @@ def test_back_channel_logout_ends_the_session(
     server = portal_app.test_client()  # the provider: no cookie, no CSRF token
 
     forged = logout_token(provider, None, "bente")
-    assert server.post("/min-side/logout/backchannel",
-                       data={"logout_token": forged + "x"}).status_code == 400  # fmt: skip
+    assert (
+        server.post("/min-side/logout/backchannel", data={"logout_token": forged + "x"}).status_code
+        == 400
+    )
     with_nonce = logout_token(provider, None, "bente", nonce="n")
-    assert server.post("/min-side/logout/backchannel",
-                       data={"logout_token": with_nonce}).status_code == 400  # fmt: skip
+    assert (
+        server.post("/min-side/logout/backchannel", data={"logout_token": with_nonce}).status_code
+        == 400
+    )
     assert family_client.get("/min-side/plan").status_code == 200
 
     answer = server.post("/min-side/logout/backchannel", data={"logout_token": forged})
@@ -249,7 +281,9 @@ def test_sign_out_ends_the_session_here_and_at_id_porten(
     policy = page.headers["Content-Security-Policy"]
     assert f"form-action 'self' {provider.issuer}" in policy
 
-    out = family_client.post("/min-side/logg-ut", data={"csrf_token": csrf(page.get_data(as_text=True))})
+    out = family_client.post(
+        "/min-side/logg-ut", data={"csrf_token": csrf(page.get_data(as_text=True))}
+    )
 
     assert out.status_code == 302
     assert out.location.startswith(f"{provider.issuer}/oauth2/end_session?")
@@ -258,9 +292,12 @@ def test_sign_out_ends_the_session_here_and_at_id_porten(
 
 
 def test_the_session_ends_when_idle_or_too_old(
-    family_client: FlaskClient, portal_app: Flask, db: scoped_session, provider: Provider,
+    family_client: FlaskClient,
+    portal_app: Flask,
+    db: scoped_session,
+    provider: Provider,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     from velferdslab.family_portal.models import FamilySession
 
     demo_family(db)
@@ -274,7 +311,9 @@ def test_the_session_ends_when_idle_or_too_old(
 
     sign_in(family_client, provider, "idle")
     row = db.scalars(
-        select(FamilySession).where(FamilySession.subject == "idle", FamilySession.ended_at.is_(None))
+        select(FamilySession).where(
+            FamilySession.subject == "idle", FamilySession.ended_at.is_(None)
+        )
     ).one()
     row.started_at = row.started_at - dt.timedelta(hours=2, seconds=1)
     db.flush()

@@ -1,4 +1,4 @@
-""""Who has looked": the family's access log in words, newest first — when, who (name, agency
+""" "Who has looked": the family's access log in words, newest first — when, who (name, agency
 and role as the access rules allow), what — with the family's own reads marked."""
 
 from __future__ import annotations
@@ -68,7 +68,11 @@ PAGE_PHRASES: dict[str, Any] = {
 
 def _what(event: AuditEvent) -> str:
     page = (event.details or {}).get("page")
-    if event.action == "read" and (event.details or {}).get("family_portal") and page in PAGE_PHRASES:
+    if (
+        event.action == "read"
+        and (event.details or {}).get("family_portal")
+        and page in PAGE_PHRASES
+    ):
         return str(PAGE_PHRASES[page])
     phrase = PHRASES.get((event.action, event.entity))
     if phrase is not None:

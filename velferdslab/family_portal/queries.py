@@ -90,7 +90,11 @@ def comments_of(
     shown: dict[int, Comment] = {}
     on: dict[tuple[str, int], list[Comment]] = defaultdict(list)
     for row in rows:
-        who = members.get(row.member_id, "") if row.user_id is None else people.get(row.user_id, "")
+        who = (
+            members.get(row.member_id or 0, "")
+            if row.user_id is None
+            else people.get(row.user_id, "")
+        )
         comment = Comment(row.id, row.text, row.created_at, row.user_id is None, who)
         shown[row.id] = comment
         if row.answer_to is not None and row.answer_to in shown:
@@ -141,7 +145,9 @@ def plan_view(session: AnySession, family: Family, hidden: set[int]) -> dict[str
             )
         )
     return {
-        "goals": [PlanGoal(g, by_goal.get(g.id, []), comments.get(("goal", g.id), [])) for g in goals],
+        "goals": [
+            PlanGoal(g, by_goal.get(g.id, []), comments.get(("goal", g.id), [])) for g in goals
+        ],
         "other_measures": by_goal.get(None, []),
     }
 
@@ -225,6 +231,9 @@ def staff_view(session: AnySession, family_id: int) -> dict[str, Any]:
         "own": own_readings(session, family_id),
         "threads": threads,
         "has_any": bool(rows)
-        or any(session.scalars(select(FamilyReading.id).where(
-            FamilyReading.family_id == family_id).limit(1))),  # fmt: skip
+        or any(
+            session.scalars(
+                select(FamilyReading.id).where(FamilyReading.family_id == family_id).limit(1)
+            )
+        ),
     }

@@ -69,8 +69,11 @@ def comment(
     session: AnySession, family: Family, member: Member, kind: str, record_id: int, text: str
 ) -> FamilyComment:
     """The family's message on one of its goals or measures (another family's is a 404)."""
-    model = {"goal": Goal, "measure": Measure}.get(kind)
-    found = session.get(model, record_id) if model is not None else None
+    found: Goal | Measure | None = None
+    if kind == "goal":
+        found = session.get(Goal, record_id)
+    elif kind == "measure":
+        found = session.get(Measure, record_id)
     if found is None or found.family_id != family.id:
         raise NotFound()
     row = FamilyComment(family_id=family.id, member_id=member.id, text=_text(text),

@@ -52,7 +52,10 @@ class SeparateSessions(SecureCookieSessionInterface):
             app.secret_key,
             salt="velferdslab-family-session",
             serializer=self.serializer,
-            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
         )
 
 

@@ -35,6 +35,7 @@ from velferdslab.family_portal.signin_views import neutral_page, off_page
 from velferdslab.privacy.package import build_package, package_json
 from velferdslab.web.i18n import localise
 
+
 def _today() -> dt.date:
     return dt.date.today()
 
@@ -250,4 +251,3 @@ def create_blueprint() -> Blueprint:
         return redirect(target)
 
     return blp
-
