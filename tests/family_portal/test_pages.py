@@ -265,3 +265,24 @@ def test_every_page_read_is_the_familys_own_read(
         "data",
     ]
     assert {(e.user_id, e.details["member"]) for e in reads} == {(None, demo.parent.id)}
+
+
+def test_anonymisation_clears_the_familys_words_and_sessions(
+    family_client: FlaskClient, db: scoped_session, provider: Provider
+) -> None:
+    from velferdslab.family_portal.models import FamilySession
+    from velferdslab.privacy.anonymise import anonymise_family
+
+    demo = signed_in_family(family_client, db, provider)
+    page = text_of(family_client.get("/min-side/var-vurdering"))
+    form = {"csrf_token": csrf(page), "domain": "work", "level": "1", "sentence": "Vi sliter"}
+    family_client.post("/min-side/var-vurdering", data=form)
+    comment = {"csrf_token": csrf(page), "kind": "goal", "record": demo.goal.id, "text": "Hei"}
+    family_client.post("/min-side/kommentar", data=comment)
+
+    cleared = anonymise_family(db, demo.family.id)
+
+    assert cleared["family_comments"] == 1 and cleared["family_sessions"] == 1
+    assert db.scalars(select(FamilyReading.sentence)).all() == [""]
+    assert db.scalars(select(FamilySession)).all() == []
+    assert family_client.get("/min-side/plan").status_code == 302

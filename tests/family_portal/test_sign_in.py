@@ -325,3 +325,27 @@ def test_without_configuration_the_pages_are_off_and_say_so(client: FlaskClient)
         answer = client.get(path)
         assert answer.status_code == 503
         assert "ikke slått på" in answer.get_data(as_text=True)
+
+
+def test_front_channel_logout_ends_the_session_and_only_the_issuer_may_frame_it(
+    family_client: FlaskClient, db: scoped_session, provider: Provider
+) -> None:
+    from velferdslab.family_portal.models import FamilySession
+
+    demo_family(db)
+    person(provider, "frida", PARENT_PID)
+    sign_in(family_client, provider, "frida")
+    row = db.scalars(select(FamilySession).where(FamilySession.subject == "frida")).one()
+    assert (
+        family_client.get("/min-side/logout/frontchannel?iss=https://evil.example").status_code
+        == 400
+    )
+    assert family_client.get("/min-side/plan").status_code == 200
+
+    answer = family_client.get(f"/min-side/logout/frontchannel?iss={provider.issuer}")
+
+    assert answer.status_code == 200
+    assert f"frame-ancestors {provider.issuer}" in answer.headers["Content-Security-Policy"]
+    assert family_client.get("/min-side/plan").status_code == 302
+    db.refresh(row)
+    assert row.ended_at is not None and row.id_token is None

@@ -112,6 +112,7 @@ def current(db: AnySession, found: Settings) -> FamilySession | None:
     ):
         if row.ended_at is None:
             row.ended_at = now
+        row.id_token = None  # it names the person: kept only while the session lives
         row = None
     if row is None:
         session.pop(SESSION_KEY, None)
@@ -122,8 +123,9 @@ def current(db: AnySession, found: Settings) -> FamilySession | None:
 
 
 def end(row: FamilySession | None) -> None:
-    if row is not None and row.ended_at is None:
-        row.ended_at = utcnow()
+    if row is not None:
+        row.ended_at = row.ended_at or utcnow()
+        row.id_token = None
     session.pop(SESSION_KEY, None)
     g.family_row = None
 
@@ -145,6 +147,6 @@ def end_by_logout(db: AnySession, issuer: str, sid: str | None, sub: str | None)
             FamilySession.ended_at.is_(None),
             or_(*wanted),
         )
-        .values(ended_at=utcnow())
+        .values(ended_at=utcnow(), id_token=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
