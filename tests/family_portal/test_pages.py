@@ -209,12 +209,26 @@ def test_staff_of_an_agency_that_would_reveal_a_kode_6_address_are_not_named(
         )
     )
     db.flush()
+    from velferdslab.audit.services import PendingEvent, write_events
+
+    protective = PendingEvent(
+        "create",
+        "member_protection",
+        demo.child.id,
+        family_id=demo.family.id,
+        user_id=demo.lab.lead.id,
+    )
+    write_events(db, [protective])
     signed_in(portal_app, demo.lab.member).get(f"/families/{demo.family.id}")
 
     looked = text_of(family_client.get("/min-side/hvem-har-sett"))
     plan = text_of(family_client.get("/min-side/plan"))
     consents = text_of(family_client.get("/min-side/samtykker"))
     assert "En ansatt leste familiesiden" in looked
+    protected_at = db.scalars(
+        select(AuditEvent.id).where(AuditEvent.entity == "member_protection")
+    ).one()
+    assert f'id="entry-{protected_at}"' not in looked  # nothing tells that a member is protected
     for page in (looked, plan, consents):
         assert demo.lab.member.full_name not in page and demo.lab.nav.name not in page
     assert demo.lab.housing.name in consents

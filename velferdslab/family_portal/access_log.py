@@ -19,6 +19,9 @@ from velferdslab.users.labels import ROLE_LABELS
 from velferdslab.users.models import User
 
 LIMIT = 300
+# What the lead does to protect a member (a protected address, a child's confidence) would tell
+# the member it protects them from that there is something to protect: not on this page.
+PROTECTIVE = ("member_protection", "confidential_note")
 
 # (action, record) → what happened, in plain words; the rest is said from the log's labels
 PHRASES: dict[tuple[str, str], Any] = {
@@ -86,7 +89,7 @@ def entries(
     events = list(
         session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.family_id == family_id)
+            .where(AuditEvent.family_id == family_id, AuditEvent.entity.not_in(PROTECTIVE))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(LIMIT)
         )
