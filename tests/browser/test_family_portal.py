@@ -135,31 +135,6 @@ def desk(new_context: Callable[..., BrowserContext], portal: Portal) -> BrowserC
     return context
 
 
-def test_every_family_page_is_axe_clean_at_1280_and_390_px(
-    desk: BrowserContext, portal: Portal
-) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = desk.new_page()
-    page.goto("/min-side")
-    found = check_and_shoot(page, "start")
-    sign_in(page, "kari")
-    expect(page.get_by_role("heading", name="Vår plan", level=1)).to_be_visible()
-    for name, path in PAGES.items():
-        response = page.goto(path.format(consent_id=portal.consent_id))
-        assert response is not None and response.ok, f"{path} answered {response}"
-        found += check_and_shoot(page, name)
-    looked = page.goto("/min-side/hvem-har-sett")
-    assert looked is not None
-    expect(page.get_by_text(f"{portal.member_name}, ", exact=False).first).to_be_visible()
-
-    stranger = desk.new_page()  # another person, no family: the neutral page
-    desk.clear_cookies()
-    sign_in(stranger, "ukjent")
-    expect(stranger.get_by_role("heading", name="Ingen sider for deg her")).to_be_visible()
-    found += check_and_shoot(stranger, "ingen-tilgang")
-    assert found == [], "\n".join(found)
-
-
 def tab_to(page: Page, selector: str, most: int = 60) -> None:
     """Tab until the element has the focus: reachable with the keyboard, in a sane order."""
     target = page.locator(selector).first
@@ -201,3 +176,28 @@ def test_a_parent_writes_the_reading_and_a_comment_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Kommentaren er sendt til teamet")
     expect(page.get_by_text("Kan noen hjelpe oss med søknaden?")).to_be_visible()
+
+
+def test_every_family_page_is_axe_clean_at_1280_and_390_px(
+    desk: BrowserContext, portal: Portal
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = desk.new_page()
+    page.goto("/min-side")
+    found = check_and_shoot(page, "start")
+    sign_in(page, "kari")
+    expect(page.get_by_role("heading", name="Vår plan", level=1)).to_be_visible()
+    for name, path in PAGES.items():
+        response = page.goto(path.format(consent_id=portal.consent_id))
+        assert response is not None and response.ok, f"{path} answered {response}"
+        found += check_and_shoot(page, name)
+    looked = page.goto("/min-side/hvem-har-sett")
+    assert looked is not None
+    expect(page.get_by_text(f"{portal.member_name}, ", exact=False).first).to_be_visible()
+
+    stranger = desk.new_page()  # another person, no family: the neutral page
+    desk.clear_cookies()
+    sign_in(stranger, "ukjent")
+    expect(stranger.get_by_role("heading", name="Ingen sider for deg her")).to_be_visible()
+    found += check_and_shoot(stranger, "ingen-tilgang")
+    assert found == [], "\n".join(found)
