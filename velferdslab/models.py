@@ -9,6 +9,7 @@ from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
+from velferdslab.family_portal.models import AccessFlag, FamilyComment, FamilyReading, FamilySession
 from velferdslab.imports.models import ImportedFamily, ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
@@ -27,6 +28,7 @@ from velferdslab.users.models import ApiToken, User, UserRole
 metadata = Base.metadata
 
 __all__ = [
+    "AccessFlag",
     "AccessRequest",
     "Agency",
     "AnonymisedFamily",
@@ -46,6 +48,9 @@ __all__ = [
     "CostItem",
     "Expenditure",
     "Family",
+    "FamilyComment",
+    "FamilyReading",
+    "FamilySession",
     "Goal",
     "ImportRun",
     "ImportedFamily",

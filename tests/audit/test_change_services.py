@@ -32,6 +32,7 @@ from velferdslab.budgets.models import Expenditure
 from velferdslab.db import AnySession
 from velferdslab.families import services as families
 from velferdslab.families.models import Consent, Family, Member, TeamMembership
+from velferdslab.family_portal import services as portal
 from velferdslab.municipalities import services as municipalities
 from velferdslab.people import services as people
 from velferdslab.plans import services as plans
@@ -294,6 +295,37 @@ def _archive_retry(w: World) -> tuple[str, str, int | None]:
     w.session.flush()
     archive.send_again(w.session, row)
     return "retry", "archive_record", row.id
+def _family_reading(w: World) -> tuple[str, str, int | None]:
+    reading = portal.record_reading(w.session, w.family, w.member(), "housing", 2, "Bra", TODAY)
+    return "create", "family_reading", reading.id
+
+
+def _family_comment(w: World) -> tuple[str, str, int | None]:
+    goal = plans.add_goal(w.session, w.family, w.lab.lead.id, {"domain": "work", "target_level": 2})
+    comment = portal.comment(w.session, w.family, w.member(), "goal", goal.id, "Hei")
+    return "create", "family_comment", comment.id
+
+
+def _answer_family(w: World) -> tuple[str, str, int | None]:
+    measure = plans.add_measure(w.session, w.family, {"description": "Leksehjelp"}, TODAY)
+    comment = portal.comment(w.session, w.family, w.member(), "measure", measure.id, "Når?")
+    answer = portal.answer(w.session, w.family, w.lab.lead, comment.id, "På torsdag")
+    return "create", "family_comment", answer.id
+
+
+def _family_withdraws(w: World) -> tuple[str, str, int | None]:
+    consent = portal.withdraw_consent(w.session, w.family, w.member(), w.consent().id, TODAY)
+    return "withdraw", "consent", consent.id
+
+
+def _family_flags(w: World) -> tuple[str, str, int | None]:
+    from velferdslab.audit.services import PendingEvent, write_events
+
+    write_events(w.session, [PendingEvent("read", "family", w.family.id, family_id=w.family.id)])
+    event_id = w.session.scalar(select(func.max(AuditEvent.id)))
+    assert event_id is not None
+    portal.flag_entry(w.session, w.family, w.member(), event_id, "Hvem er dette?")
+    return "flag", "audit_event", event_id
 
 
 SERVICES: dict[str, Change] = {
@@ -332,6 +364,11 @@ SERVICES: dict[str, Change] = {
     "users.change_own_password": _own_password,
     "archive.save_settings": _archive_settings,
     "archive.send_again": _archive_retry,
+    "family_portal.record_reading": _family_reading,
+    "family_portal.comment": _family_comment,
+    "family_portal.answer": _answer_family,
+    "family_portal.withdraw_consent": _family_withdraws,
+    "family_portal.flag_entry": _family_flags,
 }
 
 

@@ -62,6 +62,8 @@ ACTION_LABELS: dict[str, Any] = {
     "receipt": _l("stored by the archive"),
     "fail": _l("refused by the archive"),
     "retry": _l("sent to the archive again"),
+    "withdraw": _l("withdrew"),
+    "flag": _l("asked the privacy contact about"),
 }
 
 ENTITY_LABELS: dict[str, Any] = {
@@ -101,6 +103,10 @@ ENTITY_LABELS: dict[str, Any] = {
     "archive": _l("archive status"),
     "archive_record": _l("archived record"),
     "archive_settings": _l("archive settings"),
+    "family_session": _l("the family's sign-in"),
+    "family_reading": _l("the family's own reading"),
+    "family_comment": _l("comment on the plan"),
+    "family_data": _l("the family's data"),
 }
 
 

@@ -23,6 +23,7 @@ from velferdslab.charts.journey import journey_svg
 from velferdslab.extensions import db
 from velferdslab.families.access import team_without_consent
 from velferdslab.families.models import Consent, Family, TeamMembership
+from velferdslab.family_portal.queries import staff_view
 from velferdslab.formatting import oslo_today
 from velferdslab.municipalities.models import Agency
 from velferdslab.plans.models import Goal, Measure
@@ -107,6 +108,7 @@ def family_context(family: Family, user: User) -> dict[str, Any]:
         "expenditures": expenditures,
         "limits": limits_from(family, user, today.year, today, budgets, expenditures, memberships),
         "is_lead": is_lead,
+        "family_voice": staff_view(session, family.id),
         "people": {
             row[0]: row[1]
             for row in session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids)))

@@ -33,6 +33,12 @@ from velferdslab.policy.core import (
     suppressed_portfolio,
     visible_families,
 )
+from velferdslab.policy.family import (
+    ACR_LEVELS,
+    acr_meets,
+    hidden_agencies,
+    portal_families,
+)
 from velferdslab.policy.privacy import (
     LEAD_CHANNEL,
     LETTER_CHANNEL,
@@ -58,6 +64,7 @@ from velferdslab.policy.sign_in import (
 )
 
 __all__ = [
+    "ACR_LEVELS",
     "COLLECTION_PERMISSIONS",
     "FAMILY_PERMISSIONS",
     "HIDDEN_PAGES",
@@ -70,10 +77,12 @@ __all__ = [
     "access_channel",
     "access_request_filter",
     "access_request_or_404",
+    "acr_meets",
     "allowed",
     "audit_log_filter",
     "can",
     "family_or_404",
+    "hidden_agencies",
     "hold_family_or_404",
     "in_scope",
     "is_lead_of",
@@ -87,6 +96,7 @@ __all__ = [
     "may_use_password",
     "needs_second_factor",
     "page_allowed",
+    "portal_families",
     "provider_sign_in_refusal",
     "reads_family_data",
     "record_of_family",

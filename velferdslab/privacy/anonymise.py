@@ -13,6 +13,7 @@ from velferdslab.assessments.models import Assessment, ProgressNote
 from velferdslab.budgets.models import Expenditure
 from velferdslab.db import AnySession
 from velferdslab.families.models import Consent, Family, Member
+from velferdslab.family_portal.anonymise import clear_family_portal
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.privacy.models import AccessRequest, LegalHold, MemberProtection
 from velferdslab.reports.models import IssuedReport
@@ -97,4 +98,5 @@ def anonymise_family(session: AnySession, family_id: int) -> dict[str, int]:
         .values(pdf=None),
     )
     cleared["archive_copies"] = forget_local_copies(session, family_id)
+    cleared.update(clear_family_portal(session, family_id))
     return cleared

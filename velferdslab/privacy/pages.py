@@ -19,6 +19,7 @@ from velferdslab import policy
 from velferdslab.assessments.models import ProgressNote
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family, Member
+from velferdslab.family_portal.flags import flags_for
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.privacy import access_request, retention
 from velferdslab.privacy.models import (
@@ -175,6 +176,7 @@ def admin_page(session: AnySession, admin: User, config: Mapping[str, Any]) -> d
         "statuses": report_statuses(session, [r for r, _ in requests]),
         "due": [d for d in due if not d.protected],
         "protected_due": sum(1 for d in due if d.protected),
+        "family_flags": flags_for(session, in_scope),
     }
 
 

@@ -25,7 +25,14 @@ def allow_large_uploads() -> None:
         request.max_content_length = int(current_app.config[setting])
 
 
+# A provider's server-to-server POST, with no browser and no cookie: the signed logout token is
+# its proof (velferdslab.family_portal.idporten.logout_claims).
+CSRF_EXEMPT = frozenset({"family_portal_auth.backchannel_logout"})
+
+
 def protect_forms() -> None:
+    if request.endpoint in CSRF_EXEMPT:
+        return
     # The API authenticates with bearer tokens, never cookies: CSRF cannot reach it. A path or
     # method no page serves answers 404 or 405 as such, not as a missing token.
     if not request.path.startswith("/api/") and request.routing_exception is None:
@@ -81,3 +88,6 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(forecast_pages.create_blueprint())
     app.register_blueprint(import_views.create_blueprint())
     app.register_blueprint(archive_views.create_blueprint())
+    from velferdslab.family_portal import setup as family_portal
+
+    family_portal.init_app(app)  # /min-side: the family's own pages, cookie and sign-in
