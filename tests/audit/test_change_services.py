@@ -295,6 +295,8 @@ def _archive_retry(w: World) -> tuple[str, str, int | None]:
     w.session.flush()
     archive.send_again(w.session, row)
     return "retry", "archive_record", row.id
+
+
 def _family_reading(w: World) -> tuple[str, str, int | None]:
     reading = portal.record_reading(w.session, w.family, w.member(), "housing", 2, "Bra", TODAY)
     return "create", "family_reading", reading.id
