@@ -8,6 +8,7 @@ from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
+from velferdslab.gains.models import EngineStamp
 from velferdslab.imports.models import ImportedFamily, ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
@@ -41,6 +42,7 @@ __all__ = [
     "ConsentAgency",
     "Contribution",
     "CostItem",
+    "EngineStamp",
     "Expenditure",
     "Family",
     "Goal",

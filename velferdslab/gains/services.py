@@ -31,8 +31,9 @@ from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.charts import forecast_chart
-from velferdslab.gains.data import EngineInput, data_fingerprint, load_engine_input
+from velferdslab.gains.data import EngineInput, load_engine_input
 from velferdslab.gains.forecast import family_forecast, page_forecast
+from velferdslab.gains.kept import engine_tables
 from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
@@ -213,6 +214,10 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         policy.suppressed_portfolio(user), int(current_app.config["SUPPRESSION_THRESHOLD"])
     )
     as_of = suppression.valuation_date(valuation_date(args))
+    # The scope's tables as this worker keeps them, brought up to date by reading only the
+    # families whose data changed; their version is the key of the figures made from them.
+    tables = engine_tables(db.session, ("portfolio", municipality), where,
+                           bulk=municipality is None)  # fmt: skip
     key = (
         municipality,
         user.municipality_id,
@@ -220,21 +225,20 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         as_of,
         row.id,
         row.version,
-        data_fingerprint(db.session, None if municipality is None else where),
+        tables.version,
     )
     return _portfolios.get_or_make(
-        key, lambda: _compute_portfolio(municipality, where, row, as_of, suppression)
+        key, lambda: _compute_portfolio(municipality, tables.data, row, as_of, suppression)
     )
 
 
 def _compute_portfolio(
     municipality: int | None,
-    where: Any,
+    data: EngineInput,
     row: AssumptionSet,
     as_of: dt.date,
     suppression: Suppression,
 ) -> dict[str, Any]:
-    data = load_engine_input(db.session, where, bulk=municipality is None)
     params = to_params(row)
     if municipality is None:
         report = region_report(data, params, as_of, suppression)
