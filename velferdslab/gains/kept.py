@@ -24,7 +24,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,34 @@ class Tables:
     version: Hashable
     read: str  # how they were read this time: "full", "spliced" or "kept"
     changed: int  # families read again
+    ids: np.ndarray = field(repr=False, compare=False)  # the families' ids, sorted
+    stamps: np.ndarray = field(repr=False, compare=False)  # and their stamps, -1 for none
+    database: str = ""
+
+    def versions_by(self, column: str) -> dict[int, Hashable]:
+        """A version per value of the families' `column` (a municipality's, for
+        column="municipality_id"): it moves only when a family with that value changes, joins
+        or leaves, or an agency changes."""
+        families = self.data.families
+        values = families[column].to_numpy()
+        position = np.searchsorted(self.ids, families["family_id"].to_numpy(np.int64))
+        position = np.minimum(position, max(len(self.ids) - 1, 0))
+        found = (
+            self.ids[position] == families["family_id"].to_numpy(np.int64)
+            if len(self.ids)
+            else np.zeros(len(families), dtype=bool)
+        )
+        versions: dict[int, Hashable] = {}
+        for value in np.unique(values):
+            mine = values == value
+            stamps = self.stamps[position[mine]]
+            known = bool(found[mine].all()) and bool((stamps != -1).all())
+            digest = hashlib.blake2b(
+                families["family_id"].to_numpy(np.int64)[mine].tobytes() + stamps.tobytes(),
+                digest_size=16,
+            ).digest()
+            versions[int(value)] = (self.database, digest, self.version[-1]) if known else object()
+        return versions
 
 
 @dataclass
@@ -106,7 +134,9 @@ def engine_tables(
         _kept.move_to_end(key)
         while len(_kept) > SCOPES:
             _kept.popitem(last=False)
+    # The database is part of the version: two databases' sequences give the same stamps.
     version: Hashable = (
+        key,
         hashlib.blake2b(ids.tobytes() + stamps.tobytes(), digest_size=16).digest()
         if known.all()
         else object(),  # a family without a stamp (none is: the migration gave each one)
@@ -115,7 +145,7 @@ def engine_tables(
     # Typed when read: EngineInput's conversions find nothing left to do here.
     data = EngineInput(**{name: frames[name].copy(deep=False) for name in TABLES},
                        agencies=agencies)  # fmt: skip
-    return Tables(data, version, read, len(changed))
+    return Tables(data, version, read, len(changed), ids, np.where(known, stamps, -1), key[0])
 
 
 def _stamps(

@@ -33,11 +33,11 @@ from velferdslab.families.models import Family
 from velferdslab.gains.charts import forecast_chart
 from velferdslab.gains.data import EngineInput, load_engine_input
 from velferdslab.gains.forecast import family_forecast, page_forecast
-from velferdslab.gains.kept import engine_tables
+from velferdslab.gains.kept import Tables, engine_tables
 from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
-from velferdslab.gains.region import region_report
+from velferdslab.gains.region import Part, municipality_part, region_report
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
@@ -228,20 +228,35 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         tables.version,
     )
     return _portfolios.get_or_make(
-        key, lambda: _compute_portfolio(municipality, tables.data, row, as_of, suppression)
+        key, lambda: _compute_portfolio(municipality, tables, row, as_of, suppression)
     )
+
+
+# Each municipality's own report within the region, kept under its own families' version: after
+# a change in one municipality the region's view makes only that one's again.
+_parts: Memo[Part] = Memo(128)
 
 
 def _compute_portfolio(
     municipality: int | None,
-    data: EngineInput,
+    tables: Tables,
     row: AssumptionSet,
     as_of: dt.date,
     suppression: Suppression,
 ) -> dict[str, Any]:
+    data = tables.data
     params = to_params(row)
     if municipality is None:
-        report = region_report(data, params, as_of, suppression)
+        versions = tables.versions_by("municipality_id")
+        rule = (row.id, row.version, as_of, suppression.applied, suppression.threshold)
+
+        def part(municipality_id: int) -> Part:
+            return _parts.get_or_make(
+                (versions[municipality_id], municipality_id, *rule),
+                lambda: municipality_part(data, municipality_id, params, as_of, suppression),
+            )
+
+        report = region_report(data, params, as_of, suppression, part=part)
     else:
         report = portfolio_report(data, params, as_of, suppression)
     if report["by_municipality"]:
