@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from velferdslab.benefits.disclosure import Line, protect
+from velferdslab.benefits.disclosure import Line, protect, recoverable
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
 from velferdslab.gains.data import EngineInput
@@ -170,13 +170,20 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     """Region figures to hide besides those `region` hid, so that no hidden figure of the
     region or of a municipality follows from all their sums taken together (each view's own,
     and region = sum of municipalities for every additive figure)."""
-    lines: list[Line] = []
+    views = [_in_view(index, own) for index, own in enumerate(municipalities)]
     hidden: set[Any] = {("region", key) for key in region.hidden}
-    for index, own in enumerate(municipalities):
-        own_lines, own_hidden = _in_view(index, own)
-        lines += own_lines
+    for _lines, own_hidden, _own_tied in views:
         hidden |= own_hidden
-    lines += [([("region", k) for k in parts], ("region", total)) for parts, total in region.lines]
+    region_lines: list[Line] = [
+        ([("region", k) for k in parts], ("region", total)) for parts, total in region.lines
+    ]
+    # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
+    # fix one (a figure is recovered from the sums it is in, through other hidden figures):
+    # checked on those alone first, the same answer as on all of them.
+    if not recoverable(_tied(region, municipalities, views, region_lines, hidden), hidden):
+        return set()
+    lines: list[Line] = [line for own_lines, _hidden, _tied_lines in views for line in own_lines]
+    lines += region_lines
     for key in region.figures:
         if _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
@@ -192,24 +199,48 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     return {key for view, key in safe if view == "region"} - region.hidden
 
 
-# A municipality's sums and hidden figures named as one view among the region's, kept while
-# its part is (a kept part is the same object: velferdslab/gains/services.py keeps them).
-_views: OrderedDict[tuple[int, int], tuple[Suppression, list[Line], set[Any]]] = OrderedDict()
+def _tied(
+    region: Suppression,
+    municipalities: list[Suppression],
+    views: list[tuple[list[Line], set[Any], list[Line]]],
+    region_lines: list[Line],
+    hidden: set[Any],
+) -> list[Line]:
+    """The sums of hidden_together that hold at least one hidden figure."""
+    hiding = set().union(*(own.hidden for own in municipalities))
+    tied = [line for _lines, _hidden, own_tied in views for line in own_tied]
+    tied += [
+        line for line in region_lines if line[1] in hidden or any(k in hidden for k in line[0])
+    ]
+    for key in region.figures:
+        if _additive(key) and (("region", key) in hidden or key in hiding):
+            parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
+            tied.append((parts, ("region", key)))
+    return tied
+
+
+# A municipality's sums and hidden figures named as one view among the region's, and those of
+# its sums that hold a hidden figure, kept while its part is (a kept part is the same object:
+# velferdslab/gains/services.py keeps them).
+_View = tuple[list[Line], set[Any], list[Line]]
+_views: OrderedDict[tuple[int, int], tuple[Suppression, _View]] = OrderedDict()
 _views_lock = threading.Lock()
 
 
-def _in_view(index: int, own: Suppression) -> tuple[list[Line], set[Any]]:
+def _in_view(index: int, own: Suppression) -> _View:
     key = (id(own), index)
     with _views_lock:
         found = _views.get(key)
         if found is not None and found[0] is own:
-            return found[1], found[2]
+            return found[1]
     lines: list[Line] = [
         ([(index, k) for k in parts], (index, total)) for parts, total in own.lines
     ]
     hidden = {(index, key) for key in own.hidden}
+    tied = [line for line in lines if line[1] in hidden or any(k in hidden for k in line[0])]
+    view = (lines, hidden, tied)
     with _views_lock:
-        _views[key] = (own, lines, hidden)  # holding `own` keeps its id from being reused
+        _views[key] = (own, view)  # holding `own` keeps its id from being reused
         while len(_views) > 256:
             _views.popitem(last=False)
-    return lines, hidden
+    return view
