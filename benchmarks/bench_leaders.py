@@ -167,9 +167,9 @@ def main() -> int:
         national(args.url)
     results: dict[str, list[float]] = {}
     if args.only in (None, "dashboard"):
-        times = dashboard(args.url, args.runs)
-        results["dashboard, W-national, regional leader, cold"] = times["cold"]
-        results["dashboard, W-national, regional leader, kept"] = times["kept"]
+        views = dashboard(args.url, args.runs)
+        results["dashboard, W-national, regional leader, cold"] = views["cold"]
+        results["dashboard, W-national, regional leader, kept"] = views["kept"]
     if args.only in (None, "api"):
         if args.only is None:  # its own process: its peak RSS is its own
             subprocess.run(
@@ -178,8 +178,8 @@ def main() -> int:
                 check=True,
             )  # fmt: skip
         else:
-            times = portfolio_api(args.url, args.runs)
-            results["GET /api/v1/reports/portfolio, W-national, cold"] = times["cold"]
+            answers = portfolio_api(args.url, args.runs)
+            results["GET /api/v1/reports/portfolio, W-national, cold"] = answers["cold"]
     if args.only in (None, "pdf"):
         results["portfolio PDF, W-lab"] = portfolio_pdf(args.runs)
     failed = False

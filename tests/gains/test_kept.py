@@ -192,7 +192,7 @@ def test_kept_tables_brought_up_to_date_equal_a_fresh_read(
         params = to_params(default_set(db))
         # As the portfolio reads them: the region by COPY on PostgreSQL, and suppressed (a
         # regional leader's); each municipality by the driver's rows, open (an auditor's).
-        scopes = {
+        scopes: dict[tuple[Any, ...], tuple[Any, bool]] = {
             ("test region", *region.ids): (Family.municipality_id.in_(region.ids), True),
             **{("test municipality", m): (Family.municipality_id == m, False) for m in region.ids},
         }

@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ class Tables:
     them alone can be kept (new data, a new version). Treat the frames as read-only."""
 
     data: EngineInput
-    version: Hashable
+    version: tuple[Any, ...]
     read: str  # how they were read this time: "full", "spliced" or "kept"
     changed: int  # families read again
     ids: np.ndarray = field(repr=False, compare=False)  # the families' ids, sorted
@@ -135,7 +136,7 @@ def engine_tables(
         while len(_kept) > SCOPES:
             _kept.popitem(last=False)
     # The database is part of the version: two databases' sequences give the same stamps.
-    version: Hashable = (
+    version = (
         key,
         hashlib.blake2b(ids.tobytes() + stamps.tobytes(), digest_size=16).digest()
         if known.all()
@@ -179,11 +180,12 @@ def _changed(
         return ids
     position = np.minimum(np.searchsorted(kept.ids, ids), max(len(kept.ids) - 1, 0))
     same = (
-        (len(kept.ids) > 0) & (kept.ids[position] == ids) & (kept.stamps[position] == stamps)
+        (kept.ids[position] == ids) & (kept.stamps[position] == stamps)
         if len(kept.ids)
         else np.zeros(len(ids), dtype=bool)
     )
-    return ids[~(same & known)]
+    changed: np.ndarray = ids[~(same & known)]
+    return changed
 
 
 def _read(
