@@ -87,9 +87,12 @@ def _app(url: str) -> Any:
 
 
 def after_changes(url: str, runs: int, get: Any, label: str) -> dict[str, list[float]]:
+    cpu: list[float] = []
+
     def timed() -> float:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         get()
+        cpu.append(time.process_time() - used)  # this process's CPU: steadier under load
         return time.perf_counter() - started
 
     first = timed()
@@ -100,7 +103,10 @@ def after_changes(url: str, runs: int, get: Any, label: str) -> dict[str, list[f
         kept.append(timed())
     print(
         f"{label}: worker's first {first:.2f} s; after a new reading: cold "
-        f"{[round(t, 3) for t in cold]}, kept {[round(t, 3) for t in kept]}"
+        f"{[round(t, 3) for t in cold]}, kept {[round(t, 3) for t in kept]}; CPU of the "
+        f"process: cold {[round(t, 3) for t in cpu[1::2]]} (median "
+        f"{statistics.median(cpu[1::2]):.3f} s), kept {[round(t, 3) for t in cpu[2::2]]} "
+        f"(median {statistics.median(cpu[2::2]):.3f} s)"
     )
     return {"cold": cold, "kept": kept}
 

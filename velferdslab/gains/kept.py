@@ -198,7 +198,9 @@ def _read(
         frame = _canonical(_frame(session, *queries[name], bulk))
         if "_row" in frame.columns:
             order = np.lexsort((frame["_row"].to_numpy(), frame["family_id"].to_numpy()))
-            frame = frame.take(order).drop(columns="_row").reset_index(drop=True)
+            if len(order) and not (order[1:] > order[:-1]).all():  # no copy when in order
+                frame = frame.take(order)
+            frame = frame.drop(columns="_row").reset_index(drop=True)
         frames[name] = frame
     typed = typed_input({**frames, "agencies": pd.DataFrame()})
     return {name: getattr(typed, name) for name in TABLES}
