@@ -133,6 +133,7 @@ def reading(url: str, runs: int = 5) -> tuple[float, float]:
         assert tables.read == "spliced", tables.read
     for name in ("assessments", "expenditures", "goals"):
         mine, theirs = getattr(tables.data, name), getattr(fresh, name)
+        mine = mine.astype({c: str for c in mine.columns if mine[c].dtype == "category"})
         pd.testing.assert_frame_equal(
             mine.sort_values(list(mine.columns)).reset_index(drop=True),
             theirs.sort_values(list(theirs.columns)).reset_index(drop=True),

@@ -157,7 +157,9 @@ class Region:
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    # the kept spending statuses are categories: compared as their text
+    text = {c: str for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.astype(text).sort_values(list(frame.columns)).reset_index(drop=True)
 
 
 def assert_same_tables(mine: EngineInput, fresh: EngineInput) -> None:

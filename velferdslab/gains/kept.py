@@ -36,6 +36,7 @@ from velferdslab.db import AnySession
 from velferdslab.families.models import Family
 from velferdslab.gains.data import EngineInput, _frame, engine_queries, typed_input
 from velferdslab.gains.models import EngineStamp
+from velferdslab.vocabulary import ExpenditureStatus, values
 
 # More families changed than this share of the scope (or than MAX_SPLICED): read it all again.
 FULL_SHARE = 0.25
@@ -45,6 +46,7 @@ SCOPES = 8
 # Id columns that may be empty: int64 when none is, float64 (NaN) when one is, as a fresh
 # read gives them.
 INT_LIKE = ("municipality_id", "paying_agency_id", "agency_id", "year", "target_level")
+SPENDING_STATUS = pd.CategoricalDtype(values(ExpenditureStatus))
 TABLES = ("families", "assessments", "expenditures", "contributions", "budgets", "goals")
 
 
@@ -195,7 +197,8 @@ def _read(
     queries = engine_queries(family_filter, row_ids=True)
     frames = {}
     for name in TABLES:
-        frame = _canonical(_frame(session, *queries[name], bulk))
+        dtypes = {"status": SPENDING_STATUS} if name == "expenditures" else None
+        frame = _canonical(_frame(session, *queries[name], bulk, dtypes))
         if "_row" in frame.columns:
             order = np.lexsort((frame["_row"].to_numpy(), frame["family_id"].to_numpy()))
             if len(order) and not (order[1:] > order[:-1]).all():  # no copy when in order
@@ -207,6 +210,9 @@ def _read(
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    # A million spending rows share three statuses: kept as categories, not a million texts.
+    if "status" in frame.columns and "spent_on" in frame.columns:
+        frame["status"] = frame["status"].astype(SPENDING_STATUS)
     for column in INT_LIKE:
         if column in frame.columns:
             values = pd.to_numeric(frame[column])
