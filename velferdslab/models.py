@@ -10,6 +10,7 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.family_portal.models import AccessFlag, FamilyComment, FamilyReading, FamilySession
+from velferdslab.gains.models import EngineStamp
 from velferdslab.imports.models import ImportedFamily, ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
@@ -46,6 +47,7 @@ __all__ = [
     "ConsentAgency",
     "Contribution",
     "CostItem",
+    "EngineStamp",
     "Expenditure",
     "Family",
     "FamilyComment",

@@ -42,10 +42,14 @@ class EngineInput:
 
 
 def _frame(
-    session: AnySession, query: Executable, columns: Sequence[str], bulk: bool
+    session: AnySession,
+    query: Executable,
+    columns: Sequence[str],
+    bulk: bool,
+    dtypes: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     if bulk and session.get_bind().dialect.name == "postgresql":
-        return _copy_frame(session, query, columns)
+        return _copy_frame(session, query, columns, dtypes)
     # The driver's own tuples: no ORM rows, no Row object and no SQLAlchemy conversion per
     # value (enums stay their text; dates are made datetime64 once below) — those took two
     # thirds of the time for a municipality's tables, and pandas takes tuples at C speed.
@@ -57,9 +61,15 @@ def _frame(
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _copy_frame(session: AnySession, query: Executable, columns: Sequence[str]) -> pd.DataFrame:
+def _copy_frame(
+    session: AnySession,
+    query: Executable,
+    columns: Sequence[str],
+    dtypes: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """COPY … TO STDOUT as CSV into pandas: ten times faster than building a row object each.
-    The literals inlined are ids and dates this module puts in its own filters, never user text."""
+    The literals inlined are ids and dates this module puts in its own filters, never user text.
+    `dtypes` as read_csv takes them (a column read straight into categories)."""
     dialect = session.get_bind().dialect
     sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
     raw = session.connection().connection.dbapi_connection
@@ -71,7 +81,7 @@ def _copy_frame(session: AnySession, query: Executable, columns: Sequence[str]) 
     buffer.seek(0)
     if not buffer.getbuffer().nbytes:
         return pd.DataFrame(columns=list(columns))
-    return pd.read_csv(buffer, header=None, names=list(columns))
+    return pd.read_csv(buffer, header=None, names=list(columns), dtype=dtypes)
 
 
 def load_engine_input(
@@ -85,64 +95,95 @@ def load_engine_input(
     `bulk=True` where the filter may hold a whole region (thousands of families): PostgreSQL's
     COPY then reads ten times faster than the driver's rows; for one family or municipality it
     costs more (a CSV parse per table: 3–4 ms of 14 for a municipality's dashboard)."""
+    frames = {
+        name: _frame(session, query, columns, bulk)
+        for name, (query, columns) in engine_queries(family_filter, as_of).items()
+    }
+    return typed_input(frames)
 
-    def frame(query: Executable, columns: Sequence[str]) -> pd.DataFrame:
-        return _frame(session, query, columns, bulk)
 
+def engine_queries(
+    family_filter: ColumnElement[bool], as_of: dt.date | None = None, *, row_ids: bool = False
+) -> dict[str, tuple[Executable, list[str]]]:
+    """The query and columns of each table of EngineInput. With `row_ids` every table but the
+    agencies also gives each row's own id as `_row`, last (velferdslab/gains/kept.py orders
+    the tables by family and row with it)."""
     ids = select(Family.id).where(family_filter)
-    families = frame(
-        select(Family.id, Family.municipality_id, Family.status, Family.reference).where(
-            family_filter
-        ),
-        ["family_id", "municipality_id", "status", "reference"],
-    )
     level_columns = [getattr(Assessment, f"level_{d}") for d in DOMAINS]
     assessment_query = select(
         Assessment.family_id, Assessment.id, Assessment.assessed_on, *level_columns
     ).where(Assessment.family_id.in_(ids))
     if as_of is not None:
         assessment_query = assessment_query.where(Assessment.assessed_on <= as_of)
-    assessments = frame(assessment_query, ["family_id", "assessment_id", "assessed_on", *DOMAINS])
-    expenditures = frame(
-        select(
-            Expenditure.family_id,
-            Expenditure.spent_on,
-            Expenditure.amount,
-            Expenditure.status,
-            Expenditure.paying_agency_id,
-        ).where(Expenditure.family_id.in_(ids)),
-        ["family_id", "spent_on", "amount", "status", "paying_agency_id"],
-    )
-    contributions = frame(
-        select(Budget.family_id, Budget.year, Contribution.agency_id, Contribution.amount)
-        .join(Contribution, Contribution.budget_id == Budget.id)
-        .where(Budget.family_id.in_(ids)),
-        ["family_id", "year", "agency_id", "amount"],
-    )
-    budgets = frame(
-        select(Budget.family_id, Budget.year, Budget.amount).where(Budget.family_id.in_(ids)),
-        ["family_id", "year", "amount"],
-    )
-    agencies = frame(
-        select(
-            Agency.id, Agency.name, Agency.kind, Agency.government_level, Agency.municipality_id
+    queries: dict[str, tuple[Any, list[str], Any]] = {
+        "families": (
+            select(Family.id, Family.municipality_id, Family.status, Family.reference).where(
+                family_filter
+            ),
+            ["family_id", "municipality_id", "status", "reference"],
+            Family.id,
         ),
-        ["agency_id", "name", "kind", "government_level", "municipality_id"],
-    )
-    goals = frame(
-        select(Goal.id, Goal.family_id, Goal.domain, Goal.target_level, Goal.target_date).where(
-            Goal.family_id.in_(ids)
+        "assessments": (
+            assessment_query,
+            ["family_id", "assessment_id", "assessed_on", *DOMAINS],
+            Assessment.id,
         ),
-        ["goal_id", "family_id", "domain", "target_level", "target_date"],
-    )
+        "expenditures": (
+            select(
+                Expenditure.family_id,
+                Expenditure.spent_on,
+                Expenditure.amount,
+                Expenditure.status,
+                Expenditure.paying_agency_id,
+            ).where(Expenditure.family_id.in_(ids)),
+            ["family_id", "spent_on", "amount", "status", "paying_agency_id"],
+            Expenditure.id,
+        ),
+        "contributions": (
+            select(Budget.family_id, Budget.year, Contribution.agency_id, Contribution.amount)
+            .join(Contribution, Contribution.budget_id == Budget.id)
+            .where(Budget.family_id.in_(ids)),
+            ["family_id", "year", "agency_id", "amount"],
+            Contribution.id,
+        ),
+        "budgets": (
+            select(Budget.family_id, Budget.year, Budget.amount).where(Budget.family_id.in_(ids)),
+            ["family_id", "year", "amount"],
+            Budget.id,
+        ),
+        "agencies": (
+            select(
+                Agency.id, Agency.name, Agency.kind, Agency.government_level, Agency.municipality_id
+            ),
+            ["agency_id", "name", "kind", "government_level", "municipality_id"],
+            None,
+        ),
+        "goals": (
+            select(Goal.id, Goal.family_id, Goal.domain, Goal.target_level, Goal.target_date).where(
+                Goal.family_id.in_(ids)
+            ),
+            ["goal_id", "family_id", "domain", "target_level", "target_date"],
+            Goal.id,
+        ),
+    }
+    out: dict[str, tuple[Executable, list[str]]] = {}
+    for name, (query, columns, row) in queries.items():
+        if row_ids and row is not None:
+            query, columns = query.add_columns(row), [*columns, "_row"]
+        out[name] = (query, columns)
+    return out
+
+
+def typed_input(frames: dict[str, pd.DataFrame]) -> EngineInput:
+    """EngineInput from the frames as read: dates as datetime64, money as float64."""
     return EngineInput(
-        families=families,
-        assessments=_typed_assessments(assessments),
-        expenditures=_dates(_money(expenditures, "amount"), "spent_on"),
-        contributions=_money(contributions, "amount"),
-        budgets=_money(budgets, "amount"),
-        agencies=agencies,
-        goals=_dates(goals, "target_date"),
+        families=frames["families"],
+        assessments=_typed_assessments(frames["assessments"]),
+        expenditures=_dates(_money(frames["expenditures"], "amount"), "spent_on"),
+        contributions=_money(frames["contributions"], "amount"),
+        budgets=_money(frames["budgets"], "amount"),
+        agencies=frames["agencies"],
+        goals=_dates(frames["goals"], "target_date"),
     )
 
 

@@ -23,15 +23,34 @@ from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
 
 
 def portfolio_report(
-    data: EngineInput, params: AssumptionParams, as_of: dt.date, suppression: Suppression
+    data: EngineInput,
+    params: AssumptionParams,
+    as_of: dt.date,
+    suppression: Suppression,
+    *,
+    scratch: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The report of these families. `scratch` (a dict, empty at first) keeps the figures that
+    do not depend on the suppression between two reports of the same data, params and date: a
+    region's report is made again when more of its figures must be hidden."""
+    kept = {} if scratch is None else scratch
+
+    def once(name: str, make: Any) -> Any:
+        if name not in kept:
+            kept[name] = make()
+        return kept[name]
+
     ids = data.family_ids
-    prepared, path = prepare_with_path(data.assessments, data.expenditures, as_of, ids)
-    priced = evaluate(prepared, params)
-    gains = round_money(summarise(priced))
+    prepared, path = once(
+        "path", lambda: prepare_with_path(data.assessments, data.expenditures, as_of, ids)
+    )
+    gains = once("gains", lambda: round_money(summarise(evaluate(prepared, params))))
     count = len(ids)
-    approved = approved_up_to(data, as_of)
-    distribution = analytics.level_distribution(data.assessments, as_of, params.overall_rule, ids)
+    approved = once("approved", lambda: approved_up_to(data, as_of))
+    distribution = once(
+        "distribution",
+        lambda: analytics.level_distribution(data.assessments, as_of, params.overall_rule, ids),
+    )
     quarters = [row["quarter_end"] for row in distribution]
     overall = level_table(
         [[row["counts"][level] for level in LEVELS] for row in distribution],
@@ -46,12 +65,12 @@ def portfolio_report(
         )
         for domain in DOMAINS
     }
-    matrix = analytics.transition_matrix(prepared, params.overall_rule)
+    matrix = once("matrix", lambda: analytics.transition_matrix(prepared, params.overall_rule))
     transitions = (
         suppression.table(matrix, "transitions") if suppression.applied else open_table(matrix)
     )
     sums = _gains(gains, count, suppression)
-    forecast = portfolio_forecast(data, params, as_of, prepared, path)
+    forecast = once("forecast", lambda: portfolio_forecast(data, params, as_of, prepared, path))
     return {
         "as_of": as_of,
         "family_count": suppression.count(count, "family_count"),
@@ -72,7 +91,7 @@ def portfolio_report(
         "goals": _goals(prepared, counted_goals(forecast), suppression),
         "family_years_at_level": {
             level: money(value, count, suppression, ("family_years", level))
-            for level, value in analytics.time_at_level(prepared).items()
+            for level, value in once("years", lambda: analytics.time_at_level(prepared)).items()
         },
         "gains": sums,
         "who_invests": who_invests(data, approved, as_of, suppression),
@@ -80,7 +99,10 @@ def portfolio_report(
         "budget_use": budget_use(data, approved, as_of, suppression),
         "sensitivity": []
         if sums["socioeconomic_npv"]["suppressed"]
-        else [round_money(row) for row in analytics.sensitivity(prepared, params)],
+        else once(
+            "sensitivity",
+            lambda: [round_money(row) for row in analytics.sensitivity(prepared, params)],
+        ),
         "suppression": suppression.described(),
         "forecast": portfolio_forecast_block(
             data, params, as_of, prepared, path, suppression, forecast

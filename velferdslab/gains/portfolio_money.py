@@ -35,24 +35,32 @@ def approved_up_to(data: EngineInput, as_of: dt.date) -> pd.DataFrame:
 
 def _sums(frame: pd.DataFrame, keys: list[str]) -> dict[Any, tuple[float, int]]:
     """{key: (amount, number of families)}, each sum exact (math.fsum, so the order of the
-    rows does not matter): the rows sorted by key once, then each group's slice summed."""
+    rows does not matter): the rows sorted by key (and family) once, then each group's slice
+    summed and its families counted where the family changes."""
     if frame.empty:
         return {}
     columns = [frame[key].to_numpy() for key in keys]
-    order = np.lexsort(columns[::-1])
+    families = frame["family_id"].to_numpy()
+    order = np.lexsort([families, *columns[::-1]])
     columns = [column[order] for column in columns]
-    amounts = frame["amount"].to_numpy(dtype=float)[order]
-    families = frame["family_id"].to_numpy()[order]
+    amounts = frame["amount"].to_numpy(dtype=float)[order].tolist()
+    families = families[order]
     changes = np.zeros(len(order), dtype=bool)
     changes[0] = True
     for column in columns:
         changes[1:] |= column[1:] != column[:-1]
-    starts = np.flatnonzero(changes).tolist()
+    new_family = changes.copy()
+    new_family[1:] |= families[1:] != families[:-1]
+    starts_array = np.flatnonzero(changes)
+    counts = np.add.reduceat(new_family.astype(np.int64), starts_array).tolist()
+    starts = starts_array.tolist()
     keyed = list(zip(*(column[starts].tolist() for column in columns), strict=True))
     out: dict[Any, tuple[float, int]] = {}
-    for key, start, end in zip(keyed, starts, [*starts[1:], len(order)], strict=True):
+    for key, start, end, count in zip(
+        keyed, starts, [*starts[1:], len(order)], counts, strict=True
+    ):
         group = key[0] if len(keys) == 1 else key
-        out[group] = (math.fsum(amounts[start:end].tolist()), len(set(families[start:end])))
+        out[group] = (math.fsum(amounts[start:end]), count)
     return out
 
 
@@ -93,13 +101,13 @@ def who_invests(
     spent = approved.rename(columns={"paying_agency_id": "agency_id"})
     totals = (_sums(given, ["agency_id"]), _sums(spent, ["agency_id"]))
     yearly = (_sums(given, ["agency_id", "year"]), _sums(spent, ["agency_id", "year"]))
+    years_of: dict[Any, set[Any]] = {}
+    for a, y in (*yearly[0], *yearly[1]):
+        years_of.setdefault(a, set()).add(y)
     rows = []
     for agency_id in sorted(set(totals[0]) | set(totals[1])):
         known = agency_id in names
-        years = sorted(
-            {y for a, y in yearly[0] if a == agency_id}
-            | {y for a, y in yearly[1] if a == agency_id}
-        )
+        years = sorted(years_of.get(agency_id, ()))
         lines = [
             _agency_line(
                 totals[side].get(agency_id, (0.0, 0)),

@@ -7,10 +7,12 @@ each municipality's figures exactly as its own report does."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from velferdslab.benefits.disclosure import Line, protect
+from velferdslab.benefits.disclosure import Line, protect, recoverable
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
 from velferdslab.gains.data import EngineInput
@@ -36,29 +38,55 @@ def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
     )
 
 
+Part = tuple[dict[str, Any], Suppression]
+
+
+def municipality_part(
+    data: EngineInput,
+    municipality_id: int,
+    params: AssumptionParams,
+    as_of: dt.date,
+    suppression: Suppression,
+) -> Part:
+    """One municipality's own report within a region, and what its suppression decided (the
+    hidden figures and the sums that tie them): it depends on that municipality's data only."""
+    own = Suppression(suppression.applied, suppression.threshold)
+    report = portfolio_report(municipality_input(data, municipality_id), params, as_of, own)
+    return report, own
+
+
 def region_report(
-    data: EngineInput, params: AssumptionParams, as_of: dt.date, suppression: Suppression
+    data: EngineInput,
+    params: AssumptionParams,
+    as_of: dt.date,
+    suppression: Suppression,
+    *,
+    part: Callable[[int], Part] | None = None,
 ) -> dict[str, Any]:
-    """The region's report, and its municipalities side by side, for one region's data."""
+    """The region's report, and its municipalities side by side, for one region's data.
+    `part(municipality_id)` gives municipality_part's answer where the caller keeps them
+    (treated as read-only here)."""
     municipalities = sorted(int(m) for m in data.families["municipality_id"].unique())
     if len(municipalities) < 2:
         return portfolio_report(data, params, as_of, suppression)
     parts: dict[int, dict[str, Any]] = {}
     owns: list[Suppression] = []
     for municipality_id in municipalities:
-        own = Suppression(suppression.applied, suppression.threshold)
-        parts[municipality_id] = portfolio_report(
-            municipality_input(data, municipality_id), params, as_of, own
-        )
+        if part is None:
+            report, own = municipality_part(data, municipality_id, params, as_of, suppression)
+        else:
+            report, own = part(municipality_id)
+        parts[municipality_id] = report
         owns.append(own)
     hidden_elsewhere, pinned = elsewhere(owns)
     spans = stable_spans(list(parts.values()))
     first = suppression.beside(hidden_elsewhere, pinned, spans)
-    report = portfolio_report(data, params, as_of, first)
+    scratch: dict[str, Any] = {}  # the figures both reports share, computed once
+    report = portfolio_report(data, params, as_of, first, scratch=scratch)
     more = hidden_together(first, owns) if suppression.applied else set()
     if more:  # made again with them hidden: a hidden figure changes what is drawn around it
         again = suppression.beside(hidden_elsewhere | first.hidden | more, pinned, spans)
-        report = portfolio_report(data, params, as_of, again)
+        report = portfolio_report(data, params, as_of, again, scratch=scratch)
     report["by_municipality"] = [side_by_side(m, parts[m]) for m in municipalities]
     return report
 
@@ -142,12 +170,20 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     """Region figures to hide besides those `region` hid, so that no hidden figure of the
     region or of a municipality follows from all their sums taken together (each view's own,
     and region = sum of municipalities for every additive figure)."""
-    lines: list[Line] = []
+    views = [_in_view(index, own) for index, own in enumerate(municipalities)]
     hidden: set[Any] = {("region", key) for key in region.hidden}
-    for index, own in enumerate(municipalities):
-        lines += [([(index, k) for k in parts], (index, total)) for parts, total in own.lines]
-        hidden |= {(index, key) for key in own.hidden}
-    lines += [([("region", k) for k in parts], ("region", total)) for parts, total in region.lines]
+    for _lines, own_hidden, _own_tied in views:
+        hidden |= own_hidden
+    region_lines: list[Line] = [
+        ([("region", k) for k in parts], ("region", total)) for parts, total in region.lines
+    ]
+    # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
+    # fix one (a figure is recovered from the sums it is in, through other hidden figures):
+    # checked on those alone first, the same answer as on all of them.
+    if not recoverable(_tied(region, municipalities, views, region_lines, hidden), hidden):
+        return set()
+    lines: list[Line] = [line for own_lines, _hidden, _tied_lines in views for line in own_lines]
+    lines += region_lines
     for key in region.figures:
         if _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
@@ -161,3 +197,50 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
         rank=lambda key: total_last(key[1][1:]) if key[1][1] in TABLE_FIGURES else 0,
     )
     return {key for view, key in safe if view == "region"} - region.hidden
+
+
+def _tied(
+    region: Suppression,
+    municipalities: list[Suppression],
+    views: list[tuple[list[Line], set[Any], list[Line]]],
+    region_lines: list[Line],
+    hidden: set[Any],
+) -> list[Line]:
+    """The sums of hidden_together that hold at least one hidden figure."""
+    hiding = set().union(*(own.hidden for own in municipalities))
+    tied = [line for _lines, _hidden, own_tied in views for line in own_tied]
+    tied += [
+        line for line in region_lines if line[1] in hidden or any(k in hidden for k in line[0])
+    ]
+    for key in region.figures:
+        if _additive(key) and (("region", key) in hidden or key in hiding):
+            parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
+            tied.append((parts, ("region", key)))
+    return tied
+
+
+# A municipality's sums and hidden figures named as one view among the region's, and those of
+# its sums that hold a hidden figure, kept while its part is (a kept part is the same object:
+# velferdslab/gains/services.py keeps them).
+_View = tuple[list[Line], set[Any], list[Line]]
+_views: OrderedDict[tuple[int, int], tuple[Suppression, _View]] = OrderedDict()
+_views_lock = threading.Lock()
+
+
+def _in_view(index: int, own: Suppression) -> _View:
+    key = (id(own), index)
+    with _views_lock:
+        found = _views.get(key)
+        if found is not None and found[0] is own:
+            return found[1]
+    lines: list[Line] = [
+        ([(index, k) for k in parts], (index, total)) for parts, total in own.lines
+    ]
+    hidden = {(index, key) for key in own.hidden}
+    tied = [line for line in lines if line[1] in hidden or any(k in hidden for k in line[0])]
+    view = (lines, hidden, tied)
+    with _views_lock:
+        _views[key] = (own, view)  # holding `own` keeps its id from being reused
+        while len(_views) > 256:
+            _views.popitem(last=False)
+    return view

@@ -31,12 +31,13 @@ from velferdslab.errors import ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.charts import forecast_chart
-from velferdslab.gains.data import EngineInput, data_fingerprint, load_engine_input
+from velferdslab.gains.data import EngineInput, load_engine_input
 from velferdslab.gains.forecast import family_forecast, page_forecast
+from velferdslab.gains.kept import Tables, engine_tables
 from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
-from velferdslab.gains.region import region_report
+from velferdslab.gains.region import Part, municipality_part, region_report
 from velferdslab.memo import Memo
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal
@@ -213,6 +214,10 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         policy.suppressed_portfolio(user), int(current_app.config["SUPPRESSION_THRESHOLD"])
     )
     as_of = suppression.valuation_date(valuation_date(args))
+    # The scope's tables as this worker keeps them, brought up to date by reading only the
+    # families whose data changed; their version is the key of the figures made from them.
+    tables = engine_tables(db.session, ("portfolio", municipality), where,
+                           bulk=municipality is None)  # fmt: skip
     key = (
         municipality,
         user.municipality_id,
@@ -220,24 +225,38 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         as_of,
         row.id,
         row.version,
-        data_fingerprint(db.session, None if municipality is None else where),
+        tables.version,
     )
     return _portfolios.get_or_make(
-        key, lambda: _compute_portfolio(municipality, where, row, as_of, suppression)
+        key, lambda: _compute_portfolio(municipality, tables, row, as_of, suppression)
     )
+
+
+# Each municipality's own report within the region, kept under its own families' version: after
+# a change in one municipality the region's view makes only that one's again.
+_parts: Memo[Part] = Memo(128)
 
 
 def _compute_portfolio(
     municipality: int | None,
-    where: Any,
+    tables: Tables,
     row: AssumptionSet,
     as_of: dt.date,
     suppression: Suppression,
 ) -> dict[str, Any]:
-    data = load_engine_input(db.session, where, bulk=municipality is None)
+    data = tables.data
     params = to_params(row)
     if municipality is None:
-        report = region_report(data, params, as_of, suppression)
+        versions = tables.versions_by("municipality_id")
+        rule = (row.id, row.version, as_of, suppression.applied, suppression.threshold)
+
+        def part(municipality_id: int) -> Part:
+            return _parts.get_or_make(
+                (versions[municipality_id], municipality_id, *rule),
+                lambda: municipality_part(data, municipality_id, params, as_of, suppression),
+            )
+
+        report = region_report(data, params, as_of, suppression, part=part)
     else:
         report = portfolio_report(data, params, as_of, suppression)
     if report["by_municipality"]:
