@@ -8,7 +8,7 @@ from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
-from velferdslab.imports.models import ImportedFamily, ImportRun
+from velferdslab.imports.models import ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.privacy.models import (
@@ -45,7 +45,6 @@ __all__ = [
     "Family",
     "Goal",
     "ImportRun",
-    "ImportedFamily",
     "IssuedReport",
     "LegalHold",
     "LevelDescription",

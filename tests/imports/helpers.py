@@ -13,13 +13,12 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family, Member, TeamMembership
-from velferdslab.imports.models import ImportedFamily
 from velferdslab.plans.models import Goal
 from velferdslab.users.models import User
 
 RECORDS = (
     Family, Member, TeamMembership, Assessment, Budget, Contribution, Expenditure, Goal,
-    ImportedFamily, AuditEvent,
+    AuditEvent,
 )  # fmt: skip
 
 
@@ -60,7 +59,4 @@ def counts(session: AnySession) -> dict[str, int]:
 
 
 def family_of(session: AnySession, reference: str) -> Family:
-    link = session.scalars(
-        select(ImportedFamily).where(ImportedFamily.external_reference == reference)
-    ).one()
-    return session.get_one(Family, link.family_id)
+    return session.scalars(select(Family).where(Family.external_reference == reference)).one()
