@@ -31,6 +31,7 @@ def upload(
     *,
     dry_run: bool,
     language: str = "nb",
+    headers: dict[str, str] | None = None,
 ) -> Any:
     # The body made here, in memory: the test client would spool a large one to a temporary
     # file that it leaves open (as tests/reports/test_verify_upload_limit.py notes).
@@ -46,7 +47,7 @@ def upload(
     return client.post(
         f"/api/v1/imports?dry_run={'true' if dry_run else 'false'}&language={language}",
         data=body,
-        headers=auth(session, user),
+        headers=headers or auth(session, user),
         content_type=f"multipart/form-data; boundary={boundary}",
     )
 

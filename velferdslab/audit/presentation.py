@@ -91,6 +91,7 @@ ENTITY_LABELS: dict[str, Any] = {
     "retention_sweep": _l("retention sweep"),
     "sso_provider": _l("identity provider"),
     "import": _l("spreadsheet import"),
+    "import_rejected_rows": _l("refused rows of a spreadsheet import"),
 }
 
 

@@ -4,8 +4,9 @@ runs it, on the queue's worker or in a thread, as it runs the PDF reports).
 The request stores the upload with a queued run and answers at once; the job claims the run,
 applies the file in one transaction and commits once at the end, so a run cancelled before it
 commits keeps nothing. Its progress, and a lead's request to cancel, pass outside that
-transaction: on PostgreSQL through a short session of their own; SQLite takes one writer at a
-time, so there they pass within the process (the embedded thread mode that SQLite runs with).
+transaction, on PostgreSQL through a short session of their own. SQLite has one writer: the
+running import holds it, so there the progress passes within the process (the thread mode that
+SQLite runs with) and a cancel waits for the run's end (a queued run is cancelled at once).
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from velferdslab.imports.reading import TooManyRows, UnreadableFile
 from velferdslab.users.models import User
 
 NAME = "imports.run"
-# Within one process (SQLite): run id -> percent done, and the runs asked to stop.
+# Within one process (SQLite): run id -> percent done.
 PROGRESS: dict[int, int] = {}
-CANCELLING: set[int] = set()
 
 
 def mark_failed(session: Session, kwargs: dict[str, Any], reason: str) -> None:
@@ -58,7 +58,7 @@ def between_families(import_id: int, done: int, total: int) -> None:
             probe.commit()
     else:
         PROGRESS[import_id] = percent
-        wanted = import_id in CANCELLING
+        wanted = False
     if wanted:
         raise services.Cancelled()
 
@@ -99,7 +99,6 @@ def run_queued(import_id: int) -> None:
         PROGRESS.pop(import_id, None)
     run.upload, run.progress = None, 100
     db.session.commit()
-    CANCELLING.discard(import_id)
 
 
 def _end(import_id: int, status: str, error: str | None) -> None:
@@ -109,7 +108,6 @@ def _end(import_id: int, status: str, error: str | None) -> None:
         .values(status=status, error=error, upload=None, finished_at=utcnow())
     )
     db.session.commit()
-    CANCELLING.discard(import_id)
 
 
 def start(run: ImportRun, data: bytes) -> None:
@@ -122,11 +120,9 @@ def cancel(run: ImportRun) -> None:
     """Stop a run before it commits: a queued one at once, a running one at its next step."""
     if run.status not in ("queued", "running"):
         return
-    CANCELLING.add(run.id)
     run.cancel_requested = True
     if run.status == "queued":
         run.status, run.upload, run.finished_at = "cancelled", None, utcnow()
-        CANCELLING.discard(run.id)
 
 
 def progress_of(run: ImportRun) -> int:
