@@ -129,7 +129,7 @@ def _context(
 def known_families(session: AnySession, municipality_id: int, refs: set[str]) -> dict[str, int]:
     """The file's references already stored in the municipality: one query per thousand
     references for the whole file, not one per family."""
-    ordered, known = sorted(refs), {}
+    ordered, known = sorted(refs), dict[str | None, int]()
     for start in range(0, len(ordered), 1000):
         known.update(
             session.execute(
