@@ -145,6 +145,6 @@ def test_the_history_names_the_same_file_and_the_auditor_reads_it(client: Any, d
     ]  # fmt: skip
     login(client, lab.auditor.username)
     page = client.get("/imports").get_data(as_text=True)
-    assert "Tidligere importer" in page and "Prøvekjøring" not in page  # no upload form
+    assert "Tidligere importer" in page and "Den utfylte malen" not in page  # no upload form
     shown = client.get(f"/imports/{second['id']}").get_data(as_text=True)
     assert "Akkurat denne filen (samme SHA-256) ble importert før" in shown

@@ -44,6 +44,13 @@ class CancelForm(FlaskForm):  # type: ignore[misc]
     pass
 
 
+def confirm_form(sha256: str) -> UploadForm:
+    """The import of the checked file: the same field names, its own id beside the dry run's."""
+    form = UploadForm(formdata=None, checked=sha256)
+    form.file.id = form.file.label.field_id = "confirm-file"
+    return form
+
+
 def history(user: Any) -> list[ImportRun]:
     return list(
         db.session.scalars(
@@ -106,7 +113,7 @@ def create_blueprint() -> Blueprint:
         return render_template(
             "imports/index.html",
             form=form,
-            confirm=UploadForm(formdata=None, checked=run.sha256) if run and run.dry_run else None,
+            confirm=confirm_form(run.sha256) if run and run.dry_run else None,
             history=history(user),
             may_run=policy.allowed(user, "imports.run"),
             **(run_context(run) if run else {"run": None}),
