@@ -16,6 +16,7 @@ from velferdslab.assessments.models import Assessment
 from velferdslab.audit.log import record
 from velferdslab.budgets import services as budgets
 from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.budgets.recorded import RecordedSpending
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, Text
 from velferdslab.families import services as families
@@ -36,10 +37,6 @@ STATUS_PATH: dict[str, tuple[str, ...]] = {
     "concluded": ("active", "concluded"),
     "withdrawn": ("withdrawn",),
 }
-
-
-# The event of a decision taken as recorded: the API's names for the same change.
-DECISIONS = {"approved": "approve", "rejected": "reject", "pending": "update"}
 
 
 class RowFailure(Exception):
@@ -267,6 +264,7 @@ def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
     existing = list(
         ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
     )
+    new = RecordedSpending(ctx.session, family)  # the family's new spending, written at once
     changed = False
     for row in rows:
         v = row.values
@@ -283,51 +281,40 @@ def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
             ),
             None,
         )
-        if found is not None and (found.status.value, found.domain) == (status, v.get("domain")):
-            existing.remove(found)  # a second identical row is a second expenditure
-            continue
         if found is None:
-            found = guarded(
-                row, "amount", budgets.request_expenditure, ctx.session, family, requester,
-                spent_on=v["spent_on"], amount=v["amount"], description=v["description"],
-                paying_agency_id=agency_id, domain=v.get("domain"), today=ctx.today,
+            guarded(
+                row, "amount", new.add, spent_on=v["spent_on"], amount=v["amount"],
+                description=v["description"], paying_agency_id=agency_id, domain=v.get("domain"),
+                status=status, requested_by=requester.id, decided_by=decider.id,
             )  # fmt: skip
-            created = True
-        else:
-            existing.remove(found)
-            created = False
+            changed = True
+            continue
+        existing.remove(found)  # a second identical row is a second expenditure
+        if (found.status.value, found.domain) == (status, v.get("domain")):
+            continue
         found.domain = v.get("domain")
-        decided = _as_recorded(row, ctx, family, found, status, decider)
-        # The service recorded the request; the decision as recorded, or a changed row, is
-        # the import's own write.
-        if not created:
-            ctx.audit("update", "expenditure", found.id, family.id)
-        elif decided:
-            ctx.audit(DECISIONS[status], "expenditure", found.id, family.id)
+        _as_recorded(row, ctx, family, found, status, decider)
+        ctx.audit("update", "expenditure", found.id, family.id)  # no service changes it so
         changed = True
+    if new.added:
+        new.finish()
     return changed
 
 
 def _as_recorded(
     row: Row, ctx: Context, family: Family, spent: Expenditure, status: str, decider: User
-) -> bool:
-    """A historical decision is taken as recorded; an approval beyond the budget is refused.
-    Whether the status changed."""
-    if status == spent.status.value:
-        ctx.session.flush()
-        return False
-    if status == "approved":
+) -> None:
+    """A stored expenditure whose recorded decision changed: taken as recorded, but an approval
+    beyond the year's budget is refused."""
+    if status == "approved" and spent.status.value != "approved":
         budget = budgets.budget_for_year(ctx.session, family.id, spent.spent_on.year, lock=True)
-        if budgets.approved_total(ctx.session, budget.id) + spent.amount > budget.amount:
-            guarded(row, "amount", budgets.request_expenditure, ctx.session, family, decider,
-                    spent_on=spent.spent_on, amount=spent.amount, description="",
-                    paying_agency_id=spent.paying_agency_id, today=ctx.today)  # fmt: skip
+        approved = budgets.approved_total(ctx.session, budget.id)
+        guarded(row, "amount", budgets.over_budget, budget, approved, spent.amount)
     spent.status = ExpenditureStatus(status)
     pending = status == "pending"
     spent.decided_by = None if pending else decider.id
     spent.decided_at = None if pending else utcnow()
     ctx.session.flush()
-    return True
 
 
 def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
