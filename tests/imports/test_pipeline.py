@@ -106,3 +106,18 @@ def test_members_are_written_by_the_people_service_with_its_rules_and_events(
     assert [(e.action, e.details, e.user_id) for e in events] == [
         ("create", {"import_id": body["id"]}, lab.lead.id)
     ]
+
+
+def test_spending_beyond_the_budget_is_refused_unless_it_was_rejected(
+    client: Any, db: Any, lab: Lab
+) -> None:
+    """import.md: a historical approval beyond the year's budget is an error; a rejection
+    recorded so takes nothing from the budget and is imported as recorded."""
+    rows = lab_file(small_lab(2), lab.municipality.number, lab.housing.name, lab.lead.username)
+    rows.rows["Utgifter"][0][2:7] = ["500 000", "Stor utgift", "Bolig", lab.housing.name, "avvist"]
+    rows.rows["Utgifter"][2][2:7] = ["500 000", "Stor utgift", "Bolig", lab.housing.name, "venter"]
+    body = upload(client, db, lab.lead, rows.xlsx(), dry_run=False).get_json()
+    assert body["families"] == {"LAB-001": "created", "LAB-002": "refused"}
+    [problem] = body["report"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == ("Utgifter", 4, "Beløp *")
+    assert "budsjettet" in problem["message"]

@@ -1,7 +1,8 @@
 """Spending as it was recorded (a lab's past, brought in by an import): the rules of
 request_expenditure for a whole family at once. The family's budgets are read and locked once,
 the approved total kept as the rows are added, and the rows written in one flush, each with its
-own event: a historical decision is taken as recorded, but never beyond the year's budget."""
+own event: a historical decision is taken as recorded, but nothing approved or pending beyond the
+year's budget (a rejection recorded beyond it stands: it takes nothing from the budget)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ class RecordedSpending:
                 Text("The amount must be positive."), {"amount": [Text("Must be above 0.")]}
             )
         budget = self._budget(spent_on.year)
-        over_budget(budget, self.approved[spent_on.year], amount)  # as a request is refused
+        if status != ExpenditureStatus.REJECTED:  # a refusal as recorded takes nothing from it
+            over_budget(budget, self.approved[spent_on.year], amount)  # as a request is refused
         if status == ExpenditureStatus.APPROVED:
             self.approved[spent_on.year] += amount
         decided = status != ExpenditureStatus.PENDING
