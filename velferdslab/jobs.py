@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 QUEUE = "velferdslab"
 ACTOR = "velferdslab.job"
 # Modules whose import registers jobs: a worker imports them all before it takes a message.
-JOB_MODULES = ["velferdslab.reports.jobs", "velferdslab.archive.jobs"]
+JOB_MODULES = ["velferdslab.reports.jobs", "velferdslab.imports.jobs", "velferdslab.archive.jobs"]
 
 Job = Callable[..., None]
 # Called in a session of its own after the last attempt failed: record why, for the user.

@@ -11,7 +11,7 @@ from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.family_portal.models import AccessFlag, FamilyComment, FamilyReading, FamilySession
 from velferdslab.gains.models import EngineStamp
-from velferdslab.imports.models import ImportedFamily, ImportRun
+from velferdslab.imports.models import ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.privacy.models import (
@@ -55,7 +55,6 @@ __all__ = [
     "FamilySession",
     "Goal",
     "ImportRun",
-    "ImportedFamily",
     "IssuedReport",
     "LegalHold",
     "LevelDescription",

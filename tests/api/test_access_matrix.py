@@ -119,8 +119,12 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): on(lead="own"),
     ("GET", "/api/v1/families/{family_id}/spending-limits"): TEAM_WORK,
     ("POST", "/api/v1/imports"): frozenset({"lead", "admin"}),
-    ("GET", "/api/v1/imports"): frozenset({"lead", "admin"}),
-    ("GET", "/api/v1/imports/{import_id}"): frozenset({"lead", "admin"}),
+    # the history and reports: the auditor of the municipality too (issue 25)
+    ("GET", "/api/v1/imports"): frozenset({"lead", "admin", "auditor"}),
+    ("GET", "/api/v1/imports/{import_id}"): frozenset({"lead", "admin", "auditor"}),
+    # the refused rows as typed (names): not the admin
+    ("GET", "/api/v1/imports/{import_id}/rejected-rows"): frozenset({"lead", "auditor"}),
+    ("POST", "/api/v1/imports/{import_id}/cancel"): frozenset({"lead", "admin"}),
     ("GET", "/api/v1/imports/template"): frozenset({"lead", "admin"}),
 }
 
@@ -338,6 +342,9 @@ def call(client: FlaskClient, db: scoped_session, key: tuple[str, str], role: st
     if key == ("POST", "/api/v1/reports/verify"):
         raw = {"data": b"%PDF-1.7 a report", "content_type": "application/pdf"}
         return client.open(path, method=method, headers=headers, **raw).status_code
+    if key == ("POST", "/api/v1/imports/{import_id}/cancel"):  # each call finds it queued
+        db.get_one(ImportRun, world.ids["import_id"]["own"]).status = "queued"
+        db.flush()
     if key == ("POST", "/api/v1/imports"):  # a dry run of an empty Kartlegginger sheet
         upload = {"file": (io.BytesIO(b"Referanse;Dato\n"), "Kartlegginger.csv")}
         return client.post(path, data=upload, headers=headers).status_code
@@ -478,7 +485,9 @@ PAGES: dict[str, Any] = {
     "/families/{family_id}/plan/measures/{measure_id}": TEAM_WORK,
     "/families/{family_id}/plan/own-words": on(lead="own"),  # part of the plan: goals.write
     "/families/{family_id}/privacy": on(lead="own"),
-    "/imports": frozenset({"lead", "admin"}),
+    "/imports": frozenset({"lead", "admin", "auditor"}),
+    "/imports/{import_id}": frozenset({"lead", "admin", "auditor"}),
+    "/imports/{import_id}/rejected-rows.{kind}": frozenset({"lead", "auditor"}),
     "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),
     "/reports/verify": ALL,

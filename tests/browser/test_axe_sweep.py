@@ -21,6 +21,7 @@ from tests.api.test_access_matrix import PAGES
 from tests.browser.helpers import Seed, login
 from velferdslab.assumptions.services import default_set
 from velferdslab.extensions import db as flask_db
+from velferdslab.imports.models import ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.reports.models import IssuedReport
@@ -74,11 +75,37 @@ def page_ids(browser_app: Flask, seeded: Seed) -> dict[str, str]:
             "user_id": first(select(User.id).where(User.username == seeded.member)),
             "set_id": str(default_set(session).id),  # made when first needed
             "report_id": first(select(IssuedReport.id).order_by(IssuedReport.id)),
+            "import_id": str(_dry_run(session, municipality.id, seeded.lead)),
             "domain": "housing",
         }
         session.commit()
         session.remove()
     return ids
+
+
+def _dry_run(session: Any, municipality_id: int, lead: str) -> int:
+    """A dry run of the municipality with one problem (its page shows the report's tables)."""
+    found = session.scalar(select(ImportRun.id).where(ImportRun.municipality_id == municipality_id))
+    if found is not None:
+        return int(found)
+    problem = {
+        "sheet": "Kartlegginger", "row": 3, "column": "Bolig", "value": "god",
+        "severity": "error", "code": "level", "reference": "LAB-1",
+        "message": {"nb": "Ikke et nivå.", "en": "Not a level."},
+    }  # fmt: skip
+    run = ImportRun(
+        municipality_id=municipality_id,
+        created_by=session.scalars(select(User.id).where(User.username == lead)).one(),
+        dry_run=True, status="done", file_name="lab.xlsx", sha256="1" * 64,
+        counts={"created": 0, "updated": 0, "unchanged": 0, "refused": 1},
+        report=[problem], families={"LAB-1": "refused"},
+        rejected={"headers": {"Kartlegginger": ["Referanse", "Dato", "Bolig"]},
+                  "rows": [{"sheet": "Kartlegginger", "row": 3,
+                            "cells": ["LAB-1", "2024-01-01", "god"]}]},
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run.id
 
 
 def fill(path: str, ids: dict[str, str]) -> str:

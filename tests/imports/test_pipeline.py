@@ -84,3 +84,40 @@ def test_a_corrected_file_updates_only_the_corrected_family(client: Any, db: Any
     assert reading.level_housing == 2
     # one event for the corrected reading, one for the import: no row added anywhere else
     assert counts(db) == {**before, "AuditEvent": before["AuditEvent"] + 2}
+
+
+def test_members_are_written_by_the_people_service_with_its_rules_and_events(
+    client: Any, db: Any, lab: Lab
+) -> None:
+    """The birth date must match the national id (the API's rule, people/services.py); a
+    member's event is the service's own, once, carrying the import's id."""
+    rows = lab_file(small_lab(2), lab.municipality.number, lab.housing.name, lab.lead.username)
+    rows.rows["Medlemmer"][0][2:4] = ["01019010046", "02.01.1990"]  # born 01.01.1990 by the id
+    rows.rows["Medlemmer"][1][2:4] = ["01019010046", "01.01.1990"]
+    body = upload(client, db, lab.lead, rows.xlsx(), dry_run=False).get_json()
+    [problem] = [p for p in body["report"] if p["severity"] == "error"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == ("Medlemmer", 2, "Fødselsdato")
+    assert "Stemmer ikke med fødselsdatoen i fødselsnummeret" in problem["message"]
+    assert body["families"] == {"LAB-001": "refused", "LAB-002": "created"}
+    family = family_of(db, "LAB-002")
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.family_id == family.id, AuditEvent.entity == "member")
+    ).all()
+    assert [(e.action, e.details, e.user_id) for e in events] == [
+        ("create", {"import_id": body["id"]}, lab.lead.id)
+    ]
+
+
+def test_spending_beyond_the_budget_is_refused_unless_it_was_rejected(
+    client: Any, db: Any, lab: Lab
+) -> None:
+    """import.md: a historical approval beyond the year's budget is an error; a rejection
+    recorded so takes nothing from the budget and is imported as recorded."""
+    rows = lab_file(small_lab(2), lab.municipality.number, lab.housing.name, lab.lead.username)
+    rows.rows["Utgifter"][0][2:7] = ["500 000", "Stor utgift", "Bolig", lab.housing.name, "avvist"]
+    rows.rows["Utgifter"][2][2:7] = ["500 000", "Stor utgift", "Bolig", lab.housing.name, "venter"]
+    body = upload(client, db, lab.lead, rows.xlsx(), dry_run=False).get_json()
+    assert body["families"] == {"LAB-001": "created", "LAB-002": "refused"}
+    [problem] = body["report"]
+    assert (problem["sheet"], problem["row"], problem["column"]) == ("Utgifter", 4, "Beløp *")
+    assert "budsjettet" in problem["message"]

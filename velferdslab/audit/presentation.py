@@ -107,6 +107,7 @@ ENTITY_LABELS: dict[str, Any] = {
     "family_reading": _l("the family's own reading"),
     "family_comment": _l("comment on the plan"),
     "family_data": _l("the family's data"),
+    "import_rejected_rows": _l("refused rows of a spreadsheet import"),
 }
 
 

@@ -165,7 +165,11 @@ def limits_from(
 
 
 def _check_within_budget(session: AnySession, budget: Budget, amount: Decimal) -> None:
-    approved = approved_total(session, budget.id)
+    over_budget(budget, approved_total(session, budget.id), amount)
+
+
+def over_budget(budget: Budget, approved: Decimal, amount: Decimal) -> None:
+    """Refuse what could never be approved: more than is left of the year's budget."""
     if approved + amount > budget.amount:
         left = budget.amount - approved
         raise Conflict(

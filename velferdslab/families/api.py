@@ -62,6 +62,8 @@ def create_blueprint() -> Blueprint:
             query = query.where(Family.status == args["status"])
         if "municipality_id" in args:
             query = query.where(Family.municipality_id == args["municipality_id"])
+        if "external_reference" in args:
+            query = query.where(Family.external_reference == args["external_reference"])
         audit("list", "family", details={"filters": {k: str(v) for k, v in args.items()}})
         return query.order_by(Family.referred_on.desc(), Family.id.desc())
 

@@ -36,6 +36,8 @@ class Family(Base):
             name="end_date_when_ended",
         ),
         CheckConstraint("reference_number > 0", name="reference_number_positive"),
+        # The lab's own id (an import's `Referanse`): re-imports match on it.
+        UniqueConstraint("municipality_id", "external_reference"),
     )
 
     id: Mapped[intpk]
@@ -44,6 +46,7 @@ class Family(Base):
     reference: Mapped[str] = mapped_column(String(20))
     reference_year: Mapped[int]
     reference_number: Mapped[int]
+    external_reference: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[FamilyStatus] = mapped_column(
         enum_column(FamilyStatus, "family_status"), default=FamilyStatus.REFERRED
     )

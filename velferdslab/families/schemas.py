@@ -25,6 +25,14 @@ class FamilySchema(ma.Schema):
     )
     investment_lead_id = ma.fields.Integer(allow_none=True)
     protection = ma.fields.String(metadata={"enum": list(values(Protection))})
+    external_reference = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The lab's own id (an import's Referanse), unique in the "
+            "municipality; set by the import. `GET /families?external_reference=` finds it."
+        },
+    )
 
 
 class FamilyCreateSchema(StrictSchema):
@@ -49,6 +57,10 @@ class FamilyUpdateSchema(StrictSchema):
 class FamilyQuerySchema(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(values(FamilyStatus)))
     municipality_id = QueryId()
+    external_reference = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "The lab's own id: the family a spreadsheet import named so."},
+    )
 
 
 def validate_national_id(value: str) -> None:

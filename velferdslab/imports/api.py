@@ -13,11 +13,12 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.api.common import document_errors
 from velferdslab.auth.current import audit, current_user
-from velferdslab.errors import DomainError, Text, ValidationFailed
+from velferdslab.errors import Conflict, DomainError, Text, ValidationFailed
 from velferdslab.extensions import db
-from velferdslab.imports import services, template
+from velferdslab.imports import jobs as import_jobs
+from velferdslab.imports import rejected, services, template
 from velferdslab.imports.models import ImportRun
-from velferdslab.imports.reading import TooManyRows, UnreadableFile
+from velferdslab.imports.reading import TooManyRows, UnreadableFile, count_rows
 from velferdslab.municipalities.models import Agency
 from velferdslab.transactions import refused
 from velferdslab.users.models import User
@@ -25,6 +26,7 @@ from velferdslab.users.models import User
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
+BACKGROUND_ROWS = 5000
 
 
 class PayloadTooLarge(DomainError):
@@ -38,6 +40,15 @@ class ImportQuerySchema(ma.Schema):
 
 class TemplateQuerySchema(ma.Schema):
     language = ma.fields.String(load_default="nb", validate=ma.validate.OneOf(["nb", "en"]))
+
+
+class RejectedQuerySchema(ma.Schema):
+    format = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.OneOf(["csv", "xlsx"]),
+        metadata={"description": "csv or xlsx; without it the Accept header chooses (xlsx)."},
+    )
+    language = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["nb", "en"]))
 
 
 def limits() -> tuple[int, int]:
@@ -78,21 +89,28 @@ def municipality_of(user: User) -> int:
 
 def start_import(user: User, file_name: str, data: bytes, dry_run: bool) -> ImportRun:
     """The pipeline for the API and the page alike. A family refused by the rules is part of
-    the report, not a failure of the request: the refusals made inside are not the request's."""
+    the report, not a failure of the request: the refusals made inside are not the request's.
+    A file of more rows than IMPORT_BACKGROUND_ROWS is left to the job `imports.run`."""
     policy.require(user, "imports.run")
+    municipality_id = municipality_of(user)
     _bytes, max_rows = limits()
     was_refused = refused()
     try:
-        run = services.run_import(
-            db.session,
-            user,
-            municipality_id=municipality_of(user),
-            file_name=file_name,
-            data=data,
-            dry_run=dry_run,
-            rule=str(current_app.config["OVERALL_RULE"]),
-            max_rows=max_rows,
-        )
+        rows = count_rows(file_name, data)
+        if rows > max_rows:
+            raise TooManyRows(rows, max_rows)
+        run = services.new_run(db.session, user, municipality_id, file_name, data, dry_run)
+        if rows > int(current_app.config.get("IMPORT_BACKGROUND_ROWS", BACKGROUND_ROWS)):
+            import_jobs.start(run, data)
+        else:
+            services.run_import(
+                db.session,
+                user,
+                run,
+                data,
+                rule=str(current_app.config["OVERALL_RULE"]),
+                max_rows=max_rows,
+            )
     except TooManyRows as error:
         raise ValidationFailed(
             Text(
@@ -118,6 +136,8 @@ def as_json(run: ImportRun, language: str) -> dict[str, Any]:
     return {
         "id": run.id,
         "status": run.status,
+        "progress": import_jobs.progress_of(run),
+        "error": run.error,
         "dry_run": run.dry_run,
         "file_name": run.file_name,
         "sha256": run.sha256,
@@ -126,8 +146,30 @@ def as_json(run: ImportRun, language: str) -> dict[str, Any]:
         "counts": run.counts,
         "families": run.families,
         "report": services.report_in(run, language),
+        "summary": services.summary(run, language),
+        "rejected_rows": len(run.rejected.get("rows", [])) if run.rejected else 0,
         "imported_before": before.id if before is not None else None,
     }
+
+
+def rejected_rows_response(run: ImportRun, kind: str, language: str) -> Response:
+    """The refused rows with the reason first, as `.xlsx` or CSV (`;`, UTF-8 with BOM)."""
+    stem = f"avviste-rader-{run.id}" if language == "nb" else f"refused-rows-{run.id}"
+    if kind == "csv":
+        response = Response(
+            rejected.as_csv(run.rejected, run.report, language), mimetype="text/csv"
+        )
+    else:
+        response = Response(rejected.as_xlsx(run.rejected, run.report, language), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind}"'
+    return response
+
+
+def rejected_kind(asked: str | None) -> str:
+    if asked:
+        return asked
+    best = request.accept_mimetypes.best_match([XLSX, "text/csv"], default=XLSX)
+    return "csv" if best == "text/csv" else "xlsx"
 
 
 def language_of(args: dict[str, Any]) -> str:
@@ -166,25 +208,31 @@ def create_blueprint() -> Blueprint:
     @blp.route("", methods=["POST"])
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.response(201)
+    @blp.alt_response(202, success=True, description="A large file: queued as a job")
     @document_errors(blp, 401, 403, 413)
-    def create_import(args: dict[str, Any]) -> dict[str, Any]:
+    def create_import(args: dict[str, Any]) -> Any:
         """Upload the filled template as multipart `file` (`.xlsx`, `.csv` or `.zip` of CSVs).
 
         `dry_run=true` (the default) runs every rule and writes nothing but the import's
-        history entry; `dry_run=false` imports every family without an error."""
+        history entry; `dry_run=false` imports every family without an error. A file of more
+        rows than `IMPORT_BACKGROUND_ROWS` runs as a background job: 202 with `status`
+        `queued`; GET the import for its progress and report. Over the size limit 413, over
+        the row limit 422."""
         user = current_user()
         policy.require(user, "imports.run")
         file_name, data = uploaded_file()
         run = start_import(user, file_name, data, args["dry_run"])
-        return as_json(run, language_of(args))
+        body = as_json(run, language_of(args))
+        return (body, 202) if run.status in ("queued", "running") else body
 
     @blp.route("", methods=["GET"])
     @blp.response(200)
     @document_errors(blp, 401, 403)
     def list_imports() -> list[dict[str, Any]]:
-        """The municipality's imports and dry runs, newest first (no report: GET one for it)."""
+        """The municipality's imports and dry runs, newest first (no report: GET one for it).
+        The lead, the admin and the auditor of the municipality read them."""
         user = current_user()
-        policy.require(user, "imports.run")
+        policy.require(user, "imports.read")
         runs = db.session.scalars(
             select(ImportRun)
             .where(policy.scope_filter(user, ImportRun.municipality_id))
@@ -192,7 +240,11 @@ def create_blueprint() -> Blueprint:
             .limit(200)
         )
         return [
-            {k: v for k, v in as_json(run, "nb").items() if k not in ("report", "families")}
+            {
+                k: v
+                for k, v in as_json(run, "nb").items()
+                if k not in ("report", "families", "summary")
+            }
             for run in runs
         ]
 
@@ -209,11 +261,46 @@ def create_blueprint() -> Blueprint:
     @blp.response(200)
     @document_errors(blp, 401, 403, 404)
     def get_import(args: dict[str, Any], import_id: int) -> dict[str, Any]:
-        """One import with its counts, its families' outcomes and its report."""
+        """One import with its status and progress (`queued` and `running` for a large file
+        in the background; `cancelled` when stopped before it committed), its counts, its
+        families' outcomes, its report and the report's `summary` (problems per column and
+        per kind)."""
         user = current_user()
-        policy.require(user, "imports.run")
+        policy.require(user, "imports.read")
         run = services.get_run(db.session, import_id, lambda m: policy.in_scope(user, m))
         audit("read", "import", run.id)
         return as_json(run, language_of({"language": request.args.get("language")}))
+
+    @blp.route("/<id:import_id>/rejected-rows", methods=["GET"])
+    @blp.arguments(RejectedQuerySchema, location="query")
+    @blp.response(200, content_type=XLSX)
+    @blp.alt_response(200, content_type="text/csv", success=True, description="As CSV")
+    @document_errors(blp, 401, 403, 404)
+    def get_rejected_rows(args: dict[str, Any], import_id: int) -> Response:
+        """The refused families' rows as typed, to fix and upload again: the reason first (in
+        the user's language), national ids masked, a cell Excel would run as a formula written
+        with a leading quote (`'=HYPERLINK(…)`). `?format=csv|xlsx` or the Accept header."""
+        user = current_user()
+        policy.require(user, "imports.rejected_rows")
+        run = services.get_run(db.session, import_id, lambda m: policy.in_scope(user, m))
+        audit("read", "import_rejected_rows", run.id)
+        return rejected_rows_response(run, rejected_kind(args["format"]), language_of(args))
+
+    @blp.route("/<id:import_id>/cancel", methods=["POST"])
+    @blp.response(200)
+    @document_errors(blp, 401, 403, 404, 409)
+    def cancel_import(import_id: int) -> dict[str, Any]:
+        """Stop a background import before it commits: nothing of it is kept. 409 once it
+        has ended."""
+        user = current_user()
+        policy.require(user, "imports.run")
+        run = services.get_run(db.session, import_id, lambda m: policy.in_scope(user, m))
+        if run.status not in ("queued", "running"):
+            raise Conflict(
+                Text("The import has ended: it can no longer be cancelled."),
+                {"status": [Text("Only a queued or running import can be cancelled.")]},
+            )
+        import_jobs.cancel(run)
+        return as_json(run, language_of({}))
 
     return blp

@@ -13,6 +13,7 @@ from velferdslab.imports.messages import message
 from velferdslab.imports.reading import Cell, RawSheet
 from velferdslab.imports.spec import (
     HELP_MARK,
+    REASON_HEADERS,
     TEMPLATE_SHEETS,
     Column,
     Sheet,
@@ -59,6 +60,8 @@ class Row:
     values: dict[str, Any]
     headers: dict[str, str]
     raw: dict[str, str]
+    # The row's cells as typed, for the refused rows' download (national ids masked there).
+    cells: list[Cell] = field(default_factory=list)
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or self.sheet.column(key).nb
@@ -72,6 +75,9 @@ class Mapped:
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
     problems: list[Problem] = field(default_factory=list)
+    # Per sheet as named in the file: its header row, and the columns holding national ids.
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    id_columns: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def refused(self) -> set[str]:
@@ -93,15 +99,19 @@ def map_sheets(sheets: list[RawSheet]) -> Mapped:
 
 def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
     keys: dict[int, str] = {}
+    mapped.headers[raw.name] = raw.headers
     for index, header in enumerate(raw.headers):
         key = header_key(sheet, header) if header else None
         if key is None:
-            if header:
+            if header and header.casefold() not in {h.casefold() for h in REASON_HEADERS}:
                 mapped.problems.append(
                     Problem(raw.name, 1, header, "", "warning", "unknown_column")
                 )
             continue
         keys[index] = key
+    mapped.id_columns[raw.name] = {
+        i for i, key in keys.items() if sheet.column(key).kind == "national_id"
+    }
     missing = [c for c in sheet.columns if c.required and c.key not in keys.values()]
     for column in missing:
         mapped.problems.append(
@@ -193,7 +203,7 @@ def _map_row(
             )
     if not reference:
         return None
-    return Row(sheet, sheet_name, number, reference, values, headers, raw)
+    return Row(sheet, sheet_name, number, reference, values, headers, raw, cells)
 
 
 def parse_cell(column: Column, cell: Cell) -> Any:

@@ -97,6 +97,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Oppgi familiens investeringsleder (en administrator leder ikke familier).",
     ),
     "rule": ("%(detail)s", "%(detail)s"),
+    "rule_kind": (
+        "Refused by the rules the API applies (see each row's message).",
+        "Avvist av reglene API-et bruker (se meldingen på hver rad).",
+    ),
     "refused_family": (
         "The family is not imported: it has an error on another row.",
         "Familien importeres ikke: den har en feil på en annen rad.",

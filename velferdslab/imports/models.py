@@ -1,14 +1,18 @@
-"""The history of imports (dry runs too) and the link from a lab's own reference to a family."""
+"""The history of imports (dry runs too): what was sent, by whom, in which mode, how far a
+background run got, and what came of it. (A family's `Referanse` is its `external_reference`.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from velferdslab.db import Base, created_at, intpk
+
+# queued and running: a background run (a large file); cancelled: stopped before it committed.
+STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
 class ImportRun(Base):
@@ -30,20 +34,13 @@ class ImportRun(Base):
     report: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # {reference: created | updated | unchanged | refused}
     families: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The refused families' rows as typed, to download and fix: {headers: {sheet: [...]},
+    # rows: [{sheet, row, cells}]}; national ids masked as in the report.
+    rejected: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     finished_at: Mapped[dt.datetime | None]
-
-
-class ImportedFamily(Base):
-    """The lab's own `Referanse` of a family, unique in the municipality: re-imports match on
-    it. (api.md names it the family's `external_reference`; it lives here until the families
-    package takes it over.)"""
-
-    __tablename__ = "imported_family"
-    __table_args__ = (UniqueConstraint("municipality_id", "external_reference"),)
-
-    id: Mapped[intpk]
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
-    external_reference: Mapped[str] = mapped_column(String(100))
-    family_id: Mapped[int] = mapped_column(ForeignKey("family.id", ondelete="CASCADE"), unique=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("import_run.id"))
-    created_at: Mapped[created_at]
+    # A background run: percent done, why it failed, and a lead's request to stop it.
+    progress: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(500))
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # The uploaded file while a background run waits for it or runs; emptied when it ends.
+    upload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))

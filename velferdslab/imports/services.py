@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import force_locale
@@ -19,8 +20,10 @@ from velferdslab.errors import DomainError, FieldErrors, NotFound, Text
 from velferdslab.families.models import Family
 from velferdslab.imports import writers
 from velferdslab.imports.mapping import Mapped, Problem, Row, map_sheets
-from velferdslab.imports.models import ImportedFamily, ImportRun
+from velferdslab.imports.messages import message
+from velferdslab.imports.models import ImportRun
 from velferdslab.imports.reading import read_upload
+from velferdslab.imports.rejected import rejected_rows
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
 from velferdslab.web.i18n import localise
@@ -35,20 +38,22 @@ WRITERS = {
 }
 
 
-def run_import(
+# A callback between families: (families done, families in all); it may raise Cancelled.
+Progress = Callable[[int, int], None]
+
+
+class Cancelled(Exception):
+    """A lead stopped a background run before it committed: nothing of it is kept."""
+
+
+def new_run(
     session: AnySession,
     user: User,
-    *,
     municipality_id: int,
     file_name: str,
     data: bytes,
     dry_run: bool,
-    rule: str,
-    max_rows: int,
-    today: dt.date | None = None,
 ) -> ImportRun:
-    """Read and apply the file; UnreadableFile and TooManyRows reach the caller unwritten."""
-    mapped = map_sheets(read_upload(file_name, data, max_rows))
     run = ImportRun(
         municipality_id=municipality_id,
         created_by=user.id,
@@ -59,68 +64,103 @@ def run_import(
     )
     session.add(run)
     session.flush()
-    ctx = _context(session, user, municipality_id, run.id, rule, today or dt.date.today())
+    return run
+
+
+def run_import(
+    session: AnySession,
+    user: User,
+    run: ImportRun,
+    data: bytes,
+    *,
+    rule: str,
+    max_rows: int,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Read and apply the file; UnreadableFile and TooManyRows reach the caller unwritten."""
+    mapped = map_sheets(read_upload(run.file_name, data, max_rows))
+    ctx = _context(session, user, run, rule, today or dt.date.today(), set(mapped.families))
     events_before = list(pending_of(session))
-    outer = session.begin_nested() if dry_run else None
-    outcomes = {ref: _import_family(ctx, mapped, ref) for ref in sorted(mapped.families)}
-    if outer is not None:
-        outer.rollback()  # a dry run keeps nothing it wrote …
-        take_pending(session)
-        pending_of(session).extend(events_before)  # … and no event of it
+    outer = session.begin_nested() if run.dry_run else None
+    outcomes: dict[str, str] = {}
+    references = sorted(mapped.families)
+    try:
+        for done, reference in enumerate(references):
+            if progress is not None:
+                progress(done, len(references))
+            outcomes[reference] = _import_family(ctx, mapped, reference)
+    finally:
+        if outer is not None:
+            outer.rollback()  # a dry run keeps nothing it wrote …
+            take_pending(session)
+            pending_of(session).extend(events_before)  # … and no event of it
     _finish(run, mapped, outcomes)
-    if not dry_run:
+    if not run.dry_run:
         record(session, "create", "import", run.id, details={"counts": run.counts}, user_id=user.id)
     session.flush()
     return run
 
 
 def _context(
-    session: AnySession, user: User, municipality_id: int, import_id: int, rule: str, today: dt.date
+    session: AnySession, user: User, run: ImportRun, rule: str, today: dt.date, refs: set[str]
 ) -> writers.Context:
-    municipality = session.get_one(Municipality, municipality_id)
+    municipality = session.get_one(Municipality, run.municipality_id)
     users = session.scalars(
-        select(User).where(User.active, User.municipality_id.in_([municipality_id]))
+        select(User).where(User.active, User.municipality_id.in_([run.municipality_id]))
     ).all()
     agencies = session.execute(
-        select(Agency.name, Agency.id).where(Agency.municipality_id == municipality_id)
+        select(Agency.name, Agency.id).where(Agency.municipality_id == run.municipality_id)
     ).all()
     return writers.Context(
         session=session,
         user=user,
-        municipality_id=municipality_id,
+        municipality_id=run.municipality_id,
         municipality_number=municipality.number,
-        import_id=import_id,
+        import_id=run.id,
         rule=rule,
         today=today,
         users={u.username.casefold(): u for u in users},
         agencies={name.casefold(): agency_id for name, agency_id in agencies},
+        known=known_families(session, run.municipality_id, refs),
     )
+
+
+def known_families(session: AnySession, municipality_id: int, refs: set[str]) -> dict[str, int]:
+    """The file's references already stored in the municipality: one query per thousand
+    references for the whole file, not one per family."""
+    ordered, known = sorted(refs), dict[str | None, int]()
+    for start in range(0, len(ordered), 1000):
+        known.update(
+            session.execute(
+                select(Family.external_reference, Family.id).where(
+                    Family.municipality_id == municipality_id,
+                    Family.external_reference.in_(ordered[start : start + 1000]),
+                )
+            ).all()
+        )
+    return {ref: family_id for ref, family_id in known.items() if ref is not None}
 
 
 def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
     if reference in mapped.refused:
         return "refused"
     sheets = mapped.families[reference]
-    link = ctx.session.scalars(
-        select(ImportedFamily).where(
-            ImportedFamily.municipality_id == ctx.municipality_id,
-            ImportedFamily.external_reference == reference,
-        )
-    ).one_or_none()
+    family_id = ctx.known.get(reference)
     family_rows = sheets.get("families", [])
     first = next((rows[0] for rows in sheets.values() if rows), None)
     if first is None:
         return "refused"
-    problem = _family_rows_problem(family_rows, link, first)
+    problem = _family_rows_problem(family_rows, family_id, first)
     if problem is not None:
         mapped.problems.append(problem)
         return "refused"
-    events_before = list(pending_of(ctx.session))
+    events_before = len(pending_of(ctx.session))
     savepoint = ctx.session.begin_nested()
     try:
-        outcome = _write(ctx, sheets, link)
+        outcome = _write(ctx, sheets, family_id)
         savepoint.commit()
-        _tag_events(ctx, len(events_before))
+        _tag_events(ctx, events_before)
         return outcome
     except writers.RowFailure as failure:
         savepoint.rollback()
@@ -135,48 +175,39 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
         mapped.problems.append(
             _problem(first, "reference", "rule", DomainError(Text("Conflicts with stored data.")))
         )
-    take_pending(ctx.session)
-    pending_of(ctx.session).extend(events_before)
+    del pending_of(ctx.session)[events_before:]
     return "refused"
 
 
 def _tag_events(ctx: writers.Context, before: int) -> None:
-    """The family's events carry the import's id: those the services recorded as they wrote, and
-    the import's own for writes no service records (one event per change, never two)."""
-    pending = pending_of(ctx.session)
-    seen: set[tuple[str, str, int | None]] = set()
-    kept = pending[:before]
-    for event in pending[before:]:
-        key = (event.action, event.entity, event.entity_id)
-        if key in seen:
-            continue
-        seen.add(key)
+    """The events the services recorded for the family carry the import's id, and the
+    importing user where no request names one (a background run)."""
+    for event in pending_of(ctx.session)[before:]:
         event.details = {**event.details, "import_id": ctx.import_id}
-        kept.append(event)
-    pending[:] = kept
+        if event.user_id is None:
+            event.user_id = ctx.user.id
 
 
-def _family_rows_problem(
-    rows: list[Row], link: ImportedFamily | None, first: Row
-) -> Problem | None:
+def _family_rows_problem(rows: list[Row], family_id: int | None, first: Row) -> Problem | None:
     if len(rows) > 1:
         return _problem(rows[1], "reference", "duplicate_family")
-    if not rows and link is None:
+    if not rows and family_id is None:
         return _problem(first, "reference", "unknown_family")
     return None
 
 
-def _write(ctx: writers.Context, sheets: dict[str, list[Row]], link: ImportedFamily | None) -> str:
+def _write(ctx: writers.Context, sheets: dict[str, list[Row]], family_id: int | None) -> str:
     family_rows = sheets.get("families", [])
+    stored = ctx.session.get_one(Family, family_id) if family_id is not None else None
     if family_rows:
-        family, changed = writers.write_family(ctx, family_rows[0], link)
+        family, changed = writers.write_family(ctx, family_rows[0], stored)
     else:
-        assert link is not None
-        family, changed = ctx.session.get_one(Family, link.family_id), False
+        assert stored is not None
+        family, changed = stored, False
     for key in SHEET_ORDER:
         if sheets.get(key):
             changed = WRITERS[key](ctx, family, sheets[key]) or changed
-    if link is None:
+    if family_id is None:
         return "created"
     return "updated" if changed else "unchanged"
 
@@ -221,6 +252,7 @@ def _finish(run: ImportRun, mapped: Mapped, outcomes: dict[str, str]) -> None:
         for kind in ("created", "updated", "unchanged", "refused")
     }
     run.report = [p.as_dict() for p in mapped.problems]
+    run.rejected = rejected_rows(mapped, {r for r, o in outcomes.items() if o == "refused"})
     run.status = "done"
     run.finished_at = utcnow()
 
@@ -250,3 +282,35 @@ def report_in(run: ImportRun, language: str) -> list[dict[str, Any]]:
     """The report's problems with the message in one language."""
     lang = "en" if language.startswith("en") else "nb"
     return [{**p, "message": p["message"][lang]} for p in run.report]
+
+
+def summary(run: ImportRun, language: str) -> dict[str, Any]:
+    """The report counted: errors and warnings, per sheet and column, and per kind of problem
+    (its message in one language), most first."""
+    lang = "en" if language.startswith("en") else "nb"
+    columns: dict[tuple[str, str, str], int] = {}
+    kinds: dict[tuple[str, str], int] = {}
+    for p in run.report:
+        key = (p["sheet"], p["column"], p["severity"])
+        columns[key] = columns.get(key, 0) + 1
+        code = p.get("code", "rule")
+        kinds[(code, p["severity"])] = kinds.get((code, p["severity"]), 0) + 1
+    messages = {p.get("code", "rule"): p["message"][lang] for p in run.report}
+    return {
+        "errors": sum(1 for p in run.report if p["severity"] == "error"),
+        "warnings": sum(1 for p in run.report if p["severity"] == "warning"),
+        "by_column": [
+            {"sheet": sheet, "column": column, "severity": severity, "count": count}
+            for (sheet, column, severity), count in sorted(columns.items(), key=lambda i: -i[1])
+        ],
+        "by_kind": [
+            {
+                "kind": code,
+                "severity": severity,
+                "count": count,
+                # a service's own refusal varies by row: its kind is named, not one of them
+                "message": messages[code] if code != "rule" else message("rule_kind", lang),
+            }
+            for (code, severity), count in sorted(kinds.items(), key=lambda i: -i[1])
+        ],
+    }

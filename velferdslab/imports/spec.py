@@ -32,6 +32,8 @@ class Sheet:
 HELP_MARK = "↳"
 # The template's own sheets that hold no records: skipped without a warning.
 TEMPLATE_SHEETS = frozenset({"eksempel", "example", "lister", "lists"})
+# The refused rows' download adds this column (bokmål, English): read back without a warning.
+REASON_HEADERS = ("Årsak", "Reason")
 
 REFERENCE = Column("reference", "Referanse", "Reference", True)
 

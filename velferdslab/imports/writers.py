@@ -16,13 +16,14 @@ from velferdslab.assessments.models import Assessment
 from velferdslab.audit.log import record
 from velferdslab.budgets import services as budgets
 from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.budgets.recorded import RecordedSpending
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, Text
 from velferdslab.families import services as families
 from velferdslab.families.models import Family, Member
 from velferdslab.families.schemas import MemberCreateSchema
 from velferdslab.imports.mapping import Row
-from velferdslab.imports.models import ImportedFamily
+from velferdslab.people import services as people
 from velferdslab.people.national_id import parse
 from velferdslab.plans import services as plans
 from velferdslab.plans.models import Goal
@@ -57,6 +58,7 @@ class Context:
     today: dt.date
     users: dict[str, User] = field(default_factory=dict)  # username (casefolded) -> user
     agencies: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> id
+    known: dict[str, int] = field(default_factory=dict)  # external reference -> family id
 
     def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
         record(
@@ -93,45 +95,33 @@ def guarded(row: Row, column: str, call: Any, *args: Any, **kwargs: Any) -> Any:
         raise RowFailure(row, column, "rule", error) from error
 
 
-def write_family(ctx: Context, row: Row, link: ImportedFamily | None) -> tuple[Family, bool]:
+def write_family(ctx: Context, row: Row, family: Family | None) -> tuple[Family, bool]:
     v = row.values
     if str(v["municipality_number"]).zfill(4) != ctx.municipality_number:
         raise RowFailure(row, "municipality_number", "municipality")
     lead = ctx.user_for(row, "investment_lead")
-    if lead is None and link is None and not ctx.user.has_role(Role.INVESTMENT_LEAD):
+    if lead is None and family is None and not ctx.user.has_role(Role.INVESTMENT_LEAD):
         raise RowFailure(row, "investment_lead", "lead_required")
     status = v.get("status") or "active"
-    if link is None:
-        family = guarded(
-            row,
-            "referred_on",
-            families.create_family,
-            ctx.session,
-            municipality_id=ctx.municipality_id,
-            referred_on=v["referred_on"],
-            investment_lead_id=(lead or ctx.user).id,
-            protection=v.get("protection") or "none",
-            today=ctx.today,
-        )
-        ctx.session.flush()
-        for step in STATUS_PATH[status]:
-            _status(row, family, step, v, ctx.today)
-        ctx.session.flush()
-        ctx.audit("create", "family", family.id, family.id)
-        membership = families.put_lead_on_team(ctx.session, family)
-        if membership is not None:
-            ctx.audit("create", "team_membership", membership.id, family.id)
-        ctx.session.add(
-            ImportedFamily(
-                municipality_id=ctx.municipality_id,
-                external_reference=row.reference,
-                family_id=family.id,
-                import_id=ctx.import_id,
-            )
-        )
-        return family, True
-    family = ctx.session.get_one(Family, link.family_id)
-    return family, _update_family(ctx, row, family, lead, status)
+    if family is not None:
+        return family, _update_family(ctx, row, family, lead, status)
+    family = guarded(
+        row,
+        "referred_on",
+        families.create_family,
+        ctx.session,
+        municipality_id=ctx.municipality_id,
+        referred_on=v["referred_on"],
+        investment_lead_id=(lead or ctx.user).id,
+        protection=v.get("protection") or "none",
+        today=ctx.today,
+    )
+    family.external_reference = row.reference
+    for step in STATUS_PATH[status]:
+        _status(row, family, step, v, ctx.today)
+    ctx.session.flush()
+    families.put_lead_on_team(ctx.session, family)
+    return family, True
 
 
 def _status(row: Row, family: Family, status: str, v: dict[str, Any], today: dt.date) -> None:
@@ -153,28 +143,25 @@ def _update_family(ctx: Context, row: Row, family: Family, lead: User | None, st
     if v["referred_on"] != family.referred_on:
         fixed = Text("The referral date cannot change: import it as recorded.")
         raise RowFailure(row, "referred_on", "rule", DomainError(fixed))
-    changed = False
+    changes: dict[str, Any] = {}
     if lead is not None and lead.id != family.investment_lead_id:
-        guarded(
-            row,
-            "investment_lead",
-            families.check_lead,
-            ctx.session,
-            lead.id,
-            family.municipality_id,
-        )
-        family.investment_lead_id, changed = lead.id, True
+        guarded(row, "investment_lead", families.check_lead, ctx.session, lead.id,
+                family.municipality_id)  # fmt: skip
+        changes["investment_lead_id"] = lead.id
     protection = v.get("protection") or "none"
     if protection != family.protection.value:
-        family.protection, changed = protection, True  # type: ignore[assignment]
+        changes["protection"] = protection
     dates = (v.get("enrolled_on"), v.get("concluded_on"))
     if status != family.status.value or dates != (family.enrolled_on, family.concluded_on):
-        _status(row, family, status, v, ctx.today)
-        changed = True
-    if changed:
-        ctx.session.flush()
-        ctx.audit("update", "family", family.id, family.id)
-    return changed
+        changes.update(status=status, enrolled_on=dates[0], concluded_on=dates[1])
+    if changes:
+        column = (
+            ("concluded_on" if status in ("concluded", "withdrawn") else "enrolled_on")
+            if "status" in changes
+            else "protection"
+        )
+        guarded(row, column, families.update_family, ctx.session, family, changes)
+    return bool(changes)
 
 
 def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
@@ -190,19 +177,15 @@ def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
             raise RowFailure(row, next(iter(errors)), "rule", FieldErrors(errors))  # type: ignore[arg-type]
         if data["national_id"] and data["birth_date"] is None:
             data["birth_date"] = parse(data["national_id"]).birth_date
+        column = (
+            "birth_date" if data["national_id"] and row.values.get("birth_date") else "national_id"
+        )
         member = next((m for m in existing if _same_person(m, data)), None)
         if member is None:
-            member = Member(family_id=family.id, **data)
-            ctx.session.add(member)
-            ctx.session.flush()
-            existing.append(member)
-            ctx.audit("create", "member", member.id, family.id)
+            existing.append(guarded(row, column, people.add_member, ctx.session, family, data))
             changed = True
         elif any(getattr(member, k) != v for k, v in data.items()):
-            for name, value in data.items():
-                setattr(member, name, value)
-            ctx.session.flush()
-            ctx.audit("update", "member", member.id, family.id)
+            guarded(row, column, people.change_member, ctx.session, member, data)
             changed = True
     return changed
 
@@ -233,11 +216,10 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
         assessor = ctx.user_for(row, "assessed_by", ctx.user)
         found = by_date.get(on)
         if found is None:
-            made = guarded(
+            guarded(
                 row, "assessed_on", assessments.record_assessment, ctx.session, family, assessor,
                 assessed_on=on, levels=levels, rationale=rationale, rule=ctx.rule, today=ctx.today,
             )  # fmt: skip
-            ctx.audit("create", "assessment", made.id, family.id)
             changed = True
         elif found.levels() != levels or (found.rationale or {}) != rationale:
             names = {d: None if n is None else LEVELS[n] for d, n in levels.items()}
@@ -245,7 +227,6 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
                 row, "assessed_on", assessments.update_assessment, ctx.session, found,
                 {"levels": names, "rationale": rationale}, ctx.rule, ctx.today,
             )  # fmt: skip
-            ctx.audit("update", "assessment", found.id, family.id)
             changed = True
     return changed
 
@@ -271,11 +252,10 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             and wanted == sorted((c.agency_id, c.amount) for c in budget.contributions)
         ):
             continue
-        made = guarded(
+        guarded(
             year_rows[0], "amount", budgets.set_budget, ctx.session, family,
             year=year, amount=amount, contributions=contributions,
         )  # fmt: skip
-        ctx.audit("create" if budget is None else "update", "budget", made.id, family.id)
         changed = True
     return changed
 
@@ -284,6 +264,7 @@ def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
     existing = list(
         ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
     )
+    new = RecordedSpending(ctx.session, family)  # the family's new spending, written at once
     changed = False
     for row in rows:
         v = row.values
@@ -300,39 +281,35 @@ def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
             ),
             None,
         )
-        if found is not None and (found.status.value, found.domain) == (status, v.get("domain")):
-            existing.remove(found)  # a second identical row is a second expenditure
-            continue
         if found is None:
-            found = guarded(
-                row, "amount", budgets.request_expenditure, ctx.session, family, requester,
-                spent_on=v["spent_on"], amount=v["amount"], description=v["description"],
-                paying_agency_id=agency_id, domain=v.get("domain"), today=ctx.today,
+            guarded(
+                row, "amount", new.add, spent_on=v["spent_on"], amount=v["amount"],
+                description=v["description"], paying_agency_id=agency_id, domain=v.get("domain"),
+                status=status, requested_by=requester.id, decided_by=decider.id,
             )  # fmt: skip
-            action = "create"
-        else:
-            existing.remove(found)
-            action = "update"
+            changed = True
+            continue
+        existing.remove(found)  # a second identical row is a second expenditure
+        if (found.status.value, found.domain) == (status, v.get("domain")):
+            continue
         found.domain = v.get("domain")
         _as_recorded(row, ctx, family, found, status, decider)
-        ctx.audit(action, "expenditure", found.id, family.id)
+        ctx.audit("update", "expenditure", found.id, family.id)  # no service changes it so
         changed = True
+    if new.added:
+        new.finish()
     return changed
 
 
 def _as_recorded(
     row: Row, ctx: Context, family: Family, spent: Expenditure, status: str, decider: User
 ) -> None:
-    """A historical decision is taken as recorded; an approval beyond the budget is refused."""
-    if status == spent.status.value:
-        ctx.session.flush()
-        return
-    if status == "approved":
+    """A stored expenditure whose recorded decision changed: taken as recorded, but an approval
+    beyond the year's budget is refused."""
+    if status == "approved" and spent.status.value != "approved":
         budget = budgets.budget_for_year(ctx.session, family.id, spent.spent_on.year, lock=True)
-        if budgets.approved_total(ctx.session, budget.id) + spent.amount > budget.amount:
-            guarded(row, "amount", budgets.request_expenditure, ctx.session, family, decider,
-                    spent_on=spent.spent_on, amount=spent.amount, description="",
-                    paying_agency_id=spent.paying_agency_id, today=ctx.today)  # fmt: skip
+        approved = budgets.approved_total(ctx.session, budget.id)
+        guarded(row, "amount", budgets.over_budget, budget, approved, spent.amount)
     spent.status = ExpenditureStatus(status)
     pending = status == "pending"
     spent.decided_by = None if pending else decider.id
@@ -358,10 +335,8 @@ def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
         if found is None:
             goal = plans.add_goal(ctx.session, family, ctx.user.id, data)
             existing.append(goal)
-            ctx.audit("create", "goal", goal.id, family.id)
             changed = True
         elif (found.target_level, found.description) != (data["target_level"], data["description"]):
             plans.change(ctx.session, found, data)
-            ctx.audit("update", "goal", found.id, family.id)
             changed = True
     return changed

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, ValidationFailed
+from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Family, Member
 from velferdslab.people.national_id import matches_birth_date, parse
 
@@ -49,8 +49,8 @@ def check_member(
     born = data.get("birth_date", member.birth_date if member else None)
     if number and born and not matches_birth_date(number, born):
         raise ValidationFailed(
-            "The birth date does not match the national id.",
-            {"birth_date": ["Does not match the birth date in the national id."]},
+            Text("The birth date does not match the national id."),
+            {"birth_date": [Text("Does not match the birth date in the national id.")]},
         )
     if number and born is None:
         data["birth_date"] = parse(number).birth_date
@@ -67,6 +67,6 @@ def _unique_national_id(
     )
     if clash is not None and (member is None or clash != member.id):
         raise Conflict(
-            "Another member of the family has this national id.",
-            {"national_id": ["Already registered for this family."]},
+            Text("Another member of the family has this national id."),
+            {"national_id": [Text("Already registered for this family.")]},
         )

@@ -117,6 +117,10 @@ COLLECTION_PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit_events.read": frozenset({Role.AUDITOR, Role.ADMIN}),
     # Spreadsheet import (issue 25): the lead for their municipality's families, and the admin.
     "imports.run": frozenset({Role.INVESTMENT_LEAD, Role.ADMIN}),
+    # The history of imports and their reports: also the auditor of the municipality.
+    "imports.read": frozenset({Role.INVESTMENT_LEAD, Role.ADMIN, Role.AUDITOR}),
+    # The refused rows as typed (names, masked ids): not the admin, who reaches no personal data.
+    "imports.rejected_rows": frozenset({Role.INVESTMENT_LEAD, Role.AUDITOR}),
     "reports.issue": frozenset({Role.AUDITOR, Role.LEADER, Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
 }
 
@@ -130,7 +134,7 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "pages.audit": frozenset({Role.AUDITOR}),
     "pages.reports": COLLECTION_PERMISSIONS["reports.issue"],
     "pages.admin": frozenset({Role.ADMIN}),
-    "pages.imports": COLLECTION_PERMISSIONS["imports.run"],
+    "pages.imports": COLLECTION_PERMISSIONS["imports.read"],
 }
 HIDDEN_PAGES = frozenset({"pages.admin"})
 
