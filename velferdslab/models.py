@@ -7,6 +7,7 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
+from velferdslab.evidence.models import CohortReading, ComparisonCohort, Preregistration
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.imports.models import ImportedFamily, ImportRun
 from velferdslab.municipalities.models import Agency, Municipality
@@ -36,6 +37,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Budget",
+    "CohortReading",
+    "ComparisonCohort",
     "ConfidentialNote",
     "Consent",
     "ConsentAgency",
@@ -54,6 +57,7 @@ __all__ = [
     "Member",
     "MemberProtection",
     "Municipality",
+    "Preregistration",
     "ProgressNote",
     "RetentionPolicy",
     "RetentionSweep",

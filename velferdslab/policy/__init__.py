@@ -33,6 +33,12 @@ from velferdslab.policy.core import (
     suppressed_portfolio,
     visible_families,
 )
+from velferdslab.policy.evidence import (
+    EVIDENCE_PERMISSIONS,
+    evidence_municipality_or_404,
+    may_evidence,
+    may_upload_cohort,
+)
 from velferdslab.policy.privacy import (
     LEAD_CHANNEL,
     LETTER_CHANNEL,
@@ -59,6 +65,7 @@ from velferdslab.policy.sign_in import (
 
 __all__ = [
     "COLLECTION_PERMISSIONS",
+    "EVIDENCE_PERMISSIONS",
     "FAMILY_PERMISSIONS",
     "HIDDEN_PAGES",
     "LEAD_CHANNEL",
@@ -73,6 +80,7 @@ __all__ = [
     "allowed",
     "audit_log_filter",
     "can",
+    "evidence_municipality_or_404",
     "family_or_404",
     "hold_family_or_404",
     "in_scope",
@@ -81,9 +89,11 @@ __all__ = [
     "link_refusal",
     "lost_access",
     "may_add_municipality",
+    "may_evidence",
     "may_issue_kind",
     "may_run_sweep",
     "may_set_retention",
+    "may_upload_cohort",
     "may_use_password",
     "needs_second_factor",
     "page_allowed",
