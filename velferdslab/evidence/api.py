@@ -59,10 +59,10 @@ def upload_cohort(user: User, municipality_id: int | None, language: str) -> Com
 
 
 def cohort_json(cohort: ComparisonCohort, user: User) -> dict[str, Any]:
-    shown = CohortSchema().dump(cohort)
+    shown = {name: getattr(cohort, name) for name in CohortSchema().fields}
     if policy.suppressed_portfolio(user) and 0 < cohort.families < MIN_FAMILIES:
         shown["families"] = None
-    return dict(shown)
+    return shown
 
 
 def create_blueprint() -> Blueprint:

@@ -143,10 +143,9 @@ def _refusal(problems: Sequence[Problem], language: str) -> ValidationFailed:
 
 
 def _line(problem: Problem, language: str) -> str:
-    shown = problem.as_dict()
-    where = f"{shown['sheet']} {shown['row'] or ''}".strip()
-    column = f", {shown['column']}" if shown["column"] else ""
-    texts = COHORT_MESSAGES.get(problem.code) or shown["message"]
+    where = f"{problem.sheet} {problem.row or ''}".strip()
+    column = f", {problem.column}" if problem.column else ""
+    texts = COHORT_MESSAGES.get(problem.code) or problem.as_dict()["message"]
     return f"{where}{column}: {texts['en' if language.startswith('en') else 'nb']}"
 
 

@@ -141,15 +141,21 @@ def in_words(evidence: Evidence, language: str) -> str:
 def as_json(evidence: Evidence) -> dict[str, Any]:
     estimate = evidence.estimate
     return {
-        "as_of": evidence.as_of,
+        "as_of": evidence.as_of.isoformat(),
         "evidence_grade": evidence.grade,
-        "baseline_quarter": evidence.quarters[0] if evidence.quarters else None,
-        "later_quarter": evidence.quarters[1] if evidence.quarters else None,
+        "baseline_quarter": evidence.quarters[0].isoformat() if evidence.quarters else None,
+        "later_quarter": evidence.quarters[1].isoformat() if evidence.quarters else None,
         "estimate": None if estimate is None else _estimate_json(estimate),
         "reason": evidence.reason,
-        "series": evidence.series,
+        "series": [
+            {**row, "quarter_end": row["quarter_end"].isoformat()} for row in evidence.series
+        ],
         "cohorts": evidence.cohorts,
-        "preregistration": evidence.registered,
+        "preregistration": evidence.registered
+        and {
+            k: v.isoformat() if isinstance(v, dt.date) else v
+            for k, v in evidence.registered.items()
+        },
     }
 
 
