@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from velferdslab.assumptions.services import get_set
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression
@@ -119,6 +119,11 @@ def points(share: float, language: str, signed: bool = True) -> str:
 def in_words(evidence: Evidence, language: str) -> str:
     """The estimate as a reader says it: "anslått effekt: +12 prosentpoeng (90 % intervall 4
     til 20)"; without one, why not."""
+    with force_locale(language):
+        return _words(evidence, language)
+
+
+def _words(evidence: Evidence, language: str) -> str:
     estimate = evidence.estimate
     if estimate is None:
         return {

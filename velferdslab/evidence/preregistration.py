@@ -55,10 +55,10 @@ def register(
 def _check(data: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     if data["horizon_on"] <= data["baseline_on"]:
-        errors["horizon_on"] = [Text("The horizon comes after the baseline.")]
+        errors["horizon_on"] = [Text("The horizon must come after the baseline.")]
     late = [t for t in data["targets"] if t["by"] <= data["baseline_on"]]
     if late:
-        errors["targets"] = [Text("A target's date comes after the baseline.")]
+        errors["targets"] = [Text("A target's date must come after the baseline.")]
     if errors:
         raise ValidationFailed(Text("The pre-registration has invalid values."), errors)
 

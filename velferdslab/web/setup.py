@@ -46,6 +46,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import spending as audit_spending
     from velferdslab.audit import views as audit_views
+    from velferdslab.evidence import views as evidence_views
     from velferdslab.families import setup_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import forecast_pages
@@ -79,3 +80,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(privacy_views.create_blueprint())
     app.register_blueprint(forecast_pages.create_blueprint())
     app.register_blueprint(import_views.create_blueprint())
+    app.register_blueprint(evidence_views.create_blueprint())
