@@ -3,12 +3,16 @@ pre-registered quarters."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
 from tests.evidence.cohort_files import cohort_csv, lab_with_moves
 from tests.evidence.test_cohort_api import COHORT, LAB, upload
 from tests.factories import auth, make_lab
+from tests.reports.helpers import pdf_text
+from tests.reports.test_family_report import download, issue
 
 FIRST = {
     "indicator": "share_stable_or_better",
@@ -87,3 +91,19 @@ def test_the_estimate_reads_the_pre_registered_quarters(
     assert shown["later_quarter"] == "2025-09-30"
     assert shown["preregistration"]["version"] == 1
     assert shown["estimate"]["effect"] == 0.0
+
+
+def test_the_audit_report_lists_every_version_with_its_date(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    leader = auth(db, lab.leader)
+    client.post("/api/v1/preregistrations", json=FIRST, headers=leader)
+    later = {**FIRST, "horizon_on": "2026-06-30", "note": "Horisonten flyttet"}
+    client.post("/api/v1/preregistrations", json=later, headers=leader)
+    auditor = auth(db, lab.auditor)
+    text = pdf_text(download(client, auditor, issue(client, auditor, kind="audit")["id"]))
+    section = text[text.index("Forhåndsregistrering") :]
+    assert "Fastsatt av styringsgruppen" in section and "Horisonten flyttet" in section
+    assert "30.06.2026" in section and "+10 prosentpoeng" in section
+    assert section.count(f"{dt.date.today():%d.%m.%Y}") >= 2  # each version with its date

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
@@ -56,7 +56,7 @@ def store_cohort(
     session.add(cohort)
     session.flush()
     session.execute(
-        CohortReading.__table__.insert(),  # one statement for every reading
+        insert(CohortReading),  # one statement for every reading
         [{"cohort_id": cohort.id, **row} for row in rows],
     )
     record(

@@ -111,7 +111,8 @@ def panel_changes(at_baseline: np.ndarray, at_later: np.ndarray) -> np.ndarray:
     present = at_baseline >= 0
     base = at_baseline[present] >= STABLE
     later_levels = np.where(at_later[present] >= 0, at_later[present], at_baseline[present])
-    return (later_levels >= STABLE).astype(int) - base.astype(int)
+    changes: np.ndarray = (later_levels >= STABLE).astype(int) - base.astype(int)
+    return changes
 
 
 def _group(at_baseline: np.ndarray, at_later: np.ndarray) -> tuple[GroupChange, np.ndarray]:
@@ -128,7 +129,8 @@ def bootstrap_means(changes: np.ndarray, draws: int, rng: np.random.Generator) -
     docstring: the counts of each kind of change are multinomial)."""
     kinds, counts = np.unique(changes, return_counts=True)
     drawn = rng.multinomial(len(changes), counts / len(changes), size=draws)
-    return np.asarray(drawn @ kinds / len(changes), dtype=float)
+    means: np.ndarray = np.asarray(drawn @ kinds / len(changes), dtype=float)
+    return means
 
 
 def difference_in_differences(

@@ -126,20 +126,24 @@ def in_words(evidence: Evidence, language: str) -> str:
 def _words(evidence: Evidence, language: str) -> str:
     estimate = evidence.estimate
     if estimate is None:
-        return {
-            "no_cohort": gettext("No comparison cohort: the figures are before/after changes."),
-            "too_few_families": gettext(
-                "Too few families to estimate an effect (fewer than %(n)s in a group).",
-                n=MIN_FAMILIES,
-            ),
-        }.get(evidence.reason or "", gettext("No quarter with readings of both groups yet."))
-    return gettext(
-        "estimated effect: %(effect)s percentage points (%(level)s %% interval %(low)s to "
-        "%(high)s)",
-        effect=points(estimate.effect, language),
-        level=round(estimate.level * 100),
-        low=points(estimate.low, language, signed=False),
-        high=points(estimate.high, language, signed=False),
+        return str(
+            {
+                "no_cohort": gettext("No comparison cohort: the figures are before/after changes."),
+                "too_few_families": gettext(
+                    "Too few families to estimate an effect (fewer than %(n)s in a group).",
+                    n=MIN_FAMILIES,
+                ),
+            }.get(evidence.reason or "", gettext("No quarter with readings of both groups yet."))
+        )
+    return str(
+        gettext(
+            "estimated effect: %(effect)s percentage points (%(level)s %% interval %(low)s to "
+            "%(high)s)",
+            effect=points(estimate.effect, language),
+            level=round(estimate.level * 100),
+            low=points(estimate.low, language, signed=False),
+            high=points(estimate.high, language, signed=False),
+        )
     )
 
 

@@ -76,7 +76,7 @@ def load_groups(session: AnySession, municipality_ids: Sequence[int], as_of: dt.
         )
         .order_by(Assessment.id)
     ).all()  # fmt: skip
-    enrolled = dict(
+    enrolled: dict[int, dt.date | None] = dict(
         session.execute(
             select(Family.id, Family.enrolled_on).where(
                 Family.municipality_id.in_(municipality_ids), Family.enrolled_on.is_not(None)
@@ -108,7 +108,7 @@ def load_groups(session: AnySession, municipality_ids: Sequence[int], as_of: dt.
     )
     return Groups(
         lab=did.Readings(lab_family, _days([row[1] for row in lab_rows]), _levels(lab_rows, 2)),
-        lab_enrolled=_days([enrolled[int(code)] for code in codes]),
+        lab_enrolled=np.array([enrolled[int(code)] for code in codes], dtype="datetime64[D]"),
         cohort=did.Readings(
             cohort_family, _days([row[2] for row in cohort_rows]), _levels(cohort_rows, 3)
         ),

@@ -112,7 +112,7 @@ def create_blueprint() -> Blueprint:
         form = PreregistrationForm()
         if form.validate_on_submit():
             share = form.indicator.data == "share_stable_or_better"
-            value = float(form.target.data) / (100 if share else 1)
+            value = float(form.target.data or 0) / (100 if share else 1)
             data: dict[str, Any] = {
                 "indicator": form.indicator.data, "baseline_on": form.baseline_on.data,
                 "horizon_on": form.horizon_on.data, "note": form.note.data or "",
