@@ -115,6 +115,7 @@ def create_blueprint() -> Blueprint:
     def get_cohort(cohort_id: int) -> dict[str, Any]:
         """One comparison cohort (its summary; its readings are never listed)."""
         user = current_user()
+        policy.require_evidence(user)
         cohort = db.session.get(ComparisonCohort, cohort_id)
         if cohort is None:
             raise NotFound()
@@ -149,23 +150,10 @@ def create_blueprint() -> Blueprint:
     def get_preregistration(registration_id: int) -> dict[str, Any]:
         """One version."""
         user = current_user()
+        policy.require_evidence(user)
         row = registry.version_or_404(
-            db.session, registration_id,
-            lambda m: policy.may_evidence(user, "evidence.read") and policy.in_scope(user, m),
-        )  # fmt: skip
+            db.session, registration_id, lambda m: policy.in_scope(user, m)
+        )
         return registry.described(row)
-
-    @blp.route("/preregistrations/<id:registration_id>", methods=["PATCH", "PUT", "DELETE"])
-    @blp.response(409)
-    @document_errors(blp, 401, 404, 409)
-    def change_preregistration(registration_id: int) -> None:
-        """Never: a registered version is immutable (409); POST a new version."""
-        user = current_user()
-        registry.version_or_404(
-            db.session, registration_id,
-            lambda m: policy.may_evidence(user, "preregistration.write")
-            and policy.in_scope(user, m),
-        )  # fmt: skip
-        registry.refuse_change()
 
     return blp

@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, select
 from velferdslab.assessments.models import Assessment
 from velferdslab.audit.log import record
 from velferdslab.db import AnySession
-from velferdslab.errors import Conflict, NotFound, Text, ValidationFailed
+from velferdslab.errors import NotFound, Text, ValidationFailed
 from velferdslab.evidence.models import Preregistration
 from velferdslab.families.models import Family
 
@@ -107,13 +107,6 @@ def version_or_404(session: AnySession, registration_id: int, visible: Any) -> P
     if row is None or not visible(row.municipality_id):
         raise NotFound()
     return row
-
-
-def refuse_change() -> None:
-    raise Conflict(
-        Text("A pre-registration is never changed: register a new version."),
-        {"id": [Text("Immutable: POST a new version instead.")]},
-    )
 
 
 def described(row: Preregistration) -> dict[str, Any]:

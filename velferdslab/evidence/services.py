@@ -63,7 +63,16 @@ def _levels(rows: Sequence[Any], offset: int) -> np.ndarray:
 
 
 def load_groups(session: AnySession, municipality_ids: Sequence[int], as_of: dt.date) -> Groups:
-    """The lab's enrolled families' readings and the cohorts' readings, up to the date."""
+    """The lab's enrolled families' readings and the cohorts' readings, up to the date
+    (without a cohort, nothing more is read: the gains' grade asks this on every figure)."""
+    cohorts = list(
+        session.scalars(
+            select(ComparisonCohort).where(ComparisonCohort.municipality_id.in_(municipality_ids))
+        )
+    )
+    if not cohorts:
+        empty = did.Readings.empty(len(DOMAINS))
+        return Groups(empty, np.zeros(0, "datetime64[D]"), empty, [])
     lab_rows = session.execute(
         select(
             Assessment.family_id, Assessment.assessed_on,
@@ -82,11 +91,6 @@ def load_groups(session: AnySession, municipality_ids: Sequence[int], as_of: dt.
                 Family.municipality_id.in_(municipality_ids), Family.enrolled_on.is_not(None)
             )
         ).all()
-    )
-    cohorts = list(
-        session.scalars(
-            select(ComparisonCohort).where(ComparisonCohort.municipality_id.in_(municipality_ids))
-        )
     )
     cohort_rows = session.execute(
         select(

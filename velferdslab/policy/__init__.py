@@ -38,6 +38,7 @@ from velferdslab.policy.evidence import (
     evidence_municipality_or_404,
     may_evidence,
     may_upload_cohort,
+    require_evidence,
 )
 from velferdslab.policy.privacy import (
     LEAD_CHANNEL,
@@ -105,6 +106,7 @@ __all__ = [
     "relations",
     "report_filter",
     "require",
+    "require_evidence",
     "require_page",
     "scope_filter",
     "suppressed_portfolio",

@@ -23,13 +23,17 @@ def may_evidence(user: User, permission: str) -> bool:
     return bool(user.roles & EVIDENCE_PERMISSIONS[permission])
 
 
+def require_evidence(user: User, permission: str = "evidence.read") -> None:
+    if not may_evidence(user, permission):
+        raise Forbidden()
+
+
 def evidence_municipality_or_404(
     user: User, municipality_id: int | None, permission: str = "evidence.read"
 ) -> int:
     """The municipality whose evidence the user asks for: their own when they name none. A
     role without the permission gets 403; a municipality outside the user's scope 404."""
-    if not may_evidence(user, permission):
-        raise Forbidden()
+    require_evidence(user, permission)
     chosen = municipality_id if municipality_id is not None else user.municipality_id
     if chosen is None or not in_scope(user, chosen):
         raise NotFound()
