@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session
 
 from tests.evidence.cohort_files import cohort_csv, cohort_xlsx, lab_with_moves
-from tests.factories import auth, make_lab
+from tests.factories import auth, make_lab, make_user
+from velferdslab.vocabulary import Role
 
 # Lab: 10 families, 2 at stable or better at the baseline, 8 later (+60 points).
 LAB = [(1, 2)] * 6 + [(2, 2)] * 2 + [(1, 1)] * 2
@@ -123,3 +124,14 @@ def test_names_and_national_ids_are_refused_and_nothing_is_stored(
     bad_level = upload(client, headers, cohort_csv(COHORT).replace(b";stabil;fri", b";hmm;fri"))
     assert bad_level.status_code == 422
     assert client.get("/api/v1/cohorts", headers=headers).get_json() == []
+
+
+def test_a_regional_leader_names_the_municipality(client: FlaskClient, db: scoped_session) -> None:
+    lab = make_lab(db)
+    lab_with_moves(db, lab, LAB)
+    upload(client, auth(db, lab.lead), cohort_csv(COHORT))
+    regional = auth(db, make_user(db, Role.LEADER))
+    unnamed = client.get("/api/v1/evidence", headers=regional)
+    assert unnamed.status_code == 422 and "municipality_id" in unnamed.get_json()["errors"]
+    named = f"/api/v1/evidence?municipality_id={lab.municipality.id}&as_of=2026-01-15"
+    assert client.get(named, headers=regional).get_json()["evidence_grade"] == 3

@@ -10,8 +10,9 @@ from sqlalchemy.orm import scoped_session
 
 from tests.evidence.cohort_files import cohort_csv, lab_with_moves
 from tests.evidence.test_cohort_api import COHORT, LAB
-from tests.factories import make_lab
+from tests.factories import make_lab, make_user
 from tests.web.test_login import csrf_from, login
+from velferdslab.vocabulary import Role
 
 
 def test_a_lead_uploads_a_cohort_and_a_leader_reads_the_effect_in_words(
@@ -77,3 +78,15 @@ def test_a_team_member_is_not_shown_the_page(client: FlaskClient, db: scoped_ses
     lab = make_lab(db)
     login(client, lab.member.username)
     assert client.get("/evidence").status_code == 403
+
+
+def test_a_regional_leader_chooses_the_municipality_first(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    regional = make_user(db, Role.LEADER)
+    login(client, regional.username)
+    chooser = client.get("/evidence").get_data(as_text=True)
+    assert f"/evidence?municipality_id={lab.municipality.id}" in chooser
+    shown = client.get(f"/evidence?municipality_id={lab.municipality.id}")
+    assert shown.status_code == 200 and "Forhåndsregistrering" in shown.get_data(as_text=True)

@@ -11,6 +11,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.charts.evidence import COHORT_COLOUR, LAB_COLOUR, Marks, Series, shares_chart_svg
@@ -22,6 +23,7 @@ from velferdslab.evidence.forms import INDICATOR_LABELS, CohortForm, Preregistra
 from velferdslab.evidence.services import MIN_FAMILIES
 from velferdslab.extensions import db
 from velferdslab.formatting import format_date, oslo_today
+from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
 from velferdslab.web.i18n import show_errors
 from velferdslab.web.navigation import current_language
@@ -78,6 +80,10 @@ def create_blueprint() -> Blueprint:
     @login_required
     def index() -> ResponseReturnValue:
         user = policy.require_page(g.user, "pages.evidence")
+        if user.municipality_id is None and chosen_municipality() is None:
+            # A regional user chooses the lab first: the evidence is a municipality's.
+            municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name))
+            return render_template("evidence/choose.html", municipalities=list(municipalities))
         municipality_id = policy.evidence_municipality_or_404(user, chosen_municipality())
         return _page(user, municipality_id, CohortForm(), PreregistrationForm())
 

@@ -5,7 +5,7 @@ no family's record: it belongs to a municipality, and a user outside it finds no
 
 from __future__ import annotations
 
-from velferdslab.errors import Forbidden, NotFound
+from velferdslab.errors import Forbidden, NotFound, Text, ValidationFailed
 from velferdslab.policy.core import PAGE_PERMISSIONS, in_scope
 from velferdslab.users.models import User
 from velferdslab.vocabulary import Role
@@ -31,11 +31,17 @@ def require_evidence(user: User, permission: str = "evidence.read") -> None:
 def evidence_municipality_or_404(
     user: User, municipality_id: int | None, permission: str = "evidence.read"
 ) -> int:
-    """The municipality whose evidence the user asks for: their own when they name none. A
-    role without the permission gets 403; a municipality outside the user's scope 404."""
+    """The municipality whose evidence the user asks for: their own when they name none (a
+    regional user must name one: 422). A role without the permission gets 403; a municipality
+    outside the user's scope 404."""
     require_evidence(user, permission)
     chosen = municipality_id if municipality_id is not None else user.municipality_id
-    if chosen is None or not in_scope(user, chosen):
+    if chosen is None:  # a regional user names the municipality
+        raise ValidationFailed(
+            Text("Name the municipality."),
+            {"municipality_id": [Text("Required for a regional user.")]},
+        )
+    if not in_scope(user, chosen):
         raise NotFound()
     return chosen
 
