@@ -41,8 +41,18 @@ def test_a_cohort_estimate_gives_the_effect_with_its_interval_in_words(
     assert shown["baseline_quarter"] == "2025-03-31" and shown["later_quarter"] == "2025-12-31"
     estimate = shown["estimate"]
     assert estimate["effect"] == 0.4
-    assert estimate["lab"] == {"families": 10, "baseline_share": 0.2, "later_share": 0.8}
-    assert estimate["cohort"] == {"families": 10, "baseline_share": 0.2, "later_share": 0.4}
+    # 2 of 10 at stable or better: the leader is not told the groups' shares (as any count
+    # under 5 of the portfolio); the auditor is.
+    assert estimate["lab"] == {"families": 10, "baseline_share": None, "later_share": None,
+                               "suppressed": True}  # fmt: skip
+    full = client.get("/api/v1/evidence?as_of=2026-01-15", headers=auth(db, lab.auditor))
+    assert full.get_json()["estimate"]["lab"] == {
+        "families": 10, "baseline_share": 0.2, "later_share": 0.8, "suppressed": False}  # fmt: skip
+    assert full.get_json()["estimate"]["cohort"] == {
+        "families": 10, "baseline_share": 0.2, "later_share": 0.4, "suppressed": False}  # fmt: skip
+    assert full.get_json()["estimate"]["interval"] == estimate["interval"]
+    hidden = [row["lab"] for row in shown["series"] if row["lab"]["share_suppressed"]]
+    assert hidden and all(cell["share"] is None for cell in hidden)
     low, high = estimate["interval"]
     assert low < 0.4 < high and estimate["level"] == 0.9 and estimate["draws"] == 1000
     assert shown["words"].startswith("estimated effect: +40 percentage points (90 % interval ")

@@ -37,6 +37,9 @@ class Evidence:
     series: list[dict[str, Any]] = field(default_factory=list)
     cohorts: list[dict[str, Any]] = field(default_factory=list)
     registered: dict[str, Any] | None = None
+    # The groups' shares in the estimate hidden: one of them is over a small count of families
+    # at stable or better, or below it (the effect and its interval stay: they hide which).
+    shares_hidden: bool = False
 
     @property
     def grade(self) -> int:
@@ -75,7 +78,25 @@ def estimate_for(
             as_of, None, chosen, "too_few_families", series, cohorts, _registered(registered)
         )
     estimate = did.difference_in_differences(*panels, draws=draws, seed=seed)
-    return Evidence(as_of, estimate, chosen, None, series, cohorts, _registered(registered))
+    assert estimate is not None
+    hidden = any(_small_split(change, rule_of) for change in (estimate.lab, estimate.cohort))
+    return Evidence(as_of, estimate, chosen, None, series, cohorts, _registered(registered), hidden)
+
+
+def _small_split(change: did.GroupChange, rule: Suppression) -> bool:
+    """Whether a share of the group, at either quarter, stands for a small count (at stable or
+    better, or below it): the share times the families would tell it."""
+    return any(
+        _reveals(change.families, share, rule)
+        for share in (change.baseline_share, change.later_share)
+    )
+
+
+def _reveals(families: int, share: float | None, rule: Suppression) -> bool:
+    if share is None:
+        return False
+    stable = round(share * families)
+    return rule.small(stable) or rule.small(families - stable)
 
 
 def _registered(row: Preregistration | None) -> dict[str, Any] | None:
@@ -102,10 +123,14 @@ def _series(table: Any, rule: Suppression) -> list[dict[str, Any]]:
 
 def _group_cell(families: int, share: float | None, rule: Suppression) -> dict[str, Any]:
     if rule.small(families):
-        return {"families": dict(SUPPRESSED), "share": None}
+        return {"families": dict(SUPPRESSED), "share": None, "share_suppressed": True}
+    # As the portfolio's quarters: a share over a small count at stable or better (or below
+    # it) is hidden, its families shown.
+    hidden = _reveals(families, share, rule)
     return {
         "families": {"value": families, "suppressed": False},
-        "share": None if share is None else round(share, 4),
+        "share": None if share is None or hidden else round(share, 4),
+        "share_suppressed": hidden,
     }
 
 
@@ -154,7 +179,7 @@ def as_json(evidence: Evidence) -> dict[str, Any]:
         "evidence_grade": evidence.grade,
         "baseline_quarter": evidence.quarters[0].isoformat() if evidence.quarters else None,
         "later_quarter": evidence.quarters[1].isoformat() if evidence.quarters else None,
-        "estimate": None if estimate is None else _estimate_json(estimate),
+        "estimate": None if estimate is None else _estimate_json(estimate, evidence.shares_hidden),
         "reason": evidence.reason,
         "series": [
             {**row, "quarter_end": row["quarter_end"].isoformat()} for row in evidence.series
@@ -168,12 +193,13 @@ def as_json(evidence: Evidence) -> dict[str, Any]:
     }
 
 
-def _estimate_json(estimate: did.Estimate) -> dict[str, Any]:
+def _estimate_json(estimate: did.Estimate, hidden: bool) -> dict[str, Any]:
     def group(change: did.GroupChange) -> dict[str, Any]:
         return {
             "families": change.families,
-            "baseline_share": round(change.baseline_share, 4),
-            "later_share": round(change.later_share, 4),
+            "baseline_share": None if hidden else round(change.baseline_share, 4),
+            "later_share": None if hidden else round(change.later_share, 4),
+            "suppressed": hidden,
         }
 
     return {
