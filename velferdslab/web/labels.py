@@ -82,6 +82,7 @@ PARAMETER_LABELS = {
     "cost_stable": _l("cost at stable"),
     "cost_sustainable": _l("cost at sustainable"),
     "horizon_years": _l("time horizon (years)"),
+    "sustain_months": _l("months at stable before a move is lasting"),
     "overall_rule": _l("overall level"),
     "discount_schedule": _l("discount rate"),
     "optimism_bias": _l("optimism bias (haircut by data grade)"),
