@@ -1,6 +1,7 @@
 """From gross to net: the last bar is the NPV shown everywhere else (to the øre) for 200 random
-families and assumption sets, each step switches on exactly its own parameter, and the bars
-add up from the gross value to the net one."""
+families and assumption sets, every bar is the engine's pricing with its step's parameters, each
+step switches on exactly its own parameter, and the bars add up from the gross value to the net
+one."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pandas as pd
 import pytest
 
 from tests.benefits.test_worked_example import ASSESSMENTS, EXPENDITURES, example_params
-from velferdslab.benefits.engine import compute, prepare
+from velferdslab.benefits.engine import compute, evaluate, prepare
 from velferdslab.benefits.params import AssumptionParams, load_toml
-from velferdslab.benefits.results import round_money, summarise
+from velferdslab.benefits.results import npv_pair, round_money, summarise
 from velferdslab.benefits.waterfall import STEPS, neutral, stepped_params, waterfall
 from velferdslab.settings import DEFAULTS_DIR
 from velferdslab.vocabulary import DOMAINS
@@ -82,6 +83,11 @@ def test_the_last_bar_is_the_shown_npv_for_200_random_families_and_sets() -> Non
         prepared = prepare(assessments, expenditures, AS_OF)
         shown = round_money(summarise(compute(assessments, expenditures, params, AS_OF)))
         bars = waterfall(prepared, params)
+        # every bar is the engine's own pricing with its step's parameters
+        for bar, (_, stepped) in zip(bars, stepped_params(params), strict=True):
+            fiscal, socio = npv_pair(evaluate(prepared, stepped))
+            assert bar["socioeconomic_npv"] == pytest.approx(socio, abs=0.01), bar["step"]
+            assert bar["fiscal_npv"] == pytest.approx(fiscal, abs=0.01), bar["step"]
         last = bars[-1]
         assert last["socioeconomic_npv"] == pytest.approx(shown["socioeconomic_npv"], abs=0.01)
         assert last["fiscal_npv"] == pytest.approx(shown["fiscal_npv"], abs=0.01)

@@ -161,7 +161,7 @@ def waterfall_chart(bars: Sequence[Mapping[str, Any]], labels: WaterfallLabels) 
     described = "; ".join(f"{n}: {t}" for n, t in zip(names, texts, strict=True))
     svg = Drawing(0, 0, title=labels.title, description=described, font_size=FONT,
                   class_="chart-waterfall")  # fmt: skip
-    width, right, row_h = WIDTH, 90.0, 26.0
+    width, right, row_h = WIDTH, 90.0, 22.0
     left = 10 + max(text_width(n, FONT) for n in names)
     top, bottom = 10.0, 10.0 + row_h * len(names)
     svg.width, svg.height = width, bottom + 44
@@ -184,11 +184,11 @@ def waterfall_chart(bars: Sequence[Mapping[str, Any]], labels: WaterfallLabels) 
         svg.text(left - 6, middle, name, anchor="end", fill=INK if total else MUTED)
         svg.open("g")
         svg.title_of(f"{name}: {text}")
-        svg.rect(low, top + row_h * index + 4, max(high - low, 1.0), row_h - 8, fill=colour)
+        svg.rect(low, top + row_h * index + 3, max(high - low, 1.0), row_h - 6, fill=colour)
         svg.close("g")
         svg.text(high + 6, middle, text, anchor="start", size=11.0, fill=INK)
         if 0 < index < len(names) - 1:  # the thin line from one bar's end to the next bar
-            svg.line(x(end), middle + row_h / 2 - 4, x(end), middle + row_h / 2 + 4,
+            svg.line(x(end), middle + row_h / 2 - 3, x(end), middle + row_h / 2 + 3,
                      stroke=MUTED, stroke_width=0.8)  # fmt: skip
     zero = x(0.0)
     svg.line(zero, top - 2, zero, bottom + 2, stroke=INK, stroke_width=1.0)

@@ -97,7 +97,8 @@ def move_charts(report: Mapping[str, Any], hatched: bool = True) -> dict[str, st
     language = _language()
     charts: dict[str, str] = {}
     moves = report.get("moves")
-    if moves and moves["quarters"]:
+    # A chart of hidden counts only would draw nothing: the table says what is hidden.
+    if moves and any(not row["denominator"]["suppressed"] for row in moves["quarters"]):
         applied = bool(report.get("suppression", {}).get("applied"))
         threshold = report.get("suppression", {}).get("threshold") or 0
         labels = MovesChartLabels(

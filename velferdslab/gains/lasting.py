@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from velferdslab.benefits.analytics import quarter_ends
-from velferdslab.benefits.engine import Prepared
+from velferdslab.benefits.engine import Priced
 from velferdslab.benefits.moves import (
     NONE_DAY,
     NOT_ASSESSED,
@@ -35,21 +35,23 @@ COLUMNS: tuple[str, ...] = (*STATUSES, NOT_ASSESSED)
 AFTER_A_MOVE = ((0, 1),)
 
 
-def enrolled(families: pd.DataFrame) -> dict[int, dt.date]:
-    """Every family ever enrolled (intention to treat: concluded and withdrawn ones stay), with
-    its enrolment date; a family withdrawn before enrolment never was in the lab."""
+def enrolled(families: pd.DataFrame) -> pd.Series:
+    """Every family ever enrolled (intention to treat: concluded and withdrawn ones stay), its
+    enrolment date by family id; a family withdrawn before enrolment never was in the lab."""
     if "enrolled_on" not in families.columns or families.empty:
-        return {}
+        return pd.Series([], dtype="datetime64[ns]")
     chosen = families[families["enrolled_on"].notna()]
-    dates = pd.to_datetime(chosen["enrolled_on"]).dt.date
-    return dict(zip(chosen["family_id"].astype(int), dates, strict=True))
+    return pd.Series(
+        pd.to_datetime(chosen["enrolled_on"]).to_numpy(),
+        index=chosen["family_id"].to_numpy(np.int64),
+    )
 
 
 def portfolio_spells(
     assessments: pd.DataFrame, families: pd.DataFrame, params: AssumptionParams
 ) -> Moves:
     ever = enrolled(families)
-    return move_spells(assessments, ever, params.overall_rule, params.sustain_months, ever)
+    return move_spells(assessments, ever.index, params.overall_rule, params.sustain_months, ever)
 
 
 def move_dates(moves: Moves, as_of: dt.date) -> list[dt.date]:
@@ -116,18 +118,15 @@ def _open(value: int) -> dict[str, Any]:
     return {"value": value, "suppressed": False}
 
 
-def portfolio_waterfall(
-    prepared: Prepared, params: AssumptionParams, hidden: bool
-) -> list[dict[str, Any]]:
+def portfolio_waterfall(priced: Priced, hidden: bool) -> list[dict[str, Any]]:
     """The portfolio's bars from gross to net; none where its NPV is hidden (each bar is a sum
     over the same families)."""
-    return [] if hidden else round_money(waterfall(prepared, params))
+    return [] if hidden else round_money(waterfall(priced.prepared, priced.params, priced=priced))
 
 
-def family_waterfall(
-    prepared: Prepared, params: AssumptionParams, family_id: int
-) -> list[dict[str, Any]]:
-    return round_money(waterfall(prepared, params, [family_id]))  # type: ignore[no-any-return]
+def family_waterfall(priced: Priced, family_id: int) -> list[dict[str, Any]]:
+    bars = waterfall(priced.prepared, priced.params, [family_id], priced=priced)
+    return round_money(bars)  # type: ignore[no-any-return]
 
 
 def family_moves_block(

@@ -84,7 +84,7 @@ def portfolio_report(
         else [round_money(row) for row in analytics.sensitivity(prepared, params)],
         "suppression": suppression.described(),
         "moves": moves_block(data.assessments, data.families, params, as_of, suppression),
-        "waterfall": portfolio_waterfall(prepared, params, sums["socioeconomic_npv"]["suppressed"]),
+        "waterfall": portfolio_waterfall(priced, sums["socioeconomic_npv"]["suppressed"]),
         "forecast": portfolio_forecast_block(
             data, params, as_of, prepared, path, suppression, forecast
         ),

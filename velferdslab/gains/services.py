@@ -186,7 +186,7 @@ def gains_answer(
             for y, a, name, amount in given
         ],
         "moves": family_moves_block(assessments, params, family.id, as_of),
-        "waterfall": family_waterfall(priced.prepared, params, family.id),
+        "waterfall": family_waterfall(priced, family.id),
         "evidence_grade": evidence_for(db.session, [family.municipality_id], as_of).grade,
     }
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import to_params
-from velferdslab.benefits.engine import prepare
+from velferdslab.benefits.engine import evaluate, prepare
 from velferdslab.benefits.moves import status_at
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.extensions import db
@@ -25,7 +25,7 @@ def audit_moves(
     params = to_params(assumption_set)
     data = load_engine_input(db.session, Family.municipality_id == municipality_id)
     block = moves_block(data.assessments, data.families, params, as_of, Suppression.off())
-    prepared = prepare(data.assessments, data.expenditures, as_of, data.family_ids)
+    priced = evaluate(prepare(data.assessments, data.expenditures, as_of, data.family_ids), params)
     table = status_at(portfolio_spells(data.assessments, data.families, params), as_of)
     families = [
         {
@@ -41,6 +41,6 @@ def audit_moves(
     return {
         "moves": block,
         "families": sorted(families, key=lambda line: line["reference"]),
-        "waterfall": portfolio_waterfall(prepared, params, hidden=False),
+        "waterfall": portfolio_waterfall(priced, hidden=False),
         "evidence_grade": evidence_for(db.session, [municipality_id], as_of).grade,
     }
