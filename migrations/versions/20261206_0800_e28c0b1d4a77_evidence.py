@@ -2,7 +2,7 @@
 the lab's pre-registration, immutable versions (issue 28)
 
 Revision ID: e28c0b1d4a77
-Revises: c25a1e0f7b21
+Revises: d28b6e1a4c90
 Create Date: 2026-12-06 07:27:32.582384
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e28c0b1d4a77"
-down_revision: str | None = "c25a1e0f7b21"
+down_revision: str | None = "d28b6e1a4c90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,7 +28,7 @@ from velferdslab.vocabulary import DOMAINS
 
 @dataclass(frozen=True)
 class EngineInput:
-    families: pd.DataFrame  # family_id, municipality_id, status, reference
+    families: pd.DataFrame  # family_id, municipality_id, status, reference, enrolled_on
     assessments: pd.DataFrame  # family_id, assessment_id, assessed_on, <domain>…
     expenditures: pd.DataFrame  # family_id, spent_on, amount, status, paying_agency_id
     contributions: pd.DataFrame  # family_id, year, agency_id, amount
@@ -91,10 +91,10 @@ def load_engine_input(
 
     ids = select(Family.id).where(family_filter)
     families = frame(
-        select(Family.id, Family.municipality_id, Family.status, Family.reference).where(
-            family_filter
-        ),
-        ["family_id", "municipality_id", "status", "reference"],
+        select(
+            Family.id, Family.municipality_id, Family.status, Family.reference, Family.enrolled_on
+        ).where(family_filter),
+        ["family_id", "municipality_id", "status", "reference", "enrolled_on"],
     )
     level_columns = [getattr(Assessment, f"level_{d}") for d in DOMAINS]
     assessment_query = select(
