@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from velferdslab.db import AnySession
 from velferdslab.evidence.did import Estimate
 from velferdslab.evidence.estimate import estimate_for, overall_rule
-from velferdslab.evidence.models import ComparisonCohort
+from velferdslab.evidence.models import ComparisonCohort, Preregistration
 from velferdslab.families.models import Family
 
 
@@ -35,3 +35,13 @@ def comparison_estimate(
     if not labs or labs - with_cohort:
         return None
     return estimate_for(session, sorted(labs), as_of, overall_rule(session)).estimate
+
+
+def evidence_fingerprint(session: AnySession) -> tuple[int, int, int]:
+    """What the grade depends on beyond the lab's own data (cohorts and pre-registrations
+    added or removed), for the keys of kept reports (gains/services.py)."""
+    cohorts = session.execute(
+        select(func.count(ComparisonCohort.id), func.coalesce(func.max(ComparisonCohort.id), 0))
+    ).one()
+    registered = session.scalar(select(func.coalesce(func.max(Preregistration.id), 0)))
+    return int(cohorts[0]), int(cohorts[1]), int(registered or 0)

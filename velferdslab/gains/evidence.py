@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from velferdslab.db import AnySession
+from velferdslab.evidence.grade import comparison_estimate
 
 BEFORE_AFTER = 1
 COMPARISON = 3
@@ -30,8 +31,8 @@ class Evidence:
 def evidence_for(
     session: AnySession, municipality_ids: Sequence[int] | None, as_of: dt.date
 ) -> Evidence:
-    """The grade for the gains of these municipalities' families at T (None: every one).
-    The service records before/after readings only, so grade 1 until a comparison cohort's
-    estimate exists."""
-    del session, municipality_ids, as_of
-    return Evidence(BEFORE_AFTER)
+    """The grade for the gains of these municipalities' families at T (None: every one): 3
+    with the comparison cohort's estimate (velferdslab.evidence: a difference in differences
+    with its 90 % interval) where it exists for every lab of the set, else 1."""
+    estimate = comparison_estimate(session, municipality_ids, as_of)
+    return Evidence(BEFORE_AFTER) if estimate is None else Evidence(COMPARISON, estimate)

@@ -28,6 +28,7 @@ from velferdslab.benefits.suppression import Suppression
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.charts.lines import NARROW
 from velferdslab.errors import ValidationFailed
+from velferdslab.evidence.grade import evidence_fingerprint
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.charts import forecast_chart
@@ -92,7 +93,10 @@ def page_gains(
     def make() -> dict[str, Any]:
         return _page_family_gains(family, assessments, expenditures, budgets, agencies, row, today)
 
-    return _page_gains.get_or_make(key, make)
+    kept = _page_gains.get_or_make(key, make)
+    # The grade rests on the municipality's other families and its cohorts too: asked anew.
+    return {**kept, "evidence_grade": evidence_for(db.session, [family.municipality_id],
+                                                   today).grade}  # fmt: skip
 
 
 def _page_family_gains(
@@ -231,6 +235,7 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         row.id,
         row.version,
         data_fingerprint(db.session, None if municipality is None else where),
+        evidence_fingerprint(db.session),  # the grade: a cohort or a registration added
     )
     return _portfolios.get_or_make(
         key, lambda: _compute_portfolio(municipality, where, row, as_of, suppression)
