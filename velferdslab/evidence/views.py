@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from velferdslab import policy
 from velferdslab.charts.evidence import COHORT_COLOUR, LAB_COLOUR, Marks, Series, shares_chart_svg
+from velferdslab.charts.lines import NARROW, WIDE, Frame
 from velferdslab.errors import DomainError
 from velferdslab.evidence import cohorts as cohort_service
 from velferdslab.evidence import preregistration as registry
@@ -34,7 +35,7 @@ def chosen_municipality() -> int | None:
     return int(value[:10]) if value.isdigit() else None
 
 
-def evidence_chart(evidence: Evidence, language: str) -> str | None:
+def evidence_chart(evidence: Evidence, language: str, frame: Frame = WIDE) -> str | None:
     """Both groups' shares per quarter end, the estimate's quarters marked."""
     if not evidence.series:
         return None
@@ -70,6 +71,7 @@ def evidence_chart(evidence: Evidence, language: str) -> str | None:
             "A gap in a line: fewer than 5 families that quarter."
         ),
         language=language,
+        frame=frame,
     )
 
 
@@ -150,6 +152,7 @@ def _page(
         evidence=evidence,
         words=in_words(evidence, language),
         chart=evidence_chart(evidence, language),
+        chart_narrow=evidence_chart(evidence, language, NARROW),
         cohorts=cohort_service.cohorts_in(db.session, [municipality_id]),
         versions=registry.versions(db.session, [municipality_id]),
         indicators=INDICATOR_LABELS,
