@@ -8,6 +8,7 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.auth.models import LoginFailure, UsedAssertion
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
+from velferdslab.evidence.models import CohortReading, ComparisonCohort, Preregistration
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.family_portal.models import AccessFlag, FamilyComment, FamilyReading, FamilySession
 from velferdslab.gains.models import EngineStamp
@@ -42,6 +43,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Budget",
+    "CohortReading",
+    "ComparisonCohort",
     "ConfidentialNote",
     "Consent",
     "ConsentAgency",
@@ -63,6 +66,7 @@ __all__ = [
     "Member",
     "MemberProtection",
     "Municipality",
+    "Preregistration",
     "ProgressNote",
     "RetentionPolicy",
     "RetentionSweep",

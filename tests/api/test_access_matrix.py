@@ -22,6 +22,7 @@ from velferdslab.api.core import RULE_PARAMETER
 from velferdslab.assumptions.services import DEFAULT_FILE, default_set
 from velferdslab.benefits.params import load_toml, to_dict
 from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.evidence.models import ComparisonCohort, Preregistration
 from velferdslab.families.models import Consent, Member, TeamMembership
 from velferdslab.imports.models import ImportRun
 from velferdslab.plans.models import Goal, Measure
@@ -43,6 +44,7 @@ FAMILY_READ = on(lead="own", member="own", auditor="own other", admin="own other
 TEAM_WORK = on(lead="own", member="own")
 AUDITABLE = on(lead="own", member="own", auditor="own other")
 LEAD_AND_AUDITOR = on(lead="own", auditor="own other")
+EVIDENCE_READERS = frozenset({"leader", "lead", "auditor", "admin"})
 
 # (method, path) → frozenset of roles (collection) or {role: targets} (family records)
 EXPECTED: dict[tuple[str, str], Any] = {
@@ -126,6 +128,14 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/imports/{import_id}/rejected-rows"): frozenset({"lead", "auditor"}),
     ("POST", "/api/v1/imports/{import_id}/cancel"): frozenset({"lead", "admin"}),
     ("GET", "/api/v1/imports/template"): frozenset({"lead", "admin"}),
+    # The evidence (issue 28): aggregates and pseudonymous cohorts of the user's municipality.
+    ("GET", "/api/v1/evidence"): EVIDENCE_READERS,
+    ("POST", "/api/v1/cohorts"): frozenset({"lead", "admin"}),
+    ("GET", "/api/v1/cohorts"): EVIDENCE_READERS,
+    ("GET", "/api/v1/cohorts/{cohort_id}"): EVIDENCE_READERS,
+    ("GET", "/api/v1/preregistrations"): EVIDENCE_READERS,
+    ("POST", "/api/v1/preregistrations"): frozenset({"leader", "lead"}),
+    ("GET", "/api/v1/preregistrations/{registration_id}"): EVIDENCE_READERS,
 }
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -156,6 +166,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/families/{family_id}/budgets/{budget_id}"): {"amount": 200000},
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/approve"): {},
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): {},
+    ("POST", "/api/v1/preregistrations"): {
+        "indicator": "share_stable_or_better", "baseline_on": "2025-03-31",
+        "horizon_on": "2025-12-31", "targets": [{"value": 0.1, "by": "2025-12-31"}]},
 }  # fmt: skip
 
 
@@ -222,6 +235,8 @@ def world(db: scoped_session) -> World:
         ("language", "nb"),
         ("report_id", _issued_report(db, lab).id),
         ("import_id", _import_run(db, lab).id),
+        ("cohort_id", _cohort(db, lab).id),
+        ("registration_id", _registration(db, lab).id),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -255,6 +270,27 @@ def _import_run(db: scoped_session, lab: Any) -> ImportRun:
     db.add(run)
     db.flush()
     return run
+
+
+def _cohort(db: scoped_session, lab: Any) -> ComparisonCohort:
+    cohort = ComparisonCohort(
+        municipality_id=lab.municipality.id, name="Nabo", file_name="k.csv", sha256="0" * 64,
+        families=12, created_by=lab.lead.id,
+    )  # fmt: skip
+    db.add(cohort)
+    db.flush()
+    return cohort
+
+
+def _registration(db: scoped_session, lab: Any) -> Preregistration:
+    row = Preregistration(
+        municipality_id=lab.municipality.id, version=1, indicator="families",
+        baseline_on=dt.date(2025, 3, 31), horizon_on=dt.date(2025, 12, 31),
+        targets=[{"value": 10, "by": "2025-12-31"}], created_by=lab.leader.id,
+    )  # fmt: skip
+    db.add(row)
+    db.flush()
+    return row
 
 
 def _records(db: scoped_session, family: Any, requester: int | None) -> dict[str, int]:
@@ -347,6 +383,10 @@ def call(client: FlaskClient, db: scoped_session, key: tuple[str, str], role: st
         db.flush()
     if key == ("POST", "/api/v1/imports"):  # a dry run of an empty Kartlegginger sheet
         upload = {"file": (io.BytesIO(b"Referanse;Dato\n"), "Kartlegginger.csv")}
+        return client.post(path, data=upload, headers=headers).status_code
+    if key == ("POST", "/api/v1/cohorts"):  # a cohort of one family's two readings
+        cohort = b"Referanse;Dato;Bolig\nK1;01.02.2025;utsatt\nK1;01.11.2025;stabil\n"
+        upload = {"file": (io.BytesIO(cohort), "Kartlegginger.csv"), "name": "Nabo"}
         return client.post(path, data=upload, headers=headers).status_code
     response = client.open(
         url_for(path, world, target), method=method, json=body_for(key, world), headers=headers,
@@ -489,6 +529,7 @@ PAGES: dict[str, Any] = {
     "/imports/{import_id}": frozenset({"lead", "admin", "auditor"}),
     "/imports/{import_id}/rejected-rows.{kind}": frozenset({"lead", "auditor"}),
     "/imports/template.xlsx": frozenset({"lead", "admin"}),
+    "/evidence": EVIDENCE_READERS,
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),
     "/reports/verify": ALL,
     # the auditor's own (unsuppressed) portfolio report

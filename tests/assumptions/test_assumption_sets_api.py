@@ -69,3 +69,22 @@ def test_the_cli_loads_a_toml_file_as_the_next_version(app, db: scoped_session, 
     broken.write_text(DEFAULT_FILE.read_text().replace("success_rate = 0.6", "success_rate = 3"))
     refused = runner.invoke(args=["assumptions", "load", str(broken)])
     assert refused.exit_code == 2 and "success_rate" in refused.output
+
+
+def test_sustain_months_defaults_to_six_and_is_a_bounded_whole_number(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    lab = make_lab(db)
+    standard = client.get("/api/v1/assumption-sets", headers=auth(db, lab.admin)).get_json()[0]
+    assert standard["sustain_months"] == 6
+    body = {k: v for k, v in standard.items() if k not in ("id", "version", "immutable")}
+    del body["sustain_months"]
+    made = client.post("/api/v1/assumption-sets", json=body, headers=auth(db, lab.admin))
+    assert made.get_json()["sustain_months"] == 6
+    body["sustain_months"] = 3
+    made = client.post("/api/v1/assumption-sets", json=body, headers=auth(db, lab.admin))
+    assert made.status_code == 201 and made.get_json()["sustain_months"] == 3
+    for bad in (0, 121, 2.5):
+        body["sustain_months"] = bad
+        refused = client.post("/api/v1/assumption-sets", json=body, headers=auth(db, lab.admin))
+        assert refused.status_code == 422 and "sustain_months" in refused.get_json()["errors"]

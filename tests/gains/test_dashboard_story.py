@@ -46,8 +46,9 @@ def test_the_dashboard_leads_with_the_share_at_stable_or_better(
     transitions = squeeze(page[page.index('id="transitions-title"') :])
     assert "under stabil (uholdbar eller utsatt) 6 6 12" in transitions
     # Every chart carries a legend; axes use Norwegian numbers.
-    # share, per area, per level, sensitivity, planned vs realised (for a desktop, for a phone)
-    assert page.count("<svg") == 6
+    # share, per area, per level, moves, gross to net, sensitivity, planned vs realised (for a
+    # desktop, for a phone)
+    assert page.count("<svg") == 8
     assert "uholdbar" in page[page.index('id="levels-title"') :].split("</svg>")[0]
     # Honest figures: gains in millions with their range, and the illustrative note.
     assert re.search(r"Samfunnsøkonomisk netto nåverdi \d+,\d mill\. kr", text)

@@ -15,6 +15,7 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     from velferdslab.audit import api as audit_api
     from velferdslab.auth import api as auth_api
     from velferdslab.budgets import api as budgets_api
+    from velferdslab.evidence import api as evidence_api
     from velferdslab.families import api as families_api
     from velferdslab.families import records_api
     from velferdslab.gains import api as gains_api
@@ -40,4 +41,5 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         descriptions.create_blueprint(),
         imports_api.create_blueprint(),
         archive_api.create_blueprint(),
+        evidence_api.create_blueprint(),
     ]

@@ -36,6 +36,7 @@ class AssumptionSet(Base):
         _share("drop_off"),
         CheckConstraint("tax_financing_cost >= 0", name="tax_cost_non_negative"),
         CheckConstraint("horizon_years BETWEEN 0 AND 200", name="horizon_range"),
+        CheckConstraint("sustain_months BETWEEN 1 AND 120", name="sustain_months_range"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -48,6 +49,8 @@ class AssumptionSet(Base):
     attribution: Mapped[float] = mapped_column(Float)
     drop_off: Mapped[float] = mapped_column(Float)
     horizon_years: Mapped[int]
+    # Months at stable or better before a move counts as lasting (benefit-model.md).
+    sustain_months: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
     # [{"from_year": 1, "rate": 0.04}, …]
     discount_schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     tax_financing_cost: Mapped[float] = mapped_column(Float)

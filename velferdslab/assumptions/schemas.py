@@ -77,6 +77,12 @@ class AssumptionSetInSchema(StrictSchema):
     horizon_years = ma.fields.Integer(
         strict=True, required=True, validate=ma.validate.Range(min=0, max=200)
     )
+    sustain_months = ma.fields.Integer(
+        strict=True,
+        load_default=6,
+        validate=ma.validate.Range(min=1, max=120),
+        metadata={"description": "Months at stable or better before a move counts as lasting."},
+    )
     discount_schedule = ma.fields.List(
         ma.fields.Nested(ScheduleEntrySchema),
         required=True,
@@ -115,6 +121,7 @@ class AssumptionSetSchema(ma.Schema):
     attribution = ma.fields.Float()
     drop_off = ma.fields.Float()
     horizon_years = ma.fields.Integer()
+    sustain_months = ma.fields.Integer()
     discount_schedule = ma.fields.List(ma.fields.Nested(ScheduleEntrySchema))
     tax_financing_cost = ma.fields.Float()
     optimism_bias = ma.fields.Nested(OptimismBiasSchema)

@@ -38,6 +38,7 @@ def store_params(
         attribution=params.attribution,
         drop_off=params.drop_off,
         horizon_years=params.horizon_years,
+        sustain_months=params.sustain_months,
         discount_schedule=[{"from_year": y, "rate": r} for y, r in params.discount_schedule],
         tax_financing_cost=params.tax_financing_cost,
         optimism_bias=dict(params.optimism_bias),
@@ -114,6 +115,7 @@ def to_params(row: AssumptionSet) -> AssumptionParams:
         ),
         sources=dict(row.sources or {}),
         description=row.description,
+        sustain_months=row.sustain_months,
     )
 
 

@@ -190,7 +190,11 @@ def compute(
 
 
 def rows_of(priced: Priced, family_ids: Sequence[int] | None) -> np.ndarray:
-    ids = priced.prepared.family_ids
+    return prepared_rows(priced.prepared, family_ids)
+
+
+def prepared_rows(prepared: Prepared, family_ids: Sequence[int] | None) -> np.ndarray:
+    ids = prepared.family_ids
     if family_ids is None:
         return np.arange(len(ids))
     wanted = np.asarray(list(family_ids), dtype=np.int64)

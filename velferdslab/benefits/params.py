@@ -58,6 +58,8 @@ class AssumptionParams:
     cost_items: tuple[CostItem, ...]
     sources: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    # months at stable or better before a move counts as lasting (benefit-model.md)
+    sustain_months: int = 6
 
     def adjustment(self, item: CostItem) -> float:
         """k_i = (1 − w)(1 − α)(1 − ob(grade))."""
@@ -82,6 +84,8 @@ def validate(params: AssumptionParams) -> AssumptionParams:
         _check_share(errors, name, getattr(params, name))
     if not (isinstance(params.horizon_years, int) and 0 <= params.horizon_years <= 200):
         errors["horizon_years"] = ["Must be a whole number of years from 0 to 200."]
+    if not (isinstance(params.sustain_months, int) and 1 <= params.sustain_months <= 120):
+        errors["sustain_months"] = ["Must be a whole number of months from 1 to 120."]
     if not (math.isfinite(params.tax_financing_cost) and 0 <= params.tax_financing_cost <= 5):
         errors["tax_financing_cost"] = ["Must be a number from 0 to 5."]
     _validate_schedule(params.discount_schedule, errors)
@@ -162,6 +166,7 @@ def from_dict(data: Mapping[str, Any]) -> AssumptionParams:
             cost_items=items,
             sources={str(k): str(v) for k, v in data.get("sources", {}).items()},
             description=str(data.get("description", "")),
+            sustain_months=int(data.get("sustain_months", 6)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidAssumptions({"_body": [f"Missing or malformed value: {error}."]}) from error
@@ -179,6 +184,7 @@ def to_dict(params: AssumptionParams) -> dict[str, Any]:
         "attribution": params.attribution,
         "drop_off": params.drop_off,
         "horizon_years": params.horizon_years,
+        "sustain_months": params.sustain_months,
         "discount_schedule": [{"from_year": y, "rate": r} for y, r in params.discount_schedule],
         "tax_financing_cost": params.tax_financing_cost,
         "optimism_bias": dict(params.optimism_bias),

@@ -54,6 +54,13 @@ def socioeconomic_npv(priced: Priced, family_ids: Sequence[int] | None = None) -
     return _socioeconomic(priced.params.tax_financing_cost, spending, fiscal, economic, social)
 
 
+def npv_pair(priced: Priced, family_ids: Sequence[int] | None = None) -> tuple[float, float]:
+    """summarise(…)'s fiscal_npv and socioeconomic_npv alone, by the same sums."""
+    _, _, spending, fiscal, economic, social = _totals(priced, rows_of(priced, family_ids))
+    lam = priced.params.tax_financing_cost
+    return float(fiscal - spending), _socioeconomic(lam, spending, fiscal, economic, social)
+
+
 def summarise(priced: Priced, family_ids: Sequence[int] | None = None) -> dict[str, Any]:
     rows = rows_of(priced, family_ids)
     params = priced.params

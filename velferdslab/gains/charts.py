@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from velferdslab.charts import portfolio as portfolio_svg
 from velferdslab.charts.lines import WIDE, Frame, Line, line_chart_svg
+from velferdslab.charts.moves import MovesChartLabels, WaterfallLabels, moves_chart, waterfall_chart
 from velferdslab.charts.portfolio import PortfolioChartLabels
 from velferdslab.charts.stacked import domains_chart, levels_chart
 from velferdslab.charts.tornado import tornado_chart
 from velferdslab.formatting import format_date, format_money
+from velferdslab.gains.words import MOVE_STATUS_LABELS, WATERFALL_STEP_LABELS
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS, PARAMETER_LABELS
 
@@ -82,9 +84,46 @@ def portfolio_charts(report: Mapping[str, Any], hatched: bool = True) -> dict[st
         charts["domains"] = domains_chart(
             [str(DOMAIN_LABELS[d]) for d in DOMAINS], [by_domain[d][-1] for d in DOMAINS], labels
         )
+    charts.update(move_charts(report, hatched))
     if report["sensitivity"]:
         charts["tornado"] = tornado_chart(
             report["sensitivity"], {k: str(v) for k, v in PARAMETER_LABELS.items()}, labels
+        )
+    return charts
+
+
+def move_charts(report: Mapping[str, Any], hatched: bool = True) -> dict[str, str]:
+    """The moves per quarter and the way from gross to net (issue 28), where there is data."""
+    language = _language()
+    charts: dict[str, str] = {}
+    moves = report.get("moves")
+    # A chart of hidden counts only would draw nothing: the table says what is hidden.
+    if moves and any(not row["denominator"]["suppressed"] for row in moves["quarters"]):
+        applied = bool(report.get("suppression", {}).get("applied"))
+        threshold = report.get("suppression", {}).get("threshold") or 0
+        labels = MovesChartLabels(
+            language=language,
+            title=str(_l("Moves to stable, and whether they last")),
+            statuses=[str(MOVE_STATUS_LABELS[key]) for key in moves["statuses"]],
+            denominator=str(_l("n = %(n)s")),
+            dash_note=str(_l("–: fewer than %(n)s families, or a figure that would reveal one."))
+            % {"n": threshold}
+            if applied
+            else "",
+            hatched=hatched,
+        )
+        quarters = [format_date(row["quarter_end"], language) for row in moves["quarters"]]
+        charts["moves"] = moves_chart(quarters, moves["quarters"], moves["statuses"], labels)
+    if report.get("waterfall"):
+        charts["waterfall"] = waterfall_chart(
+            report["waterfall"],
+            WaterfallLabels(
+                language=language,
+                title=str(_l("From gross to net")),
+                steps={k: str(v) for k, v in WATERFALL_STEP_LABELS.items()},
+                net=str(_l("net: the figure shown")),
+                million=str(_l("socioeconomic NPV, mill. kr")),
+            ),
         )
     return charts
 

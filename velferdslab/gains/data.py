@@ -28,7 +28,7 @@ from velferdslab.vocabulary import DOMAINS
 
 @dataclass(frozen=True)
 class EngineInput:
-    families: pd.DataFrame  # family_id, municipality_id, status, reference
+    families: pd.DataFrame  # family_id, municipality_id, status, reference, enrolled_on
     assessments: pd.DataFrame  # family_id, assessment_id, assessed_on, <domain>…
     expenditures: pd.DataFrame  # family_id, spent_on, amount, status, paying_agency_id
     contributions: pd.DataFrame  # family_id, year, agency_id, amount
@@ -117,10 +117,14 @@ def engine_queries(
         assessment_query = assessment_query.where(Assessment.assessed_on <= as_of)
     queries: dict[str, tuple[Any, list[str], Any]] = {
         "families": (
-            select(Family.id, Family.municipality_id, Family.status, Family.reference).where(
-                family_filter
-            ),
-            ["family_id", "municipality_id", "status", "reference"],
+            select(
+                Family.id,
+                Family.municipality_id,
+                Family.status,
+                Family.reference,
+                Family.enrolled_on,
+            ).where(family_filter),
+            ["family_id", "municipality_id", "status", "reference", "enrolled_on"],
             Family.id,
         ),
         "assessments": (

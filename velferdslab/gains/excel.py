@@ -22,8 +22,10 @@ from openpyxl.styles import Alignment
 
 from velferdslab.assumptions.wording import in_language
 from velferdslab.gains.excel_charts import charts_sheet
+from velferdslab.gains.excel_moves import moves_sheet, waterfall_sheet
 from velferdslab.gains.excel_table import Column, table_sheet, write_cell
 from velferdslab.gains.plan_sheet import add_plan_sheet
+from velferdslab.gains.words import grade_label
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
 SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
@@ -105,6 +107,7 @@ def key_figures_sheet(book: Workbook, report: Mapping[str, Any], language: str) 
         (str(_l("Fiscal benefit-cost ratio")), gains["fiscal_bcr"], "ratio"),
         (str(_l("Socioeconomic benefit-cost ratio")), gains["socioeconomic_bcr"], "ratio"),
         (str(_l("Payback (years)")), gains["payback_years"], "integer"),
+        (str(_l("Evidence behind the gains")), grade_label(report["evidence_grade"]), "text"),
     ]
     sheet = table_sheet(
         book,
@@ -368,6 +371,8 @@ PORTFOLIO_SHEETS: list[SheetWriter] = [
     who_invests_sheet,
     who_gains_sheet,
     budget_sheet,
+    moves_sheet,
+    waterfall_sheet,
     sensitivity_sheet,
     plan_sheet,
     charts_sheet,

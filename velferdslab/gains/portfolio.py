@@ -17,6 +17,7 @@ from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, open_table
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.forecast import counted_goals, portfolio_forecast, portfolio_forecast_block
+from velferdslab.gains.lasting import moves_block, portfolio_waterfall
 from velferdslab.gains.portfolio_money import approved_up_to, budget_use, money, who_invests
 from velferdslab.gains.quarters import grouped_rows, level_table, stable_share
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
@@ -44,7 +45,8 @@ def portfolio_report(
     prepared, path = once(
         "path", lambda: prepare_with_path(data.assessments, data.expenditures, as_of, ids)
     )
-    gains = once("gains", lambda: round_money(summarise(evaluate(prepared, params))))
+    priced = once("priced", lambda: evaluate(prepared, params))
+    gains = once("gains", lambda: round_money(summarise(priced)))
     count = len(ids)
     approved = once("approved", lambda: approved_up_to(data, as_of))
     distribution = once(
@@ -104,6 +106,8 @@ def portfolio_report(
             lambda: [round_money(row) for row in analytics.sensitivity(prepared, params)],
         ),
         "suppression": suppression.described(),
+        "moves": moves_block(data.assessments, data.families, params, as_of, suppression),
+        "waterfall": portfolio_waterfall(priced, sums["socioeconomic_npv"]["suppressed"]),
         "forecast": portfolio_forecast_block(
             data, params, as_of, prepared, path, suppression, forecast
         ),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from velferdslab.gains.lasting import COLUMNS
+from velferdslab.gains.moves_schemas import evidence_field, waterfall_field
 from velferdslab.gains.schemas import (
     LEVEL,
     BudgetUseSchema,
@@ -26,6 +28,51 @@ from velferdslab.gains.schemas import (
     _number,
 )
 from velferdslab.vocabulary import DOMAINS
+
+
+def _described(description: str) -> ma.fields.Nested:
+    return ma.fields.Nested(CellSchema, required=True, metadata={"description": description})
+
+
+MoveCountsSchema = ma.Schema.from_dict(
+    {
+        **{name: _cell() for name in COLUMNS},
+        "denominator": _described(
+            "Every family ever enrolled by then (intention to treat: concluded and withdrawn "
+            "families keep their last reading)."
+        ),
+    },
+    name="MoveCountsSchema",
+)
+
+
+class MoveQuarterSchema(MoveCountsSchema):  # type: ignore[misc,valid-type]
+    quarter_end = ma.fields.Date(required=True, metadata={"description": "The last one is T."})
+    at_stable_after_a_move = _described("lasting + not_yet_lasting.")
+
+
+class MovesHeldSchema(ma.Schema):
+    lasting = _cell()
+    at_stable_after_a_move = _cell()
+    share = ma.fields.Float(
+        required=True, allow_none=True, metadata={"description": "0–1; null when hidden or none."}
+    )
+
+
+class PortfolioMovesSchema(ma.Schema):
+    """The counts of each status of a set at T and at each quarter end, with the denominator;
+    `not_assessed`: enrolled without an assessment yet."""
+
+    as_of = ma.fields.Date(required=True)
+    sustain_months = ma.fields.Integer(required=True)
+    statuses = ma.fields.List(ma.fields.String(), required=True)
+    counts = ma.fields.Nested(MoveCountsSchema, required=True)
+    held = ma.fields.Nested(
+        MovesHeldSchema,
+        required=True,
+        metadata={"description": "Of the families at stable after a move, those lasting."},
+    )
+    quarters = ma.fields.List(ma.fields.Nested(MoveQuarterSchema), required=True)
 
 
 class SensitivityRangeSchema(ma.Schema):
@@ -119,6 +166,9 @@ class PortfolioSchema(ma.Schema):
     sensitivity = ma.fields.List(ma.fields.Nested(SensitivitySchema), required=True)
     suppression = ma.fields.Nested(SuppressionSchema, required=True)
     forecast = ma.fields.Nested(PortfolioForecastSchema, required=True)
+    moves = ma.fields.Nested(PortfolioMovesSchema, required=True)
+    waterfall = waterfall_field()
+    evidence_grade = evidence_field()
     sensitivity_range = ma.fields.Nested(SensitivityRangeSchema, required=True, allow_none=True)
     stable_share_over_time = ma.fields.List(ma.fields.Nested(StableSharePointSchema), required=True)
     level_distribution_grouped = ma.fields.List(ma.fields.Nested(GroupedRowSchema), required=True)

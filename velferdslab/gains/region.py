@@ -144,7 +144,9 @@ def side_by_side(municipality_id: int, report: dict[str, Any]) -> dict[str, Any]
 
 # The figures a region's figure is the sum of its municipalities' same figure for. Not the
 # grouped transition matrix: a municipality shows it only when its own four levels hide a cell.
-ADDITIVE_TABLES = frozenset(("levels", "transitions", "reaching_stable", "goals", "forecast_goals"))
+ADDITIVE_TABLES = frozenset(
+    ("levels", "transitions", "reaching_stable", "goals", "forecast_goals", "moves")
+)
 
 
 TABLE_FIGURES = frozenset(("cell", "row", "column", "group", "total"))

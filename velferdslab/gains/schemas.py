@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from velferdslab.gains.moves_schemas import FamilyMovesSchema, evidence_field, waterfall_field
 from velferdslab.vocabulary import DOMAINS, LEVELS, Category, Payer, values
 
 LEVEL = ma.validate.OneOf(LEVELS)
@@ -98,6 +99,9 @@ class GainsSchema(FiguresSchema):
     current = ma.fields.Nested(DomainLevelsSchema, required=True)
     baseline_overall = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
     current_overall = ma.fields.String(required=True, allow_none=True, validate=LEVEL)
+    moves = ma.fields.Nested(FamilyMovesSchema, required=True)
+    waterfall = waterfall_field()
+    evidence_grade = evidence_field()
 
 
 class CellSchema(ma.Schema):

@@ -28,12 +28,15 @@ from velferdslab.benefits.suppression import Suppression
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.charts.lines import NARROW
 from velferdslab.errors import ValidationFailed
+from velferdslab.evidence.grade import evidence_fingerprint
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.charts import forecast_chart
 from velferdslab.gains.data import EngineInput, load_engine_input
+from velferdslab.gains.evidence import evidence_for
 from velferdslab.gains.forecast import family_forecast, page_forecast
 from velferdslab.gains.kept import Tables, engine_tables
+from velferdslab.gains.lasting import family_moves_block, family_waterfall, readings_frame
 from velferdslab.gains.page_tables import page_tables
 from velferdslab.gains.portfolio import portfolio_report
 from velferdslab.gains.presentation import illustrative_values, sensitivity_range
@@ -91,7 +94,10 @@ def page_gains(
     def make() -> dict[str, Any]:
         return _page_family_gains(family, assessments, expenditures, budgets, agencies, row, today)
 
-    return _page_gains.get_or_make(key, make)
+    kept = _page_gains.get_or_make(key, make)
+    # The grade rests on the municipality's other families and its cohorts too: asked anew.
+    return {**kept, "evidence_grade": evidence_for(db.session, [family.municipality_id],
+                                                   today).grade}  # fmt: skip
 
 
 def _page_family_gains(
@@ -123,6 +129,7 @@ def _page_family_gains(
         priced,
         [(a, names.get(a), float(by_agency[a])) for a in sorted(by_agency)],
         [(y, a, names.get(a), float(given[(y, a)])) for y, a in sorted(given)],
+        readings_frame(family.id, assessments),
     )
 
 
@@ -152,6 +159,7 @@ def family_gains(
         priced,
         [(int(a), names.get(a), float(v)) for a, v in by_agency.items()],
         [(int(y), int(a), names.get(a), float(v)) for (y, a), v in given.items()],
+        data.assessments,
     )
 
 
@@ -162,9 +170,12 @@ def gains_answer(
     priced: Priced,
     by_agency: list[tuple[int, str | None, float]],
     given: list[tuple[int, int, str | None, float]],
+    assessments: pd.DataFrame,
 ) -> dict[str, Any]:
     """The answer of family_gains: by_agency (agency id, name, approved spending up to T) and
-    given (year, agency id, name, contribution), each in id order."""
+    given (year, agency id, name, contribution), each in id order; the family's move, the way
+    from gross to net and the grade of the evidence."""
+    params = priced.params
     return {
         **round_money(family_summary(priced, family.id)),
         "family_id": family.id,
@@ -179,6 +190,9 @@ def gains_answer(
             {"year": y, "agency_id": a, "agency": name, "amount": round(amount, 2)}
             for y, a, name, amount in given
         ],
+        "moves": family_moves_block(assessments, params, family.id, as_of),
+        "waterfall": family_waterfall(priced, family.id),
+        "evidence_grade": evidence_for(db.session, [family.municipality_id], as_of).grade,
     }
 
 
@@ -226,6 +240,7 @@ def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
         row.id,
         row.version,
         tables.version,
+        evidence_fingerprint(db.session),  # the grade: a cohort or a registration added
     )
     return _portfolios.get_or_make(
         key, lambda: _compute_portfolio(municipality, tables, row, as_of, suppression)
@@ -264,8 +279,10 @@ def _compute_portfolio(
         for line in report["by_municipality"]:
             line["municipality"] = names.get(line["municipality_id"])
         report["by_municipality"].sort(key=lambda line: str(line["municipality"]))
+    scope = sorted(int(m) for m in data.families["municipality_id"].unique())
     return {
         **report,
+        "evidence_grade": evidence_for(db.session, scope, as_of).grade,
         "municipality_id": municipality,
         "assumption_set": _set_info(row, params),
         "sensitivity_range": sensitivity_range(report["sensitivity"]),

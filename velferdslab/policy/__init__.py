@@ -33,6 +33,13 @@ from velferdslab.policy.core import (
     suppressed_portfolio,
     visible_families,
 )
+from velferdslab.policy.evidence import (
+    EVIDENCE_PERMISSIONS,
+    evidence_municipality_or_404,
+    may_evidence,
+    may_upload_cohort,
+    require_evidence,
+)
 from velferdslab.policy.family import (
     ACR_LEVELS,
     acr_meets,
@@ -66,6 +73,7 @@ from velferdslab.policy.sign_in import (
 __all__ = [
     "ACR_LEVELS",
     "COLLECTION_PERMISSIONS",
+    "EVIDENCE_PERMISSIONS",
     "FAMILY_PERMISSIONS",
     "HIDDEN_PAGES",
     "LEAD_CHANNEL",
@@ -81,6 +89,7 @@ __all__ = [
     "allowed",
     "audit_log_filter",
     "can",
+    "evidence_municipality_or_404",
     "family_or_404",
     "hidden_agencies",
     "hold_family_or_404",
@@ -90,9 +99,11 @@ __all__ = [
     "link_refusal",
     "lost_access",
     "may_add_municipality",
+    "may_evidence",
     "may_issue_kind",
     "may_run_sweep",
     "may_set_retention",
+    "may_upload_cohort",
     "may_use_password",
     "needs_second_factor",
     "page_allowed",
@@ -105,6 +116,7 @@ __all__ = [
     "relations",
     "report_filter",
     "require",
+    "require_evidence",
     "require_page",
     "scope_filter",
     "suppressed_portfolio",

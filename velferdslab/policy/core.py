@@ -135,6 +135,8 @@ PAGE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "pages.reports": COLLECTION_PERMISSIONS["reports.issue"],
     "pages.admin": frozenset({Role.ADMIN}),
     "pages.imports": COLLECTION_PERMISSIONS["imports.read"],
+    # The evidence behind the figures: the comparison cohort's estimate, the pre-registration.
+    "pages.evidence": frozenset({Role.LEADER, Role.INVESTMENT_LEAD, Role.AUDITOR, Role.ADMIN}),
 }
 HIDDEN_PAGES = frozenset({"pages.admin"})
 

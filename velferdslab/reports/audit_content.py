@@ -25,11 +25,13 @@ from velferdslab.benefits.levels import overall
 from velferdslab.benefits.results import family_summary, round_money, summarise
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import utcnow
+from velferdslab.evidence.reporting import preregistrations_for_report
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.gains.data import load_engine_input
 from velferdslab.gains.services import audit_forecast
 from velferdslab.municipalities.models import Agency, Municipality
+from velferdslab.reports.audit_moves import audit_moves
 from velferdslab.users.models import User
 from velferdslab.vocabulary import DOMAINS, LEVELS
 
@@ -75,6 +77,10 @@ def audit_content(
         "access_log": _access_summary(municipality, period),
         "assumption_set": described(assumption_set, str(get_locale() or "nb")),
         "forecast": audit_forecast(municipality.id, as_of, assumption_set, references),
+        "moves_section": audit_moves(municipality.id, as_of, assumption_set, references),
+        "preregistrations": preregistrations_for_report(
+            db.session, municipality.id, str(get_locale() or "nb")
+        ),
     }
 
 

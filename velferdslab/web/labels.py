@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from velferdslab import formatting
 from velferdslab.charts.journey import ChartLabels
 from velferdslab.formatting import format_datetime
+from velferdslab.gains.words import MOVE_STATUS_LABELS, WATERFALL_STEP_LABELS, grade_label
 from velferdslab.vocabulary import DOMAINS, GovernmentLevel
 
 DOMAIN_LABELS: dict[str, Any] = {
@@ -82,6 +83,7 @@ PARAMETER_LABELS = {
     "cost_stable": _l("cost at stable"),
     "cost_sustainable": _l("cost at sustainable"),
     "horizon_years": _l("time horizon (years)"),
+    "sustain_months": _l("months at stable before a move is lasting"),
     "overall_rule": _l("overall level"),
     "discount_schedule": _l("discount rate"),
     "optimism_bias": _l("optimism bias (haircut by data grade)"),
@@ -157,6 +159,10 @@ def template_helpers() -> dict[str, Any]:
         "number": format_number,
         "value": format_value,
         "parameter_label": lambda name: str(PARAMETER_LABELS.get(name, name)),
+        # issue 28: a move's status, a step from gross to net, the grade of the evidence
+        "move_label": lambda s: str(MOVE_STATUS_LABELS.get(s, s)),
+        "step_label": lambda s: str(WATERFALL_STEP_LABELS.get(s, s)),
+        "grade_label": grade_label,
     }
 
 

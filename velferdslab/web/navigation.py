@@ -22,6 +22,7 @@ MENU: tuple[tuple[str, Any, str], ...] = (
     ("auditor_pages.expenditures", _l("Audit"), "pages.audit"),
     ("report_pages.index", _l("Reports"), "pages.reports"),
     ("import_pages.index", _l("Import"), "pages.imports"),
+    ("evidence_pages.index", _l("Evidence"), "pages.evidence"),
     ("admin_pages.index", _l("Administration"), "pages.admin"),
 )
 

@@ -54,6 +54,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.assumptions import views as assumption_views
     from velferdslab.audit import spending as audit_spending
     from velferdslab.audit import views as audit_views
+    from velferdslab.evidence import views as evidence_views
     from velferdslab.families import setup_views
     from velferdslab.families import views as family_views
     from velferdslab.gains import forecast_pages
@@ -91,3 +92,4 @@ def init_web(app: Flask) -> None:
     from velferdslab.family_portal import setup as family_portal
 
     family_portal.init_app(app)  # /min-side: the family's own pages, cookie and sign-in
+    app.register_blueprint(evidence_views.create_blueprint())
