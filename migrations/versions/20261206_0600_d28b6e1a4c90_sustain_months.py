@@ -1,7 +1,7 @@
 """assumption sets: sustain_months, the months a move to stable must hold to be lasting (issue 28)
 
 Revision ID: d28b6e1a4c90
-Revises: c25a1e0f7b21
+Revises: a27c0f1b2d3e
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d28b6e1a4c90"
-down_revision: str | None = "c25a1e0f7b21"
+down_revision: str | None = "a27c0f1b2d3e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

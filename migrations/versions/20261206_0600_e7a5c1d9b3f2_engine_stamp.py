@@ -5,7 +5,7 @@ since they were read. The database sets the stamps itself, so every writer (serv
 the demo generator, anonymisation, a hand-written UPDATE) is covered.
 
 Revision ID: e7a5c1d9b3f2
-Revises: c25a1e0f7b21
+Revises: e28c0b1d4a77
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e7a5c1d9b3f2"
-down_revision: str | None = "c25a1e0f7b21"
+down_revision: str | None = "e28c0b1d4a77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

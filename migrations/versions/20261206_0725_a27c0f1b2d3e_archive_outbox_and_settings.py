@@ -1,7 +1,7 @@
 """archive: the outbox of arkivmeldinger and each municipality's archive settings (issue 27)
 
 Revision ID: a27c0f1b2d3e
-Revises: c25a1e0f7b21
+Revises: e2bbdf7dcf1b
 Create Date: 2026-12-06 07:25:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = "a27c0f1b2d3e"
-down_revision: str | None = "c25a1e0f7b21"
+down_revision: str | None = "e2bbdf7dcf1b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

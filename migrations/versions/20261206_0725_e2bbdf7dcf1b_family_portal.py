@@ -1,7 +1,7 @@
 """family portal: the family's sign-in sessions, own readings, comments and flagged log entries (issue 26)
 
 Revision ID: e2bbdf7dcf1b
-Revises: c25a1e0f7b21
+Revises: e25f0a1b2c3e
 Create Date: 2026-12-06 07:25:00.829659
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'e2bbdf7dcf1b'
-down_revision: str | None = 'c25a1e0f7b21'
+down_revision: str | None = "e25f0a1b2c3e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
