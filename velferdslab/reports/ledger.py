@@ -103,12 +103,21 @@ def expenditure_ledger(
     decided = str(_l("Decision")) + ": "
     months = []
     for month, group in itertools.groupby(lines, key=lambda line: line["month"]):
-        text = []
+        # Runs of one-line expenditures make one block; an expenditure with its decision
+        # beneath it makes a block of its own that a page break does not split.
+        blocks: list[dict[str, Any]] = []
         for line in group:
-            text.append(_cells(line["cells"], widths, right=[amount]))
+            text = _cells(line["cells"], widths, right=[amount])
             if line["decision"]:
-                text.append(indent + decided + line["decision"])
-        months.append({"title": _month(month), "lines": "\n".join(text)})
+                text += "\n" + indent + decided + line["decision"]
+                blocks.append({"lines": [text], "together": True})
+            elif blocks and not blocks[-1]["together"]:
+                blocks[-1]["lines"].append(text)
+            else:
+                blocks.append({"lines": [text], "together": False})
+        for block in blocks:
+            block["lines"] = "\n".join(block["lines"])
+        months.append({"title": _month(month), "blocks": blocks})
     total = str(_l("Approved in the period, listed"))
     return {
         "heading": _cells(headings, widths, right=[amount]),
