@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import String, Table, Text, insert, select, type_coerce
+from sqlalchemy import ColumnElement, String, Table, Text, func, insert, select, type_coerce
 from sqlalchemy import cast as sql_cast
 
 from velferdslab.audit.models import AuditEvent
@@ -198,11 +198,14 @@ def verify_chain(session: AnySession) -> ChainReport:
 def _chain_rows(session: AnySession, batch: int = 20_000) -> Iterator[Sequence[Any]]:
     """The events as plain tuples in id order, a batch at a time by keyset: no ORM objects, the
     details as the text stored (parsed only once per distinct text, by `walk_chain`), and the
-    time as the driver gives it (SQLite's text is not parsed into a datetime to be written
-    back as text: `stored_time`)."""
+    time as text, UTC to the microsecond, for `stored_time` (not parsed into a datetime to be
+    written back as text)."""
     columns = AUDIT_TABLE.c
+    at: ColumnElement[Any] = type_coerce(columns.at, String)  # SQLite: the text stored, UTC
+    if session.connection().dialect.name == "postgresql":
+        at = func.to_char(func.timezone("UTC", columns.at), "YYYY-MM-DD HH24:MI:SS.US")
     query = select(
-        columns.id, type_coerce(columns.at, String), columns.user_id, columns.action,
+        columns.id, at, columns.user_id, columns.action,
         columns.entity, columns.entity_id, columns.family_id, columns.ip,
         sql_cast(columns.details, Text), columns.prev_hash, columns.hash,
     ).order_by(columns.id).limit(batch)  # fmt: skip
@@ -216,10 +219,10 @@ def _chain_rows(session: AnySession, batch: int = 20_000) -> Iterator[Sequence[A
 
 
 def stored_time(value: str | dt.datetime) -> str:
-    """`canonical_time` of an event's time as read without SQLAlchemy's type: PostgreSQL's
-    driver gives a datetime; SQLite gives the text SQLAlchemy stored, `2026-12-06 08:24:00.123456`
-    (UTC), which is the canonical time but for the `T`. Any other text is parsed, so a time
-    altered into another form still hashes as the instant it names."""
+    """`canonical_time` of an event's time as `_chain_rows` reads it: `2026-12-06 08:24:00.123456`
+    in UTC (SQLite's stored text, PostgreSQL's `to_char`) is the canonical time but for the `T`.
+    Any other text is parsed, so a time altered into another form still hashes as the instant
+    it names; a datetime is made canonical as the writer made it."""
     if type(value) is str:
         if len(value) == 26 and value[10] == " ":
             return f"{value[:10]}T{value[11:]}"
