@@ -5,8 +5,8 @@ signed checkpoint every 10 000 events. Timed in the same process, alternately, m
 `verify_with_checkpoints` (one pass over the log: every link and hash, and every checkpoint's
 signature and position) and the bare pass it is held against — the same rows read with the
 driver (the same columns, the time and the details as text, the same keyset batches of
-20 000, no SQLAlchemy types) and each hashed with SHA-256 over its fields as text. The ratio is what a loaded machine
-cannot blur.
+20 000, no SQLAlchemy types) and each hashed with SHA-256 over its fields as text. The ratio
+is what a loaded machine cannot blur.
 
     python benchmarks/bench_audit_verify.py [--url URL] [--events N] [--runs R]
 
