@@ -99,6 +99,13 @@ def _json(value: object) -> str:
 _string = json.encoder.encode_basestring  # as the encoder escapes a str with ensure_ascii=False
 
 
+def _number(value: object) -> str:
+    """An id as the encoder writes it: `null`, digits, or (never written so) anything else."""
+    if value is None:
+        return "null"
+    return int.__repr__(value) if type(value) is int else _json(value)  # type: ignore[arg-type]
+
+
 # On PostgreSQL the lock and the read travel in one round trip as two statements of one simple
 # query. They must stay two statements: in READ COMMITTED each statement takes its snapshot when
 # it starts, so the read sees the event its predecessor committed while this writer waited for
@@ -243,6 +250,9 @@ def walk_chain(
     (event id, hash) at each of `positions` (1-based: the first n events end there)."""
     found: dict[int, tuple[int, str]] = {}
     canonical: dict[str | None, str] = {}
+    # The JSON of the few texts a log repeats (action and entity; the client's address), kept.
+    words: dict[tuple[str, str], str] = {}
+    addresses: dict[str | None, str] = {}
     prev, position = GENESIS, 0
     broken: ChainReport | None = None
     for rows in _chain_rows(session):
@@ -259,10 +269,24 @@ def walk_chain(
                         details = _CANONICAL.encode(parsed or {})
                         if len(canonical) < _DETAILS_KEPT:
                             canonical[raw] = details
-                    digest = _chain_hash(
-                        prev, stored_time(at), user_id, action, entity, entity_id, family_id,
-                        ip, details,
-                    )  # fmt: skip
+                    # `_chain_hash` written out (this loop runs once per event): `prev` is
+                    # the genesis or a hash just recomputed, so hex digits with nothing to escape.
+                    what = words.get((action, entity))
+                    if what is None:
+                        what = f"{_json(action)},{_json(entity)}"
+                        if len(words) < _DETAILS_KEPT:
+                            words[(action, entity)] = what
+                    where = addresses.get(ip)
+                    if where is None:
+                        where = _json(ip)
+                        if len(addresses) < _DETAILS_KEPT:
+                            addresses[ip] = where
+                    payload = (
+                        f'["{prev}",{_string(stored_time(at))},'
+                        f"{_number(user_id)},{what},{_number(entity_id)},{_number(family_id)},"
+                        f"{where},{details}]"
+                    )
+                    digest = hashlib.sha256(payload.encode()).hexdigest()
                     if digest != own:
                         broken = ChainReport(
                             position, event_id, "its content does not match its hash"
