@@ -51,7 +51,7 @@ def canonical_time(value: dt.datetime) -> str:
 
 
 # The canonical JSON of an event's hash, made once: `json.dumps` with these options builds an
-# encoder for every call (a sixth of `audit verify`'s time, issue 30). Same bytes.
+# encoder for every call. Same bytes.
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -100,7 +100,7 @@ _string = json.encoder.encode_basestring  # as the encoder escapes a str with en
 
 
 def _number(value: object) -> str:
-    """An id as the encoder writes it: `null`, digits, or (never written so) anything else."""
+    """An id as the encoder writes it: `null`, its digits, anything else by the encoder."""
     if value is None:
         return "null"
     return int.__repr__(value) if type(value) is int else _json(value)  # type: ignore[arg-type]
