@@ -1,10 +1,12 @@
-"""Bars P5 and P6: the family PDF report (≤ 1 s, issue 18) and the audit PDF for W-lab (≤ 30 s).
+"""Bars P5 and P6: the family PDF report (≤ 1 s, issue 18) and the audit PDF for W-lab (≤ 5 s,
+issue 30; it was ≤ 30 s).
 
 W-lab is one municipality with 60 families (the demo generator's "national" journeys, 2–4 years
 each, with their spending). Each report is issued through the API (POST /api/v1/reports, made
 within the request) and downloaded; the time is the median of several runs after one warm-up
 (the first report of a process pays for importing WeasyPrint, about 1.4 s). The family reports
-are each of a different family (first views: nothing a process keeps is reused).
+are each of a different family (first views: nothing a process keeps is reused). CPU seconds
+are printed beside the wall-clock ones: on a loaded machine they are the figure to compare.
 
     python benchmarks/bench_reports.py [--url URL] [--runs N]
 
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +28,7 @@ from typing import Any
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-BARS = {"P5 family report": 1.0, "P6 audit report, W-lab": 30.0}
+BARS = {"P5 family report": 1.0, "P6 audit report, W-lab": 5.0}
 
 
 def generate(url: str) -> Any:
@@ -57,14 +61,31 @@ def token(client: Any, username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
 
 
-def timed(client: Any, headers: dict[str, str], body: dict[str, Any]) -> tuple[float, int, float]:
-    """(seconds, PDF bytes, CPU seconds of this process: the app and WeasyPrint run here)."""
+def timed(
+    client: Any, headers: dict[str, str], body: dict[str, Any]
+) -> tuple[float, int, float, int]:
+    """(seconds, PDF bytes, CPU seconds of this process: the app and WeasyPrint run here,
+    pages)."""
     started, cpu = time.perf_counter(), time.process_time()
     issued = client.post("/api/v1/reports", json=body, headers=headers)
     assert issued.status_code == 201, issued.get_json()
     pdf = client.get(f"/api/v1/reports/{issued.get_json()['id']}/pdf", headers=headers)
     assert pdf.status_code == 200
-    return time.perf_counter() - started, len(pdf.data), time.process_time() - cpu
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return seconds, len(pdf.data), cpu, pages(pdf.data)
+
+
+def pages(pdf: bytes) -> int:
+    """The page count as poppler's pdfinfo reads it (0 without poppler-utils)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        try:
+            info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True)
+        except OSError:
+            return 0
+    found = re.search(r"Pages:\s+(\d+)", info.stdout)
+    return int(found.group(1)) if found else 0
 
 
 def main() -> int:
@@ -106,12 +127,12 @@ def main() -> int:
         ]
     failed = False
     for name, runs in results.items():
-        median = statistics.median(seconds for seconds, _, _ in runs)
-        cpu = statistics.median(cpu for _, _, cpu in runs)
-        size = runs[0][1]
+        median = statistics.median(run[0] for run in runs)
+        cpu = statistics.median(run[2] for run in runs)
+        size, pages = runs[0][1], runs[0][3]
         verdict = "met" if median <= BARS[name] else "MISSED"
         print(f"{name}: median {median:.2f} s over {len(runs)} runs (CPU {cpu:.2f} s), "
-              f"{size / 1024:.0f} KB (bar {BARS[name]} s: {verdict}); "
+              f"{size / 1024:.0f} KB, {pages} pages (bar {BARS[name]} s: {verdict}); "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         failed |= median > 2 * BARS[name]
     print(f"database: {url.split('@')[-1]}")

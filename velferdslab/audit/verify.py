@@ -6,16 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
 
 from velferdslab.audit.checkpoints import Checkpoint
-from velferdslab.audit.services import GENESIS, ChainReport, canonical_time
+from velferdslab.audit.services import ChainReport, canonical_time, walk_chain
 from velferdslab.db import AnySession
 
 
@@ -38,58 +35,9 @@ def _signature_valid(key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
     return True
 
 
-def _rows_in_order(session: AnySession, batch: int = 20_000) -> Iterator[Any]:
-    """The events as plain rows (no ORM objects: a third of the time on a large log), in id
-    order, a batch at a time by keyset."""
-    from velferdslab.audit.services import AUDIT_TABLE
-
-    columns = AUDIT_TABLE.c
-    last_id = 0
-    while True:
-        rows = session.execute(
-            select(
-                columns.id, columns.at, columns.user_id, columns.action, columns.entity,
-                columns.entity_id, columns.family_id, columns.ip, columns.details,
-                columns.prev_hash, columns.hash,
-            )
-            .where(columns.id > last_id)
-            .order_by(columns.id)
-            .limit(batch)
-        ).all()  # fmt: skip
-        if not rows:
-            return
-        yield from rows
-        last_id = rows[-1].id
-
-
 def check_chain(session: AnySession) -> ChainReport:
     """The chain's own links and hashes, as `verify_chain`, over plain rows (faster)."""
-    return _walk(session, set())[0]
-
-
-def _walk(
-    session: AnySession, counts: set[int]
-) -> tuple[ChainReport, int, dict[int, tuple[int, str]]]:
-    """One pass over the log: the chain's own check (as `verify_chain`), the number of events,
-    and (event id, hash) at each position a checkpoint names."""
-    from velferdslab.audit.services import event_hash
-
-    found: dict[int, tuple[int, str]] = {}
-    prev, position = GENESIS, 0
-    broken: ChainReport | None = None
-    for event in _rows_in_order(session):
-        if broken is None:
-            if event.prev_hash != prev:
-                broken = ChainReport(
-                    position, event.id, "its link to the event before it is broken"
-                )
-            elif event_hash(prev, event) != event.hash:
-                broken = ChainReport(position, event.id, "its content does not match its hash")
-        position += 1
-        if position in counts:
-            found[position] = (event.id, event.hash)
-        prev = event.hash
-    return broken or ChainReport(position, None, None), position, found
+    return walk_chain(session)[0]
 
 
 def verify_with_checkpoints(
@@ -107,7 +55,7 @@ def verify_with_checkpoints(
     must be at most this old (stored checkpoints could have been removed with the events)."""
     problems: list[str] = []
     wanted = {c.event_count for c in checkpoints if c.event_count > 0}
-    chain, total, hashes = _walk(session, wanted)
+    chain, total, hashes = walk_chain(session, wanted)
     checked = 0
     for checkpoint in checkpoints:
         when = canonical_time(checkpoint.at)

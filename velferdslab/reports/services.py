@@ -33,6 +33,7 @@ from velferdslab.municipalities.models import Municipality
 from velferdslab.privacy.package import access_content
 from velferdslab.reports.audit_content import audit_content
 from velferdslab.reports.content import family_content, portfolio_content
+from velferdslab.reports.ledger import audit_ledgers
 from velferdslab.reports.models import IssuedReport
 from velferdslab.reports.pdf import Attachment, Stamp, render_pdf
 from velferdslab.users.models import User
@@ -245,6 +246,7 @@ def build_content(
         assert municipality is not None
         content = audit_content(user, municipality, period, as_of, assumption_set, progress)
         figures = content
+        content = {**content, **audit_ledgers(content, report.language)}
         tables = {
             "expenditures.csv": content["expenditures"],
             "calculation_trail.csv": [_flat_trail(row) for row in content["calculation_trail"]],
@@ -291,7 +293,24 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, default=_plain, ensure_ascii=False, indent=1, sort_keys=True)
+    """The figures as JSON, a top-level key a line and a list's item a line: readable, and
+    written by the json module's C encoder (indenting every level took it to the pure-Python
+    one: a quarter of a second for the audit report's 2 751 expenditures, issue 30)."""
+
+    def compact(value: Any) -> str:
+        return json.dumps(value, default=_plain, ensure_ascii=False, sort_keys=True)
+
+    if not isinstance(data, Mapping) or not data:
+        return compact(data)
+    lines = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, list) and value:
+            shown = "[\n  " + ",\n  ".join(compact(item) for item in value) + "\n ]"
+        else:
+            shown = compact(value)
+        lines.append(f" {compact(key)}: {shown}")
+    return "{\n" + ",\n".join(lines) + "\n}"
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
