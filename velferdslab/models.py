@@ -9,6 +9,7 @@ from velferdslab.budgets.models import Budget, Contribution, Expenditure
 from velferdslab.db import Base
 from velferdslab.families.models import Consent, ConsentAgency, Family, Member, TeamMembership
 from velferdslab.imports.models import ImportedFamily, ImportRun
+from velferdslab.missions.models import Mission, MissionDecision, MissionMunicipality, MissionTarget
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.privacy.models import (
@@ -52,6 +53,10 @@ __all__ = [
     "LoginFailure",
     "Measure",
     "Member",
+    "Mission",
+    "MissionDecision",
+    "MissionMunicipality",
+    "MissionTarget",
     "MemberProtection",
     "Municipality",
     "ProgressNote",

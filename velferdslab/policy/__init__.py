@@ -33,6 +33,16 @@ from velferdslab.policy.core import (
     suppressed_portfolio,
     visible_families,
 )
+from velferdslab.policy.missions import (
+    may_change_mission,
+    may_create_mission,
+    may_own_mission,
+    may_read_missions,
+    may_read_progress,
+    may_steer_mission,
+    mission_filter,
+    visible_lines,
+)
 from velferdslab.policy.privacy import (
     LEAD_CHANNEL,
     LETTER_CHANNEL,
@@ -81,10 +91,17 @@ __all__ = [
     "link_refusal",
     "lost_access",
     "may_add_municipality",
+    "may_change_mission",
+    "may_create_mission",
     "may_issue_kind",
+    "may_own_mission",
+    "may_read_missions",
+    "may_read_progress",
     "may_run_sweep",
     "may_set_retention",
+    "may_steer_mission",
     "may_use_password",
+    "mission_filter",
     "needs_second_factor",
     "page_allowed",
     "provider_sign_in_refusal",
@@ -99,4 +116,5 @@ __all__ = [
     "scope_filter",
     "suppressed_portfolio",
     "visible_families",
+    "visible_lines",
 ]

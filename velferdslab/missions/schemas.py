@@ -1,0 +1,159 @@
+"""The missions at the API edge: a mission, its target versions and log, and its progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+
+from velferdslab.api.common import Date, Id, StrictSchema, text
+from velferdslab.missions.models import MissionDecisionKind, MissionIndicator
+from velferdslab.vocabulary import values
+
+INDICATORS = values(MissionIndicator)
+VALUE = {
+    "description": "share_stable_or_better: a share from 0 to 1 (0.6 = 60 %); lasting_moves "
+    "and families: a count."
+}
+
+
+class BaselineSchema(StrictSchema):
+    value = ma.fields.Float(
+        allow_none=True,
+        validate=ma.validate.Range(min=0, max=1_000_000),
+        metadata={**VALUE, "description": VALUE["description"] + " Leave out to take the "
+                  "indicator's value at `on` from the data."},
+    )  # fmt: skip
+    on = Date(required=True)
+
+
+class TargetSchema(StrictSchema):
+    value = ma.fields.Float(
+        required=True, validate=ma.validate.Range(min=0, max=1_000_000), metadata=VALUE
+    )
+    by = Date(required=True)
+
+
+class DecisionSchema(ma.Schema):
+    on = ma.fields.Date(attribute="decided_on")
+    decision = ma.fields.Function(lambda d: d.decision.value)
+    note = ma.fields.String()
+    decided_by = ma.fields.Integer()
+    target_version = ma.fields.Integer(allow_none=True)
+
+
+class VersionSchema(ma.Schema):
+    version = ma.fields.Integer()
+    baseline = ma.fields.Function(lambda t: {"value": t.baseline_value, "on": t.baseline_on})
+    target = ma.fields.Function(lambda t: {"value": t.target_value, "by": t.target_by})
+    shown_in_report = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()
+
+
+class MissionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    indicator = ma.fields.Function(
+        lambda m: m.indicator.value, metadata={"enum": list(INDICATORS)}
+    )
+    baseline = ma.fields.Function(
+        lambda m: {"value": m.target.baseline_value, "on": m.target.baseline_on.isoformat()}
+    )
+    target = ma.fields.Function(
+        lambda m: {"value": m.target.target_value, "by": m.target.target_by.isoformat()}
+    )
+    version = ma.fields.Function(
+        lambda m: m.target.version, metadata={"description": "The target version in force."}
+    )
+    municipality_ids = ma.fields.List(ma.fields.Integer())
+    owner_id = ma.fields.Integer()
+    decisions = ma.fields.List(ma.fields.Nested(DecisionSchema))
+    targets = ma.fields.List(
+        ma.fields.Nested(VersionSchema),
+        metadata={"description": "Every target version, the one in force last."},
+    )
+
+
+class MissionWriteSchema(StrictSchema):
+    name = text(200, min_length=1)
+    indicator = ma.fields.String(validate=ma.validate.OneOf(INDICATORS))
+    baseline = ma.fields.Nested(BaselineSchema)
+    target = ma.fields.Nested(TargetSchema)
+    municipality_ids = ma.fields.List(Id(), validate=ma.validate.Length(min=1, max=500))
+    owner_id = Id()
+
+
+class MissionCreateSchema(MissionWriteSchema):
+    name = text(200, min_length=1, required=True)
+    indicator = ma.fields.String(required=True, validate=ma.validate.OneOf(INDICATORS))
+    baseline = ma.fields.Nested(BaselineSchema, required=True)
+    target = ma.fields.Nested(TargetSchema, required=True)
+    municipality_ids = ma.fields.List(
+        Id(), required=True, validate=ma.validate.Length(min=1, max=500)
+    )
+
+
+class DecisionCreateSchema(StrictSchema):
+    decision = ma.fields.String(
+        required=True, validate=ma.validate.OneOf(values(MissionDecisionKind))
+    )
+    on = Date(metadata={"description": "Default: today."})
+    note = text(4000, load_default="")
+    target = ma.fields.Nested(
+        TargetSchema, metadata={"description": "With `adjust` only: a new target version."}
+    )
+
+
+class ProgressQuerySchema(ma.Schema):
+    as_of = Date(metadata={"description": "Default: today; read at the last quarter end."})
+
+
+def _cell() -> ma.fields.Dict:
+    return ma.fields.Dict(
+        metadata={"description": "{value, suppressed}: value null when suppressed."}
+    )
+
+
+class PointSchema(ma.Schema):
+    value = ma.fields.Float(allow_none=True)
+    value_range = ma.fields.List(ma.fields.Float(), allow_none=True)
+    required = ma.fields.Float()
+    gap = ma.fields.Float(allow_none=True)
+    gap_range = ma.fields.List(ma.fields.Float(), allow_none=True)
+    families = _cell()
+    count = _cell()
+    count_range = ma.fields.List(ma.fields.Integer(), allow_none=True)
+    status = ma.fields.String(allow_none=True, metadata={"enum": ["ahead", "on_track", "behind"]})
+
+
+class SeriesSchema(PointSchema):
+    quarter_end = ma.fields.Date()
+
+
+class ForecastSchema(PointSchema):
+    on = ma.fields.Date()
+
+
+class LineSchema(ma.Schema):
+    municipality_id = ma.fields.Integer()
+    municipality = ma.fields.String(allow_none=True)
+    now = ma.fields.Nested(PointSchema, allow_none=True)
+    forecast = ma.fields.Nested(PointSchema)
+
+
+class ProgressSchema(ma.Schema):
+    mission_id = ma.fields.Integer()
+    indicator = ma.fields.String()
+    version = ma.fields.Integer()
+    as_of = ma.fields.Date(allow_none=True)
+    baseline = ma.fields.Dict()
+    target = ma.fields.Dict()
+    series = ma.fields.List(ma.fields.Nested(SeriesSchema))
+    gap = ma.fields.Float(allow_none=True)
+    gap_range = ma.fields.List(ma.fields.Float(), allow_none=True)
+    status = ma.fields.String(allow_none=True)
+    forecast_at_deadline = ma.fields.Float(allow_none=True)
+    forecast = ma.fields.Nested(ForecastSchema)
+    by_municipality = ma.fields.List(ma.fields.Nested(LineSchema))
+    suppression = ma.fields.Dict()
+    assumption_set = ma.fields.Dict()
