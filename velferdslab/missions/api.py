@@ -15,12 +15,12 @@ from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.missions import services
 from velferdslab.missions.schemas import (
-    DecisionCreateSchema,
+    MissionDecisionCreateSchema,
     MissionCreateSchema,
     MissionSchema,
     MissionWriteSchema,
-    ProgressQuerySchema,
-    ProgressSchema,
+    MissionProgressQuerySchema,
+    MissionProgressSchema,
 )
 
 MISSION = "/<id:mission_id>"
@@ -87,7 +87,7 @@ def create_blueprint() -> Blueprint:
         return answer(MissionSchema(), mission, etag="mission")
 
     @blp.route(f"{MISSION}/decisions", methods=["POST"])
-    @blp.arguments(DecisionCreateSchema)
+    @blp.arguments(MissionDecisionCreateSchema)
     @blp.response(201, MissionSchema, headers=ETAG)
     @document_errors(blp, 401, 403, 404)
     def add_decision(data: dict[str, Any], mission_id: int) -> ResponseReturnValue:
@@ -99,8 +99,8 @@ def create_blueprint() -> Blueprint:
         return answer(MissionSchema(), mission, 201, "mission")
 
     @blp.route(f"{MISSION}/progress", methods=["GET"])
-    @blp.arguments(ProgressQuerySchema, location="query")
-    @blp.response(200, ProgressSchema)
+    @blp.arguments(MissionProgressQuerySchema, location="query")
+    @blp.response(200, MissionProgressSchema)
     @document_errors(blp, 401, 403, 404)
     def get_progress(args: dict[str, Any], mission_id: int) -> Any:
         """Per quarter end the value, the required path and the gap; the forecast at the

@@ -17,7 +17,7 @@ VALUE = {
 }
 
 
-class BaselineSchema(StrictSchema):
+class MissionBaselineSchema(StrictSchema):
     value = ma.fields.Float(
         allow_none=True,
         validate=ma.validate.Range(min=0, max=1_000_000),
@@ -27,14 +27,14 @@ class BaselineSchema(StrictSchema):
     on = Date(required=True)
 
 
-class TargetSchema(StrictSchema):
+class MissionTargetSchema(StrictSchema):
     value = ma.fields.Float(
         required=True, validate=ma.validate.Range(min=0, max=1_000_000), metadata=VALUE
     )
     by = Date(required=True)
 
 
-class DecisionSchema(ma.Schema):
+class MissionDecisionSchema(ma.Schema):
     on = ma.fields.Date(attribute="decided_on")
     decision = ma.fields.Function(lambda d: d.decision.value)
     note = ma.fields.String()
@@ -42,7 +42,7 @@ class DecisionSchema(ma.Schema):
     target_version = ma.fields.Integer(allow_none=True)
 
 
-class VersionSchema(ma.Schema):
+class MissionVersionSchema(ma.Schema):
     version = ma.fields.Integer()
     baseline = ma.fields.Function(lambda t: {"value": t.baseline_value, "on": t.baseline_on})
     target = ma.fields.Function(lambda t: {"value": t.target_value, "by": t.target_by})
@@ -67,9 +67,9 @@ class MissionSchema(ma.Schema):
     )
     municipality_ids = ma.fields.List(ma.fields.Integer())
     owner_id = ma.fields.Integer()
-    decisions = ma.fields.List(ma.fields.Nested(DecisionSchema))
+    decisions = ma.fields.List(ma.fields.Nested(MissionDecisionSchema))
     targets = ma.fields.List(
-        ma.fields.Nested(VersionSchema),
+        ma.fields.Nested(MissionVersionSchema),
         metadata={"description": "Every target version, the one in force last."},
     )
 
@@ -77,8 +77,8 @@ class MissionSchema(ma.Schema):
 class MissionWriteSchema(StrictSchema):
     name = text(200, min_length=1)
     indicator = ma.fields.String(validate=ma.validate.OneOf(INDICATORS))
-    baseline = ma.fields.Nested(BaselineSchema)
-    target = ma.fields.Nested(TargetSchema)
+    baseline = ma.fields.Nested(MissionBaselineSchema)
+    target = ma.fields.Nested(MissionTargetSchema)
     municipality_ids = ma.fields.List(Id(), validate=ma.validate.Length(min=1, max=500))
     owner_id = Id()
 
@@ -86,25 +86,25 @@ class MissionWriteSchema(StrictSchema):
 class MissionCreateSchema(MissionWriteSchema):
     name = text(200, min_length=1, required=True)
     indicator = ma.fields.String(required=True, validate=ma.validate.OneOf(INDICATORS))
-    baseline = ma.fields.Nested(BaselineSchema, required=True)
-    target = ma.fields.Nested(TargetSchema, required=True)
+    baseline = ma.fields.Nested(MissionBaselineSchema, required=True)
+    target = ma.fields.Nested(MissionTargetSchema, required=True)
     municipality_ids = ma.fields.List(
         Id(), required=True, validate=ma.validate.Length(min=1, max=500)
     )
 
 
-class DecisionCreateSchema(StrictSchema):
+class MissionDecisionCreateSchema(StrictSchema):
     decision = ma.fields.String(
         required=True, validate=ma.validate.OneOf(values(MissionDecisionKind))
     )
     on = Date(metadata={"description": "Default: today."})
     note = text(4000, load_default="")
     target = ma.fields.Nested(
-        TargetSchema, metadata={"description": "With `adjust` only: a new target version."}
+        MissionTargetSchema, metadata={"description": "With `adjust` only: a new target version."}
     )
 
 
-class ProgressQuerySchema(ma.Schema):
+class MissionProgressQuerySchema(ma.Schema):
     as_of = Date(metadata={"description": "Default: today; read at the last quarter end."})
 
 
@@ -114,7 +114,7 @@ def _cell() -> ma.fields.Dict:
     )
 
 
-class PointSchema(ma.Schema):
+class MissionPointSchema(ma.Schema):
     value = ma.fields.Float(allow_none=True)
     value_range = ma.fields.List(ma.fields.Float(), allow_none=True)
     required = ma.fields.Float()
@@ -126,34 +126,34 @@ class PointSchema(ma.Schema):
     status = ma.fields.String(allow_none=True, metadata={"enum": ["ahead", "on_track", "behind"]})
 
 
-class SeriesSchema(PointSchema):
+class MissionSeriesSchema(MissionPointSchema):
     quarter_end = ma.fields.Date()
 
 
-class ForecastSchema(PointSchema):
+class MissionForecastSchema(MissionPointSchema):
     on = ma.fields.Date()
 
 
-class LineSchema(ma.Schema):
+class MissionLineSchema(ma.Schema):
     municipality_id = ma.fields.Integer()
     municipality = ma.fields.String(allow_none=True)
-    now = ma.fields.Nested(PointSchema, allow_none=True)
-    forecast = ma.fields.Nested(PointSchema)
+    now = ma.fields.Nested(MissionPointSchema, allow_none=True)
+    forecast = ma.fields.Nested(MissionPointSchema)
 
 
-class ProgressSchema(ma.Schema):
+class MissionProgressSchema(ma.Schema):
     mission_id = ma.fields.Integer()
     indicator = ma.fields.String()
     version = ma.fields.Integer()
     as_of = ma.fields.Date(allow_none=True)
     baseline = ma.fields.Dict()
     target = ma.fields.Dict()
-    series = ma.fields.List(ma.fields.Nested(SeriesSchema))
+    series = ma.fields.List(ma.fields.Nested(MissionSeriesSchema))
     gap = ma.fields.Float(allow_none=True)
     gap_range = ma.fields.List(ma.fields.Float(), allow_none=True)
     status = ma.fields.String(allow_none=True)
     forecast_at_deadline = ma.fields.Float(allow_none=True)
-    forecast = ma.fields.Nested(ForecastSchema)
-    by_municipality = ma.fields.List(ma.fields.Nested(LineSchema))
+    forecast = ma.fields.Nested(MissionForecastSchema)
+    by_municipality = ma.fields.List(ma.fields.Nested(MissionLineSchema))
     suppression = ma.fields.Dict()
     assumption_set = ma.fields.Dict()

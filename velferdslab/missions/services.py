@@ -93,10 +93,10 @@ def offered_baseline(
     """The indicator's value at `on` over the municipalities' families, as a baseline to offer;
     a value the suppression rule would hide is not offered (422: give it yourself)."""
     families, assessments, _goals = data.load_tables(session, municipality_ids, on)
-    rule = get_set(session, None).overall_rule.value
-    counts = data.indicators.count_at_quarters(families, assessments, rule, [on], [0])
+    rule = str(get_set(session, None).overall_rule)
+    counts = data.indicators.count_at_quarters(families, assessments, rule, [on], municipality_ids)
     if indicator == MissionIndicator.LASTING_MOVES:
-        lasting = data.indicators.lasting_moves(families, assessments, rule, [on], [0])
+        lasting = data.indicators.lasting_moves(families, assessments, rule, [on], municipality_ids)
         count, whole = int(lasting.sum()), int(lasting.sum())
     elif indicator == SHARE:
         count, whole = int(counts.stable.sum()), int(counts.assessed.sum())
@@ -291,7 +291,7 @@ def progress_for(
     )
     assumption_set = get_set(session, None)
     figures = data.mission_progress(
-        session, mission, as_of or dt.date.today(), rule, assumption_set.overall_rule.value
+        session, mission, as_of or dt.date.today(), rule, str(assumption_set.overall_rule)
     )
     shown = policy.visible_lines(user, mission)
     names = dict(

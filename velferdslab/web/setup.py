@@ -51,6 +51,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
     from velferdslab.imports import views as import_views
+    from velferdslab.missions import views as mission_views
     from velferdslab.municipalities import views as municipality_views
     from velferdslab.plans import views as plan_views
     from velferdslab.privacy import views as privacy_views
@@ -79,3 +80,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(privacy_views.create_blueprint())
     app.register_blueprint(forecast_pages.create_blueprint())
     app.register_blueprint(import_views.create_blueprint())
+    app.register_blueprint(mission_views.create_blueprint())
