@@ -24,6 +24,7 @@ from velferdslab.benefits.params import load_toml, to_dict
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.families.models import Consent, Member, TeamMembership
 from velferdslab.imports.models import ImportRun
+from velferdslab.missions.models import Mission, MissionMunicipality, MissionTarget
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.reports.models import IssuedReport
 from velferdslab.vocabulary import ReportKind, Role
@@ -121,6 +122,14 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/imports"): frozenset({"lead", "admin"}),
     ("GET", "/api/v1/imports/{import_id}"): frozenset({"lead", "admin"}),
     ("GET", "/api/v1/imports/template"): frozenset({"lead", "admin"}),
+    # A mission over the lab's municipality, owned by its (municipal) leader: a municipal admin
+    # creates one over their own municipality, a municipal leader none (a regional one would).
+    ("GET", "/api/v1/missions"): frozenset({"leader", "auditor", "admin"}),
+    ("POST", "/api/v1/missions"): frozenset({"admin"}),
+    ("GET", "/api/v1/missions/{mission_id}"): frozenset({"leader", "auditor", "admin"}),
+    ("PATCH", "/api/v1/missions/{mission_id}"): frozenset({"leader", "admin"}),
+    ("POST", "/api/v1/missions/{mission_id}/decisions"): frozenset({"leader"}),
+    ("GET", "/api/v1/missions/{mission_id}/progress"): frozenset({"leader", "auditor"}),
 }
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -151,6 +160,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/families/{family_id}/budgets/{budget_id}"): {"amount": 200000},
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/approve"): {},
     ("POST", "/api/v1/families/{family_id}/expenditures/{expenditure_id}/reject"): {},
+    ("PATCH", "/api/v1/missions/{mission_id}"): {"name": "Nytt oppdrag"},
+    ("POST", "/api/v1/missions/{mission_id}/decisions"): {"decision": "continue"},
 }  # fmt: skip
 
 
@@ -217,6 +228,7 @@ def world(db: scoped_session) -> World:
         ("language", "nb"),
         ("report_id", _issued_report(db, lab).id),
         ("import_id", _import_run(db, lab).id),
+        ("mission_id", _mission(db, lab).id),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -240,6 +252,20 @@ def _issued_report(db: scoped_session, lab: Any) -> IssuedReport:
     db.add(report)
     db.flush()
     return report
+
+
+def _mission(db: scoped_session, lab: Any) -> Mission:
+    mission = Mission(
+        name="Oppdrag", indicator="share_stable_or_better", owner_id=lab.leader.id,
+        created_by=lab.admin.id,
+        municipality_rows=[MissionMunicipality(municipality_id=lab.municipality.id)],
+        targets=[MissionTarget(version=1, baseline_value=0.1, baseline_on=dt.date(2024, 1, 1),
+                               target_value=0.6, target_by=dt.date(2030, 12, 31),
+                               created_by=lab.admin.id)],
+    )  # fmt: skip
+    db.add(mission)
+    db.flush()
+    return mission
 
 
 def _import_run(db: scoped_session, lab: Any) -> ImportRun:
@@ -319,6 +345,14 @@ def body_for(key: tuple[str, str], world: World) -> Any:
             "team_role": "member",
             "mandate_nok": 1000,
             "joined_on": "2025-01-01",
+        },
+        ("POST", "/api/v1/missions"): lambda: {
+            "name": "Flere stabile",
+            "indicator": "families",
+            "baseline": {"value": 1, "on": "2024-01-01"},
+            "target": {"value": 10, "by": "2030-12-31"},
+            "municipality_ids": [lab.municipality.id],
+            "owner_id": lab.leader.id,
         },
         ("POST", "/api/v1/families/{family_id}/expenditures"): lambda: {
             "spent_on": today,
@@ -475,6 +509,8 @@ PAGES: dict[str, Any] = {
     "/families/{family_id}/plan/measures/{measure_id}": TEAM_WORK,
     "/families/{family_id}/plan/own-words": on(lead="own"),  # part of the plan: goals.write
     "/families/{family_id}/privacy": on(lead="own"),
+    "/missions/{mission_id}": frozenset({"leader", "auditor"}),
+    "/missions/{mission_id}.xlsx": frozenset({"leader", "auditor"}),
     "/imports": frozenset({"lead", "admin"}),
     "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),

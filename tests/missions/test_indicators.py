@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.missions.fixture import A, B, BASELINE_ON, C, DEADLINE, T, frames
+from tests.missions.fixture import BASELINE_ON, DEADLINE, A, B, C, T, frames
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.missions import indicators
 from velferdslab.missions.data import compute
@@ -24,7 +24,10 @@ def figures(target: Target = SHARE, rule: Suppression | None = None) -> dict:
 
 def test_the_share_at_each_quarter_end_is_the_hand_computed_one() -> None:
     series = figures()["series"]
-    assert [row["quarter_end"] for row in series][:2] == [dt.date(2023, 3, 31), dt.date(2023, 6, 30)]
+    assert [row["quarter_end"] for row in series][:2] == [
+        dt.date(2023, 3, 31),
+        dt.date(2023, 6, 30),
+    ]
     assert len(series) == 12
     values = [row["value"] for row in series]
     assert values == [0.15] * 4 + [0.45] * 2 + [0.3] * 2 + [0.3667] * 2 + [0.4333] * 2

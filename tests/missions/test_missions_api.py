@@ -32,8 +32,8 @@ def build(db: scoped_session) -> dict[str, Any]:
     db.flush()
     regional = make_user(db, Role.LEADER)
     admin = make_user(db, Role.ADMIN)
-    return {"labs": labs, "regional": regional, "admin": admin,
-            "ids": [labs[m].municipality.id for m in (fixture.A, fixture.B, fixture.C)]}  # fmt: skip
+    ids = [labs[m].municipality.id for m in (fixture.A, fixture.B, fixture.C)]
+    return {"labs": labs, "regional": regional, "admin": admin, "ids": ids}
 
 
 BODY = {
@@ -78,7 +78,8 @@ def test_who_makes_a_mission_and_who_sees_which_line(
     assert made.status_code == 201, made.get_json()
     url = f"/api/v1/missions/{made.get_json()['id']}/progress?as_of=2025-12-31"
     lines = client.get(url, headers=auth(db, municipal)).get_json()["by_municipality"]
-    assert [line["municipality_id"] for line in lines] == [world["labs"][fixture.A].municipality.id]
+    own_town = world["labs"][fixture.A].municipality.id
+    assert [line["municipality_id"] for line in lines] == [own_town]
     # The admin reads the mission, never its figures.
     assert client.get(url, headers=auth(db, world["admin"])).status_code == 403
     # A mission of their own shows a municipal leader every line.

@@ -50,7 +50,7 @@ def mission_chart(
     span = max((end - start).days, 1)
 
     def x(on: dt.date) -> float:
-        return left + plot_w * min(max((on - start).days, 0), span) / span
+        return float(left + plot_w * min(max((on - start).days, 0), span) / span)
 
     def y(v: float) -> float:
         return top + plot_h * (1 - (v - low) / (high - low))
@@ -93,7 +93,9 @@ def mission_chart(
                     'stroke-width="3"/>'
                 )
             continue
-        commands.append(f"{'L' if pen else 'M'}{x(point['quarter_end']):.1f} {y(point['value']):.1f}")
+        commands.append(
+            f"{'L' if pen else 'M'}{x(point['quarter_end']):.1f} {y(point['value']):.1f}"
+        )
         pen = True
         parts.append(
             f'<circle cx="{x(point["quarter_end"]):.1f}" cy="{y(point["value"]):.1f}" r="3" '
@@ -127,12 +129,13 @@ def mission_chart(
 
 def _legend(labels: MissionChartLabels, frame: Frame) -> str:
     size = frame.font_size
+    line = '<line x1="0" y1="0" x2="24" y2="0" stroke="{}" stroke-width="2.5"{}/>'
     items = [
-        (labels.actual, f'<line x1="0" y1="0" x2="24" y2="0" stroke="{ACTUAL}" stroke-width="2.5"/>'),
-        (labels.required, f'<line x1="0" y1="0" x2="24" y2="0" stroke="{PATH}" stroke-width="2" stroke-dasharray="8 5"/>'),
-        (labels.forecast, f'<line x1="0" y1="0" x2="24" y2="0" stroke="{FORECAST}" stroke-width="2.5" stroke-dasharray="2 4"/>'),
+        (labels.actual, line.format(ACTUAL, "")),
+        (labels.required, line.format(PATH, ' stroke-dasharray="8 5"')),
+        (labels.forecast, line.format(FORECAST, ' stroke-dasharray="2 4"')),
         (labels.target, f'<path d="M12 -6 L18 0 L12 6 L6 0 Z" fill="{TARGET}"/>'),
-    ]  # fmt: skip
+    ]
     parts, offset, row = ['<g aria-hidden="true">'], 8.0, 0
     for text, mark in items:
         width = 30 + measured_width(text, size)

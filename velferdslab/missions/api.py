@@ -15,12 +15,12 @@ from velferdslab.errors import Forbidden
 from velferdslab.extensions import db
 from velferdslab.missions import services
 from velferdslab.missions.schemas import (
-    MissionDecisionCreateSchema,
     MissionCreateSchema,
-    MissionSchema,
-    MissionWriteSchema,
+    MissionDecisionCreateSchema,
     MissionProgressQuerySchema,
     MissionProgressSchema,
+    MissionSchema,
+    MissionWriteSchema,
 )
 
 MISSION = "/<id:mission_id>"

@@ -45,12 +45,16 @@ def mission_workbook(mission: Any, progress: Mapping[str, Any]) -> bytes:
     lines.append([str(_l("Municipality")), str(_l("Now")), str(_l("Families")),
                   str(_l("Against the path")), str(_l("The plans promise"))])  # fmt: skip
     for line in progress["by_municipality"]:
-        now = line["now"]
-        lines.append([line["municipality"],
-                      value_text(now["value"], ind, now["value_range"]) if now else "–",
-                      count_text(now) if now else "–",
-                      status_of(now["status"] if now else None)["words"],
-                      value_text(line["forecast"]["value"], ind, line["forecast"]["value_range"])])  # fmt: skip
+        now, forecast = line["now"], line["forecast"]
+        lines.append(
+            [
+                line["municipality"],
+                value_text(now["value"], ind, now["value_range"]) if now else "–",
+                count_text(now) if now else "–",
+                status_of(now["status"] if now else None)["words"],
+                value_text(forecast["value"], ind, forecast["value_range"]),
+            ]
+        )
     log = book.create_sheet(str(_l("Steering log"))[:31])
     log.append([str(_l("Date")), str(_l("Decision")), str(_l("Note")), str(_l("Target version"))])
     for d in mission.decisions:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.moves import lasting_moves_at, move_spells, overall_readings
 from velferdslab.benefits.paths import (
     NEVER,
@@ -79,7 +78,7 @@ def _municipality_rows(families: pd.DataFrame, municipality_ids: Sequence[int]) 
 
 def _enrolled_days(families: pd.DataFrame) -> np.ndarray:
     days = pd.to_datetime(families["enrolled_on"]).to_numpy(dtype="datetime64[D]")
-    out = days.astype(np.int64)
+    out: np.ndarray = days.astype(np.int64)
     out[np.isnat(days)] = NEVER
     return out
 
@@ -143,7 +142,6 @@ def count_at_deadline(
     return Promise(
         deadline, counts.enrolled[:, 0], counts.assessed[:, 0], counts.stable[:, 0], lasting
     )
-
 
 
 def _enrolment(families: pd.DataFrame) -> dict[int, dt.date | None]:

@@ -46,7 +46,7 @@ def value_text(value: float | None, indicator: str, span: list[float] | None = N
 
 
 def count_text(point: Mapping[str, Any]) -> str:
-    """"13 av 30", or a hidden count as its range: "1–4 av 10"."""
+    """ "13 av 30", or a hidden count as its range: "1–4 av 10"."""
     count, families = point["count"], point["families"]
     of = families["value"] if families and not families["suppressed"] else None
     shown = (
@@ -64,9 +64,11 @@ def count_text(point: Mapping[str, Any]) -> str:
 def gap_words(gap: float | None, indicator: str, gap_range: list[float] | None = None) -> str:
     """The gap in words: "3 prosentpoeng bak kursen", "2 families ahead of the path"."""
     if gap is None and gap_range:
-        low, high = (value_text(abs(v) if indicator != SHARE else v, indicator) for v in gap_range)
-        return str(_l("Between %(low)s and %(high)s from the path (small numbers hidden)",
-                      low=_signed(gap_range[0], indicator), high=_signed(gap_range[1], indicator)))  # fmt: skip
+        low, high = (_signed(v, indicator) for v in gap_range)
+        return str(
+            _l("Between %(low)s and %(high)s from the path (small numbers hidden)",
+               low=low, high=high)
+        )  # fmt: skip
     if gap is None:
         return str(_l("Not known (small numbers hidden)"))
     if indicator == SHARE:

@@ -51,7 +51,9 @@ def tolerance(target: Target) -> float:
     return max(1.0, round(0.02 * abs(target.target_value)))
 
 
-def status(gap: float | None, target: Target, gap_range: Sequence[float] | None = None) -> str | None:
+def status(
+    gap: float | None, target: Target, gap_range: Sequence[float] | None = None
+) -> str | None:
     """ahead / on_track / behind; from a range only when all of it says the same."""
     low, high = (gap, gap) if gap is not None else (gap_range or (None, None))
     if low is None or high is None:
@@ -71,7 +73,8 @@ def _rows(counts: Counts, promise: Promise, indicator: str, index: int | None) -
     [families] for a count. `index`: a municipality's, else all summed."""
 
     def pick(values: np.ndarray) -> np.ndarray:
-        return values[index] if index is not None else values.sum(axis=0)
+        picked: np.ndarray = values[index] if index is not None else values.sum(axis=0)
+        return picked
 
     if indicator == SHARE:
         stable = [*pick(counts.stable).tolist(), int(pick(promise.stable))]
@@ -214,9 +217,7 @@ def _point(row: dict[str, Any], indicator: str, target: Target, on: dt.date) -> 
     }
 
 
-def progress(
-    counts: Counts, promise: Promise, target: Target, rule: Suppression
-) -> dict[str, Any]:
+def progress(counts: Counts, promise: Promise, target: Target, rule: Suppression) -> dict[str, Any]:
     """The mission's series, gap, forecast and lines per municipality (see the module's note).
     The valuation date is the last quarter end in `counts` (none before the first)."""
     mission, parts = suppressed_views(counts, promise, target.indicator, rule)

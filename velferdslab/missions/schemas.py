@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
 from velferdslab.api.common import Date, Id, StrictSchema, text
@@ -53,9 +51,7 @@ class MissionVersionSchema(ma.Schema):
 class MissionSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    indicator = ma.fields.Function(
-        lambda m: m.indicator.value, metadata={"enum": list(INDICATORS)}
-    )
+    indicator = ma.fields.Function(lambda m: m.indicator.value, metadata={"enum": list(INDICATORS)})
     baseline = ma.fields.Function(
         lambda m: {"value": m.target.baseline_value, "on": m.target.baseline_on.isoformat()}
     )

@@ -16,7 +16,7 @@ from velferdslab.audit.log import record
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, Forbidden, NotFound, Text, ValidationFailed
-from velferdslab.missions import data
+from velferdslab.missions import data, indicators
 from velferdslab.missions.models import (
     Mission,
     MissionDecision,
@@ -94,9 +94,9 @@ def offered_baseline(
     a value the suppression rule would hide is not offered (422: give it yourself)."""
     families, assessments, _goals = data.load_tables(session, municipality_ids, on)
     rule = str(get_set(session, None).overall_rule)
-    counts = data.indicators.count_at_quarters(families, assessments, rule, [on], municipality_ids)
+    counts = indicators.count_at_quarters(families, assessments, rule, [on], municipality_ids)
     if indicator == MissionIndicator.LASTING_MOVES:
-        lasting = data.indicators.lasting_moves(families, assessments, rule, [on], municipality_ids)
+        lasting = indicators.lasting_moves(families, assessments, rule, [on], municipality_ids)
         count, whole = int(lasting.sum()), int(lasting.sum())
     elif indicator == SHARE:
         count, whole = int(counts.stable.sum()), int(counts.assessed.sum())
@@ -116,7 +116,11 @@ def offered_baseline(
 
 
 def _target_values(
-    session: AnySession, user: User, indicator: str, municipality_ids: list[int], body: dict
+    session: AnySession,
+    user: User,
+    indicator: str,
+    municipality_ids: list[int],
+    body: dict[str, Any],
 ) -> dict[str, Any]:
     baseline, target = body["baseline"], body["target"]
     values = {
@@ -175,7 +179,9 @@ def _shown(mission: Mission) -> bool:
     return any(version.shown_in_report for version in mission.targets)
 
 
-def change_mission(session: AnySession, user: User, mission: Mission, body: dict) -> Mission:
+def change_mission(
+    session: AnySession, user: User, mission: Mission, body: dict[str, Any]
+) -> Mission:
     """Name and owner change freely; once a report showed the mission its indicator and
     municipalities do not (409: make a new mission), and a change of target adds a version."""
     if not policy.may_change_mission(user, mission):
@@ -185,7 +191,10 @@ def change_mission(session: AnySession, user: User, mission: Mission, body: dict
     if frozen and _shown(mission):
         raise Conflict(
             Text("A report showed this mission: its indicator and municipalities stay."),
-            {name: [Text("Fixed once shown in a report: create a new mission.")] for name in frozen},
+            {
+                name: [Text("Fixed once shown in a report: create a new mission.")]
+                for name in frozen
+            },
         )
     if "name" in body:
         mission.name = body["name"]
@@ -220,9 +229,7 @@ def set_target(
 ) -> MissionTarget:
     """The target in force changed in place while no report has shown it, else (or `new`) as a
     new version; every version stays."""
-    values = _target_values(
-        session, user, mission.indicator.value, mission.municipality_ids, body
-    )
+    values = _target_values(session, user, mission.indicator.value, mission.municipality_ids, body)
     current = mission.target
     if current.shown_in_report or new:
         version = MissionTarget(version=current.version + 1, created_by=user.id, **values)
