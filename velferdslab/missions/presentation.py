@@ -86,6 +86,13 @@ def gap_words(gap: float | None, indicator: str, gap_range: list[float] | None =
     return str(_l("%(n)s ahead of the path", n=amount))
 
 
+def gap_text(gap: float | None, indicator: str, gap_range: list[float] | None = None) -> str:
+    """The gap in a table cell: signed points of a share, or a signed count; a range."""
+    if gap is None and gap_range:
+        return f"{_signed(gap_range[0], indicator)} – {_signed(gap_range[1], indicator)}"
+    return "–" if gap is None else _signed(gap, indicator)
+
+
 def _signed(value: float, indicator: str) -> str:
     sign = "−" if value < 0 else "+"
     if indicator == SHARE:
@@ -143,6 +150,7 @@ def page_context(mission: Any, progress: Mapping[str, Any]) -> dict[str, Any]:
             progress["forecast"]["gap"], indicator, progress["forecast"]["gap_range"]
         ),
         "value_text": value_text,
+        "gap_text": gap_text,
         "count_text": count_text,
         "status_of": status_of,
         "decision_labels": {k: str(v) for k, v in DECISION_LABELS.items()},

@@ -3,9 +3,10 @@ the form to record a decision; and its Excel sheet."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +32,13 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]
         _l("New target (with Adjust only)"), places=1, validators=[Optional(), NumberRange(min=0)]
     )
     target_by = DateField(_l("New deadline (with Adjust only)"), validators=[Optional()])
+
+
+def _as_of() -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get("as_of", "")[:10])
+    except ValueError:
+        return None  # no date, or a malformed one: today's view
 
 
 def _reader() -> Any:
@@ -76,7 +84,7 @@ def create_blueprint() -> Blueprint:
                 status = 422
         elif form.is_submitted():
             status = 422 if steer else 403
-        progress = services.progress_for(db.session, user, mission)
+        progress = services.progress_for(db.session, user, mission, _as_of())
         return (
             render_template(
                 "missions/show.html",
@@ -93,7 +101,7 @@ def create_blueprint() -> Blueprint:
     def workbook(mission_id: int) -> ResponseReturnValue:
         user = _reader()
         mission = services.mission_or_404(db.session, user, mission_id)
-        progress = services.progress_for(db.session, user, mission)
+        progress = services.progress_for(db.session, user, mission, _as_of())
         response = Response(mission_workbook(mission, progress), mimetype=XLSX)
         response.headers["Content-Disposition"] = 'attachment; filename="samfunnsoppdrag.xlsx"'
         response.headers["Cache-Control"] = "no-store"
