@@ -15,7 +15,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.api.test_access_matrix import signed_in
 from tests.factories import auth
-from tests.missions.test_missions_api import create, build
+from tests.missions.test_missions_api import build, create
 from tests.reports.helpers import pdf_text
 from tests.reports.test_family_report import download, issue
 
