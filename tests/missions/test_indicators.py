@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tests.missions.fixture import BASELINE_ON, DEADLINE, A, B, C, T, frames
+from velferdslab.benefits.analytics import level_distribution
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.missions import indicators
 from velferdslab.missions.data import compute
 from velferdslab.missions.progress import Target, required
+from velferdslab.vocabulary import DOMAINS
 
 SHARE = Target("share_stable_or_better", 0.10, BASELINE_ON, 0.60, DEADLINE)
 
@@ -56,9 +60,10 @@ def test_the_forecast_at_the_deadline_reads_the_plans_goals() -> None:
 def test_families_and_lasting_moves_per_quarter() -> None:
     families, assessments, _ = frames()
     quarters = [dt.date(2024, 3, 31), dt.date(2024, 6, 30), T]
-    counts = indicators.count_at_quarters(families, assessments, "lowest", quarters, [A, B, C])
+    fs = indicators.family_set(families, assessments, T, [A, B, C])
+    counts = indicators.count_at_quarters(fs, "lowest", quarters)
     assert counts.enrolled.sum(axis=0).tolist() == [20, 30, 30]
-    lasting = indicators.lasting_moves(families, assessments, "lowest", quarters, [A, B, C])
+    lasting = indicators.lasting_moves(fs, assessments, "lowest", quarters)
     # A's six moves last from 01.08.2024; B's two from 01.08.2025; C's two not yet at T.
     assert lasting[:, -1].tolist() == [6, 2, 0]
     assert lasting[:, 0].tolist() == [0, 0, 0]
@@ -75,3 +80,32 @@ def test_a_small_count_stays_hidden_in_the_missions_total() -> None:
     assert now["count"]["suppressed"] and now["value"] is None
     assert now["count_range"][0] <= 13 <= now["count_range"][1]
     assert now["value_range"] is not None and now["gap_range"] is not None
+
+
+def test_the_counts_agree_with_the_portfolios_level_distribution() -> None:
+    """Readings in several domains, some on the same day, a rule that carries each domain
+    forward: at every quarter end the assessed and the stable-or-better counts are the
+    portfolio's (velferdslab.benefits.analytics), for families enrolled before any reading."""
+    rng = np.random.default_rng(29)
+    rows = []
+    for family in range(1, 61):
+        for _reading in range(int(rng.integers(1, 7))):
+            levels = {d: np.nan for d in DOMAINS}
+            for domain in rng.choice(DOMAINS, size=int(rng.integers(1, 4)), replace=False):
+                levels[str(domain)] = float(rng.integers(0, 4))
+            day = dt.date(2023, 1, 1) + dt.timedelta(days=int(rng.integers(0, 1000)))
+            rows.append({"family_id": family, "assessment_id": len(rows) + 1,
+                         "assessed_on": pd.Timestamp(day), **levels})  # fmt: skip
+    assessments = pd.DataFrame(rows)
+    families = pd.DataFrame({"family_id": range(1, 61), "municipality_id": [1, 2, 3] * 20,
+                             "enrolled_on": [dt.date(2022, 1, 1)] * 60})  # fmt: skip
+    as_of = dt.date(2025, 12, 31)
+    for rule in ("lowest", "median"):
+        expected = level_distribution(assessments, as_of, rule, list(range(1, 61)))
+        quarters = [row["quarter_end"] for row in expected]
+        fs = indicators.family_set(families, assessments, as_of, [1, 2, 3])
+        counts = indicators.count_at_quarters(fs, rule, quarters)
+        assert counts.assessed.sum(axis=0).tolist() == [row["total"] for row in expected]
+        assert counts.stable.sum(axis=0).tolist() == [
+            row["counts"]["stable"] + row["counts"]["sustainable"] for row in expected
+        ]

@@ -11,14 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.sql import Executable
 
 from velferdslab.assessments.models import Assessment
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family
-from velferdslab.gains.data import data_fingerprint
 from velferdslab.memo import Memo
 from velferdslab.missions import indicators
 from velferdslab.missions.models import Mission, MissionTarget
@@ -37,7 +36,7 @@ def valuation_date(as_of: dt.date) -> dt.date:
 def target_of(mission: Mission, version: MissionTarget | None = None) -> Target:
     row = version or mission.target
     return Target(
-        mission.indicator.value,
+        str(mission.indicator),
         row.baseline_value,
         row.baseline_on,
         row.target_value,
@@ -116,15 +115,34 @@ def compute(
 ) -> dict[str, Any]:
     """The progress of a target over these tables at T (a quarter end): pure, no session."""
     quarters = indicators.quarter_ends_between(target.baseline_on, as_of)
-    counts = indicators.count_at_quarters(families, assessments, rule, quarters, municipality_ids)
+    fs = indicators.family_set(families, assessments, as_of, municipality_ids)
+    counts = indicators.count_at_quarters(fs, rule, quarters)
     moves = target.indicator == LASTING
     if moves:
-        lasting = indicators.lasting_moves(families, assessments, rule, quarters, municipality_ids)
+        lasting = indicators.lasting_moves(fs, assessments, rule, quarters)
         counts = replace(counts, lasting=lasting)
     promise = indicators.count_at_deadline(
-        families, assessments, goals, rule, as_of, target.target_by, municipality_ids, moves
+        fs, goals, rule, target.target_by, assessments if moves else None
     )
     return progress(counts, promise, target, suppression)
+
+
+def fingerprint(session: AnySession, municipality_ids: Sequence[int]) -> tuple[Any, ...]:
+    """What the three tables a mission reads look like for its families, a scan each: counts,
+    largest ids and sums of row versions — an insert, an edit, a deletion or a family moving in
+    or out changes it (the portfolio's data_fingerprint, cut to the tables read here)."""
+    mine = Family.municipality_id.in_(list(municipality_ids))
+    families = select(Family.id).where(mine)
+    found: list[Any] = []
+    tables: list[tuple[Any, Any]] = [
+        (Family, mine),
+        (Assessment, Assessment.family_id.in_(families)),
+        (Goal, Goal.family_id.in_(families)),
+    ]
+    for model, where in tables:
+        query = select(func.count(model.id), func.max(model.id), func.sum(model.version))
+        found.extend(session.execute(query.where(where)).one())
+    return tuple(found)
 
 
 # Kept per worker: the key holds the mission's target version, the day, the rule and every
@@ -143,10 +161,9 @@ def mission_progress(
     municipality_ids = mission.municipality_ids
     target = target_of(mission, version)
     day = valuation_date(as_of)
-    where = Family.municipality_id.in_(municipality_ids)
     key = (
         mission.id, tuple(municipality_ids), target, day, suppression, rule,
-        data_fingerprint(session, where),
+        fingerprint(session, municipality_ids),
     )  # fmt: skip
 
     def make() -> dict[str, Any]:

@@ -22,9 +22,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from velferdslab.benefits.moves import lasting_moves_at, move_spells, overall_readings
+from velferdslab.benefits.levels import overall_rows
+from velferdslab.benefits.moves import lasting_moves_at, move_spells
 from velferdslab.benefits.paths import (
     NEVER,
+    Path,
     actual_path,
     day_number,
     forecast_path,
@@ -83,94 +85,148 @@ def _enrolled_days(families: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def count_at_quarters(
+@dataclass(frozen=True)
+class FamilySet:
+    """A mission's families in family-id order: their municipality (as its index), the day
+    each was enrolled, and their actual level path up to T (velferdslab.benefits.paths)."""
+
+    ids: np.ndarray
+    towns: np.ndarray
+    enrolled_day: np.ndarray
+    path: Path
+    municipality_ids: list[int]
+    as_of: dt.date
+
+
+def family_set(
     families: pd.DataFrame,
     assessments: pd.DataFrame,
-    rule: str,
-    quarters: Sequence[dt.date],
+    as_of: dt.date,
     municipality_ids: Sequence[int],
-) -> Counts:
-    """`families`: family_id (sorted or not), municipality_id, enrolled_on."""
+) -> FamilySet:
+    """`families`: family_id, municipality_id, enrolled_on; the readings after T play no part."""
     families = families.sort_values("family_id")
     ids = families["family_id"].to_numpy(np.int64)
-    towns = _municipality_rows(families, municipality_ids)
-    enrolled_day = _enrolled_days(families)
-    shape = (len(municipality_ids), len(quarters))
-    enrolled, assessed, stable = (np.zeros(shape, dtype=np.int64) for _ in range(3))
-    if not len(quarters) or not len(ids):
-        return Counts(list(municipality_ids), list(quarters), enrolled, assessed, stable)
-    row, day, overall = overall_readings(assessments, rule, ids)
-    days = np.array([day_number(q) for q in quarters], dtype=np.int64)
-    # The reading in force at each quarter end: the family's last one on or before it.
-    span = int(max(days.max(), day.max(initial=0))) + 2
-    keys = row * span + day
-    family_rows = np.arange(len(ids))
-    for column, q in enumerate(days):
-        level = np.full(len(ids), -1, dtype=np.int64)
-        if len(row):
-            at = np.searchsorted(keys, family_rows * span + q, side="right") - 1
-            own = (at >= 0) & (row[np.maximum(at, 0)] == family_rows)
-            level[own] = overall[at[own]]
-        counted_in = enrolled_day <= q
-        counted = counted_in & (level >= 0)
-        enrolled[:, column] = np.bincount(towns[counted_in], minlength=shape[0])
-        assessed[:, column] = np.bincount(towns[counted], minlength=shape[0])
-        stable[:, column] = np.bincount(towns[counted & (level >= STABLE)], minlength=shape[0])
-    return Counts(list(municipality_ids), list(quarters), enrolled, assessed, stable)
-
-
-def count_at_deadline(
-    families: pd.DataFrame,
-    assessments: pd.DataFrame,
-    goals: pd.DataFrame,
-    rule: str,
-    as_of: dt.date,
-    deadline: dt.date,
-    municipality_ids: Sequence[int],
-    with_moves: bool = False,
-) -> Promise:
-    """The counts at `deadline` on the plans' readings (plan_readings), of the families enrolled
-    by T (see the module's note)."""
-    enrolled = pd.to_datetime(families["enrolled_on"]) <= pd.Timestamp(as_of)
-    families = families[enrolled.to_numpy()]
-    ids = np.sort(families["family_id"].to_numpy(np.int64))
-    readings = plan_readings(assessments, goals, ids, as_of, deadline)
-    counts = count_at_quarters(families, readings, rule, [deadline], municipality_ids)
-    lasting = None
-    if with_moves:
-        lasting = lasting_moves(families, readings, rule, [deadline], municipality_ids)[:, 0]
-    return Promise(
-        deadline, counts.enrolled[:, 0], counts.assessed[:, 0], counts.stable[:, 0], lasting
+    return FamilySet(
+        ids,
+        _municipality_rows(families, municipality_ids),
+        _enrolled_days(families),
+        actual_path(assessments, as_of, ids),
+        list(municipality_ids),
+        as_of,
     )
 
 
-def _enrolment(families: pd.DataFrame) -> dict[int, dt.date | None]:
-    dates = pd.to_datetime(families["enrolled_on"])
-    return {
-        int(f): (None if pd.isna(d) else d.date())
-        for f, d in zip(families["family_id"], dates, strict=True)
-    }
+def levels_at(path: Path, families: int, days: np.ndarray) -> np.ndarray:
+    """[day, family, domain] the level in force on each day (−1 before the first reading):
+    the last segment of each family and domain starting on or before it."""
+    out = np.full((len(days), families, len(DOMAINS)), -1, dtype=np.int8)
+    if not len(path.row) or not len(days):
+        return out
+    span = int(max(int(days.max()), int(path.start.max()))) + 2
+    # Family by family, domain by domain, in start order (a path may hold its domains apart).
+    keys = (path.row * len(DOMAINS) + path.domain) * span + path.start
+    order = np.argsort(keys, kind="stable")
+    keys, level = keys[order], path.level[order]
+    group = keys // span
+    groups = np.arange(families * len(DOMAINS), dtype=np.int64)
+    for index, day in enumerate(days):
+        at = np.searchsorted(keys, groups * span + day, side="right") - 1
+        own = (at >= 0) & (group[np.maximum(at, 0)] == groups)
+        flat = out[index].reshape(-1)
+        flat[own] = level[at[own]]
+    return out
+
+
+def _count(fs: FamilySet, levels: np.ndarray, day: int, rule: str) -> tuple[np.ndarray, ...]:
+    size = len(fs.municipality_ids)
+    overall = overall_rows(levels.astype(int), rule) if len(levels) else np.zeros(0, dtype=int)
+    counted_in = fs.enrolled_day <= day
+    counted = counted_in & (overall >= 0)
+    return (
+        np.bincount(fs.towns[counted_in], minlength=size),
+        np.bincount(fs.towns[counted], minlength=size),
+        np.bincount(fs.towns[counted & (overall >= STABLE)], minlength=size),
+    )
+
+
+def count_at_quarters(fs: FamilySet, rule: str, quarters: Sequence[dt.date]) -> Counts:
+    """The counts at each quarter end (on or before T)."""
+    days = np.array([day_number(q) for q in quarters], dtype=np.int64)
+    shape = (len(fs.municipality_ids), len(quarters))
+    enrolled, assessed, stable = (np.zeros(shape, dtype=np.int64) for _ in range(3))
+    at_days = levels_at(fs.path, len(fs.ids), days)
+    for column, day in enumerate(days):
+        counts = _count(fs, at_days[column], int(day), rule)
+        enrolled[:, column], assessed[:, column], stable[:, column] = counts
+    return Counts(fs.municipality_ids, list(quarters), enrolled, assessed, stable)
+
+
+def count_at_deadline(
+    fs: FamilySet,
+    goals: pd.DataFrame,
+    rule: str,
+    deadline: dt.date,
+    assessments: pd.DataFrame | None = None,
+) -> Promise:
+    """The counts at `deadline` with the levels the plans promise, of the families enrolled and
+    assessed by T (see the module's note); with `assessments`, the lasting moves too (on
+    plan_readings)."""
+    ids, path, as_of = fs.ids, fs.path, fs.as_of
+    now = levels_at(path, len(ids), np.array([day_number(as_of)]))[0]
+    first = path_first_days(path)
+    baseline = np.full((len(ids), len(DOMAINS)), -1, dtype=np.int8)
+    opens = np.ones(len(path.row), dtype=bool)
+    opens[1:] = (path.row[1:] != path.row[:-1]) | (path.domain[1:] != path.domain[:-1])
+    baseline[path.row[opens], path.domain[opens]] = path.level[opens]
+    arrays = goal_arrays(goals, ids)
+    planned = forecast_path(ids, baseline, first, arrays)
+    promised = levels_at(planned, len(ids), np.array([day_number(deadline)]))[0]
+    planned_domain = np.zeros((len(ids), len(DOMAINS)), dtype=bool)
+    entered = first[arrays.row, arrays.domain] < NEVER
+    planned_domain[arrays.row[entered], arrays.domain[entered]] = True
+    levels = np.where(planned_domain & (now >= 0), promised, now)
+    # Counted: enrolled by T and assessed by T (a plan promises levels, not new families).
+    assessed_now = overall_rows(now.astype(int), rule) >= 0
+    in_set = replace(fs, enrolled_day=np.where(assessed_now, fs.enrolled_day, NEVER))
+    _, assessed, stable = _count(in_set, levels, day_number(as_of), rule)
+    enrolled = np.bincount(
+        fs.towns[fs.enrolled_day <= day_number(as_of)], minlength=len(fs.municipality_ids)
+    )
+    lasting = None
+    if assessments is not None:
+        counted = fs.enrolled_day <= day_number(as_of)
+        readings = plan_readings(assessments, goals, ids[counted], as_of, deadline)
+        kept = replace(fs, ids=ids[counted], towns=fs.towns[counted])
+        lasting = _lasting(kept, readings, rule, [deadline], fs.enrolled_day[counted])[:, 0]
+    return Promise(deadline, enrolled, assessed, stable, lasting)
 
 
 def lasting_moves(
-    families: pd.DataFrame,
-    assessments: pd.DataFrame,
-    rule: str,
-    dates: Sequence[dt.date],
-    municipality_ids: Sequence[int],
-    sustain_months: int = SUSTAIN_MONTHS,
+    fs: FamilySet, assessments: pd.DataFrame, rule: str, dates: Sequence[dt.date]
 ) -> np.ndarray:
     """[municipality, date] the lasting moves of each municipality's families at each date
     (velferdslab.benefits.moves: the rule is written there once)."""
-    families = families.sort_values("family_id")
-    ids = families["family_id"].to_numpy(np.int64)
-    towns = _municipality_rows(families, municipality_ids)
-    out = np.zeros((len(municipality_ids), len(dates)), dtype=np.int64)
-    if not len(ids) or not len(dates):
+    return _lasting(fs, assessments, rule, dates, fs.enrolled_day)
+
+
+def _lasting(
+    fs: FamilySet,
+    assessments: pd.DataFrame,
+    rule: str,
+    dates: Sequence[dt.date],
+    enrolled_day: np.ndarray,
+) -> np.ndarray:
+    out = np.zeros((len(fs.municipality_ids), len(dates)), dtype=np.int64)
+    if not len(fs.ids) or not len(dates):
         return out
-    moves = move_spells(assessments, ids, rule, sustain_months, _enrolment(families))
-    spell_town = towns[moves.row]
-    for index in range(len(municipality_ids)):
+    enrolled = {
+        int(f): (None if d >= NEVER else dt.date(1970, 1, 1) + dt.timedelta(days=int(d)))
+        for f, d in zip(fs.ids, enrolled_day, strict=True)
+    }
+    moves = move_spells(assessments, fs.ids, rule, SUSTAIN_MONTHS, enrolled)
+    spell_town = fs.towns[moves.row]
+    for index in range(len(fs.municipality_ids)):
         mine = spell_town == index
         own = replace(
             moves,

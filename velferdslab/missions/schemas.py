@@ -51,7 +51,7 @@ class MissionVersionSchema(ma.Schema):
 class MissionSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    indicator = ma.fields.Function(lambda m: m.indicator.value, metadata={"enum": list(INDICATORS)})
+    indicator = ma.fields.Function(lambda m: str(m.indicator), metadata={"enum": list(INDICATORS)})
     baseline = ma.fields.Function(
         lambda m: {"value": m.target.baseline_value, "on": m.target.baseline_on.isoformat()}
     )

@@ -94,9 +94,10 @@ def offered_baseline(
     a value the suppression rule would hide is not offered (422: give it yourself)."""
     families, assessments, _goals = data.load_tables(session, municipality_ids, on)
     rule = str(get_set(session, None).overall_rule)
-    counts = indicators.count_at_quarters(families, assessments, rule, [on], municipality_ids)
+    fs = indicators.family_set(families, assessments, on, municipality_ids)
+    counts = indicators.count_at_quarters(fs, rule, [on])
     if indicator == MissionIndicator.LASTING_MOVES:
-        lasting = indicators.lasting_moves(families, assessments, rule, [on], municipality_ids)
+        lasting = indicators.lasting_moves(fs, assessments, rule, [on])
         count, whole = int(lasting.sum()), int(lasting.sum())
     elif indicator == SHARE:
         count, whole = int(counts.stable.sum()), int(counts.assessed.sum())
@@ -166,7 +167,7 @@ def describe(mission: Mission) -> dict[str, Any]:
     target = mission.target
     return {
         "name": mission.name,
-        "indicator": mission.indicator.value,
+        "indicator": str(mission.indicator),
         "municipality_ids": mission.municipality_ids,
         "owner_id": mission.owner_id,
         "version": target.version,
@@ -229,7 +230,7 @@ def set_target(
 ) -> MissionTarget:
     """The target in force changed in place while no report has shown it, else (or `new`) as a
     new version; every version stays."""
-    values = _target_values(session, user, mission.indicator.value, mission.municipality_ids, body)
+    values = _target_values(session, user, str(mission.indicator), mission.municipality_ids, body)
     current = mission.target
     if current.shown_in_report or new:
         version = MissionTarget(version=current.version + 1, created_by=user.id, **values)
@@ -316,7 +317,7 @@ def progress_for(
         **figures,
         "by_municipality": lines,
         "mission_id": mission.id,
-        "indicator": mission.indicator.value,
+        "indicator": str(mission.indicator),
         "version": mission.target.version,
         "baseline": {"value": mission.target.baseline_value, "on": mission.target.baseline_on},
         "target": {"value": mission.target.target_value, "by": mission.target.target_by},

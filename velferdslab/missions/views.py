@@ -54,7 +54,7 @@ def _decision_body(form: DecisionForm, mission: Any) -> dict[str, Any]:
     }  # fmt: skip
     if form.target_value.data is not None or form.target_by.data is not None:
         value = float(form.target_value.data or 0)
-        if mission.indicator.value == SHARE:
+        if str(mission.indicator) == SHARE:
             value = value / 100  # the form takes per cent
         body["target"] = {"value": value, "by": form.target_by.data or mission.target.target_by}
     return body
