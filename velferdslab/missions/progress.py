@@ -92,9 +92,18 @@ def _table(rows: list[list[int]], names: list[Any], suppression: Suppression) ->
                              grand_total=False)  # fmt: skip
 
 
-def suppressed_views(
-    counts: Counts, promise: Promise, indicator: str, rule: Suppression
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Views:
+    """The mission's rows and each municipality's (counts, denominators, ranges), and the
+    rules that decided them, holding what each hid (the property tests read them)."""
+
+    mission: dict[str, Any]
+    municipalities: list[dict[str, Any]]
+    mission_rule: Suppression
+    municipality_rules: list[Suppression]
+
+
+def suppressed_views(counts: Counts, promise: Promise, indicator: str, rule: Suppression) -> Views:
     """The mission's table and each municipality's, each with its rows' counts and ranges."""
     names: list[Any] = [*counts.quarters, (FORECAST, promise.deadline)]
     parts, owns = [], []
@@ -106,7 +115,7 @@ def suppressed_views(
     rows = _rows(counts, promise, indicator, None)
     if len(owns) < 2:
         region = Suppression(rule.applied, rule.threshold)
-        return _told(rows, _table(rows, names, region), names, region), parts
+        return Views(_told(rows, _table(rows, names, region), names, region), parts, region, owns)
     hidden, pinned = elsewhere(owns)
     spans = _spans(parts, names)
     first = rule.beside(hidden, pinned, spans)
@@ -115,7 +124,7 @@ def suppressed_views(
     if more:
         first = rule.beside(hidden | first.hidden | more, pinned, spans)
         table = _table(rows, names, first)
-    return _told(rows, table, names, first), parts
+    return Views(_told(rows, table, names, first), parts, first, owns)
 
 
 def _count_cell(table: dict[str, Any], r: int) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -155,6 +164,8 @@ def _range(
         if rule.small(whole - count):
             return [whole - rule.threshold + 1, whole - 1]
         return [0, whole]
+    if total is not None and rule.small(whole):  # "of a hidden few": no more than the rule says
+        return [0, rule.threshold - 1]
     return None
 
 
@@ -220,7 +231,8 @@ def _point(row: dict[str, Any], indicator: str, target: Target, on: dt.date) -> 
 def progress(counts: Counts, promise: Promise, target: Target, rule: Suppression) -> dict[str, Any]:
     """The mission's series, gap, forecast and lines per municipality (see the module's note).
     The valuation date is the last quarter end in `counts` (none before the first)."""
-    mission, parts = suppressed_views(counts, promise, target.indicator, rule)
+    views = suppressed_views(counts, promise, target.indicator, rule)
+    mission, parts = views.mission, views.municipalities
     indicator = target.indicator
     series = [
         {"quarter_end": q, **_point(mission["rows"][r], indicator, target, q)}
