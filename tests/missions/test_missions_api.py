@@ -139,3 +139,18 @@ def test_a_bad_mission_is_refused_with_field_messages(
     share = create(client, db, world, world["regional"], target={"value": 60, "by": "2026-12-31"})
     assert share.status_code == 422 and "target" in share.get_json()["errors"]
     assert db.query(Family).count() == 30
+
+
+def test_a_municipal_auditor_reads_a_wider_mission_suppressed(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    world = build(db)
+    mission = create(client, db, world, world["regional"]).get_json()
+    url = f"/api/v1/missions/{mission['id']}/progress?as_of=2025-12-31"
+    auditor = world["labs"][fixture.C].auditor
+    answer = client.get(url, headers=auth(db, auditor)).get_json()
+    assert answer["suppression"]["applied"]
+    # C's own 2 of 10 stays hidden too: the mission's total less the others' would give it.
+    assert answer["series"][-1]["count"]["suppressed"]
+    regional = make_user(db, Role.AUDITOR)
+    assert not client.get(url, headers=auth(db, regional)).get_json()["suppression"]["applied"]

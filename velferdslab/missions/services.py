@@ -295,7 +295,7 @@ def progress_for(
     if not policy.may_read_progress(user):
         raise Forbidden()
     rule = Suppression(
-        policy.suppressed_portfolio(user), int(current_app.config["SUPPRESSION_THRESHOLD"])
+        policy.suppressed_mission(user, mission), int(current_app.config["SUPPRESSION_THRESHOLD"])
     )
     assumption_set = get_set(session, None)
     figures = data.mission_progress(

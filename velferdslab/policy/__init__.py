@@ -41,6 +41,7 @@ from velferdslab.policy.missions import (
     may_read_progress,
     may_steer_mission,
     mission_filter,
+    suppressed_mission,
     visible_lines,
 )
 from velferdslab.policy.privacy import (
@@ -114,6 +115,7 @@ __all__ = [
     "require",
     "require_page",
     "scope_filter",
+    "suppressed_mission",
     "suppressed_portfolio",
     "visible_families",
     "visible_lines",

@@ -7,7 +7,8 @@ it, and whose municipality lines each reader sees.
   municipalities; its steering decisions are recorded by its owner or a regional leader.
 - Leaders, auditors and admins read the missions of their scope: every mission for a regional
   user, else those that count their municipality or that they own. Progress is read by leaders
-  (suppressed) and auditors; an admin reads the definition and log, never the figures.
+  (suppressed) and auditors (unsuppressed when their scope holds every municipality of the
+  mission); an admin reads the definition and log, never the figures.
 - The mission's own figures are shown to every reader of its progress; of the lines per
   municipality a municipal reader sees only their own, unless the mission is theirs."""
 
@@ -75,6 +76,17 @@ def mission_filter(user: User) -> ColumnElement[bool]:
         )
     )
     return or_(counts_own, Mission.owner_id == user.id)
+
+
+def suppressed_mission(user: User, mission: Mission) -> bool:
+    """Whether the user reads the mission's figures suppressed: everyone but an auditor whose
+    scope holds all of its municipalities (a municipal auditor of a wider mission would get the
+    other municipalities' sum, their own line taken off it, unsuppressed)."""
+    if not user.has_role(Role.AUDITOR):
+        return True
+    return user.municipality_id is not None and not (
+        set(mission.municipality_ids) <= {user.municipality_id}
+    )
 
 
 def visible_lines(user: User, mission: Mission) -> set[int]:
