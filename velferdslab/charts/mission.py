@@ -44,8 +44,10 @@ def mission_chart(
     ticks = nice_ticks(0.0, max(values))
     low, high = ticks[0], ticks[-1]
     tick_text = [labels.value(t) for t in ticks]
-    left = max(measured_width(t, size) for t in tick_text) + size
-    right, top, bottom = 2.5 * size, 4.2 * size, 2.4 * size
+    first_date = measured_width(labels.dates[start], size)
+    left = max(max(measured_width(t, size) for t in tick_text) + size, first_date / 2 + 4)
+    last_date = measured_width(labels.dates[end], size)
+    right, top, bottom = max(last_date / 2 + 4, 2.5 * size), 4.2 * size, 2.4 * size
     plot_w, plot_h = frame.width - left - right, frame.height - top - bottom
     span = max((end - start).days, 1)
 

@@ -81,7 +81,7 @@ def create_blueprint() -> Blueprint:
             quarters=quarters,
             quarter_ends=quarter_ends(dt.date.today()),
             parameter_labels=PARAMETER_LABELS,
-            missions=mission_lights(user),
+            missions=mission_lights(user, args.get("as_of")),
         )
 
     @blp.route("/dashboard.xlsx")

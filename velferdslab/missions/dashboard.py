@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from velferdslab import policy
@@ -10,12 +11,12 @@ from velferdslab.missions import services
 from velferdslab.missions.presentation import gap_words, status_of
 
 
-def mission_lights(user: Any) -> list[dict[str, Any]]:
+def mission_lights(user: Any, as_of: dt.date | None = None) -> list[dict[str, Any]]:
     if not policy.may_read_progress(user):
         return []
     rows = []
     for mission in db.session.scalars(services.visible_missions(user)):
-        progress = services.progress_for(db.session, user, mission)
+        progress = services.progress_for(db.session, user, mission, as_of)
         rows.append(
             {
                 "id": mission.id,

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from velferdslab.charts.lines import NARROW, WIDE, Frame
 from velferdslab.charts.mission import MissionChartLabels, mission_chart
 from velferdslab.formatting import format_date, format_number, format_percent
 from velferdslab.missions.progress import SHARE
@@ -23,10 +24,10 @@ INDICATOR_LABELS = {
 DECISION_LABELS = {"continue": _l("Continue"), "adjust": _l("Adjust"), "stop": _l("Stop")}
 # The traffic light: a word and a shape beside each colour (never colour alone).
 STATUS = {
-    "ahead": (_l("Ahead of the path"), "▲", "status-ahead"),
-    "on_track": (_l("On track"), "●", "status-on-track"),
-    "behind": (_l("Behind the path"), "▼", "status-behind"),
-    None: (_l("Not known (small numbers hidden)"), "◆", "status-unknown"),
+    "ahead": (_l("Ahead of the path"), "▲", "forecast-ahead"),
+    "on_track": (_l("On track"), "●", "forecast-on_track"),
+    "behind": (_l("Behind the path"), "▼", "forecast-behind"),
+    None: (_l("Not known (small numbers hidden)"), "◆", ""),
 }
 
 
@@ -41,7 +42,7 @@ def value_text(value: float | None, indicator: str, span: list[float] | None = N
     if value is None:
         return "–"
     if indicator == SHARE:
-        return format_percent(value, 1 if round(value * 100) != value * 100 else 0, language())
+        return format_percent(value, 1, language())
     return format_number(value, 0, language())
 
 
@@ -93,6 +94,24 @@ def gap_text(gap: float | None, indicator: str, gap_range: list[float] | None = 
     return "–" if gap is None else _signed(gap, indicator)
 
 
+def target_words(gap: float | None, indicator: str, gap_range: list[float] | None = None) -> str:
+    """The forecast at the deadline against the target: "8 prosentpoeng under målet"."""
+    if gap is None:
+        return gap_words(gap, indicator, gap_range)
+    share = indicator == SHARE
+    size = abs(gap) * 100 if share else abs(gap)
+    amount = format_number(size, 0 if not share or round(size) >= 1 else 1, language())
+    if round(size, 1 if share else 0) == 0:
+        return str(_l("On target"))
+    if share:
+        if gap < 0:
+            return str(_l("%(n)s percentage points short of the target", n=amount))
+        return str(_l("%(n)s percentage points above the target", n=amount))
+    if gap < 0:
+        return str(_l("%(n)s short of the target", n=amount))
+    return str(_l("%(n)s above the target", n=amount))
+
+
 def _signed(value: float, indicator: str) -> str:
     sign = "−" if value < 0 else "+"
     if indicator == SHARE:
@@ -105,7 +124,7 @@ def status_of(status: str | None) -> dict[str, str]:
     return {"words": str(words), "shape": shape, "class": css}
 
 
-def chart(progress: Mapping[str, Any], name: str) -> str:
+def chart(progress: Mapping[str, Any], name: str, frame: Frame = WIDE) -> str:
     indicator = progress["indicator"]
     dates = {
         progress["baseline"]["on"]: format_date(progress["baseline"]["on"], language()),
@@ -133,9 +152,13 @@ def chart(progress: Mapping[str, Any], name: str) -> str:
         forecast=str(_l("the plans' forecast")),
         target=str(_l("target")),
         dates=dates,
-        value=lambda v: value_text(v, indicator),
+        value=lambda v: (
+            format_percent(v, 0, language())
+            if indicator == SHARE
+            else format_number(v, 0, language())
+        ),
     )
-    return mission_chart(progress, labels)
+    return mission_chart(progress, labels, frame)
 
 
 def page_context(mission: Any, progress: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,9 +167,11 @@ def page_context(mission: Any, progress: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "indicator_label": str(INDICATOR_LABELS[indicator]),
         "chart": chart(progress, mission.name),
+        # the same chart drawn for a phone's width, shown there instead (letters ≥ 10 px)
+        "chart_narrow": chart(progress, mission.name, NARROW),
         "gap_words": gap_words(progress["gap"], indicator, progress["gap_range"]),
         "light": status_of(progress["status"]),
-        "forecast_gap_words": gap_words(
+        "forecast_gap_words": target_words(
             progress["forecast"]["gap"], indicator, progress["forecast"]["gap_range"]
         ),
         "value_text": value_text,

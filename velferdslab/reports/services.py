@@ -257,7 +257,11 @@ def build_content(
         tables = {"gains_by_payer.csv": _payer_rows(content["gains"]["by_payer"])}
     elif report.kind == ReportKind.MISSION:
         content, tables = mission_content(user, params, as_of, assumption_set)
-        figures = {k: v for k, v in content.items() if k != "chart" and not callable(v)}
+        figures = {
+            k: v
+            for k, v in content.items()
+            if k not in ("chart", "chart_narrow") and not callable(v)
+        }
     elif report.kind == ReportKind.PORTFOLIO:
         content = portfolio_content(
             user, report.municipality_id, as_of, assumption_set, progress, period
