@@ -18,6 +18,7 @@ from tests.factories import auth
 from tests.missions.test_missions_api import build, create
 from tests.reports.helpers import pdf_text
 from tests.reports.test_family_report import download, issue
+from tests.web.test_login import csrf_from
 
 pytestmark = pytest.mark.db
 
@@ -93,3 +94,34 @@ def test_the_regional_dashboard_lists_the_mission_with_its_light(
     page = plain(signed_in(app, leader).get("/dashboard").get_data(as_text=True))
     assert mission["name"] in page
     assert any(words in page for words in ("Bak kursen", "Foran kursen", "På kurs", "Ikke kjent"))
+
+
+def test_a_leader_records_an_adjustment_on_the_page_and_issues_the_report(
+    app: Flask, client: FlaskClient, db: scoped_session
+) -> None:
+    world = build(db)
+    leader = world["regional"]
+    mission = create(client, db, world, leader).get_json()
+    browser = signed_in(app, leader)
+    page = f"/missions/{mission['id']}"
+    token = csrf_from(browser.get(page).get_data(as_text=True))
+    form = {
+        "csrf_token": token,
+        "decision": "adjust",
+        "on": "2026-01-20",
+        "note": "Mer innsats i bolig",
+        "target_value": "50",
+        "target_by": "2027-12-31",
+    }
+    answer = browser.post(page, data=form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    shown = plain(browser.get(page).get_data(as_text=True))
+    assert "Mer innsats i bolig" in shown and "Versjon 2: 50,0 % innen 31.12.2027" in shown
+    stored = client.get(f"/api/v1/missions/{mission['id']}", headers=auth(db, leader)).get_json()
+    assert stored["target"] == {"value": 0.5, "by": "2027-12-31"} and stored["version"] == 2
+    # A municipal leader of the mission reads the page but cannot steer it.
+    municipal = signed_in(app, world["labs"][1].leader)
+    assert "Registrer beslutningen" not in municipal.get(page).get_data(as_text=True)
+    assert municipal.post(page, data={**form, "csrf_token": token}).status_code in (400, 403)
+    issued = browser.post(f"{page}/report?as_of=2025-12-31", data={"csrf_token": token})
+    assert issued.status_code == 302 and "/reports/" in issued.headers["Location"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, TextAreaField
@@ -21,6 +22,9 @@ from velferdslab.missions import services
 from velferdslab.missions.excel import XLSX, mission_workbook
 from velferdslab.missions.presentation import DECISION_LABELS, page_context
 from velferdslab.missions.progress import SHARE
+from velferdslab.reports import jobs as report_jobs
+from velferdslab.reports.services import ReportRequest, issue_report
+from velferdslab.vocabulary import ReportKind
 from velferdslab.web.auth import login_required
 
 
@@ -91,10 +95,28 @@ def create_blueprint() -> Blueprint:
                 mission=mission,
                 progress=progress,
                 form=form if steer else None,
+                may_report=policy.may_issue_kind(user, ReportKind.MISSION),
                 **page_context(mission, progress),
             ),
             status,
         )
+
+    @blp.route("/missions/<id:mission_id>/report", methods=["POST"])
+    @login_required
+    def issue(mission_id: int) -> ResponseReturnValue:
+        """The mission's report for the council, issued through the report machinery."""
+        user = _reader()
+        mission = services.mission_or_404(db.session, user, mission_id)
+        language = str(get_locale() or "nb")
+        report = issue_report(
+            db.session, user,
+            ReportRequest(kind=ReportKind.MISSION, mission_id=mission.id, as_of=_as_of(),
+                          language=language),
+        )  # fmt: skip
+        db.session.commit()
+        report_jobs.start(report)
+        db.session.commit()
+        return redirect(url_for("report_pages.show", report_id=report.id))
 
     @blp.route("/missions/<id:mission_id>.xlsx")
     @login_required
