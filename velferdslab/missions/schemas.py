@@ -15,6 +15,16 @@ VALUE = {
 }
 
 
+BASELINE = {
+    "type": "object",
+    "properties": {"value": {"type": "number"}, "on": {"type": "string", "format": "date"}},
+}
+TARGET = {
+    "type": "object",
+    "properties": {"value": {"type": "number"}, "by": {"type": "string", "format": "date"}},
+}
+
+
 class MissionBaselineSchema(StrictSchema):
     value = ma.fields.Float(
         allow_none=True,
@@ -34,7 +44,10 @@ class MissionTargetSchema(StrictSchema):
 
 class MissionDecisionSchema(ma.Schema):
     on = ma.fields.Date(attribute="decided_on")
-    decision = ma.fields.Function(lambda d: d.decision.value)
+    decision = ma.fields.Function(
+        lambda d: str(d.decision),
+        metadata={"type": "string", "enum": list(values(MissionDecisionKind))},
+    )
     note = ma.fields.String()
     decided_by = ma.fields.Integer()
     target_version = ma.fields.Integer(allow_none=True)
@@ -42,8 +55,12 @@ class MissionDecisionSchema(ma.Schema):
 
 class MissionVersionSchema(ma.Schema):
     version = ma.fields.Integer()
-    baseline = ma.fields.Function(lambda t: {"value": t.baseline_value, "on": t.baseline_on})
-    target = ma.fields.Function(lambda t: {"value": t.target_value, "by": t.target_by})
+    baseline = ma.fields.Function(
+        lambda t: {"value": t.baseline_value, "on": t.baseline_on.isoformat()}, metadata=BASELINE
+    )
+    target = ma.fields.Function(
+        lambda t: {"value": t.target_value, "by": t.target_by.isoformat()}, metadata=TARGET
+    )
     shown_in_report = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
 
@@ -51,15 +68,20 @@ class MissionVersionSchema(ma.Schema):
 class MissionSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    indicator = ma.fields.Function(lambda m: str(m.indicator), metadata={"enum": list(INDICATORS)})
+    indicator = ma.fields.Function(
+        lambda m: str(m.indicator), metadata={"type": "string", "enum": list(INDICATORS)}
+    )
     baseline = ma.fields.Function(
-        lambda m: {"value": m.target.baseline_value, "on": m.target.baseline_on.isoformat()}
+        lambda m: {"value": m.target.baseline_value, "on": m.target.baseline_on.isoformat()},
+        metadata=BASELINE,
     )
     target = ma.fields.Function(
-        lambda m: {"value": m.target.target_value, "by": m.target.target_by.isoformat()}
+        lambda m: {"value": m.target.target_value, "by": m.target.target_by.isoformat()},
+        metadata=TARGET,
     )
     version = ma.fields.Function(
-        lambda m: m.target.version, metadata={"description": "The target version in force."}
+        lambda m: m.target.version,
+        metadata={"type": "integer", "description": "The target version in force."},
     )
     municipality_ids = ma.fields.List(ma.fields.Integer())
     owner_id = ma.fields.Integer()
