@@ -109,3 +109,23 @@ def test_the_counts_agree_with_the_portfolios_level_distribution() -> None:
         assert counts.stable.sum(axis=0).tolist() == [
             row["counts"]["stable"] + row["counts"]["sustainable"] for row in expected
         ]
+
+
+def test_lasting_moves_now_and_at_the_deadline_on_the_plans() -> None:
+    """At T: A 6, B 2, C 0 (C's two reached stable on 01.07.2025: lasting from 01.01.2026). At
+    31.12.2026 on the plans: A 8 (7 and 8 stable from 30.06.2026, lasting from 30.12.2026),
+    B 2 (6–10 aim at exposed), C 2 (3's goal comes after the deadline)."""
+    target = Target("lasting_moves", 0, BASELINE_ON, 20, DEADLINE)
+    result = figures(target)
+    assert result["series"][-1]["value"] == 8
+    assert result["series"][-1]["required"] == 15.0  # 20 · 1095/1460
+    assert result["gap"] == -7.0 and result["status"] == "behind"
+    lines = {line["municipality_id"]: line for line in result["by_municipality"]}
+    assert [lines[m]["forecast"]["value"] for m in (A, B, C)] == [8, 2, 2]
+    assert result["forecast_at_deadline"] == 12
+
+
+def test_families_enrolled_per_quarter_and_their_forecast() -> None:
+    result = figures(Target("families", 10, BASELINE_ON, 40, DEADLINE))
+    assert [row["value"] for row in result["series"]] == [20] * 5 + [30] * 7
+    assert result["forecast_at_deadline"] == 30  # a plan promises levels, not new families
