@@ -154,3 +154,16 @@ def test_a_municipal_auditor_reads_a_wider_mission_suppressed(
     assert answer["series"][-1]["count"]["suppressed"]
     regional = make_user(db, Role.AUDITOR)
     assert not client.get(url, headers=auth(db, regional)).get_json()["suppression"]["applied"]
+
+
+def test_a_stale_if_match_is_refused_after_a_decision(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    world = build(db)
+    regional = world["regional"]
+    made = create(client, db, world, regional)
+    path = f"/api/v1/missions/{made.get_json()['id']}"
+    etag = client.get(path, headers=auth(db, regional)).headers["ETag"]
+    client.post(f"{path}/decisions", json={"decision": "continue"}, headers=auth(db, regional))
+    stale = {**auth(db, regional), "If-Match": etag}
+    assert client.patch(path, json={"name": "Nytt navn"}, headers=stale).status_code == 412

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set
@@ -217,6 +218,7 @@ def change_mission(
             or {"value": current.target_value, "by": current.target_by},
         }
         set_target(session, user, mission, merged)
+    _touched(mission)
     session.flush()
     record(
         session, "update", "mission", mission.id,
@@ -272,6 +274,7 @@ def add_decision(
         target_version=version,
     )
     mission.decisions.append(decision)
+    _touched(mission)
     session.flush()
     record(
         session, "decide", "mission", mission.id,
@@ -280,6 +283,12 @@ def add_decision(
         user_id=user.id,
     )  # fmt: skip
     return decision
+
+
+def _touched(mission: Mission) -> None:
+    """A new target version or decision changes the mission as read (its ETag): its row is
+    written again, so that its version moves on (a stale If-Match is then refused)."""
+    flag_modified(mission, "name")
 
 
 def mark_shown(mission: Mission) -> None:
