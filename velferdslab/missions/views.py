@@ -15,6 +15,7 @@ from wtforms import DateField, DecimalField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from velferdslab import policy
+from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
 from velferdslab.formatting import oslo_today
@@ -89,6 +90,7 @@ def create_blueprint() -> Blueprint:
         elif form.is_submitted():
             status = 422 if steer else 403
         progress = services.progress_for(db.session, user, mission, _as_of())
+        audit("read", "mission_progress", mission.id)
         return (
             render_template(
                 "missions/show.html",
