@@ -167,3 +167,20 @@ def test_a_stale_if_match_is_refused_after_a_decision(
     client.post(f"{path}/decisions", json={"decision": "continue"}, headers=auth(db, regional))
     stale = {**auth(db, regional), "If-Match": etag}
     assert client.patch(path, json={"name": "Nytt navn"}, headers=stale).status_code == 412
+
+
+def test_each_change_of_a_mission_is_audited_once(client: FlaskClient, db: scoped_session) -> None:
+    from velferdslab.audit.models import AuditEvent
+
+    world = build(db)
+    regional = world["regional"]
+    mission = create(client, db, world, regional).get_json()
+    path = f"/api/v1/missions/{mission['id']}"
+    client.patch(path, json={"name": "Nytt navn"}, headers=auth(db, regional))
+    client.post(f"{path}/decisions", json={"decision": "stop"}, headers=auth(db, regional))
+    events = db.query(AuditEvent.action, AuditEvent.user_id).filter(
+        AuditEvent.entity == "mission", AuditEvent.entity_id == mission["id"]
+    )
+    assert sorted(events) == sorted(
+        [("create", regional.id), ("update", regional.id), ("decide", regional.id)]
+    )
