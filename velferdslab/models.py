@@ -13,6 +13,7 @@ from velferdslab.families.models import Consent, ConsentAgency, Family, Member, 
 from velferdslab.family_portal.models import AccessFlag, FamilyComment, FamilyReading, FamilySession
 from velferdslab.gains.models import EngineStamp
 from velferdslab.imports.models import ImportRun
+from velferdslab.missions.models import Mission, MissionDecision, MissionMunicipality, MissionTarget
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.privacy.models import (
@@ -65,6 +66,10 @@ __all__ = [
     "Measure",
     "Member",
     "MemberProtection",
+    "Mission",
+    "MissionDecision",
+    "MissionMunicipality",
+    "MissionTarget",
     "Municipality",
     "Preregistration",
     "ProgressNote",

@@ -121,6 +121,7 @@ class ReportKind(StrEnum):
     PORTFOLIO = "portfolio"
     AUDIT = "audit"
     ACCESS = "access"
+    MISSION = "mission"
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.evidence.models import ComparisonCohort, Preregistration
 from velferdslab.families.models import Consent, Member, TeamMembership
 from velferdslab.imports.models import ImportRun
+from velferdslab.missions.models import Mission, MissionMunicipality, MissionTarget
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.reports.models import IssuedReport
 from velferdslab.vocabulary import ReportKind, Role
@@ -136,6 +137,14 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/preregistrations"): EVIDENCE_READERS,
     ("POST", "/api/v1/preregistrations"): frozenset({"leader", "lead"}),
     ("GET", "/api/v1/preregistrations/{registration_id}"): EVIDENCE_READERS,
+    # A mission over the lab's municipality, owned by its (municipal) leader: a municipal admin
+    # creates one over their own municipality, a municipal leader none (a regional one would).
+    ("GET", "/api/v1/missions"): frozenset({"leader", "auditor", "admin"}),
+    ("POST", "/api/v1/missions"): frozenset({"admin"}),
+    ("GET", "/api/v1/missions/{mission_id}"): frozenset({"leader", "auditor", "admin"}),
+    ("PATCH", "/api/v1/missions/{mission_id}"): frozenset({"leader", "admin"}),
+    ("POST", "/api/v1/missions/{mission_id}/decisions"): frozenset({"leader"}),
+    ("GET", "/api/v1/missions/{mission_id}/progress"): frozenset({"leader", "auditor"}),
 }
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -169,6 +178,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/preregistrations"): {
         "indicator": "share_stable_or_better", "baseline_on": "2025-03-31",
         "horizon_on": "2025-12-31", "targets": [{"value": 0.1, "by": "2025-12-31"}]},
+    ("PATCH", "/api/v1/missions/{mission_id}"): {"name": "Nytt oppdrag"},
+    ("POST", "/api/v1/missions/{mission_id}/decisions"): {"decision": "continue"},
 }  # fmt: skip
 
 
@@ -237,6 +248,7 @@ def world(db: scoped_session) -> World:
         ("import_id", _import_run(db, lab).id),
         ("cohort_id", _cohort(db, lab).id),
         ("registration_id", _registration(db, lab).id),
+        ("mission_id", _mission(db, lab).id),
     ):
         ids[parameter] = dict.fromkeys(TARGETS, value)
     users = {
@@ -260,6 +272,20 @@ def _issued_report(db: scoped_session, lab: Any) -> IssuedReport:
     db.add(report)
     db.flush()
     return report
+
+
+def _mission(db: scoped_session, lab: Any) -> Mission:
+    mission = Mission(
+        name="Oppdrag", indicator="share_stable_or_better", owner_id=lab.leader.id,
+        created_by=lab.admin.id,
+        municipality_rows=[MissionMunicipality(municipality_id=lab.municipality.id)],
+        targets=[MissionTarget(version=1, baseline_value=0.1, baseline_on=dt.date(2024, 1, 1),
+                               target_value=0.6, target_by=dt.date(2030, 12, 31),
+                               created_by=lab.admin.id)],
+    )  # fmt: skip
+    db.add(mission)
+    db.flush()
+    return mission
 
 
 def _import_run(db: scoped_session, lab: Any) -> ImportRun:
@@ -360,6 +386,14 @@ def body_for(key: tuple[str, str], world: World) -> Any:
             "team_role": "member",
             "mandate_nok": 1000,
             "joined_on": "2025-01-01",
+        },
+        ("POST", "/api/v1/missions"): lambda: {
+            "name": "Flere stabile",
+            "indicator": "families",
+            "baseline": {"value": 1, "on": "2024-01-01"},
+            "target": {"value": 10, "by": "2030-12-31"},
+            "municipality_ids": [lab.municipality.id],
+            "owner_id": lab.leader.id,
         },
         ("POST", "/api/v1/families/{family_id}/expenditures"): lambda: {
             "spent_on": today,
@@ -528,6 +562,8 @@ PAGES: dict[str, Any] = {
     "/imports": frozenset({"lead", "admin", "auditor"}),
     "/imports/{import_id}": frozenset({"lead", "admin", "auditor"}),
     "/imports/{import_id}/rejected-rows.{kind}": frozenset({"lead", "auditor"}),
+    "/missions/{mission_id}": frozenset({"leader", "auditor"}),
+    "/missions/{mission_id}.xlsx": frozenset({"leader", "auditor"}),
     "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/evidence": EVIDENCE_READERS,
     "/reports": frozenset({"lead", "member", "leader", "auditor"}),

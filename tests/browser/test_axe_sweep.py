@@ -7,6 +7,7 @@ sweep runs once, in the SQLite pass of `make test` (without the `db` mark).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from tests.browser.helpers import Seed, login
 from velferdslab.assumptions.services import default_set
 from velferdslab.extensions import db as flask_db
 from velferdslab.imports.models import ImportRun
+from velferdslab.missions.models import Mission, MissionMunicipality, MissionTarget
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.plans.models import Goal, Measure
 from velferdslab.reports.models import IssuedReport
@@ -77,6 +79,7 @@ def page_ids(browser_app: Flask, seeded: Seed) -> dict[str, str]:
             "report_id": first(select(IssuedReport.id).order_by(IssuedReport.id)),
             "import_id": str(_dry_run(session, municipality.id, seeded.lead)),
             "domain": "housing",
+            "mission_id": str(_mission(session, municipality.id, seeded.leader)),
         }
         session.commit()
         session.remove()
@@ -106,6 +109,25 @@ def _dry_run(session: Any, municipality_id: int, lead: str) -> int:
     session.add(run)
     session.flush()
     return run.id
+
+
+def _mission(session: Any, municipality_id: int, leader_name: str) -> int:
+    """A mission over the seed's municipality, owned by its leader (made once)."""
+    found = session.scalars(select(Mission.id).order_by(Mission.id).limit(1)).first()
+    if found is not None:
+        return int(found)
+    leader = session.scalars(select(User).where(User.username == leader_name)).one()
+    mission = Mission(
+        name="60 % stabil eller bedre innen 31.12.2030", indicator="share_stable_or_better",
+        owner_id=leader.id, created_by=leader.id,
+        municipality_rows=[MissionMunicipality(municipality_id=municipality_id)],
+        targets=[MissionTarget(version=1, baseline_value=0.2, baseline_on=dt.date(2023, 1, 1),
+                               target_value=0.6, target_by=dt.date(2030, 12, 31),
+                               created_by=leader.id)],
+    )  # fmt: skip
+    session.add(mission)
+    session.flush()
+    return mission.id
 
 
 def fill(path: str, ids: dict[str, str]) -> str:

@@ -20,6 +20,7 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
     from velferdslab.families import records_api
     from velferdslab.gains import api as gains_api
     from velferdslab.imports import api as imports_api
+    from velferdslab.missions import api as missions_api
     from velferdslab.municipalities import api as municipalities_api
     from velferdslab.plans import api as plans_api
     from velferdslab.reports import api as reports_api
@@ -42,4 +43,5 @@ def api_blueprints(limiter: Limiter) -> list[Blueprint]:
         imports_api.create_blueprint(),
         archive_api.create_blueprint(),
         evidence_api.create_blueprint(),
+        missions_api.create_blueprint(),
     ]

@@ -24,6 +24,7 @@ from velferdslab.users.models import User
 
 ACTION_LABELS: dict[str, Any] = {
     "read": _l("read"),
+    "decide": _l("decided"),
     "list": _l("listed"),
     "create": _l("created"),
     "update": _l("changed"),
@@ -68,6 +69,8 @@ ACTION_LABELS: dict[str, Any] = {
 
 ENTITY_LABELS: dict[str, Any] = {
     "family": _l("family"),
+    "mission": _l("mission"),
+    "mission_progress": _l("mission progress"),
     "member": _l("family member"),
     "consent": _l("consent"),
     "team_membership": _l("team membership"),

@@ -16,6 +16,7 @@ from velferdslab.extensions import db
 from velferdslab.gains.charts import portfolio_charts, portfolio_forecast_chart, quarter_labels
 from velferdslab.gains.excel import XLSX, portfolio_workbook
 from velferdslab.gains.services import portfolio_figures
+from velferdslab.missions.dashboard import mission_lights
 from velferdslab.municipalities.models import Municipality
 from velferdslab.web.auth import login_required
 from velferdslab.web.labels import PARAMETER_LABELS
@@ -80,6 +81,7 @@ def create_blueprint() -> Blueprint:
             quarters=quarters,
             quarter_ends=quarter_ends(dt.date.today()),
             parameter_labels=PARAMETER_LABELS,
+            missions=mission_lights(user, args.get("as_of")),
         )
 
     @blp.route("/dashboard.xlsx")

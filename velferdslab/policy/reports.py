@@ -22,6 +22,8 @@ REPORT_KINDS: dict[str, frozenset[Role]] = {
     "family": frozenset({Role.INVESTMENT_LEAD, Role.TEAM_MEMBER}),
     "portfolio": frozenset({Role.LEADER, Role.AUDITOR}),
     "audit": frozenset({Role.AUDITOR}),
+    # A mission's report for the council (issue 29): by a leader who reads the mission.
+    "mission": frozenset({Role.LEADER}),
 }
 
 
@@ -46,7 +48,7 @@ def report_filter(user: User, today: dt.date) -> ColumnElement[bool]:
     )
     parts = [
         and_(
-            IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT)),
+            IssuedReport.kind.in_((ReportKind.PORTFOLIO, ReportKind.AUDIT, ReportKind.MISSION)),
             IssuedReport.issued_by == user.id,
         ),
         and_(IssuedReport.kind == ReportKind.FAMILY, IssuedReport.family_id.in_(families)),

@@ -20,13 +20,14 @@ class ReportCreateSchema(StrictSchema):
         validate=ma.validate.OneOf(KINDS),
         metadata={
             "description": "family (lead, team), portfolio (leader: suppressed; auditor), "
-            "audit (auditor)."
+            "audit (auditor), mission (leader: a mission's report for the council)."
         },
     )
     municipality_id = Id(
         metadata={"description": "Default: your municipality; required for regional users."}
     )
     family_id = Id(metadata={"description": "Required for kind family."})
+    mission_id = Id(metadata={"description": "Required for kind mission."})
     period_start = Date(metadata={"description": "Default: 1 January of as_of's year."})
     period_end = Date(metadata={"description": "Default: as_of."})
     as_of = Date(metadata={"description": "Valuation date; default today."})
@@ -54,6 +55,10 @@ class ReportParametersSchema(ma.Schema):
             "description": "Small groups hidden (a leader's portfolio); family, portfolio and "
             "audit reports."
         }
+    )
+    mission_id = ma.fields.Integer(metadata={"description": "mission reports: the mission."})
+    mission_version = ma.fields.Integer(
+        metadata={"description": "mission reports: the target version shown."}
     )
     received_on = ma.fields.String(
         metadata={"format": "date", "description": "access packages: the request's date."}

@@ -29,6 +29,8 @@ from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.errors import Forbidden, NotFound, Text, TooMany, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
+from velferdslab.missions import services as missions
+from velferdslab.missions.report import mission_content
 from velferdslab.municipalities.models import Municipality
 from velferdslab.privacy.package import access_content
 from velferdslab.reports.audit_content import audit_content
@@ -47,6 +49,7 @@ TITLES = {
     ReportKind.PORTFOLIO: _l("Portfolio report"),
     ReportKind.AUDIT: _l("Audit report"),
     ReportKind.ACCESS: _l("Access request"),
+    ReportKind.MISSION: _l("Mission report"),
 }
 
 
@@ -55,6 +58,7 @@ class ReportRequest:
     kind: ReportKind
     municipality_id: int | None = None
     family_id: int | None = None
+    mission_id: int | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     as_of: dt.date | None = None
@@ -109,6 +113,7 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
     family_id, municipality_id = _subject(session, user, request)
     assumption_set = get_set(session, request.assumption_set_id)
     mark_immutable(assumption_set)
+    extra = _mission_subject(session, user, request) if request.kind == ReportKind.MISSION else {}
     report = IssuedReport(
         kind=request.kind,
         municipality_id=municipality_id,
@@ -117,8 +122,9 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "as_of": as_of.isoformat(),
-            "suppressed": request.kind == ReportKind.PORTFOLIO
+            "suppressed": request.kind in (ReportKind.PORTFOLIO, ReportKind.MISSION)
             and policy.suppressed_portfolio(user),
+            **extra,
         },
         assumption_set_id=assumption_set.id,
         assumption_set_version=assumption_set.version,
@@ -141,6 +147,19 @@ def issue_report(session: AnySession, user: User, request: ReportRequest) -> Iss
     return report
 
 
+def _mission_subject(session: AnySession, user: User, request: ReportRequest) -> dict[str, int]:
+    """A mission report names a mission the leader reads; the target version it shows is
+    frozen (a change of target is then a new version, velferdslab.missions)."""
+    if request.mission_id is None:
+        raise ValidationFailed(
+            Text("A mission report names its mission."),
+            {"mission_id": [Text("Required for kind mission.")]},
+        )
+    mission = missions.mission_or_404(session, user, request.mission_id)
+    missions.mark_shown(mission)
+    return {"mission_id": mission.id, "mission_version": mission.target.version}
+
+
 def _subject(
     session: AnySession, user: User, request: ReportRequest
 ) -> tuple[int | None, int | None]:
@@ -152,6 +171,8 @@ def _subject(
             )
         family = policy.family_or_404(session, user, request.family_id, "report.family")
         return family.id, family.municipality_id
+    if request.kind == ReportKind.MISSION:
+        return None, None
     municipality_id = request.municipality_id or user.municipality_id
     if municipality_id is not None and not policy.in_scope(user, municipality_id):
         raise ValidationFailed(
@@ -235,6 +256,13 @@ def build_content(
         content = family_content(family, as_of, assumption_set, progress)
         figures = {k: v for k, v in content.items() if k != "chart"}
         tables = {"gains_by_payer.csv": _payer_rows(content["gains"]["by_payer"])}
+    elif report.kind == ReportKind.MISSION:
+        content, tables = mission_content(user, params, as_of, assumption_set)
+        figures = {
+            k: v
+            for k, v in content.items()
+            if k not in ("chart", "chart_narrow") and not callable(v)
+        }
     elif report.kind == ReportKind.PORTFOLIO:
         content = portfolio_content(
             user, report.municipality_id, as_of, assumption_set, progress, period

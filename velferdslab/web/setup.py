@@ -60,6 +60,7 @@ def init_web(app: Flask) -> None:
     from velferdslab.gains import forecast_pages
     from velferdslab.gains import views as gains_views
     from velferdslab.imports import views as import_views
+    from velferdslab.missions import views as mission_views
     from velferdslab.municipalities import views as municipality_views
     from velferdslab.plans import views as plan_views
     from velferdslab.privacy import views as privacy_views
@@ -93,3 +94,4 @@ def init_web(app: Flask) -> None:
 
     family_portal.init_app(app)  # /min-side: the family's own pages, cookie and sign-in
     app.register_blueprint(evidence_views.create_blueprint())
+    app.register_blueprint(mission_views.create_blueprint())
