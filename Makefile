@@ -24,7 +24,7 @@ test: install-test
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml velferdslab/translations/nb/LC_MESSAGES/messages.po
+$(VENV)/.installed: pyproject.toml velferdslab/translations/*/LC_MESSAGES/messages.po
 	scripts/system-deps.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

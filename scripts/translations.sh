@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Refresh the message catalogue after changing UI strings, then translate the new entries in
-# velferdslab/translations/nb/LC_MESSAGES/messages.po. `compile` builds the .mo files.
+# velferdslab/translations/nb/LC_MESSAGES/messages.po (and, for the family pages under
+# /min-side, nn: tests/family_portal/test_nynorsk.py names what is missing). `compile` builds
+# the .mo files of every language.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin

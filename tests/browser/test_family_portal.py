@@ -201,3 +201,28 @@ def test_every_family_page_is_axe_clean_at_1280_and_390_px(
     expect(stranger.get_by_role("heading", name="Ingen sider for deg her")).to_be_visible()
     found += check_and_shoot(stranger, "ingen-tilgang")
     assert found == [], "\n".join(found)
+
+
+def test_a_parent_chooses_nynorsk_on_the_phone_and_the_pages_stay_nynorsk_and_axe_clean(
+    new_context: Callable[..., BrowserContext], portal: Portal
+) -> None:
+    """Issue 26: the language buttons in the header, pressed before signing in; the choice
+    outlives ID-porten, and the nynorsk pages are as accessible as the bokmål ones."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    phone = new_context(base_url=portal.url, locale="nb-NO", viewport={"width": 390, "height": 844},
+                        is_mobile=True, has_touch=True)  # fmt: skip
+    phone.set_default_timeout(10_000)
+    page = phone.new_page()
+    page.goto("/min-side")
+    page.get_by_role("button", name="Nynorsk").click()
+    expect(page.get_by_role("button", name="Nynorsk")).to_have_attribute("aria-pressed", "true")
+    sign_in(page, "kari")
+    expect(page.get_by_role("heading", name="Planen vår", level=1)).to_be_visible()
+    found = check_and_shoot(page, "nn-plan")
+    page.get_by_role("link", name="Reisa vår").first.click()
+    expect(page.get_by_role("heading", name="Reisa vår", level=1)).to_be_visible()
+    found += check_and_shoot(page, "nn-reisen")
+    page.goto("/min-side/hvem-har-sett")
+    expect(page.get_by_text(f"{portal.member_name}, ", exact=False).first).to_contain_text("las")
+    found += check_and_shoot(page, "nn-hvem-har-sett")
+    assert found == [], "\n".join(found)

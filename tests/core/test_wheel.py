@@ -117,6 +117,7 @@ def test_the_wheel_carries_the_compiled_catalogue_and_the_shipped_files(
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
     for shipped in (
         "velferdslab/translations/nb/LC_MESSAGES/messages.mo",
+        "velferdslab/translations/nn/LC_MESSAGES/messages.mo",  # the family pages (issue 26)
         "velferdslab/defaults/defaults.toml",
         "velferdslab/defaults/level-criteria.toml",
         "velferdslab/defaults/assumptions/velferdslab-standard.toml",

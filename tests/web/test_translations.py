@@ -28,3 +28,12 @@ def test_every_string_in_the_code_is_translated_to_bokmal(tmp_path: Path) -> Non
     translated = {m.id for m in catalog if m.id and m.string and "fuzzy" not in m.flags}
     missing = sorted(str(i) for i in extracted_ids(tmp_path) - translated)
     assert missing == [], "run scripts/translations.sh update and translate these"
+
+
+def test_the_nynorsk_catalogue_is_kept_in_step_with_the_code(tmp_path: Path) -> None:
+    """`scripts/translations.sh update` refreshes nn beside nb. Only the family's pages speak
+    nynorsk (their strings are checked in tests/family_portal/test_nynorsk.py); a string missing
+    from the nn file altogether means the update was not run."""
+    with (CATALOG.parents[2] / "nn" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        known = {m.id for m in read_po(handle, locale="nn") if m.id}
+    assert sorted(str(i) for i in extracted_ids(tmp_path) - known) == []

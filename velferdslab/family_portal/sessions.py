@@ -22,8 +22,9 @@ from sqlalchemy import or_, select, update
 from velferdslab.db import AnySession, as_utc, utcnow
 from velferdslab.family_portal.idporten import Settings
 from velferdslab.family_portal.models import FamilySession
+from velferdslab.web.i18n import FAMILY_PREFIX
 
-PREFIX = "/min-side"
+PREFIX = FAMILY_PREFIX  # the one prefix: the language choice (web/i18n.py) asks it too
 COOKIE = "velferdslab_family"
 SESSION_KEY = "family_session"
 

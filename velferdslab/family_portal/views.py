@@ -33,7 +33,7 @@ from velferdslab.families.models import Consent, Family, Member
 from velferdslab.family_portal import access_log, idporten, queries, services, sessions
 from velferdslab.family_portal.signin_views import neutral_page, off_page
 from velferdslab.privacy.package import build_package, package_json
-from velferdslab.web.i18n import localise
+from velferdslab.web.i18n import FAMILY_LANGUAGES, localise
 
 
 def _today() -> dt.date:
@@ -243,7 +243,7 @@ def create_blueprint() -> Blueprint:
     @blp.route("/sprak", methods=["POST"])
     def language() -> ResponseReturnValue:
         chosen = request.form.get("language")
-        if chosen in ("nb", "en"):
+        if chosen in FAMILY_LANGUAGES:
             session["language"] = chosen
         target = request.form.get("next", "")
         if not target.startswith(sessions.PREFIX) or "//" in target:

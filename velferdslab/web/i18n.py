@@ -1,23 +1,37 @@
-"""Norwegian bokmål by default, English on request; the choice is kept in the session."""
+"""Norwegian bokmål by default, English on request; the choice is kept in the session.
+
+The family's own pages under /min-side also speak nynorsk (issue 26): the nn catalogue
+translates every string those pages show, not the staff pages', so a staff session that
+somehow carries `nn` is answered in bokmål."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 
 from velferdslab.errors import DomainError
 from velferdslab.settings import PACKAGE_DIR
 
 LANGUAGES = ("nb", "en")
+# the family's pages (their own cookie, velferdslab/family_portal/sessions.py)
+FAMILY_LANGUAGES = ("nb", "nn", "en")
+FAMILY_PREFIX = "/min-side"
 babel = Babel()
 
 
+def languages() -> tuple[str, ...]:
+    """The languages this request's page may be shown in."""
+    path = request.path if has_request_context() else ""
+    family = path == FAMILY_PREFIX or path.startswith(FAMILY_PREFIX + "/")
+    return FAMILY_LANGUAGES if family else LANGUAGES
+
+
 def select_locale() -> str:
-    # Bokmål unless the user chose English: the browser's language is not asked.
+    # Bokmål unless the user chose another: the browser's language is not asked.
     chosen = session.get("language")
-    return str(chosen) if chosen in LANGUAGES else str(current_app.config["DEFAULT_LANGUAGE"])
+    return str(chosen) if chosen in languages() else str(current_app.config["DEFAULT_LANGUAGE"])
 
 
 def init_app(app: Flask) -> None:
