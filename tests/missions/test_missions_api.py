@@ -22,8 +22,10 @@ pytestmark = pytest.mark.db
 
 def build(db: scoped_session) -> dict[str, Any]:
     labs = {m: make_lab(db) for m in (fixture.A, fixture.B, fixture.C)}
+    families = {}
     for (m, n), readings in fixture.READINGS.items():
         family = make_family(db, labs[m], referred_on=fixture.ENROLLED[m] - dt.timedelta(days=14))
+        families[(m, n)] = family
         family.enrolled_on = fixture.ENROLLED[m]
         for on, level in readings:
             add_assessment(db, family, on, housing=level)
@@ -33,7 +35,7 @@ def build(db: scoped_session) -> dict[str, Any]:
     regional = make_user(db, Role.LEADER)
     admin = make_user(db, Role.ADMIN)
     ids = [labs[m].municipality.id for m in (fixture.A, fixture.B, fixture.C)]
-    return {"labs": labs, "regional": regional, "admin": admin, "ids": ids}
+    return {"labs": labs, "regional": regional, "admin": admin, "ids": ids, "families": families}
 
 
 BODY = {
@@ -184,3 +186,23 @@ def test_each_change_of_a_mission_is_audited_once(client: FlaskClient, db: scope
     assert sorted(events) == sorted(
         [("create", regional.id), ("update", regional.id), ("decide", regional.id)]
     )
+
+
+def test_a_new_reading_changes_the_progress_kept_from_before(
+    client: FlaskClient, db: scoped_session
+) -> None:
+    """The worker keeps a mission's figures under the families' stamps: a reading written after
+    a view moves the next view (13 of 30 at stable or better, then 14 of 30)."""
+    world = build(db)
+    mission = create(client, db, world, world["regional"]).get_json()
+    auditor = make_user(db, Role.AUDITOR)
+    url = f"/api/v1/missions/{mission['id']}/progress?as_of=2026-01-15"
+    before = client.get(url, headers=auth(db, auditor)).get_json()
+    assert before["series"][-1]["value"] == 0.4333
+    below = next(
+        key for key, readings in fixture.READINGS.items() if readings and readings[-1][1] < 2
+    )
+    add_assessment(db, world["families"][below], dt.date(2025, 12, 1), housing=3)
+    db.flush()
+    after = client.get(url, headers=auth(db, auditor)).get_json()
+    assert after["series"][-1]["value"] == 0.4667
