@@ -25,6 +25,7 @@ from tests.reports.helpers import pdf_attachments, pdf_text, save_page_images
 from tests.reports.test_council_and_auditor_reports import assert_norwegian_dates_only
 from tests.reports.test_family_report import download, issue
 from velferdslab.budgets.models import Budget, Expenditure
+from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_datetime, format_money
 
 YEAR = dt.date.today().year - 1
@@ -150,6 +151,13 @@ def test_a_year_of_spending_takes_a_few_pages_not_one_for_every_nine_expenditure
     end = next(n for n, page in enumerate(text) if "Budsjett mot forbruk per familie" in page)
     assert end - start + 1 <= 7, end - start + 1  # 13 as table rows
     assert pages(pdf) <= 13  # 18 as table rows; the lasting moves section (issue 28) adds one
+    # Each family's move is a line of the moves ledger too: its reference, then its status
+    # (housing 0 → 1 and finance 1 → 2 never make the family stable), no dates to show.
+    references = {family.reference for family in db.scalars(select(Family)).all()}
+    lines = {squeeze(line) for line in "".join(text).splitlines()}
+    assert len(references) == 3
+    for reference in references:
+        assert f"{reference} ikke nådd stabilt – – –" in lines, reference
 
 
 def test_the_english_ledger_speaks_english_with_norwegian_dates(

@@ -20,6 +20,7 @@ from flask_babel import format_date as babel_date
 from flask_babel import lazy_gettext as _l
 
 from velferdslab.formatting import format_date, format_datetime, format_money
+from velferdslab.gains.words import MOVE_STATUS_LABELS
 from velferdslab.web.labels import translated
 
 GAP = "  "
@@ -138,6 +139,9 @@ def audit_ledgers(content: Mapping[str, Any], language: str) -> dict[str, Any]:
     return {
         "expenditure_ledger": expenditure_ledger(content["expenditures"], listed, language),
         "budget_ledger": budget_ledger(content["budgets"], language),
+        "moves_ledger": moves_ledger(
+            content.get("moves_section", {}).get("families", []), language
+        ),
     }
 
 
@@ -165,4 +169,36 @@ def budget_ledger(rows: Sequence[Mapping[str, Any]], language: str) -> dict[str,
     return {
         "heading": _cells(headings, widths, right),
         "lines": "\n".join(_cells(line, widths, right) for line in cells),
+    }
+
+
+def moves_ledger(rows: Sequence[Mapping[str, Any]], language: str) -> dict[str, str]:
+    """Each family's move to stable (issue 28), a line each: reference, status and its dates."""
+    headings = [
+        str(_l("Family")),
+        str(_l("Move")),
+        str(_l("Reached stable")),
+        str(_l("Lasting since")),
+        str(_l("Fell back")),
+    ]
+
+    def day(value: dt.date | None) -> str:
+        return format_date(value, language) if value else "–"
+
+    cells = [
+        [
+            row["reference"],
+            str(MOVE_STATUS_LABELS.get(row["status"], row["status"]))
+            if row["status"]
+            else str(_l("not assessed yet")),
+            day(row["reached_on"]),
+            day(row["lasting_since"]),
+            day(row["fell_back_on"]),
+        ]
+        for row in rows
+    ]
+    widths = [_width((line[n] for line in cells), headings[n]) for n in range(len(headings))]
+    return {
+        "heading": _cells(headings, widths),
+        "lines": "\n".join(_cells(line, widths) for line in cells),
     }
