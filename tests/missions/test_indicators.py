@@ -67,6 +67,11 @@ def test_families_and_lasting_moves_per_quarter() -> None:
     # A's six moves last from 01.08.2024; B's two from 01.08.2025; C's two not yet at T.
     assert lasting[:, -1].tolist() == [6, 2, 0]
     assert lasting[:, 0].tolist() == [0, 0, 0]
+    # The assumption set's sustain_months: held three months, A's six moves last from
+    # 01.05.2024, so by 30.06.2024 (six months: not until 01.08.2024).
+    assert lasting[:, 1].tolist() == [0, 0, 0]
+    shorter = indicators.lasting_moves(fs, assessments, "lowest", quarters, sustain_months=3)
+    assert shorter[:, 1].tolist() == [6, 0, 0]
 
 
 def test_a_small_count_stays_hidden_in_the_missions_total() -> None:

@@ -115,6 +115,8 @@ def compute(
     rule: str,
     as_of: dt.date,
     suppression: Suppression,
+    *,
+    sustain_months: int = indicators.SUSTAIN_MONTHS,
 ) -> dict[str, Any]:
     """The progress of a target over these tables at T (a quarter end): pure, no session."""
     quarters = indicators.quarter_ends_between(target.baseline_on, as_of)
@@ -122,10 +124,17 @@ def compute(
     counts = indicators.count_at_quarters(fs, rule, quarters)
     moves = target.indicator == LASTING
     if moves:
-        lasting = indicators.lasting_moves(fs, assessments, rule, quarters)
+        lasting = indicators.lasting_moves(
+            fs, assessments, rule, quarters, sustain_months=sustain_months
+        )
         counts = replace(counts, lasting=lasting)
     promise = indicators.count_at_deadline(
-        fs, goals, rule, target.target_by, assessments if moves else None
+        fs,
+        goals,
+        rule,
+        target.target_by,
+        assessments if moves else None,
+        sustain_months=sustain_months,
     )
     return progress(counts, promise, target, suppression)
 
@@ -181,19 +190,29 @@ def mission_progress(
     suppression: Suppression,
     rule: str,
     version: MissionTarget | None = None,
+    *,
+    sustain_months: int = indicators.SUSTAIN_MONTHS,
 ) -> dict[str, Any]:
     municipality_ids = mission.municipality_ids
     target = target_of(mission, version)
     day = valuation_date(as_of)
     key = (
-        mission.id, tuple(municipality_ids), target, day, suppression, rule,
+        mission.id, tuple(municipality_ids), target, day, suppression, rule, sustain_months,
         fingerprint(session, municipality_ids),
     )  # fmt: skip
 
     def make() -> dict[str, Any]:
         families, assessments, goals = load_tables(session, municipality_ids, day)
         return compute(
-            families, assessments, goals, target, municipality_ids, rule, day, suppression
+            families,
+            assessments,
+            goals,
+            target,
+            municipality_ids,
+            rule,
+            day,
+            suppression,
+            sustain_months=sustain_months,
         )
 
     return _kept.get_or_make(key, make)

@@ -37,8 +37,8 @@ from velferdslab.benefits.paths import (
 from velferdslab.vocabulary import DOMAINS
 
 STABLE = 2
-# Until the assumption set carries `sustain_months` (benefit-model.md, "Lasting moves"), the
-# spec's default.
+# The spec's default of `sustain_months` (benefit-model.md, "Lasting moves"); the mission's
+# figures take the assumption set's own (velferdslab/missions/data.py).
 SUSTAIN_MONTHS = 6
 
 
@@ -168,6 +168,8 @@ def count_at_deadline(
     rule: str,
     deadline: dt.date,
     assessments: pd.DataFrame | None = None,
+    *,
+    sustain_months: int = SUSTAIN_MONTHS,
 ) -> Promise:
     """The counts at `deadline` with the levels the plans promise, of the families enrolled and
     assessed by T (see the module's note); with `assessments`, the lasting moves too (on
@@ -198,16 +200,23 @@ def count_at_deadline(
         counted = fs.enrolled_day <= day_number(as_of)
         readings = plan_readings(assessments, goals, ids[counted], as_of, deadline)
         kept = replace(fs, ids=ids[counted], towns=fs.towns[counted])
-        lasting = _lasting(kept, readings, rule, [deadline], fs.enrolled_day[counted])[:, 0]
+        lasting = _lasting(
+            kept, readings, rule, [deadline], fs.enrolled_day[counted], sustain_months
+        )[:, 0]
     return Promise(deadline, enrolled, assessed, stable, lasting)
 
 
 def lasting_moves(
-    fs: FamilySet, assessments: pd.DataFrame, rule: str, dates: Sequence[dt.date]
+    fs: FamilySet,
+    assessments: pd.DataFrame,
+    rule: str,
+    dates: Sequence[dt.date],
+    *,
+    sustain_months: int = SUSTAIN_MONTHS,
 ) -> np.ndarray:
     """[municipality, date] the lasting moves of each municipality's families at each date
     (velferdslab.benefits.moves: the rule is written there once)."""
-    return _lasting(fs, assessments, rule, dates, fs.enrolled_day)
+    return _lasting(fs, assessments, rule, dates, fs.enrolled_day, sustain_months)
 
 
 def _lasting(
@@ -216,6 +225,7 @@ def _lasting(
     rule: str,
     dates: Sequence[dt.date],
     enrolled_day: np.ndarray,
+    sustain_months: int,
 ) -> np.ndarray:
     out = np.zeros((len(fs.municipality_ids), len(dates)), dtype=np.int64)
     if not len(fs.ids) or not len(dates):
@@ -224,7 +234,7 @@ def _lasting(
         int(f): (None if d >= NEVER else dt.date(1970, 1, 1) + dt.timedelta(days=int(d)))
         for f, d in zip(fs.ids, enrolled_day, strict=True)
     }
-    moves = move_spells(assessments, fs.ids, rule, SUSTAIN_MONTHS, enrolled)
+    moves = move_spells(assessments, fs.ids, rule, sustain_months, enrolled)
     spell_town = fs.towns[moves.row]
     for index in range(len(fs.municipality_ids)):
         mine = spell_town == index

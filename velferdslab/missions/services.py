@@ -94,11 +94,14 @@ def offered_baseline(
     """The indicator's value at `on` over the municipalities' families, as a baseline to offer;
     a value the suppression rule would hide is not offered (422: give it yourself)."""
     families, assessments, _goals = data.load_tables(session, municipality_ids, on)
-    rule = str(get_set(session, None).overall_rule)
+    assumption_set = get_set(session, None)
+    rule = str(assumption_set.overall_rule)
     fs = indicators.family_set(families, assessments, on, municipality_ids)
     counts = indicators.count_at_quarters(fs, rule, [on])
     if indicator == MissionIndicator.LASTING_MOVES:
-        lasting = indicators.lasting_moves(fs, assessments, rule, [on])
+        lasting = indicators.lasting_moves(
+            fs, assessments, rule, [on], sustain_months=assumption_set.sustain_months
+        )
         count, whole = int(lasting.sum()), int(lasting.sum())
     elif indicator == SHARE:
         count, whole = int(counts.stable.sum()), int(counts.assessed.sum())
@@ -308,7 +311,12 @@ def progress_for(
     )
     assumption_set = get_set(session, None)
     figures = data.mission_progress(
-        session, mission, as_of or dt.date.today(), rule, str(assumption_set.overall_rule)
+        session,
+        mission,
+        as_of or dt.date.today(),
+        rule,
+        str(assumption_set.overall_rule),
+        sustain_months=assumption_set.sustain_months,
     )
     shown = policy.visible_lines(user, mission)
     names = dict(
