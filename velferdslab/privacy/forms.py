@@ -28,6 +28,30 @@ PROTECTION_LABELS: dict[str, Any] = {
 }
 
 
+def _request_fields() -> tuple[Any, Any]:
+    """When an access request came and the language of the answer, as both request forms ask."""
+    received_on = DateField(
+        _l("Request received on"),
+        default=dt.date.today,
+        validators=[InputRequired(message=_l("Give the date."))],
+    )
+    return received_on, SelectField(_l("Language"), choices=[])
+
+
+def _reference_field() -> Any:
+    return StringField(
+        _l("Family reference"),
+        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Give the family's reference.")), Length(max=20)],
+    )
+
+
+class _RequestForm(FlaskForm):  # type: ignore[misc]
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = LANGUAGES
+
+
 class HoldForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(
         _l("Reason"),
@@ -43,18 +67,9 @@ class ReleaseForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-class AccessForm(FlaskForm):  # type: ignore[misc]
+class AccessForm(_RequestForm):  # type: ignore[misc]
     member_id = SelectField(_l("Family member"), coerce=int, choices=[])
-    received_on = DateField(
-        _l("Request received on"),
-        default=dt.date.today,
-        validators=[InputRequired(message=_l("Give the date."))],
-    )
-    language = SelectField(_l("Language"), choices=[])
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.language.choices = LANGUAGES
+    received_on, language = _request_fields()
 
 
 class ProtectionForm(FlaskForm):  # type: ignore[misc]
@@ -92,34 +107,17 @@ class SweepForm(FlaskForm):  # type: ignore[misc]
 
 
 class ReferenceHoldForm(HoldForm):
-    reference = StringField(
-        _l("Family reference"),
-        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
-        validators=[DataRequired(message=_l("Give the family's reference.")), Length(max=20)],
-    )
+    reference = _reference_field()
 
 
-class ReceivedForm(FlaskForm):  # type: ignore[misc]
-    reference = StringField(
-        _l("Family reference"),
-        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
-        validators=[DataRequired(message=_l("Give the family's reference.")), Length(max=20)],
-    )
+class ReceivedForm(_RequestForm):  # type: ignore[misc]
+    reference = _reference_field()
     national_id = StringField(
         _l("The requester's national identity number"),
         filters=[lambda v: v.replace(" ", "") if isinstance(v, str) else v],
         validators=[Regexp(r"^[0-9]{11}\Z", message=_l("11 digits, as in the request."))],
     )
-    received_on = DateField(
-        _l("Request received on"),
-        default=dt.date.today,
-        validators=[InputRequired(message=_l("Give the date."))],
-    )
-    language = SelectField(_l("Language"), choices=[])
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.language.choices = LANGUAGES
+    received_on, language = _request_fields()
 
 
 class AnonymiseForm(FlaskForm):  # type: ignore[misc]

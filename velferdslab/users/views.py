@@ -31,6 +31,20 @@ from velferdslab.web.i18n import localise, show_errors
 from velferdslab.web.session import login_required
 
 
+def _placement_fields() -> tuple[Any, Any, Any]:
+    """The roles, municipality and agency of a user, as both the new and the edit form ask."""
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired()],
+    )
+    municipality = SelectField(_l("Municipality"), coerce=int, choices=[])
+    agency = SelectField(_l("Agency"), coerce=int, choices=[])
+    return roles, municipality, agency
+
+
 class UserForm(FlaskForm):  # type: ignore[misc]
     username = StringField(
         _l("User name"),
@@ -40,15 +54,7 @@ class UserForm(FlaskForm):  # type: ignore[misc]
         ],
     )
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
-    roles = SelectMultipleField(
-        _l("Roles"),
-        choices=[],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validators=[DataRequired()],
-    )
-    municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
-    agency_id = SelectField(_l("Agency"), coerce=int, choices=[])
+    roles, municipality_id, agency_id = _placement_fields()
     # A refused form keeps the password typed, as it keeps every other field.
     password = PasswordField(
         _l("First password"),
@@ -78,15 +84,7 @@ def _identity_form() -> IdentityForm:
 
 class EditUserForm(FlaskForm):  # type: ignore[misc]
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=150)])
-    roles = SelectMultipleField(
-        _l("Roles"),
-        choices=[],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-        validators=[DataRequired()],
-    )
-    municipality_id = SelectField(_l("Municipality"), coerce=int, choices=[])
-    agency_id = SelectField(_l("Agency"), coerce=int, choices=[])
+    roles, municipality_id, agency_id = _placement_fields()
     password = PasswordField(
         _l("New one-time password"),
         validators=[Optional(), Length(min=10, max=200)],
