@@ -70,8 +70,9 @@ def broker() -> Iterator[Broker]:
     try:
         yield Broker.from_urls(*started)
     finally:
-        server.stdin.close()
+        server.stdin.close()  # rabbitmq_down
         server.wait(60)
+        server.stdout.close()
 
 
 @pytest.fixture
