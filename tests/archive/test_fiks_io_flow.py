@@ -5,6 +5,7 @@ answer stored but never acknowledged comes again and changes nothing."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import scoped_session
 
@@ -13,8 +14,9 @@ from tests.archive.fake_fiks_io import FakeFiksIo
 from tests.factories import Lab
 from velferdslab.archive.models import ArchiveRecord, ArchiveState
 from velferdslab.archive.outbox import apply, run_once
+from velferdslab.archive.package import container
 from velferdslab.archive.transports import FiksIoTransport
-from velferdslab.archive.wire import RECEIPT_TYPE
+from velferdslab.archive.wire import RECEIPT_TYPE, TransportError
 from velferdslab.families.models import Family
 
 
@@ -108,3 +110,20 @@ def test_an_answer_we_cannot_open_is_kept_as_the_error_and_the_record_sent_again
     assert "unreadable" in (folder.error or "") and "someone else" in (folder.error or "")
     assert fiks_io.archive.deliveries == [key, key]
     assert fiks_io.queued() == 0
+
+
+def test_the_queue_takes_only_the_integration_with_its_password_and_live_token(
+    db: scoped_session, lab: Lab, fiks_io: FakeFiksIo
+) -> None:
+    enrolled_family(db, lab)
+    run_once()
+    fiks_io.answer_all(received_only=True)
+    wrong = FiksIoTransport({**fiks_io.settings(), "ARCHIVE_FIKS_IO_INTEGRATION_PASSWORD": "feil"})
+    with pytest.raises(TransportError, match="refused the login"):
+        wrong.replies()  # RabbitMQ refuses "<feil> <token>"
+    with pytest.raises(TransportError, match="401"):
+        wrong.send("noekkel", container(b"<arkivmelding/>", {}))
+    assert fiks_io.queued() == 1  # still there for the right integration
+    right = FiksIoTransport(fiks_io.settings())
+    assert len(right.replies()) == 1
+    right.close()

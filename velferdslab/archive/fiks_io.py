@@ -204,6 +204,13 @@ class FiksIoTransport:
             try:
                 self._connection = pika.BlockingConnection(self._parameters())
                 self._channel = self._connection.channel()
+            except (
+                pika.exceptions.ProbableAuthenticationError,
+                pika.exceptions.AuthenticationError,
+            ) as error:
+                raise TransportError(
+                    "Fiks IO's queue refused the login (integration id, password and token)"
+                ) from error
             except pika.exceptions.AMQPError as error:
                 raise TransportError(
                     f"Fiks IO's queue is out of reach: {type(error).__name__}"
