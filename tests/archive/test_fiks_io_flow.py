@@ -17,6 +17,7 @@ from velferdslab.archive.outbox import apply, run_once
 from velferdslab.archive.package import container
 from velferdslab.archive.transports import FiksIoTransport
 from velferdslab.archive.wire import RECEIPT_TYPE, TransportError
+from velferdslab.audit.models import AuditEvent
 from velferdslab.families.models import Family
 
 
@@ -127,3 +128,34 @@ def test_the_queue_takes_only_the_integration_with_its_password_and_live_token(
     right = FiksIoTransport(fiks_io.settings())
     assert len(right.replies()) == 1
     right.close()
+
+
+def test_a_mottatt_and_a_receipt_delivered_again_change_nothing(
+    db: scoped_session, lab: Lab, fiks_io: FakeFiksIo
+) -> None:
+    family = enrolled_family(db, lab)
+    folder = records(db, family)[0]
+    run_once()
+    fiks_io.answer_all(received_only=True)
+    fiks_io.answer_all()
+    reader = FiksIoTransport(fiks_io.settings())
+    answers = reader.replies()
+    assert [a.reply.kind for a in answers] == ["mottatt", "kvittering"]
+    for answer in answers:  # stored, then the worker dies before acknowledging
+        apply(folder, answer.reply)
+        db.commit()
+    reader.close()
+    db.refresh(folder)
+    journal_number = folder.journal_number
+    assert folder.state is ArchiveState.RECEIPTED and fiks_io.queued() == 2
+
+    assert run_once().answers == 2  # delivered again, read again
+    db.refresh(folder)
+    assert folder.state is ArchiveState.RECEIPTED and folder.journal_number == journal_number
+    assert fiks_io.queued() == 0
+    events = db.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.entity == "archive_record", AuditEvent.entity_id == folder.id
+        )
+    ).all()
+    assert sorted(events) == ["queue", "receipt", "receive", "send"], events  # each once
