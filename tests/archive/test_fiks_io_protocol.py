@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import time
 import zipfile
 from collections.abc import Iterator
@@ -166,3 +167,41 @@ def test_without_its_settings_the_fiks_io_transport_refuses_clearly() -> None:
     assert message.startswith("ARCHIVE_TRANSPORT=fiks-io cannot send without")
     for name in ("ACCOUNT_ID", "SIGNING_KEY", "SIGNING_CERTIFICATE", "ACCOUNT_PRIVATE_KEY"):
         assert f"VELFERDSLAB_ARCHIVE_FIKS_IO_{name}" in message
+
+
+def test_openssl_opens_our_envelope_and_verifies_our_signature_and_we_open_its_oaep(
+    tmp_path: Path,
+) -> None:
+    """An independent CMS implementation agrees: what we encrypt and sign, OpenSSL's `cms`
+    decrypts and verifies; what it encrypts with RSA-OAEP SHA-256 and AES-256, we open."""
+    archive = party("arkivkonto")
+    (tmp_path / "arkiv.key").write_bytes(archive.key_pem)
+    (tmp_path / "arkiv.crt").write_bytes(archive.certificate_pem)
+    (tmp_path / "melding.der").write_bytes(cms.encrypt(XML, archive.certificate))
+    opened = openssl(tmp_path, "-decrypt", "-inform", "DER", "-in", "melding.der",
+                     "-inkey", "arkiv.key", "-recip", "arkiv.crt")  # fmt: skip
+    assert opened == XML
+
+    (tmp_path / "manifest.xml").write_bytes(XML)
+    (tmp_path / "signatur.p7s").write_bytes(
+        cms.sign_detached(XML, archive.key, archive.certificate)
+    )
+    openssl(tmp_path, "-verify", "-binary", "-inform", "DER", "-in", "signatur.p7s",
+            "-content", "manifest.xml", "-noverify")  # fmt: skip
+    (tmp_path / "manifest.xml").write_bytes(XML + b" ")
+    with pytest.raises(subprocess.CalledProcessError):
+        openssl(tmp_path, "-verify", "-binary", "-inform", "DER", "-in", "signatur.p7s",
+                "-content", "manifest.xml", "-noverify")  # fmt: skip
+
+    (tmp_path / "svar.xml").write_bytes(XML)
+    openssl(tmp_path, "-encrypt", "-binary", "-aes256", "-in", "svar.xml", "-outform", "DER",
+            "-out", "svar.der", "-recip", "arkiv.crt", "-keyopt", "rsa_padding_mode:oaep",
+            "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha256")  # fmt: skip
+    assert cms.decrypt((tmp_path / "svar.der").read_bytes(), archive.key) == XML
+
+
+def openssl(folder: Path, *arguments: str) -> bytes:
+    done = subprocess.run(
+        ["openssl", "cms", *arguments], cwd=folder, capture_output=True, check=True, timeout=60
+    )
+    return done.stdout
