@@ -3,7 +3,11 @@
 set -euo pipefail
 
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-test_packages=("${run_packages[@]}" postgresql poppler-utils chromium redis-server)
+# rabbitmq-server: the AMQP broker behind the archive tests' fake Fiks IO (started throwaway by
+# scripts/rabbitmq_throwaway.sh; the package's own service is never used); openssl: a second
+# CMS implementation the Fiks IO tests hold ours against.
+test_packages=("${run_packages[@]}" postgresql poppler-utils chromium redis-server rabbitmq-server
+               openssl)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

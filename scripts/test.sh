@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: lint, type-check, then the whole suite on SQLite and the database tests on a
-# throwaway PostgreSQL and Redis (the job queue's broker) that this script starts and always
-# stops.
+# throwaway PostgreSQL, Redis (the job queue's broker) and RabbitMQ (the AMQP broker of the
+# archive tests' fake Fiks IO) that this script starts and always stops.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -22,10 +22,13 @@ step "mypy"
 source scripts/pg_throwaway.sh
 # shellcheck source=scripts/redis_throwaway.sh
 source scripts/redis_throwaway.sh
-step "PostgreSQL and Redis"
-trap 'redis_down; pg_down' EXIT
+# shellcheck source=scripts/rabbitmq_throwaway.sh
+source scripts/rabbitmq_throwaway.sh
+step "PostgreSQL, Redis and RabbitMQ"
+trap 'rabbitmq_down; redis_down; pg_down' EXIT
 pg_up || { echo "could not start PostgreSQL" >&2; exit 1; }
 redis_up || { echo "could not start Redis (the job queue's broker)" >&2; exit 1; }
+rabbitmq_up || { echo "could not start RabbitMQ (the fake Fiks IO's broker)" >&2; exit 1; }
 
 # SQLite: each xdist worker has its own database file, so the suite runs on both cores. The
 # PostgreSQL pass shares one database and stays in one process.

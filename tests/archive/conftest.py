@@ -4,6 +4,8 @@ read the app's settings, and the test and the services then share one session)."
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import scoped_session
 
+from tests.archive.fake_fiks_io import Broker, FakeFiksIo
+from tests.archive.helpers import Archive
 from tests.factories import Lab, make_lab
 from velferdslab.budgets import services as budgets
 from velferdslab.families import services as families
@@ -33,6 +37,54 @@ def drop(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setitem(app.config, "ARCHIVE_TRANSPORT", "folder")
     monkeypatch.setitem(app.config, "ARCHIVE_FOLDER", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[Broker]:
+    """The RabbitMQ scripts/test.sh started (VELFERDSLAB_TEST_RABBITMQ_URL and _ADMIN), else
+    one started here for the session by scripts/rabbitmq_throwaway.sh. Without rabbitmq-server
+    (scripts/system-deps.sh test installs it) the tests that need it fail; they never skip."""
+    url = os.environ.get("VELFERDSLAB_TEST_RABBITMQ_URL")
+    admin = os.environ.get("VELFERDSLAB_TEST_RABBITMQ_ADMIN")
+    if url and admin:
+        yield Broker.from_urls(url, admin)
+        return
+    script = Path(__file__).resolve().parents[2] / "scripts" / "rabbitmq_throwaway.sh"
+    command = (
+        f"source {script} && rabbitmq_up >&2"
+        ' && echo "$VELFERDSLAB_TEST_RABBITMQ_URL $VELFERDSLAB_TEST_RABBITMQ_ADMIN"'
+        " && read -r _; rabbitmq_down >&2"
+    )
+    port = 17672 + (os.getpid() % 500) * 4  # xdist workers start theirs apart
+    server = subprocess.Popen(
+        ["bash", "-c", command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RABBITMQ_PORT": str(port)},
+        start_new_session=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    started = server.stdout.readline().split()
+    assert len(started) == 2, "RabbitMQ did not start (scripts/system-deps.sh test installs it)"
+    try:
+        yield Broker.from_urls(*started)
+    finally:
+        server.stdin.close()  # rabbitmq_down
+        server.wait(60)
+        server.stdout.close()
+
+
+@pytest.fixture
+def fiks_io(
+    app: Flask, broker: Broker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeFiksIo]:
+    """VELFERDSLAB_ARCHIVE_TRANSPORT=fiks-io against a fake Fiks IO and its archive."""
+    fake = FakeFiksIo(Archive(), tmp_path / "fiks-io", broker)
+    for name, value in fake.settings().items():
+        monkeypatch.setitem(app.config, name, value)
+    yield fake
+    fake.close()
 
 
 def enrolled_family(

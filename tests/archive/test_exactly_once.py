@@ -1,6 +1,7 @@
-"""Exactly once by key: `velferdslab archive send` killed while Fiks IO holds its message (the
-archive has stored it, the outbox never heard), then run again — the record goes again with the
-same key and the same bytes, the archive keeps one record per key, every record is receipted."""
+"""Exactly once by key: `velferdslab archive send` (over the fake Fiks IO: signed, encrypted,
+answers over RabbitMQ) killed while Fiks IO holds its message (the archive has stored it, the
+outbox never heard), then run again — the record goes again with the same key, arkivmelding
+and document, the archive keeps one record per key, every record is receipted."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.archive.conftest import enrolled_family, whole_journey
-from tests.archive.fake_fiks_io import FakeFiksIo
+from tests.archive.fake_fiks_io import Broker, FakeFiksIo
 from tests.archive.helpers import Archive
 from tests.factories import make_lab
 from tests.isolated import isolated_database
@@ -64,9 +65,9 @@ def states(app: Flask) -> list[tuple[str, ArchiveState]]:
 
 
 def test_a_worker_killed_mid_send_resends_with_the_same_key_and_the_archive_keeps_one(
-    database: str,
+    database: str, broker: Broker, tmp_path: Path
 ) -> None:
-    fake = FakeFiksIo(Archive())
+    fake = FakeFiksIo(Archive(), tmp_path / "fiks-io", broker)
     app = create_app(
         {
             "ENV": "test",

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from velferdslab.archive.outbox import run_once
-from velferdslab.archive.transports import TransportError
+from velferdslab.archive.wire import TransportError
 
 archive_group = AppGroup("archive", help="Hand records to the municipality's archive.")
 

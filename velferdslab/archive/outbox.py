@@ -22,7 +22,8 @@ from velferdslab.archive.documents import make_document
 from velferdslab.archive.models import ArchiveKind, ArchiveRecord, ArchiveState
 from velferdslab.archive.package import package
 from velferdslab.archive.receipts import ERROR, RECEIPT, RECEIVED, Reply
-from velferdslab.archive.transports import Incoming, Transport, TransportError, transport_from
+from velferdslab.archive.transports import transport_from
+from velferdslab.archive.wire import Incoming, Transport, TransportError
 from velferdslab.audit import log as audit_log
 from velferdslab.db import utcnow
 from velferdslab.extensions import db
@@ -47,7 +48,10 @@ def run_once(transport: Transport | None = None) -> Summary:
     summary = Summary()
     if transport is None:
         return summary
-    read_answers(transport, summary)
+    try:
+        read_answers(transport, summary)
+    finally:
+        transport.close()  # an answer read but not acknowledged is delivered again
     send_pending(transport, summary)
     return summary
 
@@ -110,9 +114,13 @@ def read_answers(transport: Transport, summary: Summary) -> None:
             log.warning("archive: an answer for no record of ours (%s)", answer.key)
         else:
             apply(record, answer.reply)
-            db.session.commit()
+            db.session.commit()  # stored before it leaves the queue: at least once
             summary.answers += 1
-        transport.acknowledge(answer)
+        try:
+            transport.acknowledge(answer)
+        except TransportError as error:
+            summary.errors.append(str(error))
+            return  # the rest come again, and are read again harmlessly
 
 
 def _record_for(answer: Incoming) -> ArchiveRecord | None:
@@ -154,6 +162,8 @@ def apply(record: ArchiveRecord, reply: Reply) -> None:
             details={**details, "journal_number": reply.journal_number},
         )
     elif reply.kind == ERROR:
+        if record.state not in (ArchiveState.SENT, ArchiveState.RECEIVED):
+            return  # no send is waiting for it: an error delivered again, or a late one
         record.state, record.failures = ArchiveState.FAILED, record.failures + 1
         record.error = (reply.error or "")[:2000]
         audit_log.record(

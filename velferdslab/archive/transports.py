@@ -1,5 +1,6 @@
-"""How a record reaches the archive, behind one interface (`Transport`): a folder an archive
-imports from, or KS's Fiks IO. Chosen by `ARCHIVE_TRANSPORT` (off | folder | fiks-io).
+"""How a record reaches the archive, behind one interface (`wire.Transport`): a folder an
+archive imports from (here), or KS's Fiks IO (`fiks_io`). Chosen by `ARCHIVE_TRANSPORT` (off |
+folder | fiks-io).
 
 Both may be given the same record twice (a worker killed between sending and storing that it
 sent): the archive recognises it by its referanseEksternNoekkel, and the folder drop writes
@@ -8,48 +9,37 @@ the same file name again, atomically, so there is never a half-written or second
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
-import json
 import os
-import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-
-import requests
+from typing import Any
 
 from velferdslab.archive import receipts
+from velferdslab.archive.fiks_io import FiksIoTransport
 from velferdslab.archive.receipts import Reply
+from velferdslab.archive.wire import (
+    RECEIPT_FILE,
+    RECEIPT_TYPE,
+    RECEIVED_TYPE,
+    SEND_TYPE,
+    Incoming,
+    Transport,
+    TransportError,
+)
 
-# Fiks Arkiv V2's message types (Schema/V2/meldingstyper/meldingstyper.json).
-SEND_TYPE = "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett"
-RECEIVED_TYPE = f"{SEND_TYPE}.mottatt"
-RECEIPT_TYPE = f"{SEND_TYPE}.kvittering"
-RECEIPT_FILE = "arkivmelding-kvittering.xml"
-
-
-class TransportError(RuntimeError):
-    """The message did not get through; it stays queued and is tried again."""
-
-
-@dataclass(frozen=True)
-class Incoming:
-    reply: Reply
-    key: str | None  # the record's key, when the transport knows it
-    message_id: str | None  # the Fiks IO message this answers (svarPaMelding)
-    token: str  # what `acknowledge` needs to take it off the queue
-
-
-class Transport(Protocol):
-    def send(self, key: str, package: bytes) -> str | None:
-        """Hand the zip over; the transport's message id, if it has one."""
-
-    def replies(self) -> list[Incoming]: ...
-
-    def acknowledge(self, incoming: Incoming) -> None: ...
+__all__ = [
+    "RECEIPT_FILE",
+    "RECEIPT_TYPE",
+    "RECEIVED_TYPE",
+    "SEND_TYPE",
+    "FiksIoTransport",
+    "FolderTransport",
+    "Incoming",
+    "Transport",
+    "TransportError",
+    "transport_from",
+]
 
 
 def transport_from(config: Mapping[str, Any]) -> Transport | None:
@@ -101,82 +91,5 @@ class FolderTransport:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         os.replace(path, done / f"{path.name}.{stamp}")
 
-
-class FiksIoTransport:
-    """Fiks IO's HTTP send API (POST /fiks-io/api/v1/send: a `metadata` part naming sender,
-    recipient and message type, a `data` part with the ASiC-E). Fiks IO delivers answers over
-    AMQP; this adapter reads them from `GET …/kontoer/{account}/meldinger` and acknowledges with
-    DELETE, the HTTP stand-in the fake endpoint of the tests offers (docs/archive.md says what a
-    real connection still needs)."""
-
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.base = str(config.get("ARCHIVE_FIKS_IO_URL") or "").rstrip("/")
-        self.account = str(config.get("ARCHIVE_FIKS_IO_ACCOUNT_ID") or "")
-        self.recipient = str(config.get("ARCHIVE_FIKS_IO_RECIPIENT_ACCOUNT_ID") or "")
-        self.timeout = float(config.get("ARCHIVE_FIKS_IO_TIMEOUT_SECONDS") or 30)
-        self.headers = {
-            "Authorization": f"Bearer {config.get('ARCHIVE_FIKS_IO_TOKEN') or ''}",
-            "IntegrasjonId": str(config.get("ARCHIVE_FIKS_IO_INTEGRATION_ID") or ""),
-            "IntegrasjonPassord": str(config.get("ARCHIVE_FIKS_IO_INTEGRATION_PASSWORD") or ""),
-        }
-        if not (self.base and self.account and self.recipient):
-            raise TransportError(
-                "fiks-io needs ARCHIVE_FIKS_IO_URL, _ACCOUNT_ID and _RECIPIENT_ACCOUNT_ID"
-            )
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = requests.request(
-                method, f"{self.base}{path}", headers=self.headers, timeout=self.timeout, **kwargs
-            )
-        except requests.RequestException as error:
-            raise TransportError(f"Fiks IO did not answer: {type(error).__name__}") from error
-        if response.status_code >= 400:
-            raise TransportError(f"Fiks IO answered {response.status_code}: {response.text[:200]}")
-        return response
-
-    def send(self, key: str, package: bytes) -> str | None:
-        metadata = {
-            "avsenderKontoId": self.account,
-            "mottakerKontoId": self.recipient,
-            "meldingType": SEND_TYPE,
-            "ttl": 14 * 24 * 3600 * 1000,
-            "headere": {"klientMeldingId": key},
-        }
-        files = {
-            "metadata": (None, json.dumps(metadata), "application/json"),
-            "data": ("melding.zip", package, "application/octet-stream"),
-        }
-        answer = self._call("POST", "/fiks-io/api/v1/send", files=files).json()
-        return str(answer["meldingId"])
-
-    def replies(self) -> list[Incoming]:
-        path = f"/fiks-io/api/v1/kontoer/{self.account}/meldinger"
-        found = []
-        for message in self._call("GET", path).json():
-            found.append(
-                Incoming(
-                    _reply_of(message),
-                    (message.get("headere") or {}).get("klientMeldingId"),
-                    message.get("svarPaMelding"),
-                    str(message["meldingId"]),
-                )
-            )
-        return found
-
-    def acknowledge(self, incoming: Incoming) -> None:
-        self._call("DELETE", f"/fiks-io/api/v1/kontoer/{self.account}/meldinger/{incoming.token}")
-
-
-def _reply_of(message: Mapping[str, Any]) -> Reply:
-    kind = str(message.get("meldingType", ""))
-    if kind == RECEIVED_TYPE:
-        return Reply(receipts.RECEIVED)
-    payload = base64.b64decode(message.get("data") or b"")
-    try:
-        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-            names = [n for n in archive.namelist() if n.endswith(".xml") and "/" not in n]
-            xml = archive.read(RECEIPT_FILE if RECEIPT_FILE in names else names[0])
-        return receipts.read(xml)
-    except (zipfile.BadZipFile, IndexError, KeyError, receipts.UnreadableReply) as error:
-        return Reply(receipts.ERROR, error=f"unreadable {kind} answer: {error}")
+    def close(self) -> None:
+        pass
