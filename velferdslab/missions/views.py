@@ -20,7 +20,7 @@ from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
 from velferdslab.formatting import oslo_today
-from velferdslab.missions import services
+from velferdslab.missions import editor, services
 from velferdslab.missions.excel import XLSX, mission_workbook
 from velferdslab.missions.presentation import DECISION_LABELS, page_context
 from velferdslab.missions.progress import SHARE
@@ -71,6 +71,7 @@ def _decision_body(form: DecisionForm, mission: Any) -> dict[str, Any]:
 
 def create_blueprint() -> Blueprint:
     blp = Blueprint("mission_pages", __name__)
+    editor.add_routes(blp)
 
     @blp.route("/missions/<id:mission_id>", methods=["GET", "POST"])
     @login_required
@@ -102,6 +103,7 @@ def create_blueprint() -> Blueprint:
                 progress=progress,
                 form=form if steer else None,
                 may_report=policy.may_issue_kind(user, ReportKind.MISSION),
+                may_change=policy.may_change_mission(user, mission),
                 **page_context(mission, progress),
             ),
             status,
