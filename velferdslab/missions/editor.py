@@ -3,7 +3,7 @@ and policy behind a form (docs/missions.md), asking first before what cannot be 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -78,6 +78,24 @@ def _done(user: User, mission: Mission) -> ResponseReturnValue:
     return redirect(url_for(".missions"))
 
 
+def _saved(
+    form: MissionForm, user: User, save: Callable[[], Mission]
+) -> tuple[ResponseReturnValue | None, int]:
+    """The service's answer to a valid form: on to the mission; or, refused, nothing written and
+    each message beside its field, with the refusal's status. Not allowed stays a 403."""
+    try:
+        mission = save()
+        db.session.commit()
+        return _done(user, mission), 302
+    except Forbidden:
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        show_refusal(form, error.errors, error.message)
+        return None, error.status_code
+
+
 def _consequences(user: User, mission: Mission, body: dict[str, Any]) -> list[str]:
     """What the change does that cannot be undone: empty when nothing does."""
     lines = []
@@ -137,20 +155,13 @@ def add_routes(blp: Blueprint) -> None:
         if not _may_create(user):
             raise Forbidden()
         form = _form(user)
-        status = 200
+        status = 422 if form.is_submitted() else 200
         if form.validate_on_submit():
-            try:
-                mission = services.create_mission(db.session, user, new_body(form))
-                db.session.commit()
-                return _done(user, mission)
-            except DomainError as error:
-                db.session.rollback()
-                if isinstance(error, Forbidden):
-                    raise
-                show_refusal(form, error.errors, error.message)
-                status = error.status_code
-        elif form.is_submitted():
-            status = 422
+            done, status = _saved(
+                form, user, lambda: services.create_mission(db.session, user, new_body(form))
+            )
+            if done is not None:
+                return done
         return render_template("missions/edit.html", form=form, mission=None), status
 
     @blp.route("/missions/<id:mission_id>/edit", methods=["GET", "POST"])
@@ -165,25 +176,19 @@ def add_routes(blp: Blueprint) -> None:
         if not _may_create(user):
             fixed.add("municipality_ids")  # an owner changes the rest, not where it counts
         form = _form(user, mission, fixed)
-        status = 200
+        status = 422 if form.is_submitted() else 200
         if form.validate_on_submit():
             body = changed_body(form, mission, fixed=fixed)
             consequences = _consequences(user, mission, body)
             if consequences and request.form.get("confirmed") != "yes":
                 return _ask(mission, consequences)
-            try:
-                if body:
-                    services.change_mission(db.session, user, mission, body)
-                    db.session.commit()
-                return _done(user, mission)
-            except DomainError as error:
-                db.session.rollback()
-                if isinstance(error, Forbidden):
-                    raise
-                show_refusal(form, error.errors, error.message)
-                status = error.status_code
-        elif form.is_submitted():
-            status = 422
+
+            def change() -> Mission:  # nothing changed: nothing written, nothing audited
+                return services.change_mission(db.session, user, mission, body) if body else mission
+
+            done, status = _saved(form, user, change)
+            if done is not None:
+                return done
         return render_template(
             "missions/edit.html", form=form, mission=mission, fixed=fixed
         ), status
