@@ -562,7 +562,10 @@ PAGES: dict[str, Any] = {
     "/imports": frozenset({"lead", "admin", "auditor"}),
     "/imports/{import_id}": frozenset({"lead", "admin", "auditor"}),
     "/imports/{import_id}/rejected-rows.{kind}": frozenset({"lead", "auditor"}),
+    "/missions": frozenset({"leader", "auditor", "admin"}),
+    "/missions/new": frozenset({"admin"}),  # the world's leader is municipal: owns, not makes
     "/missions/{mission_id}": frozenset({"leader", "auditor"}),
+    "/missions/{mission_id}/edit": frozenset({"leader", "admin"}),  # its owner; a scope's admin
     "/missions/{mission_id}.xlsx": frozenset({"leader", "auditor"}),
     "/imports/template.xlsx": frozenset({"lead", "admin"}),
     "/evidence": EVIDENCE_READERS,

@@ -10,7 +10,10 @@ import re
 import pytest
 
 from tests.reports.helpers import pdf_text
-from tests.reports.test_pdf_pages import issued  # noqa: F401  (the fixture: every PDF, nb and en)
+from tests.reports.test_pdf_pages import (  # noqa: F401  (the fixtures: every PDF, nb and en)
+    issued,
+    module_db,
+)
 
 EFFECT_WORDS = re.compile(r"effekt|\beffects?\b|\bimpacts?\b", re.IGNORECASE)
 GRADE = {"nb": "Kunnskapsnivå 1 av 5", "en": "Evidence grade 1 of 5"}

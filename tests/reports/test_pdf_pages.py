@@ -71,8 +71,10 @@ def words_outside_their_page(pdf: bytes) -> list[tuple[int, str]]:
     return outside
 
 
-def _session(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
-    """As the db fixture, for the whole module: one transaction, rolled back at the end."""
+@pytest.fixture(scope="module")
+def module_db(app: Flask) -> Iterator[scoped_session]:  # type: ignore[type-arg]
+    """As the db fixture, for the whole module: one transaction, rolled back at the end (one
+    connection for all the module's PDFs: SQLite writes through one at a time)."""
     with app.app_context():
         connection = flask_db.engine.connect()
     transaction = connection.begin()
@@ -108,54 +110,54 @@ def _spend(session: scoped_session, family: object, lab: object, amount: str, st
 
 
 @pytest.fixture(scope="module")
-def issued(app: Flask) -> Iterator[dict[str, bytes]]:
+def issued(app: Flask, module_db: scoped_session) -> Iterator[dict[str, bytes]]:  # type: ignore[type-arg]
     """{name: file}: the four PDFs in nb and en, and the leader's workbook in bokmål."""
     app.extensions["velferdslab_limiter"].reset()
     refusals.COUNTER = refusals.RefusalCounter()
     limit = app.config["REPORTS_PER_USER_PER_MINUTE"]
     app.config["REPORTS_PER_USER_PER_MINUTE"] = 100
-    for session in _session(app):
-        lab = make_lab(session)
-        families = [make_family(session, lab, budget=Decimal("90000000")) for _ in range(6)]
-        start = dt.date(2022, 11, 15)
-        for number, family in enumerate(families):
-            for quarter in range(16):  # four years, read every quarter, up and down
-                level = (quarter // 3 + number) % 4
-                add_assessment(
-                    session, family, start + dt.timedelta(days=91 * quarter),
-                    finance=level, housing=max(level - 1, 0), work=level, health=level,
-                )  # fmt: skip
-            _spend(session, family, lab, "45678901", "approved")
-        _spend(session, families[0], lab, "12345", "rejected")
-        session.flush()
-        client = app.test_client()
-        member = session.scalars(select(Member).where(Member.family_id == families[0].id)).first()
-        assert member is not None
-        files: dict[str, bytes] = {}
-        for language in ("nb", "en"):
-            for kind, user, extra in (
-                ("family", lab.lead, {"family_id": families[0].id}),
-                ("portfolio", lab.auditor, {}),
-                ("audit", lab.auditor, {"period_start": f"{dt.date.today().year - 4}-01-01"}),
-            ):
-                headers = auth(session, user)
-                body = {"kind": kind, "language": language, **extra}
-                answer = client.post("/api/v1/reports", json=body, headers=headers)
-                assert answer.status_code == 201, answer.get_json()
-                pdf = client.get(f"/api/v1/reports/{answer.get_json()['id']}/pdf", headers=headers)
-                files[f"{kind}-{language}"] = pdf.data
-            with app.test_request_context(method="POST"):
-                request = start_access_request(
-                    session, lab.lead, families[0].id, member.id, dt.date.today(), language
-                )
-                report = session.get(IssuedReport, request.report_id)
-                assert report is not None and report.pdf is not None
-                files[f"access-{language}"] = report.pdf
-        login(client, lab.leader.username)
-        answer = client.get("/dashboard.xlsx")
-        assert answer.status_code == 200
-        files["workbook-nb"] = answer.data
-        yield files
+    session = module_db
+    lab = make_lab(session)
+    families = [make_family(session, lab, budget=Decimal("90000000")) for _ in range(6)]
+    start = dt.date(2022, 11, 15)
+    for number, family in enumerate(families):
+        for quarter in range(16):  # four years, read every quarter, up and down
+            level = (quarter // 3 + number) % 4
+            add_assessment(
+                session, family, start + dt.timedelta(days=91 * quarter),
+                finance=level, housing=max(level - 1, 0), work=level, health=level,
+            )  # fmt: skip
+        _spend(session, family, lab, "45678901", "approved")
+    _spend(session, families[0], lab, "12345", "rejected")
+    session.flush()
+    client = app.test_client()
+    member = session.scalars(select(Member).where(Member.family_id == families[0].id)).first()
+    assert member is not None
+    files: dict[str, bytes] = {}
+    for language in ("nb", "en"):
+        for kind, user, extra in (
+            ("family", lab.lead, {"family_id": families[0].id}),
+            ("portfolio", lab.auditor, {}),
+            ("audit", lab.auditor, {"period_start": f"{dt.date.today().year - 4}-01-01"}),
+        ):
+            headers = auth(session, user)
+            body = {"kind": kind, "language": language, **extra}
+            answer = client.post("/api/v1/reports", json=body, headers=headers)
+            assert answer.status_code == 201, answer.get_json()
+            pdf = client.get(f"/api/v1/reports/{answer.get_json()['id']}/pdf", headers=headers)
+            files[f"{kind}-{language}"] = pdf.data
+        with app.test_request_context(method="POST"):
+            request = start_access_request(
+                session, lab.lead, families[0].id, member.id, dt.date.today(), language
+            )
+            report = session.get(IssuedReport, request.report_id)
+            assert report is not None and report.pdf is not None
+            files[f"access-{language}"] = report.pdf
+    login(client, lab.leader.username)
+    answer = client.get("/dashboard.xlsx")
+    assert answer.status_code == 200
+    files["workbook-nb"] = answer.data
+    yield files
     app.config["REPORTS_PER_USER_PER_MINUTE"] = limit
 
 
@@ -203,3 +205,138 @@ def test_the_bokmal_reports_and_workbook_show_the_default_set_in_bokmal(
 def test_a_rejected_expenditure_is_avvist_in_the_audit_report(issued: dict[str, bytes]) -> None:
     text = pdf_text(issued["audit-nb"])
     assert "avvist" in text.lower() and "avslått" not in text.lower()
+
+
+# --- The mission report and the archive's PDF/A documents, as wide as they get ----------------
+
+LONG_PLACE = "Nordre Follo og Søndre Land interkommunale velferdssamarbeid"
+LONG_NOTE = (
+    "Mer innsats i bolig og arbeid etter gjennomgangen med kommunedirektørene; "
+    "oppfølgingsteamene styrkes med to årsverk fra NAV og Boligkontoret fra neste kvartal."
+)
+
+
+@pytest.fixture(scope="module")
+def mission_reports(app: Flask, module_db: scoped_session) -> Iterator[dict[str, bytes]]:  # type: ignore[type-arg]
+    """{mission-nb, mission-en}: a mission over three municipalities with long names, a long
+    name of its own, a steering log of long notes and three target versions."""
+    from tests.missions.test_missions_api import build, create
+    from tests.reports.test_family_report import download, issue
+
+    app.extensions["velferdslab_limiter"].reset()
+    session = module_db
+    world = build(session)
+    for number, lab in enumerate(world["labs"].values()):
+        lab.municipality.name = f"{LONG_PLACE} {number + 1}"
+    session.flush()
+    client, leader = app.test_client(), world["regional"]
+    headers = auth(session, leader)
+    name = "60 % av familiene stabile eller bedre i alle livsområder innen 31.12.2026"
+    mission = create(client, session, world, leader, name=name).get_json()
+    for number, value in enumerate((0.55, 0.5)):
+        body = {"decision": "adjust", "on": f"2026-0{number + 1}-15", "note": LONG_NOTE,
+                "target": {"value": value, "by": "2027-12-31"}}  # fmt: skip
+        answer = client.post(
+            f"/api/v1/missions/{mission['id']}/decisions", json=body, headers=headers
+        )
+        assert answer.status_code == 201, answer.get_json()
+    files = {}
+    for language in ("nb", "en"):
+        report = issue(client, headers, kind="mission", mission_id=mission["id"],
+                       as_of="2025-12-31", language=language)  # fmt: skip
+        files[f"mission-{language}"] = download(client, headers, report["id"])
+    yield files
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_every_word_of_the_mission_report_lies_on_its_page(
+    mission_reports: dict[str, bytes], language: str
+) -> None:
+    pdf = mission_reports[f"mission-{language}"]
+    save_page_images(pdf, f"mission-wide-{language}")
+    assert "Nordre Follo" in pdf_text(pdf)  # the municipalities are on it
+    assert words_outside_their_page(pdf) == []
+
+
+@pytest.fixture(scope="module")
+def archived(app: Flask, module_db: scoped_session) -> Iterator[dict[str, bytes]]:  # type: ignore[type-arg]
+    """{kind: PDF/A}: every archived document of a family whose facts are as wide as they get
+    (long names, a decision of tens of millions, a goal in every domain, sixteen readings), made
+    by velferdslab.archive.documents as the outbox makes it."""
+    from tests.archive.conftest import enrolled_family
+    from velferdslab.archive.documents import make_document
+    from velferdslab.archive.models import ArchiveRecord
+    from velferdslab.budgets import services as budgets
+    from velferdslab.families import services as families
+    from velferdslab.plans import services as plans
+    from velferdslab.vocabulary import DOMAINS
+
+    transport = app.config.get("ARCHIVE_TRANSPORT", "off")
+    app.config["ARCHIVE_TRANSPORT"] = "folder"  # archiving on: the hooks queue the records
+    try:
+        session = module_db
+        with app.app_context():
+            lab = make_lab(session)
+            lab.nav.name = f"Arbeids- og velferdsforvaltningen (NAV) {LONG_PLACE}"
+            lab.housing.name = f"Boligkontoret for vanskeligstilte i {LONG_PLACE}"
+            lab.lead.full_name = "Anne-Marie Kristiansen-Holmboe Stenersen Østby-Wergeland"
+            lab.member.full_name = "Karl-Johan Bjørnstjerne Haraldsen-Tveit"
+            family = enrolled_family(session, lab)
+            start = dt.date(2022, 11, 15)
+            for quarter in range(16):
+                level = quarter // 4
+                add_assessment(
+                    session, family, start + dt.timedelta(days=91 * quarter),
+                    finance=level, housing=level, work=level, health=level,
+                )  # fmt: skip
+            consent = families.record_consent(
+                session, family, given_on=dt.date(2024, 1, 16),
+                agency_ids=[lab.nav.id, lab.housing.id],
+            )  # fmt: skip
+            for domain in DOMAINS:
+                goal = {"domain": domain, "target_level": 3,
+                        "target_date": dt.date(2026, 12, 31)}  # fmt: skip
+                plans.add_goal(session, family, lab.lead.id, goal)
+            families.add_team_member(
+                session, family, user_id=lab.member.id, agency_id=lab.nav.id,
+                team_role="member", mandate_nok=Decimal("12345678.90"),
+                joined_on=dt.date(2024, 1, 16),
+            )  # fmt: skip
+            budgets.set_budget(session, family, year=2024, amount=Decimal("90000000"))
+            expenditure = budgets.request_expenditure(
+                session, family, lab.member, spent_on=dt.date(2024, 3, 1),
+                amount=Decimal("45678901.50"), description=LONG_NOTE * 3,
+                paying_agency_id=lab.nav.id, today=dt.date(2024, 3, 1),
+            )  # fmt: skip
+            budgets.decide_expenditure(
+                session, family, expenditure, lab.lead, approve=True, note=LONG_NOTE
+            )
+            families.change_consent(
+                session, consent, {"withdrawn_on": dt.date(2024, 9, 1)}, dt.date(2024, 9, 1)
+            )
+            families.update_family(
+                session, family, {"status": "concluded", "concluded_on": dt.date(2026, 9, 2)}
+            )
+            files = {}
+            for record in session.scalars(
+                select(ArchiveRecord).where(ArchiveRecord.family_id == family.id)
+            ):
+                make_document(record)
+                if record.document is not None:
+                    files[record.kind.value] = record.document
+        yield files
+    finally:
+        app.config["ARCHIVE_TRANSPORT"] = transport
+
+
+ARCHIVED = ("consent_given", "plan", "team_change", "spending_decision", "consent_withdrawn",
+            "conclusion")  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ARCHIVED)
+def test_every_word_of_every_archived_document_lies_on_its_page(
+    archived: dict[str, bytes], kind: str
+) -> None:
+    pdf = archived[kind]
+    save_page_images(pdf, f"archive-wide-{kind}")
+    assert words_outside_their_page(pdf) == []

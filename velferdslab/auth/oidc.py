@@ -243,6 +243,21 @@ def client(name: str) -> Any:
     return current_app.extensions[EXTENSION]["oauth"].create_client(name)
 
 
+def decode_signed(oauth_client: Any, token: str) -> tuple[jwt.Token, dict[str, Any]]:
+    """A JWT decoded against the signature keys of the provider `oauth_client` speaks to (its
+    JWKS, fetched again once when the token names a key we do not hold: keys rotate), and the
+    provider's metadata. Its claims are the caller's to check; JoseError or ValueError when the
+    signature does not hold."""
+    metadata = oauth_client.load_server_metadata()
+    algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+    keys = KeySet.import_key_set(oauth_client.fetch_jwk_set())
+    try:
+        return jwt.decode(token, keys, algorithms=algorithms), metadata
+    except InvalidKeyIdError:
+        keys = KeySet.import_key_set(oauth_client.fetch_jwk_set(force=True))
+        return jwt.decode(token, keys, algorithms=algorithms), metadata
+
+
 class InvalidAssertion(ValueError):
     """A provider's token that does not prove who sent it."""
 
@@ -255,16 +270,8 @@ def validate_assertion(provider: Provider, assertion: str) -> dict[str, Any]:
     whose audience is our client id): signature against the provider's JWKS, issuer, audience and
     expiry all checked. For the API's token exchange (POST /auth/token with an assertion)."""
     oauth_client = client(provider.name)
-    metadata = oauth_client.load_server_metadata()
-    algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     try:
-        keys = KeySet.import_key_set(oauth_client.fetch_jwk_set())
-        try:
-            token = jwt.decode(assertion, keys, algorithms=algorithms)
-        except InvalidKeyIdError:
-            # the provider may have rotated its keys since we fetched them
-            keys = KeySet.import_key_set(oauth_client.fetch_jwk_set(force=True))
-            token = jwt.decode(assertion, keys, algorithms=algorithms)
+        token, metadata = decode_signed(oauth_client, assertion)
         registry = jwt.JWTClaimsRegistry(
             now=int(time.time()),
             leeway=ASSERTION_LEEWAY_SECONDS,

@@ -17,9 +17,9 @@ from urllib.parse import urlparse
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
+from joserfc.errors import JoseError
 
+from velferdslab.auth.oidc import decode_signed
 from velferdslab.policy.family import ACR_LEVELS
 from velferdslab.settings import ConfigurationError
 
@@ -97,16 +97,8 @@ class InvalidLogoutToken(ValueError):
 def logout_claims(found: Settings, token: str) -> dict[str, Any]:
     """The claims of a back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.6):
     signed by the provider, for this client, recent, with the logout event, and no nonce."""
-    oauth_client = client()
-    metadata = oauth_client.load_server_metadata()
-    algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     try:
-        keys = KeySet.import_key_set(oauth_client.fetch_jwk_set())
-        try:
-            decoded = jwt.decode(token, keys, algorithms=algorithms)
-        except InvalidKeyIdError:
-            keys = KeySet.import_key_set(oauth_client.fetch_jwk_set(force=True))
-            decoded = jwt.decode(token, keys, algorithms=algorithms)
+        decoded, metadata = decode_signed(client(), token)
         jwt.JWTClaimsRegistry(
             now=int(time.time()),
             leeway=LEEWAY_SECONDS,

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from velferdslab import policy
@@ -28,7 +28,8 @@ from velferdslab.missions.models import (
 )
 from velferdslab.missions.progress import SHARE
 from velferdslab.municipalities.models import Municipality
-from velferdslab.users.models import User
+from velferdslab.users.models import User, UserRole
+from velferdslab.vocabulary import Role
 
 
 def visible_missions(user: User) -> Any:
@@ -341,3 +342,26 @@ def progress_for(
         "assumption_set": {"id": assumption_set.id, "name": assumption_set.name,
                            "version": assumption_set.version},
     }  # fmt: skip
+
+
+def placeable_municipalities(session: AnySession, user: User) -> list[Municipality]:
+    """The municipalities the user may name in a mission (the policy's scope), by name."""
+    query = select(Municipality).order_by(Municipality.name)
+    if user.municipality_id is not None:
+        query = query.where(Municipality.id == user.municipality_id)
+    return list(session.scalars(query))
+
+
+def possible_owners(session: AnySession, user: User) -> list[User]:
+    """The active leaders of the user's scope (and the regional ones), who may own a mission."""
+    query = (
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.LEADER, User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    )
+    if user.municipality_id is not None:
+        query = query.where(
+            or_(User.municipality_id.is_(None), User.municipality_id == user.municipality_id)
+        )
+    return list(session.scalars(query))

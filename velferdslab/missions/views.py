@@ -4,6 +4,7 @@ the form to record a decision; and its Excel sheet."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
@@ -11,15 +12,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from velferdslab import policy
 from velferdslab.auth.current import audit
 from velferdslab.errors import DomainError, Forbidden
 from velferdslab.extensions import db
 from velferdslab.formatting import oslo_today
-from velferdslab.missions import services
+from velferdslab.missions import editor, services
 from velferdslab.missions.excel import XLSX, mission_workbook
 from velferdslab.missions.presentation import DECISION_LABELS, page_context
 from velferdslab.missions.progress import SHARE
@@ -27,14 +28,16 @@ from velferdslab.reports import jobs as report_jobs
 from velferdslab.reports.services import ReportRequest, issue_report
 from velferdslab.vocabulary import ReportKind
 from velferdslab.web.auth import login_required
+from velferdslab.web.fields import NumberField
 
 
 class DecisionForm(FlaskForm):  # type: ignore[misc]
     decision = SelectField(_l("Decision"), validators=[DataRequired()])
     on = DateField(_l("Date"), validators=[DataRequired()], default=oslo_today)
     note = TextAreaField(_l("Note"), validators=[Length(max=4000)])
-    target_value = DecimalField(
-        _l("New target (with Adjust only)"), places=1, validators=[Optional(), NumberRange(min=0)]
+    # Per cent of a share or a count, as typed (60,5 or 1 234,5), bounded as the API bounds it.
+    target_value = NumberField(
+        _l("New target (with Adjust only)"), places=1, maximum=1_000_000, validators=[Optional()]
     )
     target_by = DateField(_l("New deadline (with Adjust only)"), validators=[Optional()])
 
@@ -58,15 +61,17 @@ def _decision_body(form: DecisionForm, mission: Any) -> dict[str, Any]:
         "decision": form.decision.data, "on": form.on.data, "note": form.note.data or "",
     }  # fmt: skip
     if form.target_value.data is not None or form.target_by.data is not None:
-        value = float(form.target_value.data or 0)
+        typed = form.target_value.data or Decimal(0)
         if str(mission.indicator) == SHARE:
-            value = value / 100  # the form takes per cent
-        body["target"] = {"value": value, "by": form.target_by.data or mission.target.target_by}
+            typed = typed / 100  # the form takes per cent
+        by = form.target_by.data or mission.target.target_by
+        body["target"] = {"value": float(typed), "by": by}
     return body
 
 
 def create_blueprint() -> Blueprint:
     blp = Blueprint("mission_pages", __name__)
+    editor.add_routes(blp)
 
     @blp.route("/missions/<id:mission_id>", methods=["GET", "POST"])
     @login_required
@@ -98,6 +103,7 @@ def create_blueprint() -> Blueprint:
                 progress=progress,
                 form=form if steer else None,
                 may_report=policy.may_issue_kind(user, ReportKind.MISSION),
+                may_change=policy.may_change_mission(user, mission),
                 **page_context(mission, progress),
             ),
             status,

@@ -33,6 +33,8 @@ def unreadable_message(reason: str, places: int) -> str:
     if reason == "too_many_decimals":
         if places == 0:
             return str(_l("A whole number, without decimals."))
+        if places == 1:
+            return str(_l("At most one decimal."))
         return str(_l("At most two decimals (øre)."))
     if reason == "ambiguous":
         return str(_l("Write thousands with a space (1 234) and øre after a comma (1 234,50)."))
