@@ -55,6 +55,16 @@ def format_money(value: Number | None, language: str | None = "nb") -> str:
     return f"NOK{NBSP}{amount}" if _is_english(language) else f"{amount}{NBSP}kr"
 
 
+def format_amount(value: Number | None, language: str | None = "nb") -> str:
+    """One recorded amount as it was typed: whole kroner (`1 234 567 kr`) unless it has øre,
+    then with them (`150,50 kr`, `NOK 150.50`). Sums and estimates use `format_money`."""
+    if value is None:
+        return DASH
+    decimals = 2 if round(float(value) * 100) % 100 else 0
+    amount = format_number(value, decimals, language)
+    return f"NOK{NBSP}{amount}" if _is_english(language) else f"{amount}{NBSP}kr"
+
+
 def format_millions(value: Number | None, decimals: int = 1, language: str | None = "nb") -> str:
     """A headline sum to a sensible precision: `23,0 mill. kr` / `NOK 23.0 million`."""
     if value is None:

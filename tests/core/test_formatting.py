@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from velferdslab.db import MAX_MONEY
 from velferdslab.formatting import (
     UnreadableNumber,
+    format_amount,
     format_date,
     format_datetime,
     format_input_number,
@@ -32,6 +33,16 @@ def test_money_in_bokmal_has_spaces_between_thousands_and_a_real_minus() -> None
     assert format_money(Decimal("7700.00")) == f"7{NNBSP}700{NBSP}kr"
     assert format_money(-8656.6) == f"\u22128{NNBSP}657{NBSP}kr"
     assert format_money(None) == "–"
+
+
+def test_a_recorded_amount_keeps_its_ore_and_whole_kroner_stay_whole() -> None:
+    assert format_amount(Decimal("150.50")) == f"150,50{NBSP}kr"
+    assert format_amount("45678901.50") == f"45{NNBSP}678{NNBSP}901,50{NBSP}kr"
+    assert format_amount(Decimal("7700.00")) == f"7{NNBSP}700{NBSP}kr"
+    assert format_amount(0.1 + 0.2) == f"0,30{NBSP}kr"
+    assert format_amount(100.0 + 200.0) == f"300{NBSP}kr"
+    assert format_amount(Decimal("1234.05"), "en") == f"NOK{NBSP}1,234.05"
+    assert format_amount(None) == "–"
 
 
 def test_money_in_english() -> None:

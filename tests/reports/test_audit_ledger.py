@@ -26,7 +26,7 @@ from tests.reports.test_council_and_auditor_reports import assert_norwegian_date
 from tests.reports.test_family_report import download, issue
 from velferdslab.budgets.models import Budget, Expenditure
 from velferdslab.families.models import Family
-from velferdslab.formatting import format_date, format_datetime, format_money
+from velferdslab.formatting import format_amount, format_date, format_datetime, format_money
 
 YEAR = dt.date.today().year - 1
 NOTES = ("Nødvendig for å holde på boligen.", "Dekkes av ordinær stønad fra NAV.")
@@ -109,7 +109,7 @@ def test_every_expenditure_is_a_line_with_every_figure_it_had(
         figures = [
             format_date(dt.date.fromisoformat(row["spent_on"])),
             row["reference"],
-            plain(format_money(float(row["amount"]))),
+            plain(format_amount(row["amount"])),
             f"({row['requested_by']}) {format_datetime(asked)}",
             row["description"],
         ]
@@ -130,8 +130,8 @@ def test_every_expenditure_is_a_line_with_every_figure_it_had(
             assert f"«{row['decision_note']}»" in beneath, beneath
     # The listed sum and every budget's figures, a line each.
     flat = plain(text)
-    approved = sum(float(r["amount"]) for r in rows if r["status"] == "approved")
-    assert f"Godkjent i perioden, oppført {plain(format_money(approved))}" in flat
+    approved = sum(Decimal(r["amount"]) for r in rows if r["status"] == "approved")
+    assert f"Godkjent i perioden, oppført {plain(format_amount(approved))}" in flat
     budgets = csv.DictReader(io.StringIO(pdf_attachments(pdf)["budgets.csv"].decode()))
     for budget in budgets:
         money = [plain(format_money(float(budget[k]))) for k in ("budget", "approved", "pending")]

@@ -340,3 +340,15 @@ def test_every_word_of_every_archived_document_lies_on_its_page(
     pdf = archived[kind]
     save_page_images(pdf, f"archive-wide-{kind}")
     assert words_outside_their_page(pdf) == []
+
+
+def test_an_archived_decision_shows_the_amount_and_the_mandate_as_typed(
+    archived: dict[str, bytes],
+) -> None:
+    """The archivist reads the decided amount and the member's mandate to the øre, and the team
+    change's row says what changed ("Endring"), not the verb "Endre"."""
+    decision = " ".join(pdf_text(archived["spending_decision"]).split())
+    assert "45 678 901,50 kr" in decision.replace("\u202f", " ").replace("\u00a0", " ")
+    team = " ".join(pdf_text(archived["team_change"]).split()).replace("\u202f", " ")
+    assert "12 345 678,90 kr" in team.replace("\u00a0", " ")
+    assert "Endring" in team and "Endre " not in team

@@ -55,6 +55,10 @@ def test_spending_typed_with_a_decimal_comma_is_stored_as_typed(
     saved = db.scalars(select(Expenditure).where(Expenditure.family_id == family.id)).one()
     assert saved.amount == Decimal(stored)
     assert saved.status.value == "approved"  # within the mandate, as typed
+    # … and the family page shows it as typed, øre and all (never rounded to whole kroner)
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    shown = f"{Decimal(stored):,.2f}".replace(",", NNBSP).replace(".", ",").removesuffix(",00")
+    assert f">{shown}{NBSP}kr<" in page
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from typing import Any
 from flask_babel import format_date as babel_date
 from flask_babel import lazy_gettext as _l
 
-from velferdslab.formatting import format_date, format_datetime, format_money
+from velferdslab.formatting import format_amount, format_date, format_datetime, format_money
 from velferdslab.gains.words import MOVE_STATUS_LABELS
 from velferdslab.web.labels import translated
 
@@ -71,7 +71,7 @@ def expenditure_ledger(
                 "cells": [
                     format_date(row["spent_on"], language),
                     row["reference"],
-                    format_money(row["amount"], language),
+                    format_amount(row["amount"], language),
                     mandate[within],
                     _person(row["requested_by_name"], row["requested_by"])
                     + " "
@@ -123,7 +123,7 @@ def expenditure_ledger(
     return {
         "heading": _cells(headings, widths, right=[amount]),
         "months": months,
-        "sum": total + GAP + format_money(listed_sum, language),
+        "sum": total + GAP + format_amount(listed_sum, language),
     }
 
 

@@ -155,6 +155,7 @@ def template_helpers() -> dict[str, Any]:
         "payer_label": lambda p: str(PAYER_LABELS.get(p, p)),
         "DOMAINS": DOMAINS,
         "money": format_money,
+        "amount": format_amount,
         "date": formatting.format_date,
         "number": format_number,
         "value": format_value,
@@ -198,6 +199,11 @@ def format_value(value: Any) -> str:
 def format_money(value: Any) -> str:
     """Whole kroner in the page's language (`12 345 kr`), by velferdslab.formatting."""
     return formatting.format_money(value, str(get_locale() or "nb"))
+
+
+def format_amount(value: Any) -> str:
+    """One recorded amount with its øre when it has them (`150,50 kr`): velferdslab.formatting."""
+    return formatting.format_amount(value, str(get_locale() or "nb"))
 
 
 def _language() -> str:
