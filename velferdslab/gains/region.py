@@ -17,6 +17,7 @@ from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.region_parts import kept_figures, region_scratch
 
 
 def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
@@ -38,7 +39,9 @@ def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
     )
 
 
-Part = tuple[dict[str, Any], Suppression]
+# A municipality's report, what its suppression decided, and the figures the region's are made
+# of (velferdslab.gains.region_parts).
+Part = tuple[dict[str, Any], Suppression, dict[str, Any]]
 
 
 def municipality_part(
@@ -51,8 +54,11 @@ def municipality_part(
     """One municipality's own report within a region, and what its suppression decided (the
     hidden figures and the sums that tie them): it depends on that municipality's data only."""
     own = Suppression(suppression.applied, suppression.threshold)
-    report = portfolio_report(municipality_input(data, municipality_id), params, as_of, own)
-    return report, own
+    scratch: dict[str, Any] = {}
+    report = portfolio_report(
+        municipality_input(data, municipality_id), params, as_of, own, scratch=scratch
+    )
+    return report, own, kept_figures(scratch)
 
 
 def region_report(
@@ -71,17 +77,21 @@ def region_report(
         return portfolio_report(data, params, as_of, suppression)
     parts: dict[int, dict[str, Any]] = {}
     owns: list[Suppression] = []
+    figures: list[dict[str, Any]] = []
     for municipality_id in municipalities:
         if part is None:
-            report, own = municipality_part(data, municipality_id, params, as_of, suppression)
+            made = municipality_part(data, municipality_id, params, as_of, suppression)
         else:
-            report, own = part(municipality_id)
-        parts[municipality_id] = report
-        owns.append(own)
+            made = part(municipality_id)
+        parts[municipality_id] = made[0]
+        owns.append(made[1])
+        figures.append(made[2])
     hidden_elsewhere, pinned = elsewhere(owns)
     spans = stable_spans(list(parts.values()))
     first = suppression.beside(hidden_elsewhere, pinned, spans)
-    scratch: dict[str, Any] = {}  # the figures both reports share, computed once
+    # The figures both reports share, computed once; those made family by family put together
+    # from the municipalities' (treated as read-only).
+    scratch = region_scratch(figures, data.family_ids)
     report = portfolio_report(data, params, as_of, first, scratch=scratch)
     more = hidden_together(first, owns) if suppression.applied else set()
     if more:  # made again with them hidden: a hidden figure changes what is drawn around it
