@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from velferdslab.benefits.engine import Prepared, evaluate
+from velferdslab.benefits.engine import ItemArrays, Prepared, evaluate
 from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import socioeconomic_npv
@@ -132,11 +132,12 @@ def time_at_level(prepared: Prepared) -> dict[str, float]:
 def sensitivity(prepared: Prepared, params: AssumptionParams) -> list[dict[str, Any]]:
     """Each parameter and each cost level moved −20 % and +20 %, one at a time: the resulting
     socioeconomic NPV, widest swing first (a tornado table)."""
-    base = socioeconomic_npv(evaluate(prepared, params))
+    kept: ItemArrays = {}  # what the variants with the same costs share, computed once
+    base = socioeconomic_npv(evaluate(prepared, params, kept))
     rows = []
     for name, low, high in _variants(params):
-        npv_low = socioeconomic_npv(evaluate(prepared, low))
-        npv_high = socioeconomic_npv(evaluate(prepared, high))
+        npv_low = socioeconomic_npv(evaluate(prepared, low, kept))
+        npv_high = socioeconomic_npv(evaluate(prepared, high, kept))
         rows.append(
             {
                 "parameter": name,

@@ -184,17 +184,15 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     and region = sum of municipalities for every additive figure)."""
     views = [_in_view(index, own) for index, own in enumerate(municipalities)]
     hidden: set[Any] = {("region", key) for key in region.hidden}
-    for _lines, own_hidden, _own_tied in views:
+    for own_hidden, _own_tied in views:
         hidden |= own_hidden
-    region_lines: list[Line] = [
-        ([("region", k) for k in parts], ("region", total)) for parts, total in region.lines
-    ]
+    region_lines = _renamed("region", region.lines)
     # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
     # fix one (a figure is recovered from the sums it is in, through other hidden figures):
     # checked on those alone first, the same answer as on all of them.
     if not recoverable(_tied(region, municipalities, views, region_lines, hidden), hidden):
         return set()
-    lines: list[Line] = [line for own_lines, _hidden, _tied_lines in views for line in own_lines]
+    lines = [line for i, own in enumerate(municipalities) for line in _renamed(i, own.lines)]
     lines += region_lines
     for key in region.figures:
         if _additive(key):
@@ -211,16 +209,21 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     return {key for view, key in safe if view == "region"} - region.hidden
 
 
+def _renamed(view: Any, lines: list[Line]) -> list[Line]:
+    """A view's sums with each figure named by the view as well."""
+    return [([(view, k) for k in parts], (view, total)) for parts, total in lines]
+
+
 def _tied(
     region: Suppression,
     municipalities: list[Suppression],
-    views: list[tuple[list[Line], set[Any], list[Line]]],
+    views: list[_View],
     region_lines: list[Line],
     hidden: set[Any],
 ) -> list[Line]:
     """The sums of hidden_together that hold at least one hidden figure."""
     hiding = set().union(*(own.hidden for own in municipalities))
-    tied = [line for _lines, _hidden, own_tied in views for line in own_tied]
+    tied = [line for _hidden, own_tied in views for line in own_tied]
     tied += [
         line for line in region_lines if line[1] in hidden or any(k in hidden for k in line[0])
     ]
@@ -231,10 +234,11 @@ def _tied(
     return tied
 
 
-# A municipality's sums and hidden figures named as one view among the region's, and those of
-# its sums that hold a hidden figure, kept while its part is (a kept part is the same object:
-# velferdslab/gains/services.py keeps them).
-_View = tuple[list[Line], set[Any], list[Line]]
+# A municipality's hidden figures named as one view among the region's, and those of its sums
+# that hold a hidden figure, kept while its part is (a kept part is the same object:
+# velferdslab/gains/services.py keeps them). Its other sums are named only when something is
+# recoverable (rarely): a region's are some hundred thousand figures.
+_View = tuple[set[Any], list[Line]]
 _views: OrderedDict[tuple[int, int], tuple[Suppression, _View]] = OrderedDict()
 _views_lock = threading.Lock()
 
@@ -245,12 +249,13 @@ def _in_view(index: int, own: Suppression) -> _View:
         found = _views.get(key)
         if found is not None and found[0] is own:
             return found[1]
-    lines: list[Line] = [
-        ([(index, k) for k in parts], (index, total)) for parts, total in own.lines
-    ]
     hidden = {(index, key) for key in own.hidden}
-    tied = [line for line in lines if line[1] in hidden or any(k in hidden for k in line[0])]
-    view = (lines, hidden, tied)
+    tied = [
+        ([(index, k) for k in parts], (index, total))
+        for parts, total in own.lines
+        if total in own.hidden or any(k in own.hidden for k in parts)
+    ]
+    view = (hidden, tied)
     with _views_lock:
         _views[key] = (own, view)  # holding `own` keeps its id from being reused
         while len(_views) > 256:
