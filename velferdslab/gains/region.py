@@ -249,8 +249,8 @@ def _in_view(index: int, own: Suppression) -> _View:
         found = _views.get(key)
         if found is not None and found[0] is own:
             return found[1]
-    hidden = {(index, key) for key in own.hidden}
-    tied = [
+    hidden: set[Any] = {(index, key) for key in own.hidden}
+    tied: list[Line] = [
         ([(index, k) for k in parts], (index, total))
         for parts, total in own.lines
         if total in own.hidden or any(k in own.hidden for k in parts)

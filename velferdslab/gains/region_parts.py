@@ -78,7 +78,8 @@ def _tables(parts: list[tuple[Prepared, Path]], ids: np.ndarray) -> tuple[Prepar
         return None
 
     def whole(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p, name) for p in prepared])[order]
+        rows: np.ndarray = np.concatenate([getattr(p, name) for p in prepared])[order]
+        return rows
 
     tables = Prepared(joined, whole("baseline"), whole("current"), whole("days"),
                       whole("spending"), prepared[0].as_of)  # fmt: skip
