@@ -186,14 +186,13 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     hidden: set[Any] = {("region", key) for key in region.hidden}
     for own_hidden, _own_tied in views:
         hidden |= own_hidden
-    region_lines = _renamed("region", region.lines)
     # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
     # fix one (a figure is recovered from the sums it is in, through other hidden figures):
     # checked on those alone first, the same answer as on all of them.
-    if not recoverable(_tied(region, municipalities, views, region_lines, hidden), hidden):
+    if not recoverable(_tied(region, municipalities, views), hidden):
         return set()
     lines = [line for i, own in enumerate(municipalities) for line in _renamed(i, own.lines)]
-    lines += region_lines
+    lines += _renamed("region", region.lines)
     for key in region.figures:
         if _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
@@ -214,21 +213,19 @@ def _renamed(view: Any, lines: list[Line]) -> list[Line]:
     return [([(view, k) for k in parts], (view, total)) for parts, total in lines]
 
 
-def _tied(
-    region: Suppression,
-    municipalities: list[Suppression],
-    views: list[_View],
-    region_lines: list[Line],
-    hidden: set[Any],
-) -> list[Line]:
-    """The sums of hidden_together that hold at least one hidden figure."""
+def _tied(region: Suppression, municipalities: list[Suppression], views: list[_View]) -> list[Line]:
+    """The sums of hidden_together that hold at least one hidden figure: the municipalities'
+    (kept with their parts), the region's own, and region = Σ municipalities for each additive
+    figure hidden in one of the views (found among the hidden figures, not among all)."""
     hiding = set().union(*(own.hidden for own in municipalities))
     tied = [line for _hidden, own_tied in views for line in own_tied]
-    tied += [
-        line for line in region_lines if line[1] in hidden or any(k in hidden for k in line[0])
-    ]
-    for key in region.figures:
-        if _additive(key) and (("region", key) in hidden or key in hiding):
+    held = region.hidden
+    tied += _renamed(
+        "region",
+        [line for line in region.lines if line[1] in held or any(k in held for k in line[0])],
+    )
+    for key in held | hiding:
+        if key in region.figures and _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
             tied.append((parts, ("region", key)))
     return tied
