@@ -201,16 +201,15 @@ def moves_and_waterfall(data: Any, params: Any, engine_s: float) -> float:
     from velferdslab.benefits.engine import evaluate, prepare
     from velferdslab.benefits.suppression import Suppression
     from velferdslab.benefits.waterfall import waterfall
-    from velferdslab.gains.lasting import moves_block
+    from velferdslab.gains.lasting import moves_block, portfolio_spells
 
     prepared = prepare(data.assessments, data.expenditures, AS_OF, data.family_ids)
     priced = evaluate(prepared, params)  # the portfolio's own pricing, which the last bar reads
     moves_runs, waterfall_runs = [], []
     for _ in range(5):
         started = time.perf_counter()
-        block = moves_block(
-            data.assessments, data.families, params, AS_OF, Suppression(applied=True)
-        )
+        moves = portfolio_spells(data.assessments, data.families, params)
+        block = moves_block(moves, params, AS_OF, Suppression(applied=True))
         moves_runs.append(time.perf_counter() - started)
         started = time.perf_counter()
         bars = waterfall(prepared, params, priced=priced)

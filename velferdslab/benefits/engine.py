@@ -52,6 +52,27 @@ class Prepared:
         return out
 
 
+# Per domain and cost vector, what evaluate computes before the assumption set's factors apply:
+# the saving in days · cost and the gap at T, per family.
+ItemArrays = dict[tuple[int, tuple[float, ...]], tuple[np.ndarray, np.ndarray]]
+
+
+def _item_arrays(
+    prepared: Prepared, column: int, costs: tuple[float, ...], kept: ItemArrays
+) -> tuple[np.ndarray, np.ndarray]:
+    found = kept.get((column, costs))
+    if found is None:
+        assessed, base, now, total_days = prepared.domain_arrays[column]
+        cost = np.asarray(costs, dtype=float)
+        days = prepared.days[:, column, :]
+        base_cost = np.where(assessed, cost[base], 0.0)
+        # Σ_segments days · (cost(b) − cost(ℓ)) = cost(b) · Σ days − Σ_ℓ days_ℓ · cost(ℓ)
+        saving_days = base_cost * total_days - days @ cost
+        gap = np.where(assessed, base_cost - cost[now], 0.0)
+        found = kept[(column, costs)] = (saving_days, gap)
+    return found
+
+
 def _as_dates(values_: pd.Series) -> np.ndarray:
     dates: np.ndarray = pd.to_datetime(values_).to_numpy(dtype="datetime64[D]")
     return dates
@@ -153,7 +174,13 @@ class Priced:
     discount: np.ndarray  # DF(1..H)
 
 
-def evaluate(prepared: Prepared, params: AssumptionParams) -> Priced:
+def evaluate(
+    prepared: Prepared, params: AssumptionParams, kept: ItemArrays | None = None
+) -> Priced:
+    """The prepared families priced with `params`. `kept` (a dict, empty at first) keeps the
+    per-family arrays that depend on the costs alone between pricings of the same families:
+    the sensitivity table prices 25 variants, most of them with the same costs."""
+    kept = {} if kept is None else kept
     n = len(prepared.family_ids)
     realised = np.zeros((n, len(CATEGORIES), len(PAYERS)))
     projected = np.zeros_like(realised)
@@ -163,14 +190,9 @@ def evaluate(prepared: Prepared, params: AssumptionParams) -> Priced:
     annuity = float(np.sum(fade * discount))
     for item in params.cost_items:
         column = DOMAINS.index(item.domain)
-        assessed, base, now, total_days = prepared.domain_arrays[column]
-        cost = np.asarray(item.annual_cost, dtype=float)
-        days = prepared.days[:, column, :]
+        costs = tuple(map(float, item.annual_cost))
+        saving_days, gap = _item_arrays(prepared, column, costs, kept)
         k = params.adjustment(item)
-        base_cost = np.where(assessed, cost[base], 0.0)
-        # Σ_segments days · (cost(b) − cost(ℓ)) = cost(b) · Σ days − Σ_ℓ days_ℓ · cost(ℓ)
-        saving_days = base_cost * total_days - days @ cost
-        gap = np.where(assessed, base_cost - cost[now], 0.0)
         where = (CATEGORIES.index(item.category), PAYERS.index(item.payer))
         realised[:, where[0], where[1]] += k * saving_days / 365.0
         projected[:, where[0], where[1]] += k * params.success_rate * gap * annuity

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from velferdslab.benefits.analytics import domain_columns
 from velferdslab.benefits.forecast import yearly_rates
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.vocabulary import DOMAINS
@@ -133,7 +134,7 @@ def domain_plan(
             family_ids[np.minimum(position, len(family_ids) - 1)] == family
         )
         position = np.minimum(position, len(family_ids) - 1)
-        column = np.array([DOMAINS.index(d) for d in dated["domain"]], dtype=np.int64)
+        column = domain_columns(dated["domain"])
         base = baseline[position, column].astype(np.int64)
         now = current[position, column].astype(np.int64)
         entered = known & (base >= 0) & (now >= 0)

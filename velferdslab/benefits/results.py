@@ -37,9 +37,11 @@ def _totals(
     priced: Priced, rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float, Any, Any, Any]:
     """Realised and projected [category, payer] sums, spending, and the three categories."""
-    realised = priced.realised[rows].sum(axis=0)
-    projected = priced.projected_pv[rows].sum(axis=0)
-    spending = float(priced.prepared.spending[rows].sum())
+    every = len(rows) == len(priced.realised) and bool((rows == np.arange(len(rows))).all())
+    # All families (a portfolio): summed in place, the same sums without copying the arrays.
+    realised = (priced.realised if every else priced.realised[rows]).sum(axis=0)
+    projected = (priced.projected_pv if every else priced.projected_pv[rows]).sum(axis=0)
+    spending = float((priced.prepared.spending if every else priced.prepared.spending[rows]).sum())
     fiscal, economic, social = ((realised + projected)[i].sum() for i in range(3))
     return realised, projected, spending, fiscal, economic, social
 

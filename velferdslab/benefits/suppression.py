@@ -40,6 +40,10 @@ class Suppression:
     hidden: set[Any] = field(default_factory=set, compare=False, hash=False)
     figures: dict[Any, float] = field(default_factory=dict, compare=False, hash=False)
     lines: list[Line] = field(default_factory=list, compare=False, hash=False)
+    # elsewhere's and pinned's keys by their table, found once (a region's are thousands)
+    _tables: dict[int, dict[Any, list[Any]]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def off(cls) -> Suppression:
@@ -83,7 +87,14 @@ class Suppression:
         )
 
     def _mine(self, keys: frozenset[Any], key: Hashable, names: list[Hashable]) -> set[Any]:
-        mine = {k[1:] for k in keys if isinstance(k, tuple) and k[:1] == (key,)}
+        tables = self._tables.get(id(keys))
+        if tables is None:  # keys is elsewhere or pinned, which live as long as self
+            tables = {}
+            for k in keys:
+                if isinstance(k, tuple) and k:
+                    tables.setdefault(k[0], []).append(k[1:])
+            self._tables[id(keys)] = tables
+        mine = set(tables.get(key, ()))
         return {_local(f, names) for f in mine if _local(f, names) is not None}
 
     def table(

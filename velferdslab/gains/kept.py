@@ -226,7 +226,14 @@ def _splice(
     """`old` with the rows of the `changed` families (and of families no longer in `ids`)
     replaced by `fresh`'s, in family order: one copy, whatever the number of pieces."""
     family = old["family_id"].to_numpy(np.int64)
-    gone = np.unique(family[~np.isin(family, ids)]) if len(family) else family
+    # The families the rows hold, each once (the rows are by family: where the family changes),
+    # then those no longer in the scope: a search among 20 000, not among a million rows.
+    present = (
+        family[np.flatnonzero(np.append(True, family[1:] != family[:-1]))]
+        if len(family)
+        else family
+    )
+    gone = np.unique(present[~np.isin(present, ids)])
     replaced = np.union1d(changed, gone)
     starts = np.searchsorted(family, replaced, side="left")
     ends = np.searchsorted(family, replaced, side="right")

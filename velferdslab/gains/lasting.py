@@ -69,16 +69,11 @@ def move_dates(moves: Moves, as_of: dt.date) -> list[dt.date]:
 
 
 def moves_block(
-    assessments: pd.DataFrame,
-    families: pd.DataFrame,
-    params: AssumptionParams,
-    as_of: dt.date,
-    suppression: Suppression,
+    moves: Moves, params: AssumptionParams, as_of: dt.date, suppression: Suppression
 ) -> dict[str, Any]:
     """The set's counts of each status at every quarter end up to T, with the denominator
     (every family ever enrolled by then) and the headline: of the families at stable after a
-    move, how many have held it sustain_months."""
-    moves = portfolio_spells(assessments, families, params)
+    move, how many have held it sustain_months. `moves`: portfolio_spells of the set."""
     dates = move_dates(moves, as_of)
     counts, denominator = count_matrix(moves, dates)
     not_assessed = denominator - counts.sum(axis=1)

@@ -17,8 +17,8 @@ from velferdslab.benefits.results import round_money, summarise
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, open_table
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.forecast import counted_goals, portfolio_forecast, portfolio_forecast_block
-from velferdslab.gains.lasting import moves_block, portfolio_waterfall
-from velferdslab.gains.portfolio_money import approved_up_to, budget_use, money, who_invests
+from velferdslab.gains.lasting import moves_block, portfolio_spells, portfolio_waterfall
+from velferdslab.gains.portfolio_money import budget_use, money, money_sums, who_invests
 from velferdslab.gains.quarters import grouped_rows, level_table, stable_share
 from velferdslab.vocabulary import DOMAINS, LEVELS, PUBLIC_PAYERS
 
@@ -48,7 +48,7 @@ def portfolio_report(
     priced = once("priced", lambda: evaluate(prepared, params))
     gains = once("gains", lambda: round_money(summarise(priced)))
     count = len(ids)
-    approved = once("approved", lambda: approved_up_to(data, as_of))
+    sums = once("money", lambda: money_sums(data, as_of))
     distribution = once(
         "distribution",
         lambda: analytics.level_distribution(data.assessments, as_of, params.overall_rule, ids),
@@ -71,7 +71,7 @@ def portfolio_report(
     transitions = (
         suppression.table(matrix, "transitions") if suppression.applied else open_table(matrix)
     )
-    sums = _gains(gains, count, suppression)
+    figures = _gains(gains, count, suppression)
     forecast = once("forecast", lambda: portfolio_forecast(data, params, as_of, prepared, path))
     return {
         "as_of": as_of,
@@ -95,19 +95,24 @@ def portfolio_report(
             level: money(value, count, suppression, ("family_years", level))
             for level, value in once("years", lambda: analytics.time_at_level(prepared)).items()
         },
-        "gains": sums,
-        "who_invests": who_invests(data, approved, as_of, suppression),
+        "gains": figures,
+        "who_invests": who_invests(data, sums, suppression),
         "who_gains": _who_gains(gains, count, suppression),
-        "budget_use": budget_use(data, approved, as_of, suppression),
+        "budget_use": budget_use(sums, suppression),
         "sensitivity": []
-        if sums["socioeconomic_npv"]["suppressed"]
+        if figures["socioeconomic_npv"]["suppressed"]
         else once(
             "sensitivity",
             lambda: [round_money(row) for row in analytics.sensitivity(prepared, params)],
         ),
         "suppression": suppression.described(),
-        "moves": moves_block(data.assessments, data.families, params, as_of, suppression),
-        "waterfall": portfolio_waterfall(priced, sums["socioeconomic_npv"]["suppressed"]),
+        "moves": moves_block(
+            once("moves", lambda: portfolio_spells(data.assessments, data.families, params)),
+            params,
+            as_of,
+            suppression,
+        ),
+        "waterfall": portfolio_waterfall(priced, figures["socioeconomic_npv"]["suppressed"]),
         "forecast": portfolio_forecast_block(
             data, params, as_of, prepared, path, suppression, forecast
         ),

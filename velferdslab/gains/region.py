@@ -17,6 +17,7 @@ from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.suppression import SUPPRESSED, Suppression, total_last
 from velferdslab.gains.data import EngineInput
 from velferdslab.gains.portfolio import portfolio_report
+from velferdslab.gains.region_parts import kept_figures, region_scratch
 
 
 def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
@@ -38,7 +39,9 @@ def municipality_input(data: EngineInput, municipality_id: int) -> EngineInput:
     )
 
 
-Part = tuple[dict[str, Any], Suppression]
+# A municipality's report, what its suppression decided, and the figures the region's are made
+# of (velferdslab.gains.region_parts).
+Part = tuple[dict[str, Any], Suppression, dict[str, Any]]
 
 
 def municipality_part(
@@ -51,8 +54,11 @@ def municipality_part(
     """One municipality's own report within a region, and what its suppression decided (the
     hidden figures and the sums that tie them): it depends on that municipality's data only."""
     own = Suppression(suppression.applied, suppression.threshold)
-    report = portfolio_report(municipality_input(data, municipality_id), params, as_of, own)
-    return report, own
+    scratch: dict[str, Any] = {}
+    report = portfolio_report(
+        municipality_input(data, municipality_id), params, as_of, own, scratch=scratch
+    )
+    return report, own, kept_figures(scratch)
 
 
 def region_report(
@@ -71,17 +77,21 @@ def region_report(
         return portfolio_report(data, params, as_of, suppression)
     parts: dict[int, dict[str, Any]] = {}
     owns: list[Suppression] = []
+    figures: list[dict[str, Any]] = []
     for municipality_id in municipalities:
         if part is None:
-            report, own = municipality_part(data, municipality_id, params, as_of, suppression)
+            made = municipality_part(data, municipality_id, params, as_of, suppression)
         else:
-            report, own = part(municipality_id)
-        parts[municipality_id] = report
-        owns.append(own)
+            made = part(municipality_id)
+        parts[municipality_id] = made[0]
+        owns.append(made[1])
+        figures.append(made[2])
     hidden_elsewhere, pinned = elsewhere(owns)
     spans = stable_spans(list(parts.values()))
     first = suppression.beside(hidden_elsewhere, pinned, spans)
-    scratch: dict[str, Any] = {}  # the figures both reports share, computed once
+    # The figures both reports share, computed once; those made family by family put together
+    # from the municipalities' (treated as read-only).
+    scratch = region_scratch(figures, data.family_ids)
     report = portfolio_report(data, params, as_of, first, scratch=scratch)
     more = hidden_together(first, owns) if suppression.applied else set()
     if more:  # made again with them hidden: a hidden figure changes what is drawn around it
@@ -174,18 +184,15 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     and region = sum of municipalities for every additive figure)."""
     views = [_in_view(index, own) for index, own in enumerate(municipalities)]
     hidden: set[Any] = {("region", key) for key in region.hidden}
-    for _lines, own_hidden, _own_tied in views:
+    for own_hidden, _own_tied in views:
         hidden |= own_hidden
-    region_lines: list[Line] = [
-        ([("region", k) for k in parts], ("region", total)) for parts, total in region.lines
-    ]
     # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
     # fix one (a figure is recovered from the sums it is in, through other hidden figures):
     # checked on those alone first, the same answer as on all of them.
-    if not recoverable(_tied(region, municipalities, views, region_lines, hidden), hidden):
+    if not recoverable(_tied(region, municipalities, views), hidden):
         return set()
-    lines: list[Line] = [line for own_lines, _hidden, _tied_lines in views for line in own_lines]
-    lines += region_lines
+    lines = [line for i, own in enumerate(municipalities) for line in _renamed(i, own.lines)]
+    lines += _renamed("region", region.lines)
     for key in region.figures:
         if _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
@@ -201,30 +208,34 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     return {key for view, key in safe if view == "region"} - region.hidden
 
 
-def _tied(
-    region: Suppression,
-    municipalities: list[Suppression],
-    views: list[tuple[list[Line], set[Any], list[Line]]],
-    region_lines: list[Line],
-    hidden: set[Any],
-) -> list[Line]:
-    """The sums of hidden_together that hold at least one hidden figure."""
+def _renamed(view: Any, lines: list[Line]) -> list[Line]:
+    """A view's sums with each figure named by the view as well."""
+    return [([(view, k) for k in parts], (view, total)) for parts, total in lines]
+
+
+def _tied(region: Suppression, municipalities: list[Suppression], views: list[_View]) -> list[Line]:
+    """The sums of hidden_together that hold at least one hidden figure: the municipalities'
+    (kept with their parts), the region's own, and region = Σ municipalities for each additive
+    figure hidden in one of the views (found among the hidden figures, not among all)."""
     hiding = set().union(*(own.hidden for own in municipalities))
-    tied = [line for _lines, _hidden, own_tied in views for line in own_tied]
-    tied += [
-        line for line in region_lines if line[1] in hidden or any(k in hidden for k in line[0])
-    ]
-    for key in region.figures:
-        if _additive(key) and (("region", key) in hidden or key in hiding):
+    tied = [line for _hidden, own_tied in views for line in own_tied]
+    held = region.hidden
+    tied += _renamed(
+        "region",
+        [line for line in region.lines if line[1] in held or any(k in held for k in line[0])],
+    )
+    for key in held | hiding:
+        if key in region.figures and _additive(key):
             parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
             tied.append((parts, ("region", key)))
     return tied
 
 
-# A municipality's sums and hidden figures named as one view among the region's, and those of
-# its sums that hold a hidden figure, kept while its part is (a kept part is the same object:
-# velferdslab/gains/services.py keeps them).
-_View = tuple[list[Line], set[Any], list[Line]]
+# A municipality's hidden figures named as one view among the region's, and those of its sums
+# that hold a hidden figure, kept while its part is (a kept part is the same object:
+# velferdslab/gains/services.py keeps them). Its other sums are named only when something is
+# recoverable (rarely): a region's are some hundred thousand figures.
+_View = tuple[set[Any], list[Line]]
 _views: OrderedDict[tuple[int, int], tuple[Suppression, _View]] = OrderedDict()
 _views_lock = threading.Lock()
 
@@ -235,12 +246,13 @@ def _in_view(index: int, own: Suppression) -> _View:
         found = _views.get(key)
         if found is not None and found[0] is own:
             return found[1]
-    lines: list[Line] = [
-        ([(index, k) for k in parts], (index, total)) for parts, total in own.lines
+    hidden: set[Any] = {(index, key) for key in own.hidden}
+    tied: list[Line] = [
+        ([(index, k) for k in parts], (index, total))
+        for parts, total in own.lines
+        if total in own.hidden or any(k in own.hidden for k in parts)
     ]
-    hidden = {(index, key) for key in own.hidden}
-    tied = [line for line in lines if line[1] in hidden or any(k in hidden for k in line[0])]
-    view = (lines, hidden, tied)
+    view = (hidden, tied)
     with _views_lock:
         _views[key] = (own, view)  # holding `own` keeps its id from being reused
         while len(_views) > 256:

@@ -24,9 +24,10 @@ def audit_moves(
 ) -> dict[str, Any]:
     params = to_params(assumption_set)
     data = load_engine_input(db.session, Family.municipality_id == municipality_id)
-    block = moves_block(data.assessments, data.families, params, as_of, Suppression.off())
+    moves = portfolio_spells(data.assessments, data.families, params)
+    block = moves_block(moves, params, as_of, Suppression.off())
     priced = evaluate(prepare(data.assessments, data.expenditures, as_of, data.family_ids), params)
-    table = status_at(portfolio_spells(data.assessments, data.families, params), as_of)
+    table = status_at(moves, as_of)
     families = [
         {
             "reference": references[int(row.family_id)],
