@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from velferdslab.assessments import services as assessments
 from velferdslab.assessments.models import Assessment
+from velferdslab.assessments.recorded import Reading, check_reading, record_readings
 from velferdslab.audit.log import record
 from velferdslab.budgets import services as budgets
 from velferdslab.budgets.models import Budget, Expenditure
-from velferdslab.budgets.recorded import RecordedSpending
+from velferdslab.budgets.recorded import NewBudget, RecordedSpending, check_budget, record_budgets
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, Text
 from velferdslab.families import services as families
@@ -59,6 +60,8 @@ class Context:
     users: dict[str, User] = field(default_factory=dict)  # username (casefolded) -> user
     agencies: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> id
     known: dict[str, int] = field(default_factory=dict)  # external reference -> family id
+    # The family's budgets written by this import just now (record_budgets), for its spending.
+    fresh_budgets: list[Budget] = field(default_factory=list)
 
     def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
         record(
@@ -204,6 +207,7 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
         )
     }
     seen: set[dt.date] = set()
+    new: list[Reading] = []  # the family's new readings, written at once
     changed = False
     for row in rows:
         on = row.values["assessed_on"]
@@ -216,10 +220,10 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
         assessor = ctx.user_for(row, "assessed_by", ctx.user)
         found = by_date.get(on)
         if found is None:
-            guarded(
-                row, "assessed_on", assessments.record_assessment, ctx.session, family, assessor,
-                assessed_on=on, levels=levels, rationale=rationale, rule=ctx.rule, today=ctx.today,
-            )  # fmt: skip
+            assert assessor is not None
+            reading = Reading(on, levels, assessor.id, rationale)
+            guarded(row, "assessed_on", check_reading, reading, ctx.today)
+            new.append(reading)
             changed = True
         elif found.levels() != levels or (found.rationale or {}) != rationale:
             names = {d: None if n is None else LEVELS[n] for d, n in levels.items()}
@@ -228,6 +232,8 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
                 {"levels": names, "rationale": rationale}, ctx.rule, ctx.today,
             )  # fmt: skip
             changed = True
+    if new:
+        record_readings(ctx.session, family, new, rule=ctx.rule, today=ctx.today)
     return changed
 
 
@@ -235,6 +241,10 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
     years: dict[int, list[Row]] = {}
     for row in rows:
         years.setdefault(row.values["year"], []).append(row)
+    stored = {
+        b.year: b for b in ctx.session.scalars(select(Budget).where(Budget.family_id == family.id))
+    }
+    new: list[NewBudget] = []  # the years the family has no budget for, written at once
     changed = False
     for year, year_rows in sorted(years.items()):
         contributions = [
@@ -242,14 +252,16 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             for r in year_rows
         ]
         amount = sum((Decimal(str(c["amount"])) for c in contributions), Decimal(0))
-        budget = ctx.session.scalars(
-            select(Budget).where(Budget.family_id == family.id, Budget.year == year)
-        ).one_or_none()
-        wanted = sorted((c["agency_id"], c["amount"]) for c in contributions)
-        if (
-            budget is not None
-            and budget.amount == amount
-            and wanted == sorted((c.agency_id, c.amount) for c in budget.contributions)
+        budget = stored.get(year)
+        if budget is None:
+            wanted = NewBudget(year, amount, contributions)
+            guarded(year_rows[0], "amount", check_budget, wanted)
+            new.append(wanted)
+            changed = True
+            continue
+        wanted_shares = sorted((c["agency_id"], c["amount"]) for c in contributions)
+        if budget.amount == amount and wanted_shares == sorted(
+            (c.agency_id, c.amount) for c in budget.contributions
         ):
             continue
         guarded(
@@ -257,6 +269,7 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             year=year, amount=amount, contributions=contributions,
         )  # fmt: skip
         changed = True
+    ctx.fresh_budgets = record_budgets(ctx.session, family, new)
     return changed
 
 
@@ -265,6 +278,7 @@ def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
         ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
     )
     new = RecordedSpending(ctx.session, family)  # the family's new spending, written at once
+    new.fresh(ctx.fresh_budgets)
     changed = False
     for row in rows:
         v = row.values
