@@ -31,6 +31,8 @@ from velferdslab.families.models import Family
 from velferdslab.families.services import check_agencies_of
 from velferdslab.vocabulary import ExpenditureStatus
 
+BUDGET = Budget.__table__
+
 
 @dataclass(frozen=True)
 class NewBudget:
@@ -73,23 +75,22 @@ def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]
             {"year": [Text("A budget for %(year)s exists.", year=year)]},
         )
     rows = [{"family_id": family.id, "year": b.year, "amount": money(b.amount)} for b in new]
-    ids = list(
-        session.scalars(insert(Budget).returning(Budget.id, sort_by_parameter_order=True), rows)
-    )
+    # Core INSERTs of whole lists: one statement each on both databases.
+    ids = dict(session.execute(insert(BUDGET).returning(BUDGET.c.year, BUDGET.c.id), rows).all())
     shares = [
-        {"budget_id": budget_id, "agency_id": agency_id, "amount": amount}
-        for budget_id, b in zip(ids, new, strict=True)
+        {"budget_id": ids[b.year], "agency_id": agency_id, "amount": amount}
+        for b in new
         for agency_id, amount in sorted(
             contribution_amounts(money(b.amount), b.contributions).items()
         )
     ]
     if shares:
-        session.execute(insert(Contribution), shares)
-    for budget_id in ids:
-        record(session, "create", "budget", budget_id, family_id=family.id)
+        session.execute(insert(Contribution.__table__), shares)
+    for b in new:
+        record(session, "create", "budget", ids[b.year], family_id=family.id)
     return [
-        Budget(id=budget_id, family_id=family.id, year=row["year"], amount=row["amount"])
-        for budget_id, row in zip(ids, rows, strict=True)
+        Budget(id=ids[row["year"]], family_id=family.id, year=row["year"], amount=row["amount"])
+        for row in rows
     ]
 
 
@@ -161,10 +162,10 @@ class RecordedSpending:
 
     def finish(self) -> None:
         """The rows in one INSERT, an event each."""
-        ids = self.session.scalars(
-            insert(Expenditure).returning(Expenditure.id, sort_by_parameter_order=True), self.added
+        table = Expenditure.__table__
+        written = self.session.execute(
+            insert(table).returning(table.c.id, table.c.status), self.added
         ).all()
-        for spent_id, row in zip(ids, self.added, strict=True):
-            status = ExpenditureStatus(str(row["status"])).value
+        for spent_id, status in sorted(written):
             record(self.session, "create", "expenditure", spent_id, family_id=self.family.id,
-                   details={"status": status})  # fmt: skip
+                   details={"status": ExpenditureStatus(status).value})  # fmt: skip
