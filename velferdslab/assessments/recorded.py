@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from velferdslab.assessments.levels import overall_level
 from velferdslab.assessments.models import Assessment
@@ -20,7 +21,7 @@ from velferdslab.db import AnySession
 from velferdslab.families.models import Family
 from velferdslab.vocabulary import DOMAINS
 
-TABLE = Assessment.__table__
+TABLE = cast(Table, Assessment.__table__)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from velferdslab.audit.log import record
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
@@ -31,7 +32,9 @@ from velferdslab.families.models import Family
 from velferdslab.families.services import check_agencies_of
 from velferdslab.vocabulary import ExpenditureStatus
 
-BUDGET = Budget.__table__
+BUDGET = cast(Table, Budget.__table__)
+CONTRIBUTION = cast(Table, Contribution.__table__)
+EXPENDITURE = cast(Table, Expenditure.__table__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]
         )
     rows = [{"family_id": family.id, "year": b.year, "amount": money(b.amount)} for b in new]
     # Core INSERTs of whole lists: one statement each on both databases.
-    ids = dict(session.execute(insert(BUDGET).returning(BUDGET.c.year, BUDGET.c.id), rows).all())
+    ids: dict[int, int] = dict(
+        session.execute(insert(BUDGET).returning(BUDGET.c.year, BUDGET.c.id), rows).all()
+    )
     shares = [
         {"budget_id": ids[b.year], "agency_id": agency_id, "amount": amount}
         for b in new
@@ -85,12 +90,12 @@ def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]
         )
     ]
     if shares:
-        session.execute(insert(Contribution.__table__), shares)
+        session.execute(insert(CONTRIBUTION), shares)
     for b in new:
         record(session, "create", "budget", ids[b.year], family_id=family.id)
     return [
-        Budget(id=ids[row["year"]], family_id=family.id, year=row["year"], amount=row["amount"])
-        for row in rows
+        Budget(id=ids[b.year], family_id=family.id, year=b.year, amount=money(b.amount))
+        for b in new
     ]
 
 
@@ -162,9 +167,8 @@ class RecordedSpending:
 
     def finish(self) -> None:
         """The rows in one INSERT, an event each."""
-        table = Expenditure.__table__
         written = self.session.execute(
-            insert(table).returning(table.c.id, table.c.status), self.added
+            insert(EXPENDITURE).returning(EXPENDITURE.c.id, EXPENDITURE.c.status), self.added
         ).all()
         for spent_id, status in sorted(written):
             record(self.session, "create", "expenditure", spent_id, family_id=self.family.id,
