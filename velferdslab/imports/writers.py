@@ -62,6 +62,8 @@ class Context:
     known: dict[str, int] = field(default_factory=dict)  # external reference -> family id
     # The family's budgets written by this import just now (record_budgets), for its spending.
     fresh_budgets: list[Budget] = field(default_factory=list)
+    # The family is created by this import: it has no stored rows to compare with.
+    new_family: bool = False
 
     def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
         record(
@@ -168,7 +170,8 @@ def _update_family(ctx: Context, row: Row, family: Family, lead: User | None, st
 
 
 def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(ctx.session.scalars(select(Member).where(Member.family_id == family.id)))
+    existing = [] if ctx.new_family else _stored(ctx, Member, family)
+    new: list[tuple[Row, str, dict[str, Any]]] = []  # the family's new members, added at once
     changed = False
     for row in rows:
         data = {k: row.values.get(k) for k in ("full_name", "national_id", "birth_date")}
@@ -183,29 +186,45 @@ def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
         column = (
             "birth_date" if data["national_id"] and row.values.get("birth_date") else "national_id"
         )
-        member = next((m for m in existing if _same_person(m, data)), None)
-        if member is None:
-            existing.append(guarded(row, column, people.add_member, ctx.session, family, data))
+        pending = next((i for i, (_, _, d) in enumerate(new) if _same_person(d, data)), None)
+        member = next((m for m in existing if _same_person(_as_data(m), data)), None)
+        if pending is not None:
+            new[pending] = (row, column, data)  # the person twice: the later row holds
+        elif member is None:
+            new.append((row, column, data))
             changed = True
         elif any(getattr(member, k) != v for k, v in data.items()):
             guarded(row, column, people.change_member, ctx.session, member, data)
             changed = True
+    if new:
+        try:
+            people.add_members(ctx.session, family, [data for _, _, data in new])
+        except people.MemberRefused as refused:
+            row, column, _ = new[refused.index]
+            raise RowFailure(row, column, "rule", refused.error) from refused
     return changed
 
 
-def _same_person(member: Member, data: dict[str, Any]) -> bool:
-    if data["national_id"] or member.national_id:
-        return bool(member.national_id == data["national_id"])
-    return member.full_name.casefold() == str(data["full_name"]).casefold()
+def _stored(ctx: Context, model: Any, family: Family) -> list[Any]:
+    """The family's stored rows of a kind, in the order they were written."""
+    return list(
+        ctx.session.scalars(select(model).where(model.family_id == family.id).order_by(model.id))
+    )
+
+
+def _as_data(member: Member) -> dict[str, Any]:
+    return {"national_id": member.national_id, "full_name": member.full_name}
+
+
+def _same_person(known: dict[str, Any], data: dict[str, Any]) -> bool:
+    if data["national_id"] or known["national_id"]:
+        return bool(known["national_id"] == data["national_id"])
+    return str(known["full_name"]).casefold() == str(data["full_name"]).casefold()
 
 
 def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    by_date = {
-        a.assessed_on: a
-        for a in ctx.session.scalars(
-            select(Assessment).where(Assessment.family_id == family.id).order_by(Assessment.id)
-        )
-    }
+    stored = [] if ctx.new_family else _stored(ctx, Assessment, family)
+    by_date = {a.assessed_on: a for a in stored}
     seen: set[dt.date] = set()
     new: list[Reading] = []  # the family's new readings, written at once
     changed = False
@@ -241,9 +260,7 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
     years: dict[int, list[Row]] = {}
     for row in rows:
         years.setdefault(row.values["year"], []).append(row)
-    stored = {
-        b.year: b for b in ctx.session.scalars(select(Budget).where(Budget.family_id == family.id))
-    }
+    stored = {b.year: b for b in ([] if ctx.new_family else _stored(ctx, Budget, family))}
     new: list[NewBudget] = []  # the years the family has no budget for, written at once
     changed = False
     for year, year_rows in sorted(years.items()):
@@ -274,9 +291,7 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
 
 
 def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(
-        ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
-    )
+    existing = [] if ctx.new_family else _stored(ctx, Expenditure, family)
     new = RecordedSpending(ctx.session, family)  # the family's new spending, written at once
     new.fresh(ctx.fresh_budgets)
     changed = False
@@ -332,7 +347,8 @@ def _as_recorded(
 
 
 def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(ctx.session.scalars(select(Goal).where(Goal.family_id == family.id)))
+    existing = [] if ctx.new_family else _stored(ctx, Goal, family)
+    new: list[dict[str, Any]] = []  # the family's new goals, added at once (one plan)
     changed = False
     for row in rows:
         v = row.values
@@ -342,15 +358,17 @@ def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
             "target_date": v["target_date"],
             "description": v.get("description") or "",
         }
-        found = next(
-            (g for g in existing if (g.domain, g.target_date) == (v["domain"], v["target_date"])),
-            None,
-        )
-        if found is None:
-            goal = plans.add_goal(ctx.session, family, ctx.user.id, data)
-            existing.append(goal)
+        key = (v["domain"], v["target_date"])
+        found = next((g for g in existing if (g.domain, g.target_date) == key), None)
+        pending = next((d for d in new if (d["domain"], d["target_date"]) == key), None)
+        if pending is not None:
+            pending.update(data)  # the goal twice: the later row holds
+        elif found is None:
+            new.append(data)
             changed = True
         elif (found.target_level, found.description) != (data["target_level"], data["description"]):
             plans.change(ctx.session, found, data)
             changed = True
+    if new:
+        plans.add_goals(ctx.session, family, ctx.user.id, new)
     return changed
