@@ -1,8 +1,9 @@
 """Spending as it was recorded (a lab's past, brought in by an import): the rules of
 request_expenditure for a whole family at once. The family's budgets are read and locked once,
-the approved total kept as the rows are added, and the rows written in one flush, each with its
-own event: a historical decision is taken as recorded, but nothing approved or pending beyond the
-year's budget (a rejection recorded beyond it stands: it takes nothing from the budget).
+the approved total kept as the rows are added, and the rows written in one INSERT with one
+event naming them (by status): a historical decision is taken as recorded, but nothing approved
+or pending beyond the year's budget (a rejection recorded beyond it stands: it takes nothing
+from the budget).
 
 A family's new budgets likewise (record_budgets): set_budget's rules for each year, the agencies
 checked in one query, the budgets and their contributions written in one INSERT each."""
@@ -166,10 +167,12 @@ class RecordedSpending:
         )
 
     def finish(self) -> None:
-        """The rows in one INSERT, an event each."""
+        """The rows in one INSERT, and one event naming them with their statuses."""
         written = self.session.execute(
             insert(EXPENDITURE).returning(EXPENDITURE.c.id, EXPENDITURE.c.status), self.added
         ).all()
+        statuses: dict[str, list[int]] = {}
         for spent_id, status in sorted(written):
-            record(self.session, "create", "expenditure", spent_id, family_id=self.family.id,
-                   details={"status": ExpenditureStatus(status).value})  # fmt: skip
+            statuses.setdefault(ExpenditureStatus(status).value, []).append(spent_id)
+        record(self.session, "create", "expenditure", None, family_id=self.family.id,
+               details={"count": len(written), "ids": statuses})  # fmt: skip
