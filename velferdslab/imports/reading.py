@@ -152,10 +152,13 @@ def _sheet(name: str, rows: object) -> RawSheet:
     iterator = iter(rows)  # type: ignore[call-overload]
     header = next(iterator, ())
     sheet = RawSheet(name, [_header(cell) for cell in header])
+    # One object for each value however often it recurs (a family's reference on each of its
+    # rows, an agency, a status, a date): a national lab's file is millions of cells.
+    shared: dict[tuple[type, Cell], Cell] = {}
     for number, row in enumerate(iterator, start=2):
         cells = [_cell(value) for value in row]
         if any(cell not in (None, "") for cell in cells):
-            sheet.rows.append((number, cells))
+            sheet.rows.append((number, [shared.setdefault((type(c), c), c) for c in cells]))
     return sheet
 
 
