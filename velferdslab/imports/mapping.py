@@ -155,8 +155,15 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
 
 
 def _is_help(cells: list[Cell]) -> bool:
-    shown = [parsers.as_text(c) for c in cells if parsers.as_text(c)]
-    return bool(shown) and all(text.startswith(HELP_MARK) for text in shown)
+    """Every cell shown starts with the help mark (a data row fails at its first cell)."""
+    shown = False
+    for cell in cells:
+        text = parsers.as_text(cell)
+        if text:
+            if not text.startswith(HELP_MARK):
+                return False
+            shown = True
+    return shown
 
 
 def _reference(cells: list[Cell], keys: dict[int, str]) -> str:
