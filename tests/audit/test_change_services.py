@@ -124,6 +124,12 @@ def _member(w: World) -> tuple[str, str, int | None]:
     return "create", "member", member.id
 
 
+def _members(w: World) -> tuple[str, str, int | None]:
+    # An import's members, added at once: an event each, as add_member's.
+    added = people.add_members(w.session, w.family, [{"full_name": "Ola", "relation": "child"}])
+    return "create", "member", added[-1].id
+
+
 def _change_member(w: World) -> tuple[str, str, int | None]:
     member = w.member()
     people.change_member(w.session, member, {"full_name": "Kari Nordmann Berg"})
@@ -176,6 +182,14 @@ def _goal(w: World) -> tuple[str, str, int | None]:
         {"domain": DOMAINS[0], "target_level": 3, "target_date": TODAY, "description": "Bolig"},
     )  # fmt: skip
     return "create", "goal", goal.id
+
+
+def _goals(w: World) -> tuple[str, str, int | None]:
+    # An import's goals, added at once: an event each, as add_goal's.
+    added = plans.add_goals(
+        w.session, w.family, w.lab.lead.id, [{"domain": DOMAINS[0], "target_level": 3}]
+    )
+    return "create", "goal", added[-1].id
 
 
 def _change_goal(w: World) -> tuple[str, str, int | None]:
@@ -339,6 +353,7 @@ SERVICES: dict[str, Change] = {
     "families.record_consent": _consent,
     "families.change_consent": _change_consent,
     "people.add_member": _member,
+    "people.add_members": _members,
     "people.change_member": _change_member,
     "people.remove_member": _remove_member,
     "budgets.set_budget (new year)": _new_budget,
@@ -347,6 +362,7 @@ SERVICES: dict[str, Change] = {
     "budgets.decide_expenditure": _decide(approve=True),
     "budgets.decide_expenditure (reject)": _decide(approve=False),
     "plans.add_goal": _goal,
+    "plans.add_goals": _goals,
     "plans.change": _change_goal,
     "plans.add_measure": _measure,
     "plans.change (measure)": _change_measure,

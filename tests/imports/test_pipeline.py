@@ -13,6 +13,7 @@ from tests.imports.helpers import counts, family_of, upload
 from tests.imports.workbooks import lab_file, small_lab
 from velferdslab.assessments.models import Assessment
 from velferdslab.audit.models import AuditEvent
+from velferdslab.budgets.models import Expenditure
 
 
 @pytest.fixture
@@ -50,6 +51,17 @@ def test_an_import_creates_the_families_and_audits_each_write_with_its_id(
     assert all(e.details.get("import_id") == body["id"] for e in events)
     readings = db.scalars(select(Assessment).where(Assessment.family_id == family.id)).all()
     assert len(readings) == 3 and readings[0].overall == 0  # the lowest level, as the API derives
+    # The family's readings and spending are written at once, with one event naming each row.
+    (read,) = [e for e in events if e.entity == "assessment"]
+    assert (read.action, read.details["count"]) == ("create", 3)
+    assert read.details["ids"] == sorted(r.id for r in readings)
+    spending = db.scalars(select(Expenditure).where(Expenditure.family_id == family.id)).all()
+    (spent,) = [e for e in events if e.entity == "expenditure"]
+    assert spent.details["count"] == len(spending) > 0
+    assert sorted(i for ids in spent.details["ids"].values() for i in ids) == sorted(
+        e.id for e in spending
+    )
+    assert set(spent.details["ids"]) == {e.status.value for e in spending}
 
 
 def test_the_same_file_twice_changes_nothing_but_the_imports_own_event(

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from velferdslab.imports.mapping import map_sheets
-from velferdslab.imports.reading import read_upload
-from velferdslab.imports.values import BadValue, parse_date, parse_import_amount
+from velferdslab.imports.reading import RawSheet, read_upload
+from velferdslab.imports.values import BadValue, as_text, parse_date, parse_import_amount
 
 # A valid fødselsnummer beginning with 0 (born 01.01.1990; both check digits hold).
 LEADING_ZERO_ID = "01019010046"
@@ -117,3 +117,32 @@ def test_amounts_in_norwegian_form(cell: object, kroner: str) -> None:
 def test_amounts_that_are_not_kroner_are_refused(cell: str) -> None:
     with pytest.raises(BadValue):
         parse_import_amount(cell)
+
+
+def test_a_workbook_reads_the_same_by_calamine_as_by_openpyxl() -> None:
+    """A workbook without formulas is read by python-calamine (much faster); what it gives the
+    mapping is what openpyxl gives: text, whole numbers, dates, empty cells and row numbers."""
+    from velferdslab.imports.reading import _read_openpyxl, read_xlsx
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Utgifter"
+    sheet.append(["Referanse *", "Dato *", "Beløp *", "Beskrivelse *", "Fødselsnummer"])
+    sheet.append(["LAB-1", dt.date(2024, 12, 31), 1250, "Leksehjelp", LEADING_ZERO_ID])
+    sheet.append([None, None, None, None, None])  # a blank row keeps the numbers after it
+    sheet.append(["LAB-1", dt.datetime(2025, 1, 2, 0, 0), 99.5, " Buss ", 1019010046])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    fast, slow = read_xlsx(buffer.getvalue()), _read_openpyxl(buffer.getvalue())
+    assert [(s.name, s.headers) for s in fast] == [(s.name, s.headers) for s in slow]
+
+    def shown(sheets: list[RawSheet]) -> list[tuple[int, list[str]]]:
+        return [(n, [as_text(c) for c in cells]) for n, cells in sheets[0].rows]
+
+    assert shown(fast) == shown(slow)
+    assert [number for number, _ in fast[0].rows] == [2, 4]
+    # openpyxl gives a date cell as a datetime at midnight, calamine as a date: one value parsed
+    assert [parse_date(cells[1]) for _, cells in fast[0].rows] == [
+        parse_date(cells[1]) for _, cells in slow[0].rows
+    ]
+    assert fast[0].rows[1][1][2] == 99.5 and fast[0].rows[0][1][2] == 1250

@@ -1,23 +1,103 @@
 """Spending as it was recorded (a lab's past, brought in by an import): the rules of
 request_expenditure for a whole family at once. The family's budgets are read and locked once,
-the approved total kept as the rows are added, and the rows written in one flush, each with its
-own event: a historical decision is taken as recorded, but nothing approved or pending beyond the
-year's budget (a rejection recorded beyond it stands: it takes nothing from the budget)."""
+the approved total kept as the rows are added, and the rows written in one INSERT with one
+event naming them (by status): a historical decision is taken as recorded, but nothing approved
+or pending beyond the year's budget (a rejection recorded beyond it stands: it takes nothing
+from the budget).
+
+A family's new budgets likewise (record_budgets): set_budget's rules for each year, the agencies
+checked in one query, the budgets and their contributions written in one INSERT each."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 
 from velferdslab.audit.log import record
-from velferdslab.budgets.models import Budget, Expenditure
-from velferdslab.budgets.services import budget_for_year, money, over_budget
+from velferdslab.budgets.models import Budget, Contribution, Expenditure
+from velferdslab.budgets.services import (
+    budget_for_year,
+    check_year,
+    contribution_amounts,
+    money,
+    over_budget,
+)
 from velferdslab.db import AnySession, utcnow
-from velferdslab.errors import Text, ValidationFailed
+from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Family
+from velferdslab.families.services import check_agencies_of
 from velferdslab.vocabulary import ExpenditureStatus
+
+BUDGET = cast(Table, Budget.__table__)
+CONTRIBUTION = cast(Table, Contribution.__table__)
+EXPENDITURE = cast(Table, Expenditure.__table__)
+
+
+@dataclass(frozen=True)
+class NewBudget:
+    year: int
+    amount: Decimal
+    contributions: Sequence[Mapping[str, object]]  # {agency_id, amount}, as set_budget's
+
+
+def check_budget(budget: NewBudget) -> None:
+    """A year's budget by set_budget's own rules, but its agencies (ValidationFailed)."""
+    check_year(budget.year)
+    contribution_amounts(money(budget.amount), budget.contributions)
+
+
+def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]) -> list[Budget]:
+    """Create the family's budgets for years it has none, each checked as set_budget checks it;
+    one event each. The budgets are returned as written (ids, years and amounts), outside the
+    session: what RecordedSpending needs to spend from them."""
+    for budget in new:
+        check_budget(budget)
+    if not new:
+        return []
+    check_agencies_of(
+        session,
+        {int(str(c["agency_id"])) for b in new for c in b.contributions},
+        family.municipality_id,
+        "contributions",
+        Text("Unknown agency among the contributions."),
+    )
+    years = [b.year for b in new]
+    taken = set(
+        session.scalars(
+            select(Budget.year).where(Budget.family_id == family.id, Budget.year.in_(years))
+        )
+    )
+    if taken or len(set(years)) < len(years):
+        year = min(taken or {y for y in years if years.count(y) > 1})
+        raise Conflict(
+            Text("The family has a budget for %(year)s already.", year=year),
+            {"year": [Text("A budget for %(year)s exists.", year=year)]},
+        )
+    rows = [{"family_id": family.id, "year": b.year, "amount": money(b.amount)} for b in new]
+    # Core INSERTs of whole lists: one statement each on both databases.
+    ids: dict[int, int] = dict(
+        session.execute(insert(BUDGET).returning(BUDGET.c.year, BUDGET.c.id), rows).all()
+    )
+    shares = [
+        {"budget_id": ids[b.year], "agency_id": agency_id, "amount": amount}
+        for b in new
+        for agency_id, amount in sorted(
+            contribution_amounts(money(b.amount), b.contributions).items()
+        )
+    ]
+    if shares:
+        session.execute(insert(CONTRIBUTION), shares)
+    for b in new:
+        record(session, "create", "budget", ids[b.year], family_id=family.id)
+    return [
+        Budget(id=ids[b.year], family_id=family.id, year=b.year, amount=money(b.amount))
+        for b in new
+    ]
 
 
 class RecordedSpending:
@@ -27,7 +107,13 @@ class RecordedSpending:
         self.session, self.family = session, family
         self.budgets: dict[int, Budget] = {}
         self.approved: dict[int, Decimal] = {}
-        self.added: list[Expenditure] = []
+        self.added: list[dict[str, object]] = []
+
+    def fresh(self, budgets: Sequence[Budget]) -> None:
+        """Budgets created in this transaction (record_budgets): nothing is spent from them, and
+        no one else sees them to lock them."""
+        for budget in budgets:
+            self.budgets[budget.year], self.approved[budget.year] = budget, Decimal(0)
 
     def _budget(self, year: int) -> Budget:
         if year not in self.budgets:
@@ -65,24 +151,28 @@ class RecordedSpending:
             self.approved[spent_on.year] += amount
         decided = status != ExpenditureStatus.PENDING
         self.added.append(
-            Expenditure(
-                family_id=self.family.id,
-                budget_id=budget.id,
-                spent_on=spent_on,
-                amount=amount,
-                description=description,
-                domain=domain,
-                paying_agency_id=paying_agency_id,
-                requested_by=requested_by,
-                status=ExpenditureStatus(status),
-                decided_by=decided_by if decided else None,
-                decided_at=utcnow() if decided else None,
-            )
+            {
+                "family_id": self.family.id,
+                "budget_id": budget.id,
+                "spent_on": spent_on,
+                "amount": amount,
+                "description": description,
+                "domain": domain,
+                "paying_agency_id": paying_agency_id,
+                "requested_by": requested_by,
+                "status": ExpenditureStatus(status),
+                "decided_by": decided_by if decided else None,
+                "decided_at": utcnow() if decided else None,
+            }
         )
 
     def finish(self) -> None:
-        self.session.add_all(self.added)
-        self.session.flush()
-        for spent in self.added:
-            record(self.session, "create", "expenditure", spent.id, family_id=self.family.id,
-                   details={"status": spent.status.value})  # fmt: skip
+        """The rows in one INSERT, and one event naming them with their statuses."""
+        written = self.session.execute(
+            insert(EXPENDITURE).returning(EXPENDITURE.c.id, EXPENDITURE.c.status), self.added
+        ).all()
+        statuses: dict[str, list[int]] = {}
+        for spent_id, status in sorted(written):
+            statuses.setdefault(ExpenditureStatus(status).value, []).append(spent_id)
+        record(self.session, "create", "expenditure", None, family_id=self.family.id,
+               details={"count": len(written), "ids": statuses})  # fmt: skip

@@ -286,11 +286,7 @@ def set_budget(
 ) -> Budget:
     """Create or change the year's budget and its contributions (who invests how much): the
     same rules for the API and the lead's form on the family page."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationFailed(
-            Text("Give a year."),
-            {"year": [Text("From %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)]},
-        )
+    check_year(year)
     _check_contributors(session, family, contributions)
     amount = money(amount)
     budget = session.scalars(
@@ -327,6 +323,14 @@ def set_budget(
     return budget
 
 
+def check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed(
+            Text("Give a year."),
+            {"year": [Text("From %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)]},
+        )
+
+
 def _check_contributors(
     session: AnySession, family: Family, contributions: Sequence[Mapping[str, object]]
 ) -> None:
@@ -341,6 +345,18 @@ def _check_contributors(
 
 
 def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, object]]) -> None:
+    by_agency = contribution_amounts(budget.amount, contributions)
+    existing = {c.agency_id: c for c in budget.contributions}
+    budget.contributions[:] = [
+        _contribution(existing.get(agency_id), agency_id, value)
+        for agency_id, value in sorted(by_agency.items())
+    ]
+
+
+def contribution_amounts(
+    amount: Decimal, contributions: Sequence[Mapping[str, object]]
+) -> dict[int, Decimal]:
+    """Who invests how much, each agency once and no more than the budget in all."""
     by_agency: dict[int, Decimal] = {}
     for row in contributions:
         agency_id = int(str(row["agency_id"]))
@@ -351,7 +367,7 @@ def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, 
             )
         by_agency[agency_id] = money(str(row["amount"]))
     total = sum(by_agency.values(), Decimal(0))
-    if total > budget.amount:
+    if total > amount:
         raise ValidationFailed(
             Text("The contributions add up to more than the budget."),
             {
@@ -359,16 +375,12 @@ def _replace_contributions(budget: Budget, contributions: Sequence[Mapping[str, 
                     Text(
                         "They add up to %(total)s NOK, the budget is %(budget)s NOK.",
                         total=money(total),
-                        budget=money(budget.amount),
+                        budget=money(amount),
                     )
                 ]
             },
         )
-    existing = {c.agency_id: c for c in budget.contributions}
-    budget.contributions[:] = [
-        _contribution(existing.get(agency_id), agency_id, value)
-        for agency_id, value in sorted(by_agency.items())
-    ]
+    return by_agency
 
 
 def _contribution(existing: Contribution | None, agency_id: int, amount: Decimal) -> Contribution:

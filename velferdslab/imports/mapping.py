@@ -51,20 +51,36 @@ class Problem:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
+    """A data row, parsed. Slotted and without a copy of its text: a national lab's file is a
+    million rows, all held until its families are written."""
+
     sheet: Sheet
     sheet_name: str
     number: int
     reference: str
     values: dict[str, Any]
-    headers: dict[str, str]
-    raw: dict[str, str]
+    headers: dict[str, str]  # the sheet's, shared by its rows
     # The row's cells as typed, for the refused rows' download (national ids masked there).
     cells: list[Cell] = field(default_factory=list)
+    keys: dict[int, str] = field(default_factory=dict)  # cell index -> column key, the sheet's
+
+    @property
+    def raw(self) -> dict[str, str]:
+        """Each column's cell as the user sees it, national ids masked: for the report."""
+        return {
+            key: _shown(self.sheet.column(key), self.cells, index)
+            for index, key in self.keys.items()
+        }
 
     def header(self, key: str) -> str:
         return self.headers.get(key) or self.sheet.column(key).nb
+
+
+def _shown(column: Column, cells: list[Cell], index: int) -> str:
+    shown = parsers.as_text(cells[index] if index < len(cells) else None)
+    return parsers.mask(shown) if column.kind == "national_id" and shown else shown
 
 
 @dataclass
@@ -139,8 +155,15 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
 
 
 def _is_help(cells: list[Cell]) -> bool:
-    shown = [parsers.as_text(c) for c in cells if parsers.as_text(c)]
-    return bool(shown) and all(text.startswith(HELP_MARK) for text in shown)
+    """Every cell shown starts with the help mark (a data row fails at its first cell)."""
+    shown = False
+    for cell in cells:
+        text = parsers.as_text(cell)
+        if text:
+            if not text.startswith(HELP_MARK):
+                return False
+            shown = True
+    return shown
 
 
 def _reference(cells: list[Cell], keys: dict[int, str]) -> str:
@@ -159,12 +182,10 @@ def _map_row(
 ) -> Row | None:
     reference = _reference(cells, keys)
     values: dict[str, Any] = {}
-    raw: dict[str, str] = {}
     for index, key in keys.items():
         cell = cells[index] if index < len(cells) else None
         column = sheet.column(key)
         shown = parsers.as_text(cell)
-        raw[key] = parsers.mask(shown) if column.kind == "national_id" and shown else shown
         if shown == "":
             if column.required:
                 problems.append(
@@ -182,7 +203,7 @@ def _map_row(
                     sheet_name,
                     number,
                     headers[key],
-                    raw[key],
+                    _shown(column, cells, index),
                     "error",
                     error.code,
                     reference or None,
@@ -195,7 +216,7 @@ def _map_row(
                     sheet_name,
                     number,
                     headers[key],
-                    raw[key],
+                    _shown(column, cells, index),
                     "warning",
                     "national_id_zero",
                     reference,
@@ -203,7 +224,7 @@ def _map_row(
             )
     if not reference:
         return None
-    return Row(sheet, sheet_name, number, reference, values, headers, raw, cells)
+    return Row(sheet, sheet_name, number, reference, values, headers, cells, keys)
 
 
 def parse_cell(column: Column, cell: Cell) -> Any:

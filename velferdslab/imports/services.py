@@ -198,6 +198,7 @@ def _family_rows_problem(rows: list[Row], family_id: int | None, first: Row) -> 
 
 def _write(ctx: writers.Context, sheets: dict[str, list[Row]], family_id: int | None) -> str:
     family_rows = sheets.get("families", [])
+    ctx.fresh_budgets, ctx.new_family = [], family_id is None
     stored = ctx.session.get_one(Family, family_id) if family_id is not None else None
     if family_rows:
         family, changed = writers.write_family(ctx, family_rows[0], stored)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from velferdslab.formatting import UnreadableNumber, parse_number
 from velferdslab.imports.reading import Cell
@@ -27,6 +28,8 @@ class BadValue(ValueError):
 
 def as_text(cell: Cell) -> str:
     """The cell as the user sees it: `=HYPERLINK(…)` stays text, 12.0 reads 12."""
+    if type(cell) is str:  # most cells: first
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -43,7 +46,12 @@ def parse_date(cell: Cell) -> dt.date:
         return cell
     if isinstance(cell, int | float) and 0 < cell < 2958466:
         return EXCEL_EPOCH + dt.timedelta(days=int(cell))  # an Excel serial date
-    text = as_text(cell)
+    return _date_text(as_text(cell))
+
+
+@lru_cache(maxsize=8192)
+def _date_text(text: str) -> dt.date:
+    """A date typed as text (a lab's file repeats its dates: each is parsed once)."""
     for form in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, form).date()
@@ -60,8 +68,14 @@ def parse_import_amount(cell: Cell) -> Decimal:
         if not amount.is_finite() or amount != amount.quantize(CENT):
             raise BadValue("amount")
         return amount.quantize(CENT)
+    return _amount_text(as_text(cell))
+
+
+@lru_cache(maxsize=8192)
+def _amount_text(text: str) -> Decimal:
+    """An amount typed as text, parsed once however often it recurs."""
     try:
-        typed = parse_number(as_text(cell), places=2, language="nb")
+        typed = parse_number(text, places=2, language="nb")
     except UnreadableNumber as error:
         raise BadValue("amount") from error
     if typed is None:

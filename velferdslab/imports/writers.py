@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from velferdslab.assessments import services as assessments
 from velferdslab.assessments.models import Assessment
+from velferdslab.assessments.recorded import Reading, check_reading, record_readings
 from velferdslab.audit.log import record
 from velferdslab.budgets import services as budgets
 from velferdslab.budgets.models import Budget, Expenditure
-from velferdslab.budgets.recorded import RecordedSpending
+from velferdslab.budgets.recorded import NewBudget, RecordedSpending, check_budget, record_budgets
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, Text
 from velferdslab.families import services as families
@@ -59,6 +60,10 @@ class Context:
     users: dict[str, User] = field(default_factory=dict)  # username (casefolded) -> user
     agencies: dict[str, int] = field(default_factory=dict)  # name (casefolded) -> id
     known: dict[str, int] = field(default_factory=dict)  # external reference -> family id
+    # The family's budgets written by this import just now (record_budgets), for its spending.
+    fresh_budgets: list[Budget] = field(default_factory=list)
+    # The family is created by this import: it has no stored rows to compare with.
+    new_family: bool = False
 
     def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
         record(
@@ -165,7 +170,8 @@ def _update_family(ctx: Context, row: Row, family: Family, lead: User | None, st
 
 
 def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(ctx.session.scalars(select(Member).where(Member.family_id == family.id)))
+    existing = [] if ctx.new_family else _stored(ctx, Member, family)
+    new: list[tuple[Row, str, dict[str, Any]]] = []  # the family's new members, added at once
     changed = False
     for row in rows:
         data = {k: row.values.get(k) for k in ("full_name", "national_id", "birth_date")}
@@ -180,30 +186,47 @@ def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
         column = (
             "birth_date" if data["national_id"] and row.values.get("birth_date") else "national_id"
         )
-        member = next((m for m in existing if _same_person(m, data)), None)
-        if member is None:
-            existing.append(guarded(row, column, people.add_member, ctx.session, family, data))
+        pending = next((i for i, (_, _, d) in enumerate(new) if _same_person(d, data)), None)
+        member = next((m for m in existing if _same_person(_as_data(m), data)), None)
+        if pending is not None:
+            new[pending] = (row, column, data)  # the person twice: the later row holds
+        elif member is None:
+            new.append((row, column, data))
             changed = True
         elif any(getattr(member, k) != v for k, v in data.items()):
             guarded(row, column, people.change_member, ctx.session, member, data)
             changed = True
+    if new:
+        try:
+            people.add_members(ctx.session, family, [data for _, _, data in new])
+        except people.MemberRefused as refused:
+            row, column, _ = new[refused.index]
+            raise RowFailure(row, column, "rule", refused.error) from refused
     return changed
 
 
-def _same_person(member: Member, data: dict[str, Any]) -> bool:
-    if data["national_id"] or member.national_id:
-        return bool(member.national_id == data["national_id"])
-    return member.full_name.casefold() == str(data["full_name"]).casefold()
+def _stored(ctx: Context, model: Any, family: Family) -> list[Any]:
+    """The family's stored rows of a kind, in the order they were written."""
+    return list(
+        ctx.session.scalars(select(model).where(model.family_id == family.id).order_by(model.id))
+    )
+
+
+def _as_data(member: Member) -> dict[str, Any]:
+    return {"national_id": member.national_id, "full_name": member.full_name}
+
+
+def _same_person(known: dict[str, Any], data: dict[str, Any]) -> bool:
+    if data["national_id"] or known["national_id"]:
+        return bool(known["national_id"] == data["national_id"])
+    return str(known["full_name"]).casefold() == str(data["full_name"]).casefold()
 
 
 def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    by_date = {
-        a.assessed_on: a
-        for a in ctx.session.scalars(
-            select(Assessment).where(Assessment.family_id == family.id).order_by(Assessment.id)
-        )
-    }
+    stored = [] if ctx.new_family else _stored(ctx, Assessment, family)
+    by_date = {a.assessed_on: a for a in stored}
     seen: set[dt.date] = set()
+    new: list[Reading] = []  # the family's new readings, written at once
     changed = False
     for row in rows:
         on = row.values["assessed_on"]
@@ -216,10 +239,10 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
         assessor = ctx.user_for(row, "assessed_by", ctx.user)
         found = by_date.get(on)
         if found is None:
-            guarded(
-                row, "assessed_on", assessments.record_assessment, ctx.session, family, assessor,
-                assessed_on=on, levels=levels, rationale=rationale, rule=ctx.rule, today=ctx.today,
-            )  # fmt: skip
+            assert assessor is not None
+            reading = Reading(on, levels, assessor.id, rationale)
+            guarded(row, "assessed_on", check_reading, reading, ctx.today)
+            new.append(reading)
             changed = True
         elif found.levels() != levels or (found.rationale or {}) != rationale:
             names = {d: None if n is None else LEVELS[n] for d, n in levels.items()}
@@ -228,6 +251,8 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
                 {"levels": names, "rationale": rationale}, ctx.rule, ctx.today,
             )  # fmt: skip
             changed = True
+    if new:
+        record_readings(ctx.session, family, new, rule=ctx.rule, today=ctx.today)
     return changed
 
 
@@ -235,6 +260,8 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
     years: dict[int, list[Row]] = {}
     for row in rows:
         years.setdefault(row.values["year"], []).append(row)
+    stored = {b.year: b for b in ([] if ctx.new_family else _stored(ctx, Budget, family))}
+    new: list[NewBudget] = []  # the years the family has no budget for, written at once
     changed = False
     for year, year_rows in sorted(years.items()):
         contributions = [
@@ -242,14 +269,16 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             for r in year_rows
         ]
         amount = sum((Decimal(str(c["amount"])) for c in contributions), Decimal(0))
-        budget = ctx.session.scalars(
-            select(Budget).where(Budget.family_id == family.id, Budget.year == year)
-        ).one_or_none()
-        wanted = sorted((c["agency_id"], c["amount"]) for c in contributions)
-        if (
-            budget is not None
-            and budget.amount == amount
-            and wanted == sorted((c.agency_id, c.amount) for c in budget.contributions)
+        budget = stored.get(year)
+        if budget is None:
+            wanted = NewBudget(year, amount, contributions)
+            guarded(year_rows[0], "amount", check_budget, wanted)
+            new.append(wanted)
+            changed = True
+            continue
+        wanted_shares = sorted((c["agency_id"], c["amount"]) for c in contributions)
+        if budget.amount == amount and wanted_shares == sorted(
+            (c.agency_id, c.amount) for c in budget.contributions
         ):
             continue
         guarded(
@@ -257,14 +286,14 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             year=year, amount=amount, contributions=contributions,
         )  # fmt: skip
         changed = True
+    ctx.fresh_budgets = record_budgets(ctx.session, family, new)
     return changed
 
 
 def write_expenditures(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(
-        ctx.session.scalars(select(Expenditure).where(Expenditure.family_id == family.id))
-    )
+    existing = [] if ctx.new_family else _stored(ctx, Expenditure, family)
     new = RecordedSpending(ctx.session, family)  # the family's new spending, written at once
+    new.fresh(ctx.fresh_budgets)
     changed = False
     for row in rows:
         v = row.values
@@ -318,7 +347,8 @@ def _as_recorded(
 
 
 def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
-    existing = list(ctx.session.scalars(select(Goal).where(Goal.family_id == family.id)))
+    existing = [] if ctx.new_family else _stored(ctx, Goal, family)
+    new: list[dict[str, Any]] = []  # the family's new goals, added at once (one plan)
     changed = False
     for row in rows:
         v = row.values
@@ -328,15 +358,17 @@ def write_goals(ctx: Context, family: Family, rows: list[Row]) -> bool:
             "target_date": v["target_date"],
             "description": v.get("description") or "",
         }
-        found = next(
-            (g for g in existing if (g.domain, g.target_date) == (v["domain"], v["target_date"])),
-            None,
-        )
-        if found is None:
-            goal = plans.add_goal(ctx.session, family, ctx.user.id, data)
-            existing.append(goal)
+        key = (v["domain"], v["target_date"])
+        found = next((g for g in existing if (g.domain, g.target_date) == key), None)
+        pending = next((d for d in new if (d["domain"], d["target_date"]) == key), None)
+        if pending is not None:
+            pending.update(data)  # the goal twice: the later row holds
+        elif found is None:
+            new.append(data)
             changed = True
         elif (found.target_level, found.description) != (data["target_level"], data["description"]):
             plans.change(ctx.session, found, data)
             changed = True
+    if new:
+        plans.add_goals(ctx.session, family, ctx.user.id, new)
     return changed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -48,6 +48,21 @@ def add_goal(session: AnySession, family: Family, author_id: int, data: Mapping[
     record(session, "create", "goal", goal.id, family_id=family.id)
     archive.plan_changed(session, goal)
     return goal
+
+
+def add_goals(
+    session: AnySession, family: Family, author_id: int, goals: Sequence[Mapping[str, Any]]
+) -> list[Goal]:
+    """Many goals of one family at once (an import): one flush, an event each, and the plan
+    archived once for them all (as goals added in one sitting make one plan)."""
+    added = [Goal(family_id=family.id, created_by=author_id, **data) for data in goals]
+    session.add_all(added)
+    session.flush()
+    for goal in added:
+        record(session, "create", "goal", goal.id, family_id=family.id)
+    if added:
+        archive.plan_changed(session, added[-1])
+    return added
 
 
 def add_measure(
