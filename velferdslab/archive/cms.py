@@ -43,6 +43,13 @@ def _certificate(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
+def _issuer_and_serial(certificate: asn1_x509.Certificate) -> cms.IssuerAndSerialNumber:
+    """How CMS names a certificate, for the recipient of an envelope as for a signer."""
+    return cms.IssuerAndSerialNumber(
+        {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
+    )
+
+
 def _oaep_sha256() -> cms.KeyEncryptionAlgorithm:
     sha256 = {"algorithm": "sha256", "parameters": core.Null()}
     return cms.KeyEncryptionAlgorithm(
@@ -75,10 +82,7 @@ def encrypt(content: bytes, recipient: x509.Certificate) -> bytes:
         {
             "version": "v0",
             "rid": cms.RecipientIdentifier(
-                name="issuer_and_serial_number",
-                value=cms.IssuerAndSerialNumber(
-                    {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
-                ),
+                name="issuer_and_serial_number", value=_issuer_and_serial(certificate)
             ),
             "key_encryption_algorithm": _oaep_sha256(),
             "encrypted_key": public_key.encrypt(key, oaep),
@@ -174,10 +178,7 @@ def sign_detached(
         {
             "version": "v1",
             "sid": cms.SignerIdentifier(
-                name="issuer_and_serial_number",
-                value=cms.IssuerAndSerialNumber(
-                    {"issuer": signer.issuer, "serial_number": signer.serial_number}
-                ),
+                name="issuer_and_serial_number", value=_issuer_and_serial(signer)
             ),
             "digest_algorithm": {"algorithm": "sha256"},
             "signed_attrs": attributes,
