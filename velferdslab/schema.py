@@ -3,17 +3,24 @@ commands."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from velferdslab.settings import MIGRATIONS_DIR
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 
 def alembic_config(database_url: str) -> AlembicConfig:
     # No alembic.ini needed: a checkout's migrations/, or the copy an installed package carries.
+    # Alembic (and Mako, some 20 MB) is imported here, when the schema is looked at, not by
+    # every process that merely registers the `db` commands.
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -21,6 +28,8 @@ def alembic_config(database_url: str) -> AlembicConfig:
 
 
 def upgrade_database(app: Flask) -> None:
+    from alembic import command as alembic_command
+
     with app.app_context():
         alembic_command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
 
@@ -40,4 +49,6 @@ def db_upgrade() -> None:
 @db_group.command("check", help="Fail when the models and the migrations disagree.")
 @with_appcontext
 def db_check() -> None:
+    from alembic import command as alembic_command
+
     alembic_command.check(alembic_config(current_app.config["DATABASE_URL"]))

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from velferdslab.archive import receipts
-from velferdslab.archive.fiks_io import FiksIoTransport
 from velferdslab.archive.receipts import Reply
 from velferdslab.archive.wire import (
     RECEIPT_FILE,
@@ -33,13 +32,21 @@ __all__ = [
     "RECEIPT_TYPE",
     "RECEIVED_TYPE",
     "SEND_TYPE",
-    "FiksIoTransport",
     "FolderTransport",
     "Incoming",
     "Transport",
     "TransportError",
     "transport_from",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`FiksIoTransport` is still importable from here, loaded when first asked for."""
+    if name == "FiksIoTransport":
+        from velferdslab.archive.fiks_io import FiksIoTransport
+
+        return FiksIoTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def transport_from(config: Mapping[str, Any]) -> Transport | None:
@@ -51,6 +58,10 @@ def transport_from(config: Mapping[str, Any]) -> Transport | None:
             raise TransportError("ARCHIVE_TRANSPORT=folder needs ARCHIVE_FOLDER")
         return FolderTransport(Path(str(config["ARCHIVE_FOLDER"])))
     if name == "fiks-io":
+        # Imported here: Fiks IO's AMQP client, HTTP and CMS libraries (some 30 MB) are loaded
+        # only by a process that sends through it, not by every web worker.
+        from velferdslab.archive.fiks_io import FiksIoTransport
+
         return FiksIoTransport(config)
     raise TransportError(f"unknown ARCHIVE_TRANSPORT {name!r} (off, folder or fiks-io)")
 

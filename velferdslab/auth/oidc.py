@@ -12,18 +12,18 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
+
+if TYPE_CHECKING:
+    from joserfc import jwt
 
 from velferdslab.settings import ConfigurationError, config_file
 from velferdslab.vocabulary import Role
@@ -218,20 +218,39 @@ EXTENSION = "velferdslab_sso"
 def init_app(app: Flask) -> None:
     path = config_file(str(app.config.get("SSO_FILE") or "sso.toml"))
     providers = load_providers(path)
-    oauth = OAuth(app)
-    for provider in providers:
-        oauth.register(
-            provider.name,
-            client_id=provider.client_id,
-            client_secret=provider.client_secret,
-            server_metadata_url=provider.metadata_url,
-            client_kwargs={"scope": " ".join(provider.scopes), "code_challenge_method": "S256"},
-        )
     app.extensions[EXTENSION] = {
-        "oauth": oauth,
+        "oauth": None,  # made at the first sign-in: see `client`
         "providers": {provider.name: provider for provider in providers},
         "path": path,
     }
+
+
+_registry_lock = threading.Lock()
+
+
+def client(name: str) -> Any:
+    """The Authlib client of provider `name`. The registry is made when a sign-in first needs
+    it, not at start: Authlib's Flask client brings requests and its HTTP stack (about 10 MB) into
+    every worker, most of which never sign anyone in through a provider."""
+    state = current_app.extensions[EXTENSION]
+    with _registry_lock:
+        if state["oauth"] is None:
+            from authlib.integrations.flask_client import OAuth
+
+            oauth = OAuth(current_app._get_current_object())  # type: ignore[attr-defined]
+            for provider in state["providers"].values():
+                oauth.register(
+                    provider.name,
+                    client_id=provider.client_id,
+                    client_secret=provider.client_secret,
+                    server_metadata_url=provider.metadata_url,
+                    client_kwargs={
+                        "scope": " ".join(provider.scopes),
+                        "code_challenge_method": "S256",
+                    },
+                )
+            state["oauth"] = oauth
+    return state["oauth"].create_client(name)
 
 
 def providers() -> dict[str, Provider]:
@@ -239,15 +258,15 @@ def providers() -> dict[str, Provider]:
     return registry
 
 
-def client(name: str) -> Any:
-    return current_app.extensions[EXTENSION]["oauth"].create_client(name)
-
-
 def decode_signed(oauth_client: Any, token: str) -> tuple[jwt.Token, dict[str, Any]]:
     """A JWT decoded against the signature keys of the provider `oauth_client` speaks to (its
     JWKS, fetched again once when the token names a key we do not hold: keys rotate), and the
     provider's metadata. Its claims are the caller's to check; JoseError or ValueError when the
     signature does not hold."""
+    from joserfc import jwt
+    from joserfc.errors import InvalidKeyIdError
+    from joserfc.jwk import KeySet
+
     metadata = oauth_client.load_server_metadata()
     algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     keys = KeySet.import_key_set(oauth_client.fetch_jwk_set())
@@ -269,6 +288,9 @@ def validate_assertion(provider: Provider, assertion: str) -> dict[str, Any]:
     """The claims of a JWT the provider issued for this client (an ID token, or an access token
     whose audience is our client id): signature against the provider's JWKS, issuer, audience and
     expiry all checked. For the API's token exchange (POST /auth/token with an assertion)."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     oauth_client = client(provider.name)
     try:
         token, metadata = decode_signed(oauth_client, assertion)

@@ -9,15 +9,13 @@ token is checked here, against the same keys.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
-from joserfc import jwt
-from joserfc.errors import JoseError
 
 from velferdslab.auth.oidc import decode_signed
 from velferdslab.policy.family import ACR_LEVELS
@@ -67,18 +65,8 @@ def read_settings(config: Any) -> Settings | None:
 
 
 def init_app(app: Flask) -> None:
-    found = read_settings(app.config)
-    oauth = OAuth()
-    oauth.app = app  # not init_app: that would take the staff client's place in app.extensions
-    if found is not None:
-        oauth.register(
-            CLIENT,
-            client_id=found.client_id,
-            client_secret=found.client_secret or None,
-            server_metadata_url=found.issuer + "/.well-known/openid-configuration",
-            client_kwargs={"scope": "openid profile", "code_challenge_method": "S256"},
-        )
-    app.extensions[EXTENSION] = {"oauth": oauth, "settings": found}
+    # The Authlib registry is made at the first sign-in (`client`), not at start.
+    app.extensions[EXTENSION] = {"oauth": None, "settings": read_settings(app.config)}
 
 
 def settings() -> Settings | None:
@@ -86,8 +74,29 @@ def settings() -> Settings | None:
     return found
 
 
+_registry_lock = threading.Lock()
+
+
 def client() -> Any:
-    return current_app.extensions[EXTENSION]["oauth"].create_client(CLIENT)
+    state = current_app.extensions[EXTENSION]
+    with _registry_lock:
+        if state["oauth"] is None:
+            from authlib.integrations.flask_client import OAuth
+
+            oauth = OAuth()
+            # not init_app: that would take the staff client's place in app.extensions
+            oauth.app = current_app._get_current_object()  # type: ignore[attr-defined]
+            found = state["settings"]
+            if found is not None:
+                oauth.register(
+                    CLIENT,
+                    client_id=found.client_id,
+                    client_secret=found.client_secret or None,
+                    server_metadata_url=found.issuer + "/.well-known/openid-configuration",
+                    client_kwargs={"scope": "openid profile", "code_challenge_method": "S256"},
+                )
+            state["oauth"] = oauth
+    return state["oauth"].create_client(CLIENT)
 
 
 class InvalidLogoutToken(ValueError):
@@ -97,6 +106,9 @@ class InvalidLogoutToken(ValueError):
 def logout_claims(found: Settings, token: str) -> dict[str, Any]:
     """The claims of a back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.6):
     signed by the provider, for this client, recent, with the logout event, and no nonce."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
     try:
         decoded, metadata = decode_signed(client(), token)
         jwt.JWTClaimsRegistry(

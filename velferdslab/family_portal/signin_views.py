@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from authlib.integrations.base_client.errors import OAuthError
 from flask import (
     Blueprint,
     Response,
@@ -24,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from joserfc.errors import JoseError
 
 from velferdslab import policy
 from velferdslab.audit.log import record
@@ -76,6 +74,10 @@ def create_blueprint() -> Blueprint:
         found = idporten.settings()
         if found is None:
             return off_page()
+        # Imported at a sign-in's answer, not at start (Authlib's clients load with it).
+        from authlib.integrations.base_client.errors import OAuthError
+        from joserfc.errors import JoseError
+
         try:
             token = idporten.client().authorize_access_token(leeway=idporten.LEEWAY_SECONDS)
         except OSError:

@@ -34,7 +34,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family
-from velferdslab.gains.data import EngineInput, _frame, engine_queries, typed_input
+from velferdslab.gains.data import (
+    DATE_COLUMNS,
+    EngineInput,
+    _frame,
+    engine_queries,
+    typed_input,
+)
 from velferdslab.gains.models import EngineStamp
 from velferdslab.vocabulary import ExpenditureStatus, values
 
@@ -198,7 +204,8 @@ def _read(
     frames = {}
     for name in TABLES:
         dtypes = {"status": SPENDING_STATUS} if name == "expenditures" else None
-        frame = _canonical(_frame(session, *queries[name], bulk, dtypes))
+        frame = _frame(session, *queries[name], bulk, dtypes, DATE_COLUMNS.get(name, ()))
+        frame = _canonical(frame)
         if "_row" in frame.columns:
             order = np.lexsort((frame["_row"].to_numpy(), frame["family_id"].to_numpy()))
             if len(order) and not (order[1:] > order[:-1]).all():  # no copy when in order

@@ -191,12 +191,20 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     # checked on those alone first, the same answer as on all of them.
     if not recoverable(_tied(region, municipalities, views), hidden):
         return set()
-    lines = [line for i, own in enumerate(municipalities) for line in _renamed(i, own.lines)]
+    # Only region figures are ever hidden here, so a municipality's sum without a hidden figure
+    # never joins a hidden figure's equations, and a shown part of region = Σ municipalities is
+    # a known number: both are left out (the same equations in the unknowns, the same answer,
+    # without renaming a region's hundred thousand figures).
+    lines = [line for _own_hidden, own_tied in views for line in own_tied]
     lines += _renamed("region", region.lines)
+    hidden_in: dict[Any, list[Any]] = {}
+    for i, own in enumerate(municipalities):
+        for key in own.hidden:
+            if key in own.figures:
+                hidden_in.setdefault(key, []).append((i, key))
     for key in region.figures:
         if _additive(key):
-            parts = [(i, key) for i, own in enumerate(municipalities) if key in own.figures]
-            lines.append((parts, ("region", key)))
+            lines.append((hidden_in.get(key, []), ("region", key)))
     values = {("region", key): value for key, value in region.figures.items()}
     safe = protect(
         lines,

@@ -31,6 +31,7 @@ from velferdslab.errors import ValidationFailed
 from velferdslab.evidence.grade import evidence_fingerprint
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
+from velferdslab.gains import collector
 from velferdslab.gains.charts import forecast_chart
 from velferdslab.gains.data import EngineInput, load_engine_input
 from velferdslab.gains.evidence import evidence_for
@@ -222,6 +223,11 @@ _portfolios: Memo[dict[str, Any]] = Memo(8)
 def compute_portfolio(user: User, args: dict[str, Any]) -> dict[str, Any]:
     """The portfolio report for this user: suppressed unless the user is an auditor."""
     policy.require(user, "portfolio.read")
+    with collector.held():  # its many short-lived containers: velferdslab/gains/collector.py
+        return _portfolio_for(user, args)
+
+
+def _portfolio_for(user: User, args: dict[str, Any]) -> dict[str, Any]:
     municipality, where = _portfolio_scope(user, args.get("municipality_id"))
     row = get_set(db.session, args.get("assumption_set_id"))
     suppression = Suppression(

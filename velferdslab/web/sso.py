@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pyotp
-from authlib.integrations.base_client.errors import OAuthError
 from flask import (
     Blueprint,
     Flask,
@@ -35,7 +34,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_wtf import FlaskForm
-from joserfc.errors import JoseError
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -154,6 +152,10 @@ def create_blueprint(limiter: Limiter) -> Blueprint:
         provider = oidc.providers().get(name)
         if provider is None:
             raise NotFound()
+        # Imported at a sign-in's answer, not at start (Authlib's clients load with it).
+        from authlib.integrations.base_client.errors import OAuthError
+        from joserfc.errors import JoseError
+
         try:
             token = oidc.client(name).authorize_access_token()
         except OSError:  # requests' errors: the provider did not answer, or answered 5xx
