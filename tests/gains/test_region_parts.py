@@ -84,6 +84,7 @@ def test_after_a_reading_only_its_municipality_is_made_again(
         return part(data, municipality_id, *args)
 
     monkeypatch.setattr(services, "municipality_part", counted)
+    monkeypatch.setattr(services, "_parts", type(services._parts)(128))
     # the region's own level path is no longer made from all its families' rows
     sizes: list[int] = []
     prepare = portfolio.prepare_with_path
@@ -102,6 +103,8 @@ def test_after_a_reading_only_its_municipality_is_made_again(
     sizes.clear()
     after = _portfolio(db, ("once", *lab.ids), where, suppression)
     assert made == [lab.ids[1]]
+    # … and the worker keeps one part per municipality: the changed one's older part is gone
+    assert len(services._parts) == len(lab.ids)
     assert sizes == [len([f for f in lab.families() if f.municipality_id == lab.ids[1]])]
     assert after == _afresh(db, where, suppression, monkeypatch)
     kept.forget()

@@ -249,7 +249,9 @@ def _portfolio_for(user: User, args: dict[str, Any]) -> dict[str, Any]:
         evidence_fingerprint(db.session),  # the grade: a cohort or a registration added
     )
     return _portfolios.get_or_make(
-        key, lambda: _compute_portfolio(municipality, tables, row, as_of, suppression)
+        key,
+        lambda: _compute_portfolio(municipality, tables, row, as_of, suppression),
+        supersedes=key[:-2],  # the same view of older data is never asked for again
     )
 
 
@@ -275,6 +277,7 @@ def _compute_portfolio(
             return _parts.get_or_make(
                 (versions[municipality_id], municipality_id, *rule),
                 lambda: municipality_part(data, municipality_id, params, as_of, suppression),
+                supersedes=(municipality_id, *rule),  # its older data's part: never again
             )
 
         report = region_report(data, params, as_of, suppression, part=part)
