@@ -99,6 +99,14 @@ class Place:
     keys: dict[int, str]  # cell index -> column key
     headers: dict[str, str]  # column key -> the header as written
     order: int  # the sheet's place in the file
+    # (cell index, key, column) in the sheet's order, and the reference's cell index: looked
+    # up once for the sheet, not for each of its million cells.
+    columns: tuple[tuple[int, str, Column], ...] = ()
+    reference_at: int | None = None
+
+    def reference(self, cells: list[Cell]) -> str:
+        at = self.reference_at
+        return parsers.as_text(cells[at]) if at is not None and at < len(cells) else ""
 
 
 # A row as read, parsed when its family is written: its sheet, Excel row number and cells.
@@ -214,11 +222,19 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped, order: int) -> None:
                     )
                 )
         return
-    place = Place(sheet, raw.name, keys, {key: raw.headers[i] for i, key in keys.items()}, order)
+    place = Place(
+        sheet,
+        raw.name,
+        keys,
+        {key: raw.headers[i] for i, key in keys.items()},
+        order,
+        tuple((i, key, sheet.column(key)) for i, key in keys.items()),
+        next((i for i, k in keys.items() if k == "reference"), None),
+    )
     for number, cells in raw.rows:
         if _is_help(cells):
             continue
-        reference = _reference(cells, keys)
+        reference = place.reference(cells)
         if reference:  # parsed when its family is written
             mapped.families[reference][sheet.key].append((place, number, cells))
         else:  # no family to write it with: its problems now
@@ -245,11 +261,10 @@ def _reference(cells: list[Cell], keys: dict[int, str]) -> str:
 def _map_row(place: Place, number: int, cells: list[Cell], problems: list[Problem]) -> Row | None:
     sheet, sheet_name, keys, headers = place.sheet, place.name, place.keys, place.headers
     order = (place.order, number)
-    reference = _reference(cells, keys)
+    reference = place.reference(cells)
     values: dict[str, Any] = {}
-    for index, key in keys.items():
+    for index, key, column in place.columns:
         cell = cells[index] if index < len(cells) else None
-        column = sheet.column(key)
         shown = parsers.as_text(cell)
         if shown == "":
             if column.required:
