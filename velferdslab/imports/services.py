@@ -160,7 +160,7 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
         return "refused"
     retry = family_id is None  # a reference number taken meanwhile: once more, numbered afresh
     while True:
-        events_before = len(pending_of(ctx.session))
+        events_before, numbers = len(pending_of(ctx.session)), dict(ctx.numbers)
         savepoint = ctx.session.begin_nested()
         try:
             outcome = _write(ctx, sheets, family_id)
@@ -185,6 +185,7 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
             conflict = DomainError(Text("Conflicts with stored data."))
             mapped.problems.append(_problem(first, "reference", "rule", conflict))
         del pending_of(ctx.session)[events_before:]
+        ctx.numbers = numbers  # a refused family's number goes to the next one, as by hand
         return "refused"
 
 
