@@ -5,6 +5,7 @@ on PostgreSQL as a background job ≤ 5 min, peak memory ≤ 1 GB.
 
     python benchmarks/bench_import.py lab [--url URL]            (default: a fresh SQLite file)
     python benchmarks/bench_import.py national --url URL [--families N] [--format xlsx|zip]
+                                           [--only import|dry-run]   (one of the two runs)
 
 The generator fills the database; the exporter below writes every family of it as import.md's
 template, addressed to the first municipality (its number, its agencies by kind, its first
@@ -262,6 +263,7 @@ def main() -> int:
     parser.add_argument("--lead")
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--background", action="store_true")
+    parser.add_argument("--only", choices=["import", "dry-run"])
     args = parser.parse_args()
     if args.workload == "one":
         print(json.dumps(run_one(args.url, args.file, args.lead, args.dry_run, args.background)))
@@ -283,7 +285,7 @@ def main() -> int:
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     bar = BARS["national" if national else "lab"]
     worst = 0.0
-    for dry_run in (True, False):
+    for dry_run in {None: (True, False), "dry-run": (True,), "import": (False,)}[args.only]:
         result = timed(url, path, lead, dry_run, background=national)
         worst = max(worst, result["seconds"] / bar)
         print(f"P10 {'dry run' if dry_run else 'import '} {args.workload}: {json.dumps(result)} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
@@ -9,6 +10,7 @@ from sqlalchemy.orm import scoped_session
 
 from tests.conftest import is_postgres
 from tests.factories import auth, make_family, make_lab
+from velferdslab.audit import services
 from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import PendingEvent, verify_chain, write_events
 
@@ -42,6 +44,18 @@ def test_an_untouched_chain_verifies(db: scoped_session) -> None:
     report = verify_chain(db)
     assert report.intact and report.checked == 3
     assert events[1].prev_hash == events[0].hash
+
+
+def test_events_written_in_batches_make_one_unbroken_chain(
+    db: scoped_session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's commit writes its events a batch at a time: the chain runs on across them."""
+    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    events = three_events(db)
+    assert [e.action for e in events] == ["a", "b", "c"]
+    assert events[2].prev_hash == events[1].hash  # across the batches' seam
+    report = verify_chain(db)
+    assert report.intact and report.checked == 3
 
 
 def test_an_edited_event_is_found(db: scoped_session) -> None:

@@ -44,18 +44,21 @@ def record_readings(
     *,
     rule: str,
     today: dt.date,
+    fresh: bool = False,
 ) -> list[int]:
     """Add the readings (checked again here: the service holds the rule) and return their
-    ids."""
+    ids. `fresh`: the caller created the family in this transaction, it has no stored
+    readings to read."""
     for reading in readings:
         check_reading(reading, today)
     if not readings:
         return []
-    stored = session.execute(
+    query = (
         select(Assessment.id, Assessment.assessed_on, Assessment.overall, *LEVEL_COLUMNS)
         .where(Assessment.family_id == family.id)
         .order_by(Assessment.assessed_on, Assessment.id)
-    ).all()
+    )
+    stored = [] if fresh else session.execute(query).all()
     # In the order the readings carry forward: by date; a new reading after every stored one of
     # its date, the new ones in the order given (their ids will follow it).
     order: list[tuple[tuple[dt.date, int, int], int | None, int | None, tuple[int | None, ...]]]

@@ -137,32 +137,38 @@ def _lock_chain_and_read_last(session: AnySession) -> str | None:
     return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 
+WRITE_BATCH = 5000
+
+
 def write_events(session: AnySession, events: list[PendingEvent]) -> None:
     if not events:
         return
     session.flush()  # the request's own changes first: the events describe them
     prev = _lock_chain_and_read_last(session) or GENESIS
-    rows = []
-    for pending in events:
-        digest = event_hash(prev, pending)
-        rows.append(
-            {
-                "at": pending.at,
-                "user_id": pending.user_id,
-                "action": pending.action,
-                "entity": pending.entity,
-                "entity_id": pending.entity_id,
-                "family_id": pending.family_id,
-                "ip": pending.ip,
-                "details": pending.details,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
-    # A Core INSERT: nothing reads the events back in this request, so no ORM objects, no
-    # identity map and no RETURNING of their ids.
-    session.execute(insert(AUDIT_TABLE), rows)
+    # A few thousand at a time: an import's commit writes hundreds of thousands, and their rows
+    # (and the driver's parameters for them) all built at once were a GB of memory.
+    for start in range(0, len(events), WRITE_BATCH):
+        rows = []
+        for pending in events[start : start + WRITE_BATCH]:
+            digest = event_hash(prev, pending)
+            rows.append(
+                {
+                    "at": pending.at,
+                    "user_id": pending.user_id,
+                    "action": pending.action,
+                    "entity": pending.entity,
+                    "entity_id": pending.entity_id,
+                    "family_id": pending.family_id,
+                    "ip": pending.ip,
+                    "details": pending.details,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+        # A Core INSERT: nothing reads the events back in this request, so no ORM objects, no
+        # identity map and no RETURNING of their ids.
+        session.execute(insert(AUDIT_TABLE), rows)
 
 
 @dataclass(frozen=True)

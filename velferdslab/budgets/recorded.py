@@ -11,7 +11,7 @@ checked in one query, the budgets and their contributions written in one INSERT 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -51,10 +51,19 @@ def check_budget(budget: NewBudget) -> None:
     contribution_amounts(money(budget.amount), budget.contributions)
 
 
-def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]) -> list[Budget]:
+def record_budgets(
+    session: AnySession,
+    family: Family,
+    new: Sequence[NewBudget],
+    *,
+    fresh: bool = False,
+    known_agencies: Collection[int] = (),
+) -> list[Budget]:
     """Create the family's budgets for years it has none, each checked as set_budget checks it;
     one event each. The budgets are returned as written (ids, years and amounts), outside the
-    session: what RecordedSpending needs to spend from them."""
+    session: what RecordedSpending needs to spend from them. `fresh`: the caller created the
+    family in this transaction (it has no budget yet); `known_agencies`: agencies the caller
+    read as the municipality's in it (check_agencies_of)."""
     for budget in new:
         check_budget(budget)
     if not new:
@@ -65,13 +74,11 @@ def record_budgets(session: AnySession, family: Family, new: Sequence[NewBudget]
         family.municipality_id,
         "contributions",
         Text("Unknown agency among the contributions."),
+        known_agencies,
     )
     years = [b.year for b in new]
-    taken = set(
-        session.scalars(
-            select(Budget.year).where(Budget.family_id == family.id, Budget.year.in_(years))
-        )
-    )
+    query = select(Budget.year).where(Budget.family_id == family.id, Budget.year.in_(years))
+    taken: set[int] = set() if fresh else set(session.scalars(query))
     if taken or len(set(years)) < len(years):
         year = min(taken or {y for y in years if years.count(y) > 1})
         raise Conflict(

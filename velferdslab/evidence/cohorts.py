@@ -19,7 +19,7 @@ from velferdslab.audit.log import record
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
 from velferdslab.evidence.models import CohortReading, ComparisonCohort
-from velferdslab.imports.mapping import Problem, map_sheets
+from velferdslab.imports.mapping import Problem, map_sheets, parse_all
 from velferdslab.imports.reading import TooManyRows, UnreadableFile, read_upload
 from velferdslab.imports.spec import ASSESSMENTS, MEMBERS
 from velferdslab.vocabulary import DOMAINS
@@ -90,10 +90,11 @@ def _readings(file_name: str, data: bytes, max_rows: int, language: str) -> list
     if len(sheets) == 1 and file_name.lower().endswith((".csv", ".txt")):
         sheets[0].name = ASSESSMENTS.nb
     mapped = map_sheets([s for s in sheets if s.name.strip().casefold() in _ASSESSMENT_NAMES])
+    families = parse_all(mapped)
     rows: list[dict[str, Any]] = []
-    problems = [p for p in mapped.problems if p.severity == "error"]
+    problems = [p for p in mapped.report() if p.severity == "error"]
     seen: set[tuple[str, Any]] = set()
-    for reference, by_sheet in mapped.families.items():
+    for reference, by_sheet in families.items():
         for row in by_sheet.get(ASSESSMENTS.key, []):
             problems.extend(_row_problems(row, reference, seen))
             rows.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -39,8 +39,15 @@ def create_family(
     investment_lead_id: int | None,
     protection: str = Protection.NONE,
     today: dt.date | None = None,
+    number: int | None = None,
+    prepare: Callable[[Family], None] | None = None,
 ) -> Family:
-    """A newly referred family, numbered PREFIX-YEAR-NNNN within its municipality and year."""
+    """A newly referred family, numbered PREFIX-YEAR-NNNN within its municipality and year.
+
+    An import (many families in one transaction, each in a savepoint of its own) names the
+    `number` it expects to be free, the next after its last: a number taken meanwhile reaches
+    it as the IntegrityError of its savepoint. It may `prepare` the family before it is written
+    (its reference and lifecycle steps, in one INSERT)."""
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
         raise ValidationFailed(
@@ -53,23 +60,29 @@ def create_family(
         )
     check_lead(session, investment_lead_id, municipality_id)
     for _attempt in range(REFERENCE_ATTEMPTS):
-        number = next_reference_number(session, municipality_id, referred_on.year)
+        numbered = number or next_reference_number(session, municipality_id, referred_on.year)
         family = Family(
             municipality_id=municipality_id,
-            reference=f"{municipality.reference_prefix}-{referred_on.year}-{number:04d}",
+            reference=f"{municipality.reference_prefix}-{referred_on.year}-{numbered:04d}",
             reference_year=referred_on.year,
-            reference_number=number,
+            reference_number=numbered,
             status=FamilyStatus.REFERRED,
             referred_on=referred_on,
             investment_lead_id=investment_lead_id,
             protection=Protection(protection),
         )
-        try:
-            # A concurrent enrolment may take the same number: retry with the next one.
-            with session.begin_nested():
-                session.add(family)
-        except IntegrityError:
-            continue
+        if prepare is not None:
+            prepare(family)
+        if number is not None:  # the caller's savepoint takes a collision
+            session.add(family)
+            session.flush()
+        else:
+            try:
+                # A concurrent enrolment may take the same number: retry with the next one.
+                with session.begin_nested():
+                    session.add(family)
+            except IntegrityError:
+                continue
         record(session, "create", "family", family.id, family_id=family.id)
         return family
     raise Conflict(Text("Could not number the family: try again."))
@@ -187,9 +200,13 @@ def check_agencies_of(
     municipality_id: int,
     field: str,
     headline: Text,
+    known: Collection[int] = (),
 ) -> None:
-    """Every agency named is one of the family's municipality; else a 422 on `field`."""
-    wanted = set(agency_ids)
+    """Every agency named is one of the family's municipality; else a 422 on `field`. `known`:
+    agencies the caller has read as the municipality's in this transaction (an import)."""
+    wanted = set(agency_ids) - set(known)
+    if not wanted:
+        return
     here = Agency.municipality_id == municipality_id
     found = set(session.scalars(select(Agency.id).where(Agency.id.in_(wanted), here)))
     missing = sorted(wanted - found)
@@ -205,12 +222,16 @@ def check_agencies_of(
         )
 
 
-def _check_agencies(session: AnySession, agency_ids: list[int], municipality_id: int) -> None:
+def _check_agencies(
+    session: AnySession, agency_ids: list[int], municipality_id: int, known: Collection[int] = ()
+) -> None:
     if not agency_ids:
         raise ValidationFailed(
             Text("Name at least one agency."), {"agency_ids": [Text("Name at least one.")]}
         )
-    check_agencies_of(session, agency_ids, municipality_id, "agency_ids", Text("Unknown agency."))
+    check_agencies_of(
+        session, agency_ids, municipality_id, "agency_ids", Text("Unknown agency."), known
+    )
 
 
 def add_team_member(
@@ -223,6 +244,7 @@ def add_team_member(
     mandate_nok: Decimal,
     joined_on: dt.date,
     left_on: dt.date | None = None,
+    known_agencies: Collection[int] = (),
 ) -> TeamMembership:
     user = session.get(User, user_id)
     if (
@@ -250,7 +272,7 @@ def add_team_member(
                 ]
             },
         )
-    _check_agencies(session, [agency_id], family.municipality_id)
+    _check_agencies(session, [agency_id], family.municipality_id, known_agencies)
     if mandate_nok < 0:
         raise ValidationFailed(
             Text("Negative mandate."), {"mandate_nok": [Text("Cannot be negative.")]}
@@ -298,7 +320,9 @@ def end_membership(session: AnySession, membership: TeamMembership, left_on: dt.
     archive.team_changed(session, membership, "left")
 
 
-def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | None:
+def put_lead_on_team(
+    session: AnySession, family: Family, known_agencies: Collection[int] = ()
+) -> TeamMembership | None:
     """The enrolling lead joins the family's team for their own agency from the referral day,
     so the team list shows who leads it; a lead without an agency is left to the set-up."""
     lead = session.get(User, family.investment_lead_id) if family.investment_lead_id else None
@@ -312,6 +336,7 @@ def put_lead_on_team(session: AnySession, family: Family) -> TeamMembership | No
         team_role=TeamRole.LEAD,
         mandate_nok=Decimal("0"),
         joined_on=family.referred_on,
+        known_agencies=known_agencies,
     )
 
 

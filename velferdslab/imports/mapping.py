@@ -1,5 +1,10 @@
 """From raw sheets to parsed rows grouped by family: headers matched (bokmål or English), each
-cell parsed by its column's kind, and every problem noted with Excel's row number."""
+cell parsed by its column's kind, and every problem noted with Excel's row number.
+
+A family's rows are kept as read (the cells, shared with the reading) and parsed when the
+family is written (Mapped.rows): a national lab's file is a million rows, and their parsed
+values all held at once would be most of an import's memory. The report still lists the
+problems in the file's order (Mapped.report)."""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ class Problem:
     values: dict[str, Any] = field(default_factory=dict)
     # Messages made from a service's refusal: {en, nb}, already in both languages.
     texts: dict[str, str] | None = None
+    # A problem of reading: (the sheet's place in the file, its row), the report's order.
+    order: tuple[int, int] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         texts = self.texts or {
@@ -83,11 +90,34 @@ def _shown(column: Column, cells: list[Cell], index: int) -> str:
     return parsers.mask(shown) if column.kind == "national_id" and shown else shown
 
 
+@dataclass(frozen=True)
+class Place:
+    """A sheet of the file as mapped: what its rows are parsed with."""
+
+    sheet: Sheet
+    name: str
+    keys: dict[int, str]  # cell index -> column key
+    headers: dict[str, str]  # column key -> the header as written
+    order: int  # the sheet's place in the file
+    # (cell index, key, column) in the sheet's order, and the reference's cell index: looked
+    # up once for the sheet, not for each of its million cells.
+    columns: tuple[tuple[int, str, Column], ...] = ()
+    reference_at: int | None = None
+
+    def reference(self, cells: list[Cell]) -> str:
+        at = self.reference_at
+        return parsers.as_text(cells[at]) if at is not None and at < len(cells) else ""
+
+
+# A row as read, parsed when its family is written: its sheet, Excel row number and cells.
+Waiting = tuple[Place, int, list[Cell]]
+
+
 @dataclass
 class Mapped:
-    """Rows by family reference and sheet key, and the problems found while reading them."""
+    """Rows (as read) by family reference and sheet key, and the problems found in them."""
 
-    families: dict[str, dict[str, list[Row]]] = field(
+    families: dict[str, dict[str, list[Waiting]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
     problems: list[Problem] = field(default_factory=list)
@@ -99,21 +129,52 @@ class Mapped:
     def refused(self) -> set[str]:
         return {p.reference for p in self.problems if p.severity == "error" and p.reference}
 
+    def rows(self, reference: str) -> tuple[dict[str, list[Row]], bool]:
+        """The family's rows parsed by sheet key, their problems noted; whether any of them
+        is an error (the family is refused)."""
+        before = len(self.problems)
+        parsed: dict[str, list[Row]] = {}
+        for key, waiting in self.families[reference].items():
+            rows = parsed.setdefault(key, [])
+            for place, number, cells in waiting:
+                row = _map_row(place, number, cells, self.problems)
+                if row is not None:
+                    rows.append(row)
+        return parsed, any(p.severity == "error" for p in self.problems[before:])
+
+    def report(self) -> list[Problem]:
+        """The problems of reading in the file's order (sheet, row, column), then those of
+        writing in the order the families were written."""
+        read = sorted((p for p in self.problems if p.order is not None), key=_order)
+        return read + [p for p in self.problems if p.order is None]
+
+
+def parse_all(mapped: Mapped) -> dict[str, dict[str, list[Row]]]:
+    """Every family's rows parsed at once, for a small file read whole (a cohort's readings)."""
+    return {reference: mapped.rows(reference)[0] for reference in list(mapped.families)}
+
+
+def _order(problem: Problem) -> tuple[int, int]:
+    assert problem.order is not None
+    return problem.order
+
 
 def map_sheets(sheets: list[RawSheet]) -> Mapped:
     mapped = Mapped()
-    for raw in sheets:
+    for order, raw in enumerate(sheets):
         sheet = sheet_named(raw.name)
         if sheet is None and raw.name.strip().casefold() in TEMPLATE_SHEETS:
             continue
         if sheet is None:
-            mapped.problems.append(Problem(raw.name, None, "", "", "warning", "unknown_sheet"))
+            mapped.problems.append(
+                Problem(raw.name, None, "", "", "warning", "unknown_sheet", order=(order, 0))
+            )
             continue
-        _map_sheet(sheet, raw, mapped)
+        _map_sheet(sheet, raw, mapped, order)
     return mapped
 
 
-def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
+def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped, order: int) -> None:
     keys: dict[int, str] = {}
     mapped.headers[raw.name] = raw.headers
     for index, header in enumerate(raw.headers):
@@ -121,7 +182,7 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
         if key is None:
             if header and header.casefold() not in {h.casefold() for h in REASON_HEADERS}:
                 mapped.problems.append(
-                    Problem(raw.name, 1, header, "", "warning", "unknown_column")
+                    Problem(raw.name, 1, header, "", "warning", "unknown_column", order=(order, 1))
                 )
             continue
         keys[index] = key
@@ -132,7 +193,14 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
     for column in missing:
         mapped.problems.append(
             Problem(
-                raw.name, 1, column.nb, "", "error", "missing_column", values={"column": column.nb}
+                raw.name,
+                1,
+                column.nb,
+                "",
+                "error",
+                "missing_column",
+                values={"column": column.nb},
+                order=(order, 1),
             )
         )
     if missing:
@@ -142,16 +210,35 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped) -> None:
             if reference:
                 mapped.families[reference][sheet.key]
                 mapped.problems.append(
-                    Problem(raw.name, number, "", "", "error", "refused_family", reference)
+                    Problem(
+                        raw.name,
+                        number,
+                        "",
+                        "",
+                        "error",
+                        "refused_family",
+                        reference,
+                        order=(order, number),
+                    )
                 )
         return
-    headers = {key: raw.headers[index] for index, key in keys.items()}
+    place = Place(
+        sheet,
+        raw.name,
+        keys,
+        {key: raw.headers[i] for i, key in keys.items()},
+        order,
+        tuple((i, key, sheet.column(key)) for i, key in keys.items()),
+        next((i for i, k in keys.items() if k == "reference"), None),
+    )
     for number, cells in raw.rows:
         if _is_help(cells):
             continue
-        row = _map_row(sheet, raw.name, number, cells, keys, headers, mapped.problems)
-        if row is not None:
-            mapped.families[row.reference][sheet.key].append(row)
+        reference = place.reference(cells)
+        if reference:  # parsed when its family is written
+            mapped.families[reference][sheet.key].append((place, number, cells))
+        else:  # no family to write it with: its problems now
+            _map_row(place, number, cells, mapped.problems)
 
 
 def _is_help(cells: list[Cell]) -> bool:
@@ -171,26 +258,26 @@ def _reference(cells: list[Cell], keys: dict[int, str]) -> str:
     return parsers.as_text(cells[index]) if index is not None and index < len(cells) else ""
 
 
-def _map_row(
-    sheet: Sheet,
-    sheet_name: str,
-    number: int,
-    cells: list[Cell],
-    keys: dict[int, str],
-    headers: dict[str, str],
-    problems: list[Problem],
-) -> Row | None:
-    reference = _reference(cells, keys)
+def _map_row(place: Place, number: int, cells: list[Cell], problems: list[Problem]) -> Row | None:
+    sheet, sheet_name, keys, headers = place.sheet, place.name, place.keys, place.headers
+    order = (place.order, number)
+    reference = place.reference(cells)
     values: dict[str, Any] = {}
-    for index, key in keys.items():
+    for index, key, column in place.columns:
         cell = cells[index] if index < len(cells) else None
-        column = sheet.column(key)
         shown = parsers.as_text(cell)
         if shown == "":
             if column.required:
                 problems.append(
                     Problem(
-                        sheet_name, number, headers[key], "", "error", "required", reference or None
+                        sheet_name,
+                        number,
+                        headers[key],
+                        "",
+                        "error",
+                        "required",
+                        reference or None,
+                        order=order,
                     )
                 )
             values[key] = None
@@ -207,6 +294,7 @@ def _map_row(
                     "error",
                     error.code,
                     reference or None,
+                    order=order,
                 )
             )
             continue
@@ -220,6 +308,7 @@ def _map_row(
                     "warning",
                     "national_id_zero",
                     reference,
+                    order=order,
                 )
             )
     if not reference:

@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -102,20 +102,26 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
         sheets = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
-            sheets.append(_calamine_sheet(name, sheet.to_python(skip_empty_area=False)))
+            # Row by row, not as one list of the whole sheet (a national lab's is a million
+            # rows); from the sheet's first row, its first used column padded as to_python's
+            # skip_empty_area=False pads it.
+            pad = [""] * (sheet.start[1] if sheet.start else 0)
+            rows = sheet.iter_rows()
+            sheets.append(_calamine_sheet(name, (pad + row for row in rows) if pad else rows))
     except Exception as error:  # calamine's errors for a broken file
         raise UnreadableFile(str(error)) from error
     return sheets
 
 
-def _calamine_sheet(name: str, rows: Sequence[Sequence[Any]]) -> RawSheet:
+def _calamine_sheet(name: str, rows: Iterable[Sequence[Any]]) -> RawSheet:
     """_sheet for calamine's rows, in one tight loop (a national lab's file is millions of
     cells): an empty cell ("") is None and a whole float an int, as openpyxl gives them, and a
     recurring text or date one object."""
-    sheet = RawSheet(name, [_header(None if v == "" else v) for v in (rows[0] if rows else [])])
+    iterator = iter(rows)
+    sheet = RawSheet(name, [_header(None if v == "" else v) for v in next(iterator, [])])
     texts: dict[str, str] = {}
     dates: dict[tuple[type, Any], Cell] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(iterator, start=2):
         cells: list[Cell] = []
         shown = False
         for value in row:

@@ -25,13 +25,13 @@ def rejected_rows(mapped: Mapped, refused: set[str]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for reference in sorted(refused):
         for sheet_rows in mapped.families.get(reference, {}).values():
-            for row in sheet_rows:
-                masked = mapped.id_columns.get(row.sheet_name, set())
+            for place, number, row_cells in sheet_rows:
+                masked = mapped.id_columns.get(place.name, set())
                 cells = [
                     parsers.mask(text) if i in masked and text else text
-                    for i, text in enumerate(parsers.as_text(c) for c in row.cells)
+                    for i, text in enumerate(parsers.as_text(c) for c in row_cells)
                 ]
-                rows.append({"sheet": row.sheet_name, "row": row.number, "cells": cells})
+                rows.append({"sheet": place.name, "row": number, "cells": cells})
     sheets = list(mapped.headers)
     rows.sort(key=lambda r: (sheets.index(r["sheet"]) if r["sheet"] in sheets else 0, r["row"]))
     used = {r["sheet"] for r in rows}

@@ -109,8 +109,8 @@ def _context(
     users = session.scalars(
         select(User).where(User.active, User.municipality_id.in_([run.municipality_id]))
     ).all()
-    agencies = session.execute(
-        select(Agency.name, Agency.id).where(Agency.municipality_id == run.municipality_id)
+    agencies = session.scalars(
+        select(Agency).where(Agency.municipality_id == run.municipality_id)
     ).all()
     return writers.Context(
         session=session,
@@ -121,8 +121,9 @@ def _context(
         rule=rule,
         today=today,
         users={u.username.casefold(): u for u in users},
-        agencies={name.casefold(): agency_id for name, agency_id in agencies},
+        agencies={agency.name.casefold(): agency.id for agency in agencies},
         known=known_families(session, run.municipality_id, refs),
+        held=[municipality, *agencies],
     )
 
 
@@ -145,7 +146,9 @@ def known_families(session: AnySession, municipality_id: int, refs: set[str]) ->
 def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
     if reference in mapped.refused:
         return "refused"
-    sheets = mapped.families[reference]
+    sheets, wrong = mapped.rows(reference)
+    if wrong:
+        return "refused"
     family_id = ctx.known.get(reference)
     family_rows = sheets.get("families", [])
     first = next((rows[0] for rows in sheets.values() if rows), None)
@@ -155,28 +158,35 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
     if problem is not None:
         mapped.problems.append(problem)
         return "refused"
-    events_before = len(pending_of(ctx.session))
-    savepoint = ctx.session.begin_nested()
-    try:
-        outcome = _write(ctx, sheets, family_id)
-        savepoint.commit()
-        _tag_events(ctx, events_before)
-        return outcome
-    except writers.RowFailure as failure:
-        savepoint.rollback()
-        mapped.problems.append(_failure_problem(failure))
-    except (DomainError, FieldErrors) as error:
-        # A rule met outside a row's own call (the year's budget, for instance): the family's
-        # first row carries it.
-        savepoint.rollback()
-        mapped.problems.append(_problem(first, "reference", "rule", error))
-    except IntegrityError:
-        savepoint.rollback()
-        mapped.problems.append(
-            _problem(first, "reference", "rule", DomainError(Text("Conflicts with stored data.")))
-        )
-    del pending_of(ctx.session)[events_before:]
-    return "refused"
+    retry = family_id is None  # a reference number taken meanwhile: once more, numbered afresh
+    while True:
+        events_before, numbers = len(pending_of(ctx.session)), dict(ctx.numbers)
+        savepoint = ctx.session.begin_nested()
+        try:
+            outcome = _write(ctx, sheets, family_id)
+            savepoint.commit()
+            _tag_events(ctx, events_before)
+            return outcome
+        except writers.RowFailure as failure:
+            savepoint.rollback()
+            mapped.problems.append(_failure_problem(failure))
+        except (DomainError, FieldErrors) as error:
+            # A rule met outside a row's own call (the year's budget, for instance): the
+            # family's first row carries it.
+            savepoint.rollback()
+            mapped.problems.append(_problem(first, "reference", "rule", error))
+        except IntegrityError:
+            savepoint.rollback()
+            del pending_of(ctx.session)[events_before:]
+            if retry and ctx.numbers:
+                retry = False
+                ctx.numbers.clear()
+                continue
+            conflict = DomainError(Text("Conflicts with stored data."))
+            mapped.problems.append(_problem(first, "reference", "rule", conflict))
+        del pending_of(ctx.session)[events_before:]
+        ctx.numbers = numbers  # a refused family's number goes to the next one, as by hand
+        return "refused"
 
 
 def _tag_events(ctx: writers.Context, before: int) -> None:
@@ -252,7 +262,7 @@ def _finish(run: ImportRun, mapped: Mapped, outcomes: dict[str, str]) -> None:
         kind: sum(1 for o in outcomes.values() if o == kind)
         for kind in ("created", "updated", "unchanged", "refused")
     }
-    run.report = [p.as_dict() for p in mapped.problems]
+    run.report = [p.as_dict() for p in mapped.report()]
     run.rejected = rejected_rows(mapped, {r for r, o in outcomes.items() if o == "refused"})
     run.status = "done"
     run.finished_at = utcnow()

@@ -64,6 +64,11 @@ class Context:
     fresh_budgets: list[Budget] = field(default_factory=list)
     # The family is created by this import: it has no stored rows to compare with.
     new_family: bool = False
+    # What the import reads once and the services would read again per family: held here so
+    # the session's identity map keeps them (the municipality, its agencies), and the next
+    # reference number per referral year.
+    held: list[Any] = field(default_factory=list)
+    numbers: dict[int, int] = field(default_factory=dict)
 
     def audit(self, action: str, entity: str, entity_id: int, family_id: int) -> None:
         record(
@@ -110,6 +115,13 @@ def write_family(ctx: Context, row: Row, family: Family | None) -> tuple[Family,
     status = v.get("status") or "active"
     if family is not None:
         return family, _update_family(ctx, row, family, lead, status)
+
+    def prepare(new: Family) -> None:  # the reference and the status in the family's INSERT
+        new.external_reference = row.reference
+        for step in STATUS_PATH[status]:
+            _status(row, new, step, v, ctx.today)
+
+    year = v["referred_on"].year
     family = guarded(
         row,
         "referred_on",
@@ -120,12 +132,11 @@ def write_family(ctx: Context, row: Row, family: Family | None) -> tuple[Family,
         investment_lead_id=(lead or ctx.user).id,
         protection=v.get("protection") or "none",
         today=ctx.today,
+        number=ctx.numbers.get(year),
+        prepare=prepare,
     )
-    family.external_reference = row.reference
-    for step in STATUS_PATH[status]:
-        _status(row, family, step, v, ctx.today)
-    ctx.session.flush()
-    families.put_lead_on_team(ctx.session, family)
+    ctx.numbers[year] = family.reference_number + 1
+    families.put_lead_on_team(ctx.session, family, known_agencies=ctx.agencies.values())
     return family, True
 
 
@@ -198,7 +209,9 @@ def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
             changed = True
     if new:
         try:
-            people.add_members(ctx.session, family, [data for _, _, data in new])
+            people.add_members(
+                ctx.session, family, [data for _, _, data in new], fresh=ctx.new_family
+            )
         except people.MemberRefused as refused:
             row, column, _ = new[refused.index]
             raise RowFailure(row, column, "rule", refused.error) from refused
@@ -252,7 +265,9 @@ def write_assessments(ctx: Context, family: Family, rows: list[Row]) -> bool:
             )  # fmt: skip
             changed = True
     if new:
-        record_readings(ctx.session, family, new, rule=ctx.rule, today=ctx.today)
+        record_readings(
+            ctx.session, family, new, rule=ctx.rule, today=ctx.today, fresh=ctx.new_family
+        )
     return changed
 
 
@@ -286,7 +301,9 @@ def write_budgets(ctx: Context, family: Family, rows: list[Row]) -> bool:
             year=year, amount=amount, contributions=contributions,
         )  # fmt: skip
         changed = True
-    ctx.fresh_budgets = record_budgets(ctx.session, family, new)
+    ctx.fresh_budgets = record_budgets(
+        ctx.session, family, new, fresh=ctx.new_family, known_agencies=ctx.agencies.values()
+    )
     return changed
 
 

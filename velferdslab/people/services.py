@@ -33,17 +33,15 @@ class MemberRefused(Exception):
 
 
 def add_members(
-    session: AnySession, family: Family, members: Sequence[dict[str, Any]]
+    session: AnySession, family: Family, members: Sequence[dict[str, Any]], *, fresh: bool = False
 ) -> list[Member]:
     """Many members of one family at once (an import): each checked as add_member checks it,
-    the family's stored national ids read in one query; one event each."""
-    taken = set(
-        session.scalars(
-            select(Member.national_id).where(
-                Member.family_id == family.id, Member.national_id.is_not(None)
-            )
-        )
+    the family's stored national ids read in one query (none when the family is `fresh`: the
+    caller created it in this transaction); one event each."""
+    query = select(Member.national_id).where(
+        Member.family_id == family.id, Member.national_id.is_not(None)
     )
+    taken: set[str] = set() if fresh else set(session.scalars(query))
     for index, data in enumerate(members):
         try:
             check_member_fields(data)

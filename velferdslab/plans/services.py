@@ -54,13 +54,14 @@ def add_goals(
     session: AnySession, family: Family, author_id: int, goals: Sequence[Mapping[str, Any]]
 ) -> list[Goal]:
     """Many goals of one family at once (an import): one flush, an event each, and the plan
-    archived once for them all (as goals added in one sitting make one plan)."""
+    archived once for them all (as goals added in one sitting make one plan); with archiving
+    off, the plan is not read back at all (plan_changed would keep nothing of it)."""
     added = [Goal(family_id=family.id, created_by=author_id, **data) for data in goals]
     session.add_all(added)
     session.flush()
     for goal in added:
         record(session, "create", "goal", goal.id, family_id=family.id)
-    if added:
+    if added and archive.archiving_on():
         archive.plan_changed(session, added[-1])
     return added
 
