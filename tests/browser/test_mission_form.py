@@ -42,7 +42,7 @@ def test_an_admin_makes_a_mission_and_a_refused_form_says_why(
     page.get_by_label("Måldato").fill("2022-12-31")  # before the baseline: refused
     page.get_by_role("button", name="Lagre oppdraget").click()
 
-    expect(page.locator("#target_value-error")).to_have_text(
+    expect(page.locator("#target_by-error")).to_have_text(
         "Målets dato kommer etter utgangspunktets."
     )
     expect(page.get_by_label("Målverdi")).to_have_value("60,5")

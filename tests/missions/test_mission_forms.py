@@ -110,7 +110,7 @@ def test_an_admin_makes_a_mission_on_the_page_as_the_api_would(
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"target_by": "2022-12-31"}, "target_value", "Målets dato kommer etter utgangspunktets."),
+        ({"target_by": "2022-12-31"}, "target_by", "Målets dato kommer etter utgangspunktets."),
         ({"municipality_ids": []}, "municipality_ids", "Velg minst én kommune."),
         ({"target_value": "160"}, "target_value", "En andel ligger mellom 0 og 1."),
         ({"owner_id": "0"}, "owner_id", "Må fylles ut."),

@@ -123,8 +123,15 @@ def changed_body(form: MissionForm, mission: Mission, *, fixed: set[str]) -> dic
     return body
 
 
+# The service (as the API) names the target for its value and its date alike; on the page the
+# order of the dates is said beside the target's date.
+DATE_ORDER = "The target's date comes after the baseline's."
+
+
 def show_refusal(form: MissionForm, errors: dict[str, list[str]], message: str) -> None:
     """A service's refusal beside the fields it names (the form's names for its own)."""
     for name, messages in (errors or {"name": [message]}).items():
-        field = getattr(form, FORM_FIELD.get(name, name), None) or form.name
-        field.errors = [*field.errors, *localised(messages)]
+        for said in messages:
+            wanted = "target_by" if name == "target" and str(said) == DATE_ORDER else name
+            field = getattr(form, FORM_FIELD.get(wanted, wanted), None) or form.name
+            field.errors = [*field.errors, *localised([said])]
