@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from velferdslab.charts.drawing import Drawing, measured_width
-from velferdslab.charts.lines import WIDE, Frame, x_label_indices
+from velferdslab.charts.lines import WIDE, Frame, Plot
 from velferdslab.formatting import format_percent
 
 LAB_COLOUR = "#1f5fa8"
@@ -54,13 +54,8 @@ def shares_chart_svg(
     top = _legend(svg, series, frame) + size
     left = measured_width(format_percent(1.0, 0, language), size) + size
     label_width = max((measured_width(label, size) for label in labels), default=0.0)
-    right = max(label_width / 2, size) + 4
-    bottom = 2.4 * size
-    plot_w, plot_h = frame.width - left - right, frame.height - top - bottom
-    steps = max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / steps if len(labels) > 1 else plot_w / 2)
+    plot = Plot(frame, left, top, label_width, len(labels))
+    right, bottom, plot_h, x = plot.right, plot.bottom, plot.height, plot.x
 
     def y(share: float) -> float:
         return top + plot_h * (1 - share)
@@ -70,8 +65,7 @@ def shares_chart_svg(
                  stroke="#6b6b6b" if tick == 0 else "#dddddd", stroke_width=1)  # fmt: skip
         svg.text(left - size / 2, y(tick), format_percent(tick, 0, language), anchor="end",
                  fill="#333333")  # fmt: skip
-    spacing = plot_w / steps if len(labels) > 1 else plot_w
-    for i in x_label_indices(len(labels), spacing, label_width):
+    for i in plot.label_indices():
         svg.text(x(i), frame.height - bottom + 1.2 * size, labels[i], anchor="middle",
                  fill="#333333")  # fmt: skip
     for index, name in ((marks.baseline, marks.baseline_name), (marks.later, marks.later_name)):

@@ -41,6 +41,45 @@ class Line:
     dash: str = ""  # stroke-dasharray, so the lines differ without colour too
 
 
+@dataclass(frozen=True)
+class Plot:
+    """Where the lines go inside a frame, over `count` x labels: `left` and `top` are the
+    chart's own (its y axis, its legend), the right keeps room for half of the last label and
+    the bottom for the labels. The money chart and the evidence chart share it."""
+
+    frame: Frame
+    left: float
+    top: float
+    label_width: float
+    count: int
+
+    @property
+    def right(self) -> float:
+        return max(self.label_width / 2, self.frame.font_size) + 4
+
+    @property
+    def bottom(self) -> float:
+        return 2.4 * self.frame.font_size
+
+    @property
+    def width(self) -> float:
+        return self.frame.width - self.left - self.right
+
+    @property
+    def height(self) -> float:
+        return self.frame.height - self.top - self.bottom
+
+    def x(self, i: int) -> float:
+        if self.count > 1:
+            return self.left + self.width * i / (self.count - 1)
+        return self.left + self.width / 2
+
+    def label_indices(self) -> list[int]:
+        """The x labels that fit side by side, the first and the last always among them."""
+        spacing = self.width / (self.count - 1) if self.count > 1 else self.width
+        return x_label_indices(self.count, spacing, self.label_width)
+
+
 def _escape(value: str) -> str:
     return (
         value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -109,13 +148,8 @@ def line_chart_svg(
     left = max(
         max(measured_width(label, size) for label in tick_labels) + size, label_width / 2 + 4
     )
-    right = max(label_width / 2, size) + 4
-    bottom = 2.4 * size
-    plot_w, plot_h = frame.width - left - right, frame.height - top - bottom
-    steps = max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / steps if len(labels) > 1 else plot_w / 2)
+    plot = Plot(frame, left, top, label_width, len(labels))
+    right, bottom, plot_h, x = plot.right, plot.bottom, plot.height, plot.x
 
     def y(v: float) -> float:
         return top + plot_h * (1 - (v - low) / (high - low))
@@ -140,9 +174,8 @@ def line_chart_svg(
             f'<text x="{number(left - size / 2)}" y="{ty + 0.36 * size:.1f}" text-anchor="end" '
             f'fill="#333333">{_escape(text)}</text>'
         )
-    spacing = plot_w / steps if len(labels) > 1 else plot_w
     parts.append('<g class="x-labels">')
-    for i in x_label_indices(len(labels), spacing, label_width):
+    for i in plot.label_indices():
         parts.append(
             f'<text x="{x(i):.1f}" y="{number(frame.height - bottom + 1.5 * size)}" '
             f'text-anchor="middle" fill="#333333">{_escape(labels[i])}</text>'
