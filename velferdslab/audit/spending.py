@@ -18,7 +18,6 @@ from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -218,6 +217,8 @@ def _csv_cell(value: Any, language: str) -> str:
 
 
 def export_xlsx(rows: list[list[Any]], language: str) -> bytes:
+    from openpyxl import Workbook  # loaded by the first workbook, not with the app
+
     book = Workbook()
     book.remove(book.active)
     table_sheet(book, str(_l("Expenditures")), _columns(), rows, language, autofilter=True)

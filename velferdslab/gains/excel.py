@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from velferdslab.assumptions.wording import in_language
 from velferdslab.gains.excel_charts import charts_sheet
@@ -28,7 +26,10 @@ from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.gains.words import grade_label
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
-SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
+if TYPE_CHECKING:  # openpyxl is loaded by the first workbook, not with the app
+    from openpyxl import Workbook
+
+SheetWriter = Callable[["Workbook", Mapping[str, Any], str], None]
 GROUP_LABELS = (_l("below stable (unsustainable or exposed)"), _l("stable or sustainable"))
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -351,6 +352,8 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
         language,
         notes,
     )
+    from openpyxl.styles import Alignment
+
     for number, (_name, value, kind) in enumerate(rows, start=2):
         cell = sheet.cell(row=number, column=2)
         write_cell(cell, value, kind, language)
@@ -386,6 +389,8 @@ def portfolio_workbook(
     extra_sheets: Sequence[SheetWriter] = (),
 ) -> bytes:
     """The report as .xlsx bytes; `language` defaults to the request's."""
+    from openpyxl import Workbook
+
     language = language or str(get_locale() or "nb")
     book = Workbook()
     book.remove(book.active)

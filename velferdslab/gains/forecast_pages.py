@@ -9,7 +9,6 @@ import io
 from flask import Blueprint, Response, g
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from openpyxl import Workbook
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set
@@ -39,6 +38,8 @@ def _number(value: float | None) -> str:
 def family_plan_workbook(family: Family, as_of: dt.date) -> bytes:
     row = get_set(db.session, None)
     data = load_engine_input(db.session, Family.id == family.id)
+    from openpyxl import Workbook  # loaded by the first workbook, not with the app
+
     book = Workbook()
     book.remove(book.active)
     add_plan_sheet(
