@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,8 @@ from velferdslab.benefits.forecast import (
     series,
     yearly_rates,
 )
-from velferdslab.benefits.paths import NEVER, day_number, prepare_with_path
+from velferdslab.benefits.paths import NEVER, day_number, prepare_with_path, settle
+from velferdslab.benefits.plan import domain_plan
 
 
 def plain_series(forecast: Forecast, family_ids: Any) -> list[dict[str, Any]]:
@@ -126,3 +128,63 @@ def test_a_quarter_end_is_found_as_a_binary_search_finds_it() -> None:
     # far apart: the plain search, the same answer
     far = np.array([-(10**7), 0, 10**7], dtype=np.int64)
     assert _slot(days, far).tolist() == np.searchsorted(days, far, side="left").tolist()
+
+
+def plain_days(path: Any, ends: np.ndarray) -> np.ndarray:
+    """settle()'s days as they were summed before: np.add.at in segment order."""
+    end = ends[path.row]
+    started = path.start <= end
+    until = np.minimum(path.next_start, end)
+    days = np.zeros((len(path.family_ids), 7, 4))
+    np.add.at(
+        days,
+        (path.row[started], path.domain[started], path.level[started]),
+        (until - path.start)[started].astype(float),
+    )
+    return days
+
+
+def plain_plan(prepared: Any, goals: pd.DataFrame) -> list[dict[str, Any]]:
+    """domain_plan as it was made before: over a copy of the dated goals' frame (given the
+    frame already cut, its own mask keeps every row)."""
+    dated = goals[goals["target_date"].notna()] if len(goals) else goals
+    return domain_plan(prepared.baseline, prepared.current, prepared.family_ids, dated, PARAMS)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(reading, min_size=1, max_size=40),
+    st.lists(spend, max_size=10),
+    st.lists(goal, max_size=25),
+)
+def test_settled_days_and_the_plan_are_the_same_to_the_bit(
+    readings: list,  # type: ignore[type-arg]
+    spending: list,  # type: ignore[type-arg]
+    goals: list,  # type: ignore[type-arg]
+) -> None:
+    assessments, expenditures = frames(readings, spending)
+    prepared, path = prepare_with_path(assessments, expenditures, AS_OF)
+    goals_frame = goal_frame(goals)
+    forecast = compute_forecast(
+        None, None, goals_frame, PARAMS, AS_OF, prepared=prepared, path=path
+    )
+    at_t = np.full(len(prepared.family_ids), day_number(AS_OF), dtype=np.int64)
+    for cut, days in (
+        (path, prepared.days),
+        (forecast.forecast_path, forecast.forecast.prepared.days),
+    ):
+        assert days.tobytes() == plain_days(cut, at_t).tobytes()
+    later = at_t + np.arange(len(at_t)) * 97
+    settled = settle(forecast.forecast_path, later, prepared.spending, AS_OF)
+    assert settled.days.tobytes() == plain_days(forecast.forecast_path, later).tobytes()
+    mine = domain_plan(
+        prepared.baseline, prepared.current, prepared.family_ids, goals_frame, PARAMS
+    )
+    assert [
+        np.float64(row[k]).tobytes() for row in mine for k in ("expected_gain", "measured_gain")
+    ] == [
+        np.float64(row[k]).tobytes()
+        for row in plain_plan(prepared, goals_frame)
+        for k in ("expected_gain", "measured_gain")
+    ]
+    assert mine == plain_plan(prepared, goals_frame)

@@ -100,11 +100,12 @@ def compute_forecast(
     arrays = goal_arrays(goals, ids)
     planned = forecast_path(ids, prepared.baseline, first, arrays)
     at_t = np.full(len(ids), day_number(as_of), dtype=np.int64)
-    forecast = settle(planned, at_t, prepared.spending, as_of)
+    following = planned.next_start
+    forecast = settle(planned, at_t, prepared.spending, as_of, following)
     latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(latest, arrays.row, arrays.target_day)
     promise_day = np.maximum(at_t, latest)
-    promise = settle(planned, promise_day, prepared.spending, as_of)
+    promise = settle(planned, promise_day, prepared.spending, as_of, following)
     if actual is None or actual.prepared is not prepared or actual.params != params:
         actual = evaluate(prepared, params)
     return Forecast(
