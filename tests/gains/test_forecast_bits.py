@@ -125,6 +125,9 @@ def test_a_quarter_end_is_found_as_a_binary_search_finds_it() -> None:
     days = np.array([100, 190, 281, 373], dtype=np.int64)
     when = np.array([5, 99, 100, 101, 190, 373, 374, NEVER, 10**9], dtype=np.int64)
     assert _slot(days, when).tolist() == np.searchsorted(days, when, side="left").tolist()
+    after = np.array([374, 500, NEVER], dtype=np.int64)  # all after the last quarter end
+    assert _slot(days, after).tolist() == np.searchsorted(days, after, side="left").tolist()
+    assert _slot(days, after[:0]).tolist() == []
     # far apart: the plain search, the same answer
     far = np.array([-(10**7), 0, 10**7], dtype=np.int64)
     assert _slot(days, far).tolist() == np.searchsorted(days, far, side="left").tolist()

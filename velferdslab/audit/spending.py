@@ -28,7 +28,7 @@ from velferdslab.budgets.models import Expenditure
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_datetime
-from velferdslab.gains.excel_table import XLSX_TYPE, Column, table_sheet
+from velferdslab.gains.excel_table import XLSX_TYPE, Column, new_workbook, table_sheet
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus
@@ -217,10 +217,7 @@ def _csv_cell(value: Any, language: str) -> str:
 
 
 def export_xlsx(rows: list[list[Any]], language: str) -> bytes:
-    from openpyxl import Workbook  # loaded by the first workbook, not with the app
-
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()  # openpyxl: loaded by the first workbook, not with the app
     table_sheet(book, str(_l("Expenditures")), _columns(), rows, language, autofilter=True)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -307,6 +307,8 @@ def _slot(days: np.ndarray, when: np.ndarray) -> np.ndarray:
     if not len(when) or not len(days):
         return np.searchsorted(days, when, side="left")
     low, high = int(when.min()), int(days[-1])
+    if low > high:  # every one after the last quarter end
+        return np.full(len(when), len(days), dtype=np.intp)
     if high - low > 4 * len(when) + 4096:  # a table longer than the search: not worth it
         return np.searchsorted(days, when, side="left")
     # day low + i → its slot; every day after the last quarter end → len(days)

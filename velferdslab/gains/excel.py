@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from velferdslab.assumptions.wording import in_language
 from velferdslab.gains.excel_charts import charts_sheet
 from velferdslab.gains.excel_moves import moves_sheet, waterfall_sheet
-from velferdslab.gains.excel_table import Column, table_sheet, write_cell
+from velferdslab.gains.excel_table import Column, align, new_workbook, table_sheet, write_cell
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.gains.words import grade_label
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
@@ -352,12 +352,10 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
         language,
         notes,
     )
-    from openpyxl.styles import Alignment
-
     for number, (_name, value, kind) in enumerate(rows, start=2):
         cell = sheet.cell(row=number, column=2)
         write_cell(cell, value, kind, language)
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        align(cell, wrap_text=True, vertical="top", horizontal="left")
 
 
 def plan_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
@@ -389,11 +387,8 @@ def portfolio_workbook(
     extra_sheets: Sequence[SheetWriter] = (),
 ) -> bytes:
     """The report as .xlsx bytes; `language` defaults to the request's."""
-    from openpyxl import Workbook
-
     language = language or str(get_locale() or "nb")
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     with force_locale(language):
         for writer in (*PORTFOLIO_SHEETS, *extra_sheets):
             writer(book, report, language)

@@ -26,6 +26,21 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_COLOUR = "EEF2F6"
 
 
+def new_workbook() -> Workbook:
+    """An empty workbook (openpyxl, loaded by the first one made), its default sheet removed."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    return book
+
+
+def align(cell: Cell, **alignment: Any) -> None:
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(**alignment)
+
+
 @dataclass(frozen=True)
 class Column:
     header: str

@@ -18,6 +18,7 @@ from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_number, format_percent
 from velferdslab.gains.data import load_engine_input
 from velferdslab.gains.excel import XLSX
+from velferdslab.gains.excel_table import new_workbook
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.gains.services import family_plan_rows
 from velferdslab.web.auth import login_required
@@ -38,10 +39,7 @@ def _number(value: float | None) -> str:
 def family_plan_workbook(family: Family, as_of: dt.date) -> bytes:
     row = get_set(db.session, None)
     data = load_engine_input(db.session, Family.id == family.id)
-    from openpyxl import Workbook  # loaded by the first workbook, not with the app
-
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()  # openpyxl: loaded by the first workbook, not with the app
     add_plan_sheet(
         book, str(get_locale() or "nb"), family_plan=family_plan_rows(family, data, row, as_of)
     )

@@ -272,7 +272,7 @@ def _unchanged(
     if not rows:
         return True
     kept = old.take(np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)]))
-    return kept.reset_index(drop=True).equals(fresh.reset_index(drop=True))
+    return bool(kept.reset_index(drop=True).equals(fresh.reset_index(drop=True)))
 
 
 def _like(fresh: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
