@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -234,3 +235,26 @@ def test_a_kept_scope_reads_only_the_families_that_changed(
     assert after.version != first.version
     readings = after.data.assessments
     assert len(readings[readings["family_id"] == family.id]) == 2
+
+
+def test_a_reading_leaves_the_other_kept_tables_uncopied(
+    db: scoped_session,  # type: ignore[type-arg]
+) -> None:
+    """After a new reading the tables it did not touch are kept as they were, not copied again
+    (a region's million spending rows: no second copy beside the kept one on each cold view)."""
+    region = Region(db)
+    where = Family.municipality_id.in_(region.ids)
+    for family in range(len(region.families())):
+        region.write(("spend", family, dt.date(2025, 1, 5), 700 + family, "approved"))
+        region.write(("goal", family, "housing", 3, dt.date(2026, 1, 1)))
+    first = kept.engine_tables(db, ("uncopied", *region.ids), where)
+    add_assessment(db, region.families()[2], dt.date(2025, 1, 2), housing=3)
+    after = kept.engine_tables(db, ("uncopied", *region.ids), where)
+    assert (after.read, after.changed) == ("spliced", 1)
+    assert_same_tables(after.data, load_engine_input(db, where))
+    for name in ("expenditures", "contributions", "budgets", "goals"):
+        before, now = getattr(first.data, name), getattr(after.data, name)
+        assert len(before), name
+        assert np.shares_memory(before["family_id"].to_numpy(), now["family_id"].to_numpy()), name
+    readings = (first.data.assessments, after.data.assessments)
+    assert len(readings[1]) == len(readings[0]) + 1  # the table the reading is in: spliced

@@ -18,7 +18,6 @@ from flask import Blueprint, Response, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,7 +28,7 @@ from velferdslab.budgets.models import Expenditure
 from velferdslab.extensions import db
 from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_datetime
-from velferdslab.gains.excel_table import XLSX_TYPE, Column, table_sheet
+from velferdslab.gains.excel_table import XLSX_TYPE, Column, new_workbook, table_sheet
 from velferdslab.municipalities.models import Agency
 from velferdslab.users.models import User
 from velferdslab.vocabulary import ExpenditureStatus
@@ -218,8 +217,7 @@ def _csv_cell(value: Any, language: str) -> str:
 
 
 def export_xlsx(rows: list[list[Any]], language: str) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()  # openpyxl: loaded by the first workbook, not with the app
     table_sheet(book, str(_l("Expenditures")), _columns(), rows, language, autofilter=True)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from velferdslab.benefits.engine import ItemArrays, Prepared, evaluate
+from velferdslab.benefits.engine import Prepared
 from velferdslab.benefits.levels import overall_rows
 from velferdslab.benefits.params import AssumptionParams
-from velferdslab.benefits.results import socioeconomic_npv
+from velferdslab.benefits.variants import Npv
 from velferdslab.vocabulary import DOMAINS, LEVELS
 
 
@@ -131,13 +131,15 @@ def time_at_level(prepared: Prepared) -> dict[str, float]:
 
 def sensitivity(prepared: Prepared, params: AssumptionParams) -> list[dict[str, Any]]:
     """Each parameter and each cost level moved −20 % and +20 %, one at a time: the resulting
-    socioeconomic NPV, widest swing first (a tornado table)."""
-    kept: ItemArrays = {}  # what the variants with the same costs share, computed once
-    base = socioeconomic_npv(evaluate(prepared, params, kept))
+    socioeconomic NPV, widest swing first (a tornado table). Each variant's NPV is
+    socioeconomic_npv(evaluate(prepared, variant)) to the bit (velferdslab.benefits.variants:
+    the parts the variants share are priced and summed once)."""
+    npv = Npv(prepared, params)
+    base = npv(params)
     rows = []
     for name, low, high in _variants(params):
-        npv_low = socioeconomic_npv(evaluate(prepared, low, kept))
-        npv_high = socioeconomic_npv(evaluate(prepared, high, kept))
+        npv_low = npv(low)
+        npv_high = npv(high)
         rows.append(
             {
                 "parameter": name,

@@ -80,10 +80,12 @@ def compute_forecast(
     family_ids: Iterable[int] | None = None,
     prepared: Prepared | None = None,
     path: Path | None = None,
+    actual: Priced | None = None,
 ) -> Forecast:
     """`prepared`: the engine's tables of the same data at T when the caller has them already
     (and `path`, the actual path they were made from: prepare_with_path or
-    one_family.family_tables); with both, the assessments and expenditures are not needed."""
+    one_family.family_tables); with both, the assessments and expenditures are not needed.
+    `actual`: evaluate(prepared, params) when the caller has priced them already."""
     if prepared is None:
         if assessments is None or expenditures is None:
             raise ValueError("the assessments and expenditures, or the tables made of them")
@@ -98,13 +100,16 @@ def compute_forecast(
     arrays = goal_arrays(goals, ids)
     planned = forecast_path(ids, prepared.baseline, first, arrays)
     at_t = np.full(len(ids), day_number(as_of), dtype=np.int64)
-    forecast = settle(planned, at_t, prepared.spending, as_of)
+    following = planned.next_start
+    forecast = settle(planned, at_t, prepared.spending, as_of, following)
     latest = np.full(len(ids), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(latest, arrays.row, arrays.target_day)
     promise_day = np.maximum(at_t, latest)
-    promise = settle(planned, promise_day, prepared.spending, as_of)
+    promise = settle(planned, promise_day, prepared.spending, as_of, following)
+    if actual is None or actual.prepared is not prepared or actual.params != params:
+        actual = evaluate(prepared, params)
     return Forecast(
-        actual=evaluate(prepared, params),
+        actual=actual,
         forecast=evaluate(forecast, params),
         promise=evaluate(promise, params),
         promise_dates=promise_day.astype("datetime64[D]"),
@@ -236,11 +241,15 @@ def series(
         [day_number(min(q, forecast.as_of)) for q in quarter_ends(start, forecast.as_of)]
     )
     cumulative = {}
+    every = bool(chosen.all())  # a portfolio: every segment, without copying them first
     for name, path in paths.items():
-        keep = chosen[path.row]
+        keep = slice(None) if every else chosen[path.row]
         row, domain, level = path.row[keep], path.domain[keep], path.level[keep]
         base = prepared.baseline[row, domain].astype(np.int64)
-        each = np.stack([fiscal_rate[domain, base, level], total_rate[domain, base, level]])
+        # the rates' [domain, baseline, level] cell of each segment, by its flat index (a
+        # baseline of -1 wraps to the last level, as the index [domain, base, level] did)
+        cell = (domain.astype(np.int64) * 4 + base % 4) * 4 + level
+        each = np.stack([fiscal_rate.ravel()[cell], total_rate.ravel()[cell]])
         cumulative[name] = _realised_to(path.start[keep], path.next_start[keep], each, days)
     earliest = first.min(axis=1)
     out = []
@@ -271,8 +280,8 @@ def _realised_to(
     origin = days[0]
     # Event e counts for every day from the first one on or after it; events after the last
     # day count for none.
-    opening = np.searchsorted(days, start, side="left")
-    closing = np.searchsorted(days, until[ends], side="left")
+    opening = _slot(days, start)
+    closing = _slot(days, until[ends])
     since_open = (start - origin).astype(float)
     since_close = (until[ends] - origin).astype(float)
     slots = len(days) + 1
@@ -289,6 +298,23 @@ def _realised_to(
         rate, moment = rate[:-1], moment[:-1]
         out[index] = (days - origin) * np.cumsum(rate) - np.cumsum(moment)
     return out
+
+
+def _slot(days: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """np.searchsorted(days, when, side="left") for ascending day numbers: looked up in a table
+    of every day from the earliest asked for to the last of `days` (a region's path has some
+    400 000 segments and a few dozen quarter ends; a binary search each is the slower way)."""
+    if not len(when) or not len(days):
+        return np.searchsorted(days, when, side="left")
+    low, high = int(when.min()), int(days[-1])
+    if low > high:  # every one after the last quarter end
+        return np.full(len(when), len(days), dtype=np.intp)
+    if high - low > 4 * len(when) + 4096:  # a table longer than the search: not worth it
+        return np.searchsorted(days, when, side="left")
+    # day low + i → its slot; every day after the last quarter end → len(days)
+    table = np.searchsorted(days, np.arange(low, high + 2, dtype=np.int64), side="left")
+    slots: np.ndarray = table[np.minimum(when - low, high + 1 - low)]
+    return slots
 
 
 def family_figures(forecast: Forecast, family_id: int) -> dict[str, Any]:

@@ -208,19 +208,25 @@ def forecast_path(ids: np.ndarray, baseline: np.ndarray, first: np.ndarray, goal
     )
 
 
-def settle(path: Path, ends: np.ndarray, spending: np.ndarray, as_of: dt.date) -> Prepared:
+def settle(
+    path: Path,
+    ends: np.ndarray,
+    spending: np.ndarray,
+    as_of: dt.date,
+    following: np.ndarray | None = None,
+) -> Prepared:
     """The path cut at each family's end day (ends: [family] day numbers) as the engine's tables:
-    the baseline, the level at the end (−1 before the first assessment) and days at each level."""
+    the baseline, the level at the end (−1 before the first assessment) and days at each level.
+    `following`: path.next_start, when the caller settles the same path twice."""
     n = len(path.family_ids)
     end = ends[path.row]
     started = path.start <= end
-    until = np.minimum(path.next_start, end)
-    days = np.zeros((n, len(DOMAINS), 4))
-    np.add.at(
-        days,
-        (path.row[started], path.domain[started], path.level[started]),
-        (until - path.start)[started].astype(float),
-    )
+    until = np.minimum(path.next_start if following is None else following, end)
+    # Each cell's days summed in segment order, as np.add.at sums them (the same floats).
+    cell = (path.row[started] * len(DOMAINS) + path.domain[started]) * 4 + path.level[started]
+    days = np.bincount(
+        cell, (until - path.start)[started].astype(float), minlength=n * len(DOMAINS) * 4
+    ).reshape(n, len(DOMAINS), 4)
     index = np.arange(len(path.row))
     opens = np.ones(len(path.row), dtype=bool)
     opens[1:] = (path.row[1:] != path.row[:-1]) | (path.domain[1:] != path.domain[:-1])

@@ -13,22 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from velferdslab.assumptions.wording import in_language
 from velferdslab.gains.excel_charts import charts_sheet
 from velferdslab.gains.excel_moves import moves_sheet, waterfall_sheet
-from velferdslab.gains.excel_table import Column, table_sheet, write_cell
+from velferdslab.gains.excel_table import Column, align, new_workbook, table_sheet, write_cell
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.gains.words import grade_label
 from velferdslab.web.labels import LEVEL_LABELS, PARAMETER_LABELS, PAYER_LABELS
 
-SheetWriter = Callable[[Workbook, Mapping[str, Any], str], None]
+if TYPE_CHECKING:  # openpyxl is loaded by the first workbook, not with the app
+    from openpyxl import Workbook
+
+SheetWriter = Callable[["Workbook", Mapping[str, Any], str], None]
 GROUP_LABELS = (_l("below stable (unsustainable or exposed)"), _l("stable or sustainable"))
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -354,7 +355,7 @@ def about_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> Non
     for number, (_name, value, kind) in enumerate(rows, start=2):
         cell = sheet.cell(row=number, column=2)
         write_cell(cell, value, kind, language)
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        align(cell, wrap_text=True, vertical="top", horizontal="left")
 
 
 def plan_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
@@ -387,8 +388,7 @@ def portfolio_workbook(
 ) -> bytes:
     """The report as .xlsx bytes; `language` defaults to the request's."""
     language = language or str(get_locale() or "nb")
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     with force_locale(language):
         for writer in (*PORTFOLIO_SHEETS, *extra_sheets):
             writer(book, report, language)

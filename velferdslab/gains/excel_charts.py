@@ -10,16 +10,9 @@ same names, colours and — for print without colour — patterns as the page.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from velferdslab.charts.journey import LEVEL_COLOURS
 from velferdslab.charts.portfolio import GROUP_COLOURS, STABLE_LINE, TORNADO_COLOURS
@@ -27,6 +20,10 @@ from velferdslab.formatting import excel_format, format_date
 from velferdslab.gains.charts import chart_labels
 from velferdslab.vocabulary import DOMAINS
 from velferdslab.web.labels import DOMAIN_LABELS, PARAMETER_LABELS
+
+if TYPE_CHECKING:  # openpyxl is loaded by the first workbook (velferdslab/gains/excel_table.py)
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # Excel's preset patterns closest to the page's: crossed, striped, dotted; the best level solid.
 LEVEL_PATTERNS = ("smCheck", "wdUpDiag", "pct20", None)
@@ -36,6 +33,9 @@ ROWS_PER_CHART = 22  # a chart 11 cm high covers some 21 rows of 0.5 cm
 
 
 def _fill(series: Any, colour: str, pattern: str | None) -> None:
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
+
     properties = series.graphicalProperties or GraphicalProperties()
     colour = colour.lstrip("#").upper()
     if pattern:
@@ -54,6 +54,8 @@ def _table(
 ) -> int:  # fmt: skip
     """A title, a header and the rows from `top`; numbers formatted as `kind`, None left
     empty. Returns the row after the table."""
+    from openpyxl.styles import Font
+
     sheet.cell(row=top, column=1, value=title).font = Font(bold=True)
     for index, name in enumerate(header, start=1):
         sheet.cell(row=top + 1, column=index, value=name).font = Font(bold=True)
@@ -81,6 +83,8 @@ def _grouped(row: Mapping[str, Any]) -> list[Any]:
 
 
 def _place(sheet: Worksheet, chart: Any, top: int, height: float = 10.5) -> None:
+    from openpyxl.utils import get_column_letter
+
     chart.width, chart.height = 18.0, height
     for axis in (chart.x_axis, chart.y_axis):
         axis.delete = False  # openpyxl 3.1 hides the axes unless told
@@ -91,6 +95,8 @@ def _stacked(
     sheet: Worksheet, top: int, title: str, names: Sequence[str],
     rows: Sequence[Mapping[str, Any]], horizontal: bool, language: str,
 ) -> int:  # fmt: skip
+    from openpyxl.chart import BarChart, Reference
+
     labels = chart_labels()
     header = ["", *labels.levels, *labels.groups]
     end = _table(sheet, top, title, header,
@@ -118,6 +124,8 @@ def _stacked(
 def charts_sheet(book: Workbook, report: Mapping[str, Any], language: str) -> None:
     """The share at stable or better, families per level by quarter and by area, and the
     sensitivity, each a chart beside its figures; nothing when there is nothing to draw."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+
     quarters = [format_date(q, language) for q in report["level_distribution"].get("quarters", [])]
     if not quarters and not report["sensitivity"]:
         return

@@ -5,14 +5,16 @@ lists them among the portfolio's sheets)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from velferdslab.formatting import format_percent
 from velferdslab.gains.excel_table import Column, table_sheet
 from velferdslab.gains.words import MOVE_STATUS_LABELS, WATERFALL_STEP_LABELS, grade_label
+
+if TYPE_CHECKING:  # openpyxl is loaded by the first workbook, not with the app
+    from openpyxl import Workbook
 
 
 def _notes(report: Mapping[str, Any], *more: str) -> list[str]:

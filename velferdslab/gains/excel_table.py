@@ -11,19 +11,34 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from velferdslab.formatting import DASH, excel_datetime, excel_format
 
+if TYPE_CHECKING:  # openpyxl (with lxml and PIL, some 12 MB) is loaded by the first workbook
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", start_color="EEF2F6", end_color="EEF2F6")
+HEADER_COLOUR = "EEF2F6"
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook (openpyxl, loaded by the first one made), its default sheet removed."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    return book
+
+
+def align(cell: Cell, **alignment: Any) -> None:
+    from openpyxl.styles import Alignment
+
+    cell.alignment = Alignment(**alignment)
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ def _plain(value: Any) -> Any:
 
 def write_cell(cell: Cell, value: Any, kind: str, language: str) -> None:
     """One value into one cell: a dash for a suppressed or missing value, text as text."""
+    from openpyxl.styles import Alignment
+
     if _hidden(value) or _plain(value) is None:
         cell.value = DASH
         cell.data_type = "s"
@@ -78,12 +95,16 @@ def table_sheet(
 ) -> Worksheet:
     """A sheet with a bold, frozen header row, set widths, typed cells and notes below; with
     `autofilter`, Excel's filter buttons on the header over the table's rows."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", start_color=HEADER_COLOUR, end_color=HEADER_COLOUR)
     sheet = book.create_sheet(title[:31])
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index)
         write_cell(cell, column.header, "text", language)
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     number = 1

@@ -12,7 +12,7 @@ import pandas as pd
 from velferdslab.assessments.models import Assessment
 from velferdslab.assumptions.models import AssumptionSet
 from velferdslab.assumptions.services import get_set, to_params
-from velferdslab.benefits.engine import Prepared
+from velferdslab.benefits.engine import Prepared, Priced
 from velferdslab.benefits.forecast import (
     Forecast,
     compute_forecast,
@@ -174,10 +174,13 @@ def portfolio_forecast(
     as_of: dt.date,
     prepared: Prepared,
     path: Path | None = None,
+    actual: Priced | None = None,
 ) -> Forecast:
+    """`actual`: the report's own pricing of `prepared` (the forecast's actual side)."""
     return compute_forecast(
-        data.assessments, data.expenditures, data.goals, params, as_of, prepared=prepared, path=path
-    )
+        data.assessments, data.expenditures, data.goals, params, as_of,
+        prepared=prepared, path=path, actual=actual,
+    )  # fmt: skip
 
 
 def counted_goals(forecast: Forecast) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import io
 from flask import Blueprint, Response, g
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from openpyxl import Workbook
 
 from velferdslab import policy
 from velferdslab.assumptions.services import get_set
@@ -19,6 +18,7 @@ from velferdslab.families.models import Family
 from velferdslab.formatting import format_date, format_number, format_percent
 from velferdslab.gains.data import load_engine_input
 from velferdslab.gains.excel import XLSX
+from velferdslab.gains.excel_table import new_workbook
 from velferdslab.gains.plan_sheet import add_plan_sheet
 from velferdslab.gains.services import family_plan_rows
 from velferdslab.web.auth import login_required
@@ -39,8 +39,7 @@ def _number(value: float | None) -> str:
 def family_plan_workbook(family: Family, as_of: dt.date) -> bytes:
     row = get_set(db.session, None)
     data = load_engine_input(db.session, Family.id == family.id)
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()  # openpyxl: loaded by the first workbook, not with the app
     add_plan_sheet(
         book, str(get_locale() or "nb"), family_plan=family_plan_rows(family, data, row, as_of)
     )

@@ -10,13 +10,15 @@ cell is a dash, as everywhere.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from velferdslab.gains.excel_table import Column, table_sheet
 from velferdslab.web.labels import DOMAIN_LABELS, LEVEL_LABELS
+
+if TYPE_CHECKING:  # openpyxl is loaded by the first workbook, not with the app
+    from openpyxl import Workbook
 
 SHEET_TITLE = _l("Benefits realisation plan")
 STATUS = {"ahead": _l("ahead"), "on_track": _l("on track"), "behind": _l("behind")}

@@ -72,7 +72,9 @@ def portfolio_report(
         suppression.table(matrix, "transitions") if suppression.applied else open_table(matrix)
     )
     figures = _gains(gains, count, suppression)
-    forecast = once("forecast", lambda: portfolio_forecast(data, params, as_of, prepared, path))
+    forecast = once(
+        "forecast", lambda: portfolio_forecast(data, params, as_of, prepared, path, priced)
+    )
     return {
         "as_of": as_of,
         "family_count": suppression.count(count, "family_count"),

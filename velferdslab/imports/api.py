@@ -16,7 +16,7 @@ from velferdslab.auth.current import audit, current_user
 from velferdslab.errors import Conflict, DomainError, Text, ValidationFailed
 from velferdslab.extensions import db
 from velferdslab.imports import jobs as import_jobs
-from velferdslab.imports import rejected, services, template
+from velferdslab.imports import rejected, services
 from velferdslab.imports.models import ImportRun
 from velferdslab.imports.reading import TooManyRows, UnreadableFile, count_rows
 from velferdslab.municipalities.models import Agency
@@ -179,6 +179,8 @@ def language_of(args: dict[str, Any]) -> str:
 
 def template_response(user: User, language: str) -> Response:
     """The template of the user's municipality (its agencies and users in the lists)."""
+    from velferdslab.imports import template  # openpyxl: loaded by the first template asked for
+
     policy.require(user, "imports.run")
     municipality_id = municipality_of(user)
     agencies = db.session.scalars(

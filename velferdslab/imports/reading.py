@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 Cell = str | int | float | dt.datetime | dt.date | None
@@ -165,6 +164,8 @@ def _has_formula(data: bytes) -> bool:
 
 
 def _read_openpyxl(data: bytes) -> list[RawSheet]:
+    from openpyxl import load_workbook  # loaded for the first such file, not with the app
+
     try:
         # data_only=False: a formula cell reads as its formula text, never as a computed value.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -9,8 +9,6 @@ import io
 import re
 from typing import Any
 
-from openpyxl import Workbook
-
 from velferdslab.imports import values as parsers
 from velferdslab.imports.mapping import Mapped
 from velferdslab.imports.messages import message
@@ -71,6 +69,8 @@ def reason_header(language: str) -> str:
 
 def as_xlsx(rejected: dict[str, Any], report: list[dict[str, Any]], language: str) -> bytes:
     """A sheet per sheet of the upload, its own headers with the reason first: fix, upload."""
+    from openpyxl import Workbook  # loaded by the first workbook, not with the app
+
     workbook = Workbook()
     first = workbook.active
     assert first is not None

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from velferdslab.missions.presentation import (
     DECISION_LABELS,
@@ -23,6 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def mission_workbook(mission: Any, progress: Mapping[str, Any]) -> bytes:
+    from openpyxl import Workbook  # loaded by the first workbook, not with the app
+
     book = Workbook()
     sheet = book.active
     sheet.title = str(_l("Mission"))[:31]
