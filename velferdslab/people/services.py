@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from velferdslab.audit.log import record
+from velferdslab.bulk import add_objects
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, DomainError, Text, ValidationFailed
 from velferdslab.families.models import Family, Member
@@ -52,8 +53,7 @@ def add_members(
         if data.get("national_id"):
             taken.add(data["national_id"])
     added = [Member(family_id=family.id, **data) for data in members]
-    session.add_all(added)
-    session.flush()
+    add_objects(session, added)  # flushed, or collected for an import's COPY (velferdslab.bulk)
     for member in added:
         record(session, "create", "member", member.id, family_id=family.id)
     return added
