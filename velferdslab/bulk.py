@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Table, insert, inspect, text
+from sqlalchemy import JSON, Table, insert, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -76,8 +77,9 @@ class Bulk:
         ids = self.add(table, [{k: v for k, v in r.items() if k != "id"} for r in rows])
         for obj, i, row in zip(objects, ids, self.rows[table][-len(objects) :], strict=True):
             assert row["id"] == i
+            given = inspect(obj).dict
             for key, column in attrs:
-                if column.name in row:
+                if key not in given and column.name in row:
                     setattr(obj, key, row[column.name])
             if keep:
                 make_transient_to_detached(obj)
@@ -121,8 +123,7 @@ class Bulk:
             for row in self.rows[table]:
                 groups.setdefault(tuple(row), []).append(row)
             for names, rows in groups.items():
-                columns = [table.c[name] for name in names]
-                processors = [c.type._cached_bind_processor(dialect) for c in columns]
+                converters = _converters(table, names, dialect)
                 quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
                 with (
                     raw.cursor() as cursor,
@@ -132,32 +133,42 @@ class Bulk:
                     ) as copy,
                 ):
                     for row in rows:
-                        copy.write_row(
-                            [_plain(p(row[n]) if p else row[n], dialect)
-                             for n, p in zip(names, processors, strict=True)]
-                        )  # fmt: skip
+                        values = [row[name] for name in names]
+                        for index, convert in converters:
+                            values[index] = convert(values[index])
+                        copy.write_row(values)
+
+
+def _converters(table: Table, names: Sequence[str], dialect: Any) -> list[tuple[int, Any]]:
+    """The columns whose values the dialect converts before the driver sees them (an INSERT's
+    bind processors: enumerations, JSON), by position."""
+    found = []
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        processor: Any = column_type._cached_bind_processor(dialect)
+        if processor is None and isinstance(column_type, JSON):
+            processor = getattr(dialect, "_json_serializer", None) or json.dumps
+        if processor is not None:
+            found.append((index, processor))
+    return found
 
 
 def _completed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """The row with the Python-side defaults of the columns it leaves out (as an INSERT gives
     them); columns with a server default alone are left to the server."""
-    for column in table.columns:
-        if column.name in row or column.default is None:
-            continue
-        default: Any = column.default
-        if default.is_scalar:
-            row[column.name] = default.arg
-        elif default.is_callable:
-            row[column.name] = default.arg(None)
+    for name, default in _defaults(table):
+        if name not in row:
+            row[name] = default.arg if default.is_scalar else default.arg(None)
     return row
 
 
-def _plain(value: Any, dialect: Any) -> Any:
-    """A value as COPY takes it: JSON documents as their text."""
-    if isinstance(value, dict | list):
-        serializer = getattr(dialect, "_json_serializer", None) or json.dumps
-        return serializer(value)
-    return value
+@cache
+def _defaults(table: Table) -> list[tuple[str, Any]]:
+    return [
+        (c.name, c.default)
+        for c in table.columns
+        if c.default is not None and (c.default.is_scalar or c.default.is_callable)
+    ]
 
 
 def active(session: AnySession) -> Bulk | None:
