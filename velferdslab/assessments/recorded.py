@@ -2,7 +2,8 @@
 record_assessment for many readings of one family at once. Each reading is checked as one entered
 by hand (validate_reading), the derived overall levels are computed once over the family's
 readings old and new (a late reading changes what later ones carry forward), and the new rows
-are written in one INSERT, with one event naming them all."""
+are written in one INSERT (or collected for an import's COPY, velferdslab.bulk), with one event
+naming them all."""
 
 from __future__ import annotations
 

@@ -6,7 +6,10 @@ or pending beyond the year's budget (a rejection recorded beyond it stands: it t
 from the budget).
 
 A family's new budgets likewise (record_budgets): set_budget's rules for each year, the agencies
-checked in one query, the budgets and their contributions written in one INSERT each."""
+checked in one query, the budgets and their contributions written in one INSERT each.
+
+While an import collects its rows (velferdslab.bulk) the rows are collected for its COPY instead
+of written; every rule is applied here as before."""
 
 from __future__ import annotations
 

@@ -38,7 +38,8 @@ def add_members(
 ) -> list[Member]:
     """Many members of one family at once (an import): each checked as add_member checks it,
     the family's stored national ids read in one query (none when the family is `fresh`: the
-    caller created it in this transaction); one event each."""
+    caller created it in this transaction); one event each. While an import collects its rows
+    (velferdslab.bulk) the members are collected, not flushed."""
     query = select(Member.national_id).where(
         Member.family_id == family.id, Member.national_id.is_not(None)
     )

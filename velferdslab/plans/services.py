@@ -56,7 +56,9 @@ def add_goals(
 ) -> list[Goal]:
     """Many goals of one family at once (an import): one flush, an event each, and the plan
     archived once for them all (as goals added in one sitting make one plan); with archiving
-    off, the plan is not read back at all (plan_changed would keep nothing of it)."""
+    off, the plan is not read back at all (plan_changed would keep nothing of it). While an
+    import collects its rows (velferdslab.bulk, only with archiving off) the goals are
+    collected, not flushed."""
     added = [Goal(family_id=family.id, created_by=author_id, **data) for data in goals]
     add_objects(session, added)  # flushed, or collected for an import's COPY (velferdslab.bulk)
     for goal in added:
