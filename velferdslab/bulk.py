@@ -41,17 +41,19 @@ class Bulk:
         self.attached: list[Any] = []  # objects put in the session's identity map (`keep`)
 
     def ids(self, table: Table, count: int) -> list[int]:
+        """`count` new ids of the table, ascending (the pool is kept highest first, so they are
+        taken from its end)."""
         pool = self.pool.setdefault(table, [])
         if len(pool) < count:
-            pool.extend(
-                self.session.scalars(
-                    text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                         "FROM generate_series(1, :count)"),
-                    {"table": table.name, "count": max(count - len(pool), BLOCK)},
-                )
+            block = self.session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                     "FROM generate_series(1, :count)"),
+                {"table": table.name, "count": max(count - len(pool), BLOCK)},
             )  # fmt: skip
-        taken = pool[:count]
-        del pool[:count]
+            pool[:0] = sorted(block, reverse=True)  # above every id left in the pool
+        taken = pool[len(pool) - count :]
+        del pool[len(pool) - count :]
+        taken.reverse()
         return taken
 
     def add(self, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
