@@ -5,7 +5,9 @@ on PostgreSQL as a background job ≤ 5 min, peak memory ≤ 1 GB.
 
     python benchmarks/bench_import.py lab [--url URL]            (default: a fresh SQLite file)
     python benchmarks/bench_import.py national --url URL [--families N] [--format xlsx|zip]
-                                           [--only import|dry-run]   (one of the two runs)
+                                           [--only import|dry-run|nothing]  (one run, or none)
+                                           [--keep DIR]   (generate and export once, reuse after)
+                                           [--inline]   (within the request: one thread to profile)
 
 The generator fills the database; the exporter below writes every family of it as import.md's
 template, addressed to the first municipality (its number, its agencies by kind, its first
@@ -13,6 +15,11 @@ investment lead), so the import creates them all anew there under their own refe
 timed run is a POST /api/v1/imports in a process of its own (its peak RSS is the import's own):
 W-lab within the request, W-national as the job `imports.run` (JOBS=thread) until `done`.
 Exits non-zero only when a bar is missed by twice.
+
+`--keep DIR` keeps the exported file in DIR and the generated database as a template (PostgreSQL:
+the database `<name>_template` beside the URL's; SQLite: DIR/template.db), and a later run with
+the same DIR, workload, size and format starts from them: each timed run then imports into a
+fresh copy (`CREATE DATABASE … TEMPLATE`, or the file copied), so it costs only the import.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +38,8 @@ import time
 import zipfile
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 LEVELS = ("uholdbar", "utsatt", "stabil", "bærekraftig")
@@ -209,7 +218,8 @@ def run_one(url: str, path: str, lead: str, dry_run: bool, background: bool) -> 
     if os.environ.get("BENCH_PROFILE"):  # a cProfile of the timed span, to that path
         import cProfile
 
-        profiler = cProfile.Profile()
+        # CPU time (the process's), not wall: on this shared machine waits would blur it.
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     started, cpu_started = time.perf_counter(), time.process_time()
     answer = client.post(
@@ -253,6 +263,75 @@ def timed(url: str, path: str, lead: str, dry_run: bool, background: bool) -> di
     return result
 
 
+def _admin(url: URL) -> Any:
+    """An AUTOCOMMIT engine on the server's `postgres` database (CREATE/DROP DATABASE)."""
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _copy_database(source: str, target: str) -> None:
+    """`target` made afresh as a copy of `source` (both URLs on the same server or SQLite)."""
+    src, dst = make_url(source), make_url(target)
+    if src.get_backend_name() == "sqlite":
+        assert src.database and dst.database
+        shutil.copyfile(src.database, dst.database)
+        return
+    engine = _admin(dst)
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{dst.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{dst.database}" TEMPLATE "{src.database}"'))
+    engine.dispose()
+
+
+def _template_url(url: str, keep: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{os.path.join(os.path.abspath(keep), 'template.db')}"
+    template = parsed.set(database=f"{parsed.database}_template")
+    engine = _admin(parsed)
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": template.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{template.database}"'))
+    engine.dispose()
+    return template.render_as_string(hide_password=False)
+
+
+def prepared(url: str, keep: str | None, workload: str, families: int, fmt: str) -> tuple[str, str]:
+    """The exported file and the importing lead's username: generated into `url`, or with
+    `keep` into the kept template (once) and copied into `url` for this run."""
+    national = workload == "national"
+    wanted = {"workload": workload, "families": families, "format": fmt}
+    meta_path = os.path.join(keep, "meta.json") if keep else ""
+    if keep and os.path.exists(meta_path):
+        meta = json.load(open(meta_path))  # noqa: SIM115
+        if {k: meta[k] for k in wanted} != wanted:
+            raise SystemExit(f"{keep} keeps {meta}, not {wanted}: use another --keep DIR")
+        _copy_database(meta["template"], url)
+        print(f"reused {meta['path']} and {meta['template']} (copied into this run's database)")
+        return meta["path"], meta["lead"]
+    folder = keep or tempfile.mkdtemp(prefix="bench-import-")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+    source = _template_url(url, keep) if keep else url
+    started = time.perf_counter()
+    generate(source, families, 40 if national and families >= 40 else 1)
+    sheets, lead = export(source)
+    content = as_zip(sheets) if fmt == "zip" else as_xlsx(sheets)
+    path = os.path.join(folder, f"lab.{fmt}")
+    with open(path, "wb") as out:
+        out.write(content)
+    print(f"generated and exported {families} families in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{k} {len(v)}" for k, v in sheets.items())
+          + f"; {len(content) / 1e6:.1f} MB .{fmt}")  # fmt: skip
+    if keep:
+        with open(meta_path, "w") as out:
+            json.dump({**wanted, "path": path, "lead": lead, "template": source}, out)
+        _copy_database(source, url)
+    return path, lead
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="P10: spreadsheet import")
     parser.add_argument("workload", choices=["lab", "national", "one"])
@@ -263,30 +342,29 @@ def main() -> int:
     parser.add_argument("--lead")
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--background", action="store_true")
-    parser.add_argument("--only", choices=["import", "dry-run"])
+    parser.add_argument("--only", choices=["import", "dry-run", "nothing"])
+    parser.add_argument("--inline", action="store_true", help="within the request, not a job")
+    parser.add_argument("--keep", help="keep the file and a template database here; reuse them")
     args = parser.parse_args()
     if args.workload == "one":
         print(json.dumps(run_one(args.url, args.file, args.lead, args.dry_run, args.background)))
         return 0
-    folder = tempfile.mkdtemp(prefix="bench-import-")
-    url = args.url or f"sqlite:///{folder}/bench.db"
     national = args.workload == "national"
     families = args.families or (20_000 if national else 60)
-    started = time.perf_counter()
-    generate(url, families, 40 if national and families >= 40 else 1)
-    sheets, lead = export(url)
-    content = as_zip(sheets) if args.format == "zip" else as_xlsx(sheets)
-    path = os.path.join(folder, f"lab.{args.format}")
-    with open(path, "wb") as out:
-        out.write(content)
-    print(f"generated and exported {families} families in {time.perf_counter() - started:.1f} s: "
-          + ", ".join(f"{k} {len(v)}" for k, v in sheets.items())
-          + f"; {len(content) / 1e6:.1f} MB .{args.format}")  # fmt: skip
+    if args.url:
+        url = args.url
+    else:
+        folder = args.keep or tempfile.mkdtemp(prefix="bench-import-")
+        os.makedirs(folder, exist_ok=True)
+        url = f"sqlite:///{os.path.abspath(folder)}/bench.db"
+    path, lead = prepared(url, args.keep, args.workload, families, args.format)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     bar = BARS["national" if national else "lab"]
     worst = 0.0
-    for dry_run in {None: (True, False), "dry-run": (True,), "import": (False,)}[args.only]:
-        result = timed(url, path, lead, dry_run, background=national)
+    for dry_run in {None: (True, False), "dry-run": (True,), "import": (False,), "nothing": ()}[
+        args.only
+    ]:
+        result = timed(url, path, lead, dry_run, background=national and not args.inline)
         worst = max(worst, result["seconds"] / bar)
         print(f"P10 {'dry run' if dry_run else 'import '} {args.workload}: {json.dumps(result)} "
               f"(bar {bar:.0f} s)")  # fmt: skip

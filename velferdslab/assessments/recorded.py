@@ -2,7 +2,8 @@
 record_assessment for many readings of one family at once. Each reading is checked as one entered
 by hand (validate_reading), the derived overall levels are computed once over the family's
 readings old and new (a late reading changes what later ones carry forward), and the new rows
-are written in one INSERT, with one event naming them all."""
+are written in one INSERT (or collected for an import's COPY, velferdslab.bulk), with one event
+naming them all."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from velferdslab.assessments.levels import overall_level
 from velferdslab.assessments.models import Assessment
 from velferdslab.assessments.services import LEVEL_COLUMNS, validate_reading
 from velferdslab.audit.log import record
+from velferdslab.bulk import insert_rows
 from velferdslab.db import AnySession
 from velferdslab.families.models import Family
 from velferdslab.vocabulary import DOMAINS
@@ -93,9 +95,9 @@ def record_readings(
         }
         for i, r in enumerate(readings)
     ]
-    # A Core INSERT of the whole list (every key given, so it is one statement per thousand
-    # rows on both databases); the events need the ids only, in no particular order.
-    ids = list(session.scalars(insert(TABLE).returning(TABLE.c.id), rows))
+    # A Core INSERT of the whole list, or the rows collected for an import's COPY (velferdslab
+    # .bulk); the events need the ids only, in no particular order.
+    ids = [reading_id for (reading_id,) in insert_rows(session, TABLE, rows, "id")]
     # One event for the family's new readings, naming each (a lab's past is thousands of
     # readings: an event each would be most of an import's time and memory).
     record(session, "create", "assessment", None, family_id=family.id,

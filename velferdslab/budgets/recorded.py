@@ -6,7 +6,10 @@ or pending beyond the year's budget (a rejection recorded beyond it stands: it t
 from the budget).
 
 A family's new budgets likewise (record_budgets): set_budget's rules for each year, the agencies
-checked in one query, the budgets and their contributions written in one INSERT each."""
+checked in one query, the budgets and their contributions written in one INSERT each.
+
+While an import collects its rows (velferdslab.bulk) the rows are collected for its COPY instead
+of written; every rule is applied here as before."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 
 from velferdslab.audit.log import record
 from velferdslab.budgets.models import Budget, Contribution, Expenditure
@@ -27,6 +30,7 @@ from velferdslab.budgets.services import (
     money,
     over_budget,
 )
+from velferdslab.bulk import insert_rows
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Family
@@ -86,10 +90,9 @@ def record_budgets(
             {"year": [Text("A budget for %(year)s exists.", year=year)]},
         )
     rows = [{"family_id": family.id, "year": b.year, "amount": money(b.amount)} for b in new]
-    # Core INSERTs of whole lists: one statement each on both databases.
-    ids: dict[int, int] = dict(
-        session.execute(insert(BUDGET).returning(BUDGET.c.year, BUDGET.c.id), rows).all()
-    )
+    # Core INSERTs of whole lists (one statement each on both databases), or collected for an
+    # import's COPY (velferdslab.bulk).
+    ids: dict[int, int] = dict(insert_rows(session, BUDGET, rows, "year", "id"))  # type: ignore[arg-type]
     shares = [
         {"budget_id": ids[b.year], "agency_id": agency_id, "amount": amount}
         for b in new
@@ -98,7 +101,7 @@ def record_budgets(
         )
     ]
     if shares:
-        session.execute(insert(CONTRIBUTION), shares)
+        insert_rows(session, CONTRIBUTION, shares)
     for b in new:
         record(session, "create", "budget", ids[b.year], family_id=family.id)
     return [
@@ -174,10 +177,9 @@ class RecordedSpending:
         )
 
     def finish(self) -> None:
-        """The rows in one INSERT, and one event naming them with their statuses."""
-        written = self.session.execute(
-            insert(EXPENDITURE).returning(EXPENDITURE.c.id, EXPENDITURE.c.status), self.added
-        ).all()
+        """The rows in one INSERT (or collected for an import's COPY), and one event naming
+        them with their statuses."""
+        written = insert_rows(self.session, EXPENDITURE, self.added, "id", "status")
         statuses: dict[str, list[int]] = {}
         for spent_id, status in sorted(written):
             statuses.setdefault(ExpenditureStatus(status).value, []).append(spent_id)

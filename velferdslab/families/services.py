@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from velferdslab.archive import hooks as archive
 from velferdslab.audit.log import record
+from velferdslab.bulk import active as collecting
+from velferdslab.bulk import add_objects
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, Text, ValidationFailed
 from velferdslab.families.models import Consent, ConsentAgency, Family, TeamMembership
@@ -47,7 +49,8 @@ def create_family(
     An import (many families in one transaction, each in a savepoint of its own) names the
     `number` it expects to be free, the next after its last: a number taken meanwhile reaches
     it as the IntegrityError of its savepoint. It may `prepare` the family before it is written
-    (its reference and lifecycle steps, in one INSERT)."""
+    (its reference and lifecycle steps, in one INSERT). While an import collects its rows
+    (velferdslab.bulk) the family is collected too, and a collision fails the import's COPY."""
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
         raise ValidationFailed(
@@ -73,9 +76,10 @@ def create_family(
         )
         if prepare is not None:
             prepare(family)
-        if number is not None:  # the caller's savepoint takes a collision
-            session.add(family)
-            session.flush()
+        if number is not None or collecting(session):
+            # The caller's savepoint takes a collision (or, with the rows collected for an
+            # import's COPY, velferdslab.bulk, the COPY's).
+            add_objects(session, [family], keep=True)
         else:
             try:
                 # A concurrent enrolment may take the same number: retry with the next one.
@@ -290,8 +294,7 @@ def add_team_member(
         joined_on=joined_on,
         left_on=left_on,
     )
-    session.add(membership)
-    session.flush()
+    add_objects(session, [membership])  # flushed, or collected (velferdslab.bulk)
     record(session, "create", "team_membership", membership.id, family_id=family.id)
     archive.team_changed(session, membership, "joined")
     return membership

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from velferdslab.audit.log import pending_of, record, take_pending
+from velferdslab.bulk import Bulk, collecting
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, NotFound, Text
 from velferdslab.families.models import Family
-from velferdslab.imports import writers
+from velferdslab.imports import chunks, writers
 from velferdslab.imports.mapping import Mapped, Problem, Row, map_sheets
 from velferdslab.imports.messages import message
 from velferdslab.imports.models import ImportRun
@@ -85,11 +86,23 @@ def run_import(
     outer = session.begin_nested() if run.dry_run else None
     outcomes: dict[str, str] = {}
     references = sorted(mapped.families)
+    # New families a chunk at a time where the database allows (chunks.py); stored ones, and
+    # every family on SQLite, one by one.
+    chunk = _chunk(ctx, mapped) if chunks.possible(session) else None
     try:
         for done, reference in enumerate(references):
             if progress is not None:
                 progress(done, len(references))
+            if chunk is not None and reference not in ctx.known:
+                chunk.add(reference)
+                if chunk.full:
+                    outcomes.update(chunk.write())
+                continue
+            if chunk is not None:
+                outcomes.update(chunk.write())  # the families before it first
             outcomes[reference] = _import_family(ctx, mapped, reference)
+        if chunk is not None:
+            outcomes.update(chunk.write())
     finally:
         if outer is not None:
             outer.rollback()  # a dry run keeps nothing it wrote …
@@ -100,6 +113,10 @@ def run_import(
         record(session, "create", "import", run.id, details={"counts": run.counts}, user_id=user.id)
     session.flush()
     return run
+
+
+def _chunk(ctx: writers.Context, mapped: Mapped) -> chunks.Chunk:
+    return chunks.Chunk(ctx, mapped, _prepare, _attempt_bulk, _attempt)
 
 
 def _context(
@@ -144,20 +161,40 @@ def known_families(session: AnySession, municipality_id: int, refs: set[str]) ->
 
 
 def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
-    if reference in mapped.refused:
+    prepared = _prepare(ctx, mapped, reference, mapped.problems)
+    if prepared is None:
         return "refused"
+    return _attempt(ctx, mapped.problems, *prepared, ctx.known.get(reference))
+
+
+def _prepare(
+    ctx: writers.Context, mapped: Mapped, reference: str, problems: list[Problem]
+) -> tuple[dict[str, list[Row]], Row] | None:
+    """The family's rows and its first row, or None when it is refused before writing."""
+    if reference in mapped.refused:
+        return None
     sheets, wrong = mapped.rows(reference)
     if wrong:
-        return "refused"
-    family_id = ctx.known.get(reference)
+        return None
     family_rows = sheets.get("families", [])
     first = next((rows[0] for rows in sheets.values() if rows), None)
     if first is None:
-        return "refused"
-    problem = _family_rows_problem(family_rows, family_id, first)
+        return None
+    problem = _family_rows_problem(family_rows, ctx.known.get(reference), first)
     if problem is not None:
-        mapped.problems.append(problem)
-        return "refused"
+        problems.append(problem)
+        return None
+    return sheets, first
+
+
+def _attempt(
+    ctx: writers.Context,
+    problems: list[Problem],
+    sheets: dict[str, list[Row]],
+    first: Row,
+    family_id: int | None,
+) -> str:
+    """Write the family in a savepoint of its own."""
     retry = family_id is None  # a reference number taken meanwhile: once more, numbered afresh
     while True:
         events_before, numbers = len(pending_of(ctx.session)), dict(ctx.numbers)
@@ -169,12 +206,12 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
             return outcome
         except writers.RowFailure as failure:
             savepoint.rollback()
-            mapped.problems.append(_failure_problem(failure))
+            problems.append(_failure_problem(failure))
         except (DomainError, FieldErrors) as error:
             # A rule met outside a row's own call (the year's budget, for instance): the
             # family's first row carries it.
             savepoint.rollback()
-            mapped.problems.append(_problem(first, "reference", "rule", error))
+            problems.append(_problem(first, "reference", "rule", error))
         except IntegrityError:
             savepoint.rollback()
             del pending_of(ctx.session)[events_before:]
@@ -183,10 +220,35 @@ def _import_family(ctx: writers.Context, mapped: Mapped, reference: str) -> str:
                 ctx.numbers.clear()
                 continue
             conflict = DomainError(Text("Conflicts with stored data."))
-            mapped.problems.append(_problem(first, "reference", "rule", conflict))
+            problems.append(_problem(first, "reference", "rule", conflict))
         del pending_of(ctx.session)[events_before:]
         ctx.numbers = numbers  # a refused family's number goes to the next one, as by hand
         return "refused"
+
+
+def _attempt_bulk(
+    ctx: writers.Context,
+    bulk: Bulk,
+    problems: list[Problem],
+    sheets: dict[str, list[Row]],
+    first: Row,
+) -> str:
+    """Check a new family and collect its rows for its chunk's COPY (chunks.py): nothing is
+    written, so a refusal drops what it collected instead of rolling a savepoint back."""
+    events_before, numbers, mark = len(pending_of(ctx.session)), dict(ctx.numbers), bulk.mark()
+    try:
+        with collecting(ctx.session, bulk):
+            outcome = _write(ctx, sheets, None)
+        _tag_events(ctx, events_before)
+        return outcome
+    except writers.RowFailure as failure:
+        problems.append(_failure_problem(failure))
+    except (DomainError, FieldErrors) as error:
+        problems.append(_problem(first, "reference", "rule", error))
+    bulk.undo(mark)
+    del pending_of(ctx.session)[events_before:]
+    ctx.numbers = numbers
+    return "refused"
 
 
 def _tag_events(ctx: writers.Context, before: int) -> None:

@@ -40,6 +40,10 @@ STATUS_PATH: dict[str, tuple[str, ...]] = {
 }
 
 
+# The API's schema for a new member, made once (validate keeps nothing between calls).
+MEMBER_SCHEMA = MemberCreateSchema()
+
+
 class RowFailure(Exception):
     """A row the rules refuse: its column and the message code (or a service's error)."""
 
@@ -187,7 +191,7 @@ def write_members(ctx: Context, family: Family, rows: list[Row]) -> bool:
     for row in rows:
         data = {k: row.values.get(k) for k in ("full_name", "national_id", "birth_date")}
         data["relation"] = row.values.get("relation") or "other_adult"
-        errors = MemberCreateSchema().validate(
+        errors = MEMBER_SCHEMA.validate(
             {**data, "birth_date": data["birth_date"] and data["birth_date"].isoformat()}
         )
         if errors:

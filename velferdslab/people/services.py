@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from velferdslab.audit.log import record
+from velferdslab.bulk import add_objects
 from velferdslab.db import AnySession
 from velferdslab.errors import Conflict, DomainError, Text, ValidationFailed
 from velferdslab.families.models import Family, Member
@@ -37,7 +38,8 @@ def add_members(
 ) -> list[Member]:
     """Many members of one family at once (an import): each checked as add_member checks it,
     the family's stored national ids read in one query (none when the family is `fresh`: the
-    caller created it in this transaction); one event each."""
+    caller created it in this transaction); one event each. While an import collects its rows
+    (velferdslab.bulk) the members are collected, not flushed."""
     query = select(Member.national_id).where(
         Member.family_id == family.id, Member.national_id.is_not(None)
     )
@@ -52,8 +54,7 @@ def add_members(
         if data.get("national_id"):
             taken.add(data["national_id"])
     added = [Member(family_id=family.id, **data) for data in members]
-    session.add_all(added)
-    session.flush()
+    add_objects(session, added)  # flushed, or collected for an import's COPY (velferdslab.bulk)
     for member in added:
         record(session, "create", "member", member.id, family_id=family.id)
     return added

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from velferdslab import policy
 from velferdslab.archive import hooks as archive
 from velferdslab.audit.log import record
+from velferdslab.bulk import add_objects
 from velferdslab.db import AnySession
 from velferdslab.errors import Text, ValidationFailed
 from velferdslab.families.models import Family, TeamMembership
@@ -55,10 +56,11 @@ def add_goals(
 ) -> list[Goal]:
     """Many goals of one family at once (an import): one flush, an event each, and the plan
     archived once for them all (as goals added in one sitting make one plan); with archiving
-    off, the plan is not read back at all (plan_changed would keep nothing of it)."""
+    off, the plan is not read back at all (plan_changed would keep nothing of it). While an
+    import collects its rows (velferdslab.bulk, only with archiving off) the goals are
+    collected, not flushed."""
     added = [Goal(family_id=family.id, created_by=author_id, **data) for data in goals]
-    session.add_all(added)
-    session.flush()
+    add_objects(session, added)  # flushed, or collected for an import's COPY (velferdslab.bulk)
     for goal in added:
         record(session, "create", "goal", goal.id, family_id=family.id)
     if added and archive.archiving_on():
