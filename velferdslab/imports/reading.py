@@ -214,7 +214,9 @@ def _calamine_sheet(name: str, sheets: Iterable[CalamineSheet]) -> SheetStream:
                 if part.start is None:
                     continue
                 row, column = part.start
-                later = [[""] * column + r for r in part.to_python(skip_empty_area=True)]
+                later = part.to_python(skip_empty_area=True)
+                if column:
+                    later = [[""] * column + r for r in later]
                 del part  # one part held at a time
                 yield from _calamine_rows(enumerate(later, start=row + 1), texts, dates)
                 del later

@@ -43,19 +43,27 @@ class Spool:
             self.segments[reference] = array("q")
 
     def add(self, reference: str, place: int, number: int, cells: list[Any]) -> None:
-        self.family(reference)
-        self._waiting.setdefault(reference, []).append((place, number, cells))
+        rows = self._waiting.get(reference)
+        if rows is None:
+            rows = self._waiting[reference] = []
+        rows.append((place, number, cells))
         self._count += 1
         if self._count >= self._batch_rows:
             self.flush()
 
     def flush(self) -> None:
+        """The rows waiting written out, each family's as one pickle; the families first met
+        here noted in that order."""
         if not self._waiting:
             return
         out = bytearray()
+        segments = self.segments
         for reference, rows in self._waiting.items():
             blob = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-            self.segments[reference].extend((self._end + len(out), len(blob)))
+            found = segments.get(reference)
+            if found is None:
+                found = segments[reference] = array("q")
+            found.extend((self._end + len(out), len(blob)))
             out += blob
         self._file.seek(self._end)
         self._file.write(out)
