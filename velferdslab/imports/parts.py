@@ -76,21 +76,24 @@ def xml_parts(
             yield head + bytes(buffer) + stream.read()
             return
         head = DIMENSION.sub(b"", head)
+        ended = False
         while True:
-            chunk = stream.read(1 << 20)
-            buffer += chunk
-            if chunk and len(buffer) < size:
-                continue
-            if not chunk:
+            while len(buffer) >= size:
+                cut = buffer.rfind(ROW_END, 0, size)
+                if cut < 0:  # one row longer than a part: up to its end
+                    cut = buffer.find(ROW_END, size)
+                if cut < 0:
+                    break
+                cut += len(ROW_END)
+                yield head + bytes(buffer[:cut]) + CLOSE
+                del buffer[:cut]
+            if ended:
                 end = buffer.rfind(b"</sheetData>")
                 yield head + bytes(buffer[: end if end >= 0 else len(buffer)]) + CLOSE
                 return
-            cut = buffer.rfind(ROW_END)
-            if cut < 0:
-                continue
-            cut += len(ROW_END)
-            yield head + bytes(buffer[:cut]) + CLOSE
-            del buffer[:cut]
+            chunk = stream.read(1 << 20)
+            ended = not chunk
+            buffer += chunk
 
 
 def _numbered(rows: bytearray) -> bool:

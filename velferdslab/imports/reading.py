@@ -203,7 +203,8 @@ def _calamine_sheet(name: str, sheets: Iterable[CalamineSheet]) -> SheetStream:
     pad = [""] * (first.start[1] if first.start else 0)
     rows = first.iter_rows()
     numbered = enumerate((pad + row for row in rows) if pad else rows, start=1)
-    headers = [_header(None if v == "" else v) for v in next(numbered, (0, []))[1]]
+    header = next(numbered, (0, []))[1]
+    headers, width = [_header(None if v == "" else v) for v in header], len(header)
     texts: dict[str, str] = {}
     dates: dict[tuple[type, Any], Cell] = {}
 
@@ -215,8 +216,10 @@ def _calamine_sheet(name: str, sheets: Iterable[CalamineSheet]) -> SheetStream:
                     continue
                 row, column = part.start
                 later = part.to_python(skip_empty_area=True)
-                if column:
-                    later = [[""] * column + r for r in later]
+                if column or (later and column + len(later[0]) < width):
+                    # as wide as the first part, as a sheet read whole pads its rows
+                    fill = [""] * max(width - column - len(later[0]), 0)
+                    later = [[""] * column + r + fill for r in later]
                 del part  # one part held at a time
                 yield from _calamine_rows(enumerate(later, start=row + 1), texts, dates)
                 del later
