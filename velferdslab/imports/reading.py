@@ -215,10 +215,10 @@ def _calamine_sheet(name: str, sheets: Iterable[CalamineSheet]) -> SheetStream:
                 if part.start is None:
                     continue
                 row, column = part.start
-                later = part.to_python(skip_empty_area=True)
+                later: list[list[Any]] = part.to_python(skip_empty_area=True)
                 if column or (later and column + len(later[0]) < width):
                     # as wide as the first part, as a sheet read whole pads its rows
-                    fill = [""] * max(width - column - len(later[0]), 0)
+                    fill: list[Any] = [""] * max(width - column - len(later[0]), 0)
                     later = [[""] * column + r + fill for r in later]
                 del part  # one part held at a time
                 yield from _calamine_rows(enumerate(later, start=row + 1), texts, dates)
