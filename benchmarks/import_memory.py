@@ -2,7 +2,8 @@
 it (POST /api/v1/imports, the job `imports.run` in a thread), sampled every 0.2 s and kept
 per phase — the request, the job's load of the upload, reading and mapping, writing the
 families (by tenths), the report, the commit. Each phase's line: the largest resident set
-seen in it and the resident set at its end, in MB.
+sampled in it, the resident set at its end, and the process's peak so far (ru_maxrss, which a
+short peak between two samples still raises), in MB.
 
     python benchmarks/import_memory.py --url URL --file FILE --lead USERNAME [--dry-run]
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
 import sys
 import threading
 import time
@@ -46,8 +48,11 @@ class Phases:
             now = resident()
             self.top = max(self.top, now)
             took = time.perf_counter() - self.started
+            # The process's own peak so far (ru_maxrss) catches what the samples miss.
+            so_far = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
             self.lines.append(
-                f"{self.name:32s} peak {self.top:6d} MB  at its end {now:6d} MB  {took:7.1f} s"
+                f"{self.name:36s} peak {self.top:6d} MB  at its end {now:6d} MB  "
+                f"{took:7.1f} s  (process peak so far {so_far} MB)"
             )
             print(self.lines[-1], flush=True)
             self.name, self.top, self.started = name, now, time.perf_counter()
