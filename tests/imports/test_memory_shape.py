@@ -23,7 +23,7 @@ from velferdslab.audit.models import AuditEvent
 from velferdslab.audit.services import verify_chain
 from velferdslab.imports import parts, services
 from velferdslab.imports.mapping import map_sheets
-from velferdslab.imports.reading import read_xlsx, stream_upload
+from velferdslab.imports.reading import TooManyRows, read_xlsx, stream_upload
 
 
 def spending_workbook(rows: int) -> bytes:
@@ -110,3 +110,10 @@ def test_an_imports_events_wait_on_disk_and_are_written_as_one_chain(app: Any, d
         # One unbroken chain: each event's link is the hash of the event written before it.
         assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
         assert verify_chain(db).intact
+
+
+def test_a_file_over_the_row_limit_is_refused_with_its_whole_count_as_it_streams() -> None:
+    content = lab_file(small_lab(5), "3203", "Boligkontoret", "lead").xlsx()
+    with pytest.raises(TooManyRows) as refused:
+        map_sheets(stream_upload("lab.xlsx", content, 20))
+    assert (refused.value.rows, refused.value.limit) == (50, 20)  # every sheet's rows counted
