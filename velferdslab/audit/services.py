@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, String, Table, Text, func, insert, select, type_coerce
@@ -140,16 +141,20 @@ def _lock_chain_and_read_last(session: AnySession) -> str | None:
 WRITE_BATCH = 5000
 
 
-def write_events(session: AnySession, events: list[PendingEvent]) -> None:
-    if not events:
+def write_events(session: AnySession, events: Iterable[PendingEvent]) -> None:
+    """Append the events to the chain, in order. They may be a stream (an import's events
+    read back from where they were spilled): taken a few thousand at a time, as written."""
+    batches = _batches(events)
+    first = next(batches, None)
+    if first is None:
         return
     session.flush()  # the request's own changes first: the events describe them
     prev = _lock_chain_and_read_last(session) or GENESIS
     # A few thousand at a time: an import's commit writes hundreds of thousands, and their rows
     # (and the driver's parameters for them) all built at once were a GB of memory.
-    for start in range(0, len(events), WRITE_BATCH):
+    for batch in chain((first,), batches):
         rows = []
-        for pending in events[start : start + WRITE_BATCH]:
+        for pending in batch:
             digest = event_hash(prev, pending)
             rows.append(
                 {
@@ -169,6 +174,12 @@ def write_events(session: AnySession, events: list[PendingEvent]) -> None:
         # A Core INSERT: nothing reads the events back in this request, so no ORM objects, no
         # identity map and no RETURNING of their ids.
         session.execute(insert(AUDIT_TABLE), rows)
+
+
+def _batches(events: Iterable[PendingEvent]) -> Iterator[list[PendingEvent]]:
+    iterator = iter(events)
+    while batch := list(islice(iterator, WRITE_BATCH)):
+        yield batch
 
 
 @dataclass(frozen=True)

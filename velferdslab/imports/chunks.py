@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from velferdslab.archive.hooks import archiving_on
-from velferdslab.audit.log import pending_of
+from velferdslab.audit.log import pending_of, spill_pending
 from velferdslab.bulk import Bulk, WriteFailed
 from velferdslab.db import AnySession
 from velferdslab.imports import writers
@@ -97,4 +97,7 @@ class Chunk:
         for entry in entries:
             self.mapped.problems.extend(entry.problems)
             outcomes[entry.reference] = entry.outcome
+        # The chunk's events are settled: out of memory until the commit. Never while a chunk
+        # is collected (a refusal deletes its events by their place in the pending list).
+        spill_pending(session)
         return outcomes

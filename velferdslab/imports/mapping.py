@@ -1,21 +1,23 @@
 """From raw sheets to parsed rows grouped by family: headers matched (bokmål or English), each
 cell parsed by its column's kind, and every problem noted with Excel's row number.
 
-A family's rows are kept as read (the cells, shared with the reading) and parsed when the
-family is written (Mapped.rows): a national lab's file is a million rows, and their parsed
-values all held at once would be most of an import's memory. The report still lists the
-problems in the file's order (Mapped.report)."""
+A family's rows are kept as read (their cells) in a temporary file by family (the Spool) and
+parsed when the family is written (Mapped.rows): a national lab's file is a million and a
+half rows, read a sheet (or a part of one) at a time, and neither the cells nor their parsed
+values are ever all held at once. The report still lists the problems in the file's order
+(Mapped.report)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from velferdslab.imports import values as parsers
 from velferdslab.imports.messages import message
-from velferdslab.imports.reading import Cell, RawSheet
+from velferdslab.imports.reading import Cell, RawSheet, SheetStream
 from velferdslab.imports.spec import (
     HELP_MARK,
     REASON_HEADERS,
@@ -25,6 +27,7 @@ from velferdslab.imports.spec import (
     header_key,
     sheet_named,
 )
+from velferdslab.imports.spool import Spool
 
 
 @dataclass
@@ -61,7 +64,7 @@ class Problem:
 @dataclass(slots=True)
 class Row:
     """A data row, parsed. Slotted and without a copy of its text: a national lab's file is a
-    million rows, all held until its families are written."""
+    million rows, and a family's are parsed together."""
 
     sheet: Sheet
     sheet_name: str
@@ -115,15 +118,24 @@ Waiting = tuple[Place, int, list[Cell]]
 
 @dataclass
 class Mapped:
-    """Rows (as read) by family reference and sheet key, and the problems found in them."""
+    """Rows (as read, spooled) by family reference, and the problems found in them."""
 
-    families: dict[str, dict[str, list[Waiting]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(list))
-    )
     problems: list[Problem] = field(default_factory=list)
     # Per sheet as named in the file: its header row, and the columns holding national ids.
     headers: dict[str, list[str]] = field(default_factory=dict)
     id_columns: dict[str, set[int]] = field(default_factory=dict)
+    places: list[Place] = field(default_factory=list)
+    spool: Spool = field(default_factory=Spool)
+
+    @property
+    def families(self) -> dict[str, array[int]]:
+        """Every family's reference, in the order first met (its rows are in the spool)."""
+        return self.spool.segments
+
+    def waiting(self, reference: str) -> list[Waiting]:
+        """The family's rows as read, in the file's order within each sheet."""
+        places = self.places
+        return [(places[at], number, cells) for at, number, cells in self.spool.rows(reference)]
 
     @property
     def refused(self) -> set[str]:
@@ -134,12 +146,11 @@ class Mapped:
         is an error (the family is refused)."""
         before = len(self.problems)
         parsed: dict[str, list[Row]] = {}
-        for key, waiting in self.families[reference].items():
-            rows = parsed.setdefault(key, [])
-            for place, number, cells in waiting:
-                row = _map_row(place, number, cells, self.problems)
-                if row is not None:
-                    rows.append(row)
+        for place, number, cells in self.waiting(reference):
+            rows = parsed.setdefault(place.sheet.key, [])
+            row = _map_row(place, number, cells, self.problems)
+            if row is not None:
+                rows.append(row)
         return parsed, any(p.severity == "error" for p in self.problems[before:])
 
     def report(self) -> list[Problem]:
@@ -159,7 +170,8 @@ def _order(problem: Problem) -> tuple[int, int]:
     return problem.order
 
 
-def map_sheets(sheets: list[RawSheet]) -> Mapped:
+def map_sheets(sheets: Iterable[RawSheet | SheetStream]) -> Mapped:
+    """The sheets mapped as they are read, each row spooled under its family."""
     mapped = Mapped()
     for order, raw in enumerate(sheets):
         sheet = sheet_named(raw.name)
@@ -171,10 +183,11 @@ def map_sheets(sheets: list[RawSheet]) -> Mapped:
             )
             continue
         _map_sheet(sheet, raw, mapped, order)
+    mapped.spool.flush()
     return mapped
 
 
-def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped, order: int) -> None:
+def _map_sheet(sheet: Sheet, raw: RawSheet | SheetStream, mapped: Mapped, order: int) -> None:
     keys: dict[int, str] = {}
     mapped.headers[raw.name] = raw.headers
     for index, header in enumerate(raw.headers):
@@ -208,7 +221,7 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped, order: int) -> None:
         for number, cells in raw.rows:
             reference = _reference(cells, keys)
             if reference:
-                mapped.families[reference][sheet.key]
+                mapped.spool.family(reference)
                 mapped.problems.append(
                     Problem(
                         raw.name,
@@ -231,12 +244,15 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, mapped: Mapped, order: int) -> None:
         tuple((i, key, sheet.column(key)) for i, key in keys.items()),
         next((i for i, k in keys.items() if k == "reference"), None),
     )
+    at = len(mapped.places)
+    mapped.places.append(place)
+    spool = mapped.spool
     for number, cells in raw.rows:
         if _is_help(cells):
             continue
         reference = place.reference(cells)
         if reference:  # parsed when its family is written
-            mapped.families[reference][sheet.key].append((place, number, cells))
+            spool.add(reference, at, number, cells)
         else:  # no family to write it with: its problems now
             _map_row(place, number, cells, mapped.problems)
 

@@ -8,12 +8,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
+
+from velferdslab.imports import parts
 
 Cell = str | int | float | dt.datetime | dt.date | None
 
@@ -25,6 +27,17 @@ class RawSheet:
     name: str
     headers: list[str]
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+
+
+@dataclass
+class SheetStream:
+    """A sheet whose rows are read as they are taken, once and in order (a national lab's
+    file is a million rows: they are never all held at once). The next sheet is read once
+    these rows are taken or left."""
+
+    name: str
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Cell]]]
 
 
 class UnreadableFile(ValueError):
@@ -39,19 +52,59 @@ class TooManyRows(ValueError):
 
 
 def read_upload(file_name: str, data: bytes, max_rows: int) -> list[RawSheet]:
+    """Every sheet with its rows held (a small file: a cohort's readings, the tests)."""
+    return [
+        RawSheet(sheet.name, sheet.headers, list(sheet.rows))
+        for sheet in stream_upload(file_name, data, max_rows)
+    ]
+
+
+def stream_upload(file_name: str, data: bytes, max_rows: int) -> Iterator[SheetStream]:
+    """The file's sheets in order, each row read when it is taken. More than `max_rows` rows
+    (blank rows not counted) raise TooManyRows with the file's count, as they are met."""
     suffix = PurePath(file_name).suffix.lower()
+    sheets: Iterable[SheetStream]
     if suffix == ".xlsx" or (data[:2] == b"PK" and suffix != ".zip"):
-        sheets = read_xlsx(data)
+        sheets = stream_xlsx(data)
     elif suffix == ".zip":
-        sheets = read_zip(data)
+        sheets = map(_held, read_zip(data))
     elif suffix in (".csv", ".txt"):
-        sheets = [read_csv(PurePath(file_name).stem, data)]
+        sheets = [_held(read_csv(PurePath(file_name).stem, data))]
     else:
         raise UnreadableFile(file_name)
-    rows = sum(len(sheet.rows) for sheet in sheets)
-    if rows > max_rows:
-        raise TooManyRows(rows, max_rows)
-    return sheets
+    return _limited(sheets, max_rows)
+
+
+def _held(sheet: RawSheet) -> SheetStream:
+    return SheetStream(sheet.name, sheet.headers, iter(sheet.rows))
+
+
+def _limited(sheets: Iterable[SheetStream], max_rows: int) -> Iterator[SheetStream]:
+    """The sheets with their rows counted across the file; a sheet left untaken (one the
+    mapping skips) is counted before the next is read."""
+    seen = 0
+    remaining = iter(sheets)
+
+    def counted(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Cell]]]:
+        nonlocal seen
+        for row in rows:
+            seen += 1
+            if seen > max_rows:  # the file's own count, as the message names it
+                seen += sum(1 for _ in rows)
+                seen += sum(1 for sheet in remaining for _ in sheet.rows)
+                raise TooManyRows(seen, max_rows)
+            yield row
+
+    previous: Iterator[tuple[int, list[Cell]]] | None = None
+    for sheet in remaining:
+        if previous is not None:
+            for _ in previous:
+                pass
+        previous = counted(sheet.rows)
+        yield SheetStream(sheet.name, sheet.headers, previous)
+    if previous is not None:
+        for _ in previous:
+            pass
 
 
 def count_rows(file_name: str, data: bytes) -> int:
@@ -91,36 +144,99 @@ def _xlsx_rows(data: bytes) -> int:
 
 
 def read_xlsx(data: bytes) -> list[RawSheet]:
+    return [RawSheet(sheet.name, sheet.headers, list(sheet.rows)) for sheet in stream_xlsx(data)]
+
+
+def stream_xlsx(data: bytes) -> Iterator[SheetStream]:
     """python-calamine (some ten times faster than openpyxl) reads a workbook of values; it
     gives a formula cell's cached value, never its text, so a workbook with any formula is
-    read by openpyxl, which keeps `=HYPERLINK(…)` as typed."""
+    read by openpyxl, which keeps `=HYPERLINK(…)` as typed. calamine holds a sheet it reads
+    whole: a large one is read in parts (velferdslab/imports/parts.py)."""
     if _has_formula(data):
-        return _read_openpyxl(data)
+        yield from map(_held, _read_openpyxl(data))
+        return
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = parts.sheet_entries(archive)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            # Row by row, not as one list of the whole sheet (a national lab's is a million
-            # rows); from the sheet's first row, its first used column padded as to_python's
-            # skip_empty_area=False pads it.
-            pad = [""] * (sheet.start[1] if sheet.start else 0)
-            rows = sheet.iter_rows()
-            sheets.append(_calamine_sheet(name, (pad + row for row in rows) if pad else rows))
+        names = workbook.sheet_names
     except Exception as error:  # calamine's errors for a broken file
         raise UnreadableFile(str(error)) from error
-    return sheets
+    for name in names:
+        entry = entries.get(name)
+        try:
+            if entry is not None and entry.file_size > parts.PART_BYTES:
+                yield _parted_sheet(archive, entry, name)
+            else:
+                yield _calamine_sheet(name, [workbook.get_sheet_by_name(name)])
+        except UnreadableFile:
+            raise
+        except Exception as error:
+            raise UnreadableFile(str(error)) from error
 
 
-def _calamine_sheet(name: str, rows: Iterable[Sequence[Any]]) -> RawSheet:
-    """_sheet for calamine's rows, in one tight loop (a national lab's file is millions of
-    cells): an empty cell ("") is None and a whole float an int, as openpyxl gives them, and a
-    recurring text or date one object."""
-    iterator = iter(rows)
-    sheet = RawSheet(name, [_header(None if v == "" else v) for v in next(iterator, [])])
+def _parted_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> SheetStream:
+    frame = parts.around(archive)
+
+    def sheets() -> Iterator[CalamineSheet]:
+        for xml in parts.xml_parts(archive, entry):
+            book = CalamineWorkbook.from_filelike(
+                io.BytesIO(parts.part_workbook(frame, entry.filename, xml))
+            )
+            del xml
+            sheet = book.get_sheet_by_name(name)
+            del book
+            yield sheet
+            del sheet
+
+    return _calamine_sheet(name, sheets())
+
+
+def _calamine_sheet(name: str, sheets: Iterable[CalamineSheet]) -> SheetStream:
+    """The sheet's rows from calamine, the sheet read whole or in parts (each a sheet of the
+    same rows, numbered as in the file). The first part from its first row, its first used
+    column padded as to_python's skip_empty_area=False pads it; the next ones from their
+    first row used (`iter_rows` would give every row above it, empty)."""
+    iterator = iter(sheets)
+    first = next(iterator)
+    pad = [""] * (first.start[1] if first.start else 0)
+    rows = first.iter_rows()
+    numbered = enumerate((pad + row for row in rows) if pad else rows, start=1)
+    header = next(numbered, (0, []))[1]
+    headers, width = [_header(None if v == "" else v) for v in header], len(header)
     texts: dict[str, str] = {}
     dates: dict[tuple[type, Any], Cell] = {}
-    for number, row in enumerate(iterator, start=2):
+
+    def all_rows() -> Iterator[tuple[int, list[Cell]]]:
+        try:
+            yield from _calamine_rows(numbered, texts, dates)
+            for part in iterator:
+                if part.start is None:
+                    continue
+                row, column = part.start
+                later: list[list[Any]] = part.to_python(skip_empty_area=True)
+                if column or (later and column + len(later[0]) < width):
+                    # as wide as the first part, as a sheet read whole pads its rows
+                    fill: list[Any] = [""] * max(width - column - len(later[0]), 0)
+                    later = [[""] * column + r + fill for r in later]
+                del part  # one part held at a time
+                yield from _calamine_rows(enumerate(later, start=row + 1), texts, dates)
+                del later
+        except Exception as error:  # calamine's errors for a broken file
+            raise UnreadableFile(str(error)) from error
+
+    return SheetStream(name, headers, all_rows())
+
+
+def _calamine_rows(
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    texts: dict[str, str],
+    dates: dict[tuple[type, Any], Cell],
+) -> Iterator[tuple[int, list[Cell]]]:
+    """calamine's rows in one tight loop (a national lab's file is millions of cells): an
+    empty cell ("") is None and a whole float an int, as openpyxl gives them, and a recurring
+    text or date one object (across the sheet's parts)."""
+    for number, row in rows:
         cells: list[Cell] = []
         shown = False
         for value in row:
@@ -139,8 +255,7 @@ def _calamine_sheet(name: str, rows: Iterable[Sequence[Any]]) -> RawSheet:
                 cells.append(_cell(value))
             shown = True
         if shown:
-            sheet.rows.append((number, cells))
-    return sheet
+            yield number, cells
 
 
 def _has_formula(data: bytes) -> bool:

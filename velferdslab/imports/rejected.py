@@ -22,14 +22,13 @@ SIGNED_NUMBER = re.compile(r"[+-][\d\s.,]+")
 def rejected_rows(mapped: Mapped, refused: set[str]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for reference in sorted(refused):
-        for sheet_rows in mapped.families.get(reference, {}).values():
-            for place, number, row_cells in sheet_rows:
-                masked = mapped.id_columns.get(place.name, set())
-                cells = [
-                    parsers.mask(text) if i in masked and text else text
-                    for i, text in enumerate(parsers.as_text(c) for c in row_cells)
-                ]
-                rows.append({"sheet": place.name, "row": number, "cells": cells})
+        for place, number, row_cells in mapped.waiting(reference):
+            masked = mapped.id_columns.get(place.name, set())
+            cells = [
+                parsers.mask(text) if i in masked and text else text
+                for i, text in enumerate(parsers.as_text(c) for c in row_cells)
+            ]
+            rows.append({"sheet": place.name, "row": number, "cells": cells})
     sheets = list(mapped.headers)
     rows.sort(key=lambda r: (sheets.index(r["sheet"]) if r["sheet"] in sheets else 0, r["row"]))
     used = {r["sheet"] for r in rows}

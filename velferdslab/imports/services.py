@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from velferdslab.audit.log import pending_of, record, take_pending
+from velferdslab.audit.log import drop_pending, pending_of, record, spill_pending
 from velferdslab.bulk import Bulk, collecting
 from velferdslab.db import AnySession, utcnow
 from velferdslab.errors import DomainError, FieldErrors, NotFound, Text
@@ -23,7 +23,7 @@ from velferdslab.imports import chunks, writers
 from velferdslab.imports.mapping import Mapped, Problem, Row, map_sheets
 from velferdslab.imports.messages import message
 from velferdslab.imports.models import ImportRun
-from velferdslab.imports.reading import read_upload
+from velferdslab.imports.reading import stream_upload
 from velferdslab.imports.rejected import rejected_rows
 from velferdslab.municipalities.models import Agency, Municipality
 from velferdslab.users.models import User
@@ -80,7 +80,7 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportRun:
     """Read and apply the file; UnreadableFile and TooManyRows reach the caller unwritten."""
-    mapped = map_sheets(read_upload(run.file_name, data, max_rows))
+    mapped = map_sheets(stream_upload(run.file_name, data, max_rows))
     ctx = _context(session, user, run, rule, today or dt.date.today(), set(mapped.families))
     events_before = list(pending_of(session))
     outer = session.begin_nested() if run.dry_run else None
@@ -106,7 +106,7 @@ def run_import(
     finally:
         if outer is not None:
             outer.rollback()  # a dry run keeps nothing it wrote …
-            take_pending(session)
+            drop_pending(session)
             pending_of(session).extend(events_before)  # … and no event of it
     _finish(run, mapped, outcomes)
     if not run.dry_run:
@@ -203,6 +203,7 @@ def _attempt(
             outcome = _write(ctx, sheets, family_id)
             savepoint.commit()
             _tag_events(ctx, events_before)
+            spill_pending(ctx.session)  # settled: out of memory until the commit
             return outcome
         except writers.RowFailure as failure:
             savepoint.rollback()
