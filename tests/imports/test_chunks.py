@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.factories import Lab, make_lab
+from tests.gains.test_kept import assert_same_tables
 from tests.imports.helpers import family_of, upload
 from tests.imports.workbooks import lab_file, small_lab
 from velferdslab.audit.models import AuditEvent
 from velferdslab.families import services as families
 from velferdslab.families.models import Family
+from velferdslab.gains import kept
+from velferdslab.gains.data import load_engine_input
 
 
 @pytest.fixture
@@ -87,3 +90,31 @@ def test_new_families_cost_a_few_statements_a_chunk_on_postgresql(
         assert per_family < 2, len(statements)
     else:
         assert per_family < 12, len(statements)
+
+
+def test_a_kept_portfolio_sees_the_families_a_chunk_wrote(
+    client: Any, db: Any, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows a chunk writes by COPY move their families' stamps as any other write does
+    (the database's triggers), so a worker's kept tables, brought up to date after the import,
+    hold the imported families row for row as a fresh read does: a leader's next view shows
+    them."""
+    monkeypatch.setattr(kept, "FULL_SHARE", 1.0)  # splice however many families changed
+    where = Family.municipality_id == lab.municipality.id
+    scope = ("chunked import", lab.municipality.id)
+    before = kept.engine_tables(db, scope, where)
+    plans = small_lab(6)
+    rows = lab_file(plans, lab.municipality.number, lab.housing.name, lab.lead.username)
+    body = upload(client, db, lab.lead, rows.xlsx(), dry_run=False).get_json()
+    assert body["counts"]["created"] == 6
+    after = kept.engine_tables(db, scope, where)
+    assert (after.read, after.changed) == ("spliced", 6)
+    assert_same_tables(after.data, load_engine_input(db, where))
+    imported = {family_of(db, plan.reference).id for plan in plans}
+    assert imported <= set(after.data.families["family_id"]) - set(
+        before.data.families["family_id"]
+    )
+    readings = after.data.assessments
+    assert readings[readings["family_id"].isin(imported)].shape[0] == sum(
+        len(plan.readings) for plan in plans
+    )
