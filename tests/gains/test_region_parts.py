@@ -17,6 +17,7 @@ from sqlalchemy.orm import scoped_session
 from tests.factories import add_assessment
 from tests.gains.test_kept import AS_OF, WRITES, Region
 from velferdslab.assumptions.services import default_set
+from velferdslab.benefits.disclosure import recoverable
 from velferdslab.benefits.suppression import Suppression
 from velferdslab.families.models import Family
 from velferdslab.gains import kept, portfolio, region, services
@@ -35,6 +36,9 @@ def _afresh(
     with monkeypatch.context() as patch:
         patch.setattr(services, "_parts", type(services._parts)(128))
         patch.setattr(region, "region_scratch", lambda parts, ids: {})
+        patch.setattr(
+            region, "_any_recoverable", lambda tied, hidden: bool(recoverable(tied, hidden))
+        )
         return _portfolio(db, ("afresh", object()), where, suppression)
 
 

@@ -189,7 +189,7 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
     # Most often nothing more is to be hidden, and only the sums that hold a hidden figure can
     # fix one (a figure is recovered from the sums it is in, through other hidden figures):
     # checked on those alone first, the same answer as on all of them.
-    if not recoverable(_tied(region, municipalities, views), hidden):
+    if not _any_recoverable(_tied(region, municipalities, views), hidden):
         return set()
     # Only region figures are ever hidden here, so a municipality's sum without a hidden figure
     # never joins a hidden figure's equations, and a shown part of region = Σ municipalities is
@@ -214,6 +214,22 @@ def hidden_together(region: Suppression, municipalities: list[Suppression]) -> s
         rank=lambda key: total_last(key[1][1:]) if key[1][1] in TABLE_FIGURES else 0,
     )
     return {key for view, key in safe if view == "region"} - region.hidden
+
+
+# The last check's sums and hidden figures, and whether any hidden figure was recoverable from
+# them: the answer depends on these alone (never on the values), and after a new reading they are
+# most often the very same (comparing them costs a millisecond, solving them some forty).
+_last_check: tuple[list[Line], frozenset[Any], bool] | None = None
+
+
+def _any_recoverable(tied: list[Line], hidden: set[Any]) -> bool:
+    global _last_check
+    last = _last_check
+    if last is not None and last[1] == hidden and last[0] == tied:
+        return last[2]
+    answer = bool(recoverable(tied, hidden))
+    _last_check = (tied, frozenset(hidden), answer)
+    return answer
 
 
 def _renamed(view: Any, lines: list[Line]) -> list[Line]:
