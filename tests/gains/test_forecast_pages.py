@@ -24,6 +24,13 @@ from velferdslab.plans.models import Goal
 ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
 
 
+def _keep(name: str, page: str) -> None:
+    """The page for a reader to look at; the folder made here, as the first test to write
+    into it on a clean checkout may be this one."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).write_text(page)
+
+
 def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
@@ -78,7 +85,7 @@ def test_the_lead_sees_planned_against_realised_with_the_apis_figures(
     for row in api["series"]:
         day = dt.date.fromisoformat(row["quarter_end"]).strftime("%d.%m.%Y")
         assert day in section
-    (ARTIFACTS / "forecast-family-page.html").write_text(page)
+    _keep("forecast-family-page.html", page)
 
 
 def test_a_team_member_sees_no_forecast(client: FlaskClient, db: scoped_session) -> None:
@@ -153,7 +160,7 @@ def test_the_dashboard_shows_promised_against_delivered_as_the_api_does(
     book = load_workbook(io.BytesIO(client.get("/dashboard.xlsx").data))
     plan = {r[0]: r for r in book["Gevinstrealiseringsplan"].iter_rows(values_only=True) if r}
     assert plan["Bolig"][1:3] == (5, 5)
-    (ARTIFACTS / "forecast-dashboard.html").write_text(page)
+    _keep("forecast-dashboard.html", page)
     # The leader's portfolio PDF: the same figures, the same chart.
     leader = auth(db, lab.leader)
     report = client.post("/api/v1/reports", json={"kind": "portfolio"}, headers=leader).get_json()
