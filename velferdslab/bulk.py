@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-import psycopg
 from sqlalchemy import JSON, Table, insert, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
@@ -109,6 +108,9 @@ class Bulk:
         """Each table's rows with one COPY a table, parents first (WriteFailed)."""
         if not any(self.rows.values()):
             return
+        # PostgreSQL's driver, loaded where rows are copied: the app on SQLite never loads it
+        import psycopg
+
         try:
             self._copy()
         except (psycopg.Error, DBAPIError) as error:

@@ -32,3 +32,22 @@ def test_a_started_app_has_not_loaded_openpyxl() -> None:
     started, with_the_module = answer.stdout.strip().splitlines()[-2:]
     assert started == "[]"
     assert with_the_module == "[]"  # the module only: openpyxl comes with the first workbook
+
+
+ON_SQLITE = """
+import sys
+from velferdslab.app import create_app
+create_app({"DATABASE_URL": "sqlite://", "ENV": "test", "SECRET_KEY": "x"})
+print("psycopg" in sys.modules)
+"""
+
+
+def test_an_app_on_sqlite_has_not_loaded_the_postgresql_driver() -> None:
+    """The import's COPY (velferdslab/bulk.py) loads psycopg where it copies rows: an embedded
+    installation (`make run`) never holds it."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    answer = subprocess.run(
+        [sys.executable, "-c", ON_SQLITE],
+        capture_output=True, text=True, cwd=ROOT, env=environment, check=True, timeout=120,
+    )  # fmt: skip
+    assert answer.stdout.strip().splitlines()[-1] == "False"
