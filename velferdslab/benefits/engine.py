@@ -174,6 +174,15 @@ class Priced:
     discount: np.ndarray  # DF(1..H)
 
 
+def annuity(params: AssumptionParams, discount: np.ndarray | None = None) -> float:
+    """Σ fade · DF over the horizon: what a year's gap is worth ahead (the projected savings);
+    `discount`, the horizon's discount factors, when the caller has them already."""
+    if discount is None:
+        discount = discount_factors(params.discount_schedule, params.horizon_years)
+    fade = (1 - params.drop_off) ** np.arange(params.horizon_years)
+    return float(np.sum(fade * discount))
+
+
 def evaluate(
     prepared: Prepared, params: AssumptionParams, kept: ItemArrays | None = None
 ) -> Priced:
@@ -186,8 +195,7 @@ def evaluate(
     projected = np.zeros_like(realised)
     fiscal_first_year = np.zeros(n)
     discount = discount_factors(params.discount_schedule, params.horizon_years)
-    fade = (1 - params.drop_off) ** np.arange(params.horizon_years)
-    annuity = float(np.sum(fade * discount))
+    factor = annuity(params, discount)
     for item in params.cost_items:
         column = DOMAINS.index(item.domain)
         costs = tuple(map(float, item.annual_cost))
@@ -195,7 +203,7 @@ def evaluate(
         k = params.adjustment(item)
         where = (CATEGORIES.index(item.category), PAYERS.index(item.payer))
         realised[:, where[0], where[1]] += k * saving_days / 365.0
-        projected[:, where[0], where[1]] += k * params.success_rate * gap * annuity
+        projected[:, where[0], where[1]] += k * params.success_rate * gap * factor
         if item.category == Category.FISCAL:
             fiscal_first_year += k * params.success_rate * gap
     return Priced(prepared, params, realised, projected, fiscal_first_year, discount)

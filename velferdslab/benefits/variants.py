@@ -14,8 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from velferdslab.benefits.discount import discount_factors
-from velferdslab.benefits.engine import CATEGORIES, PAYERS, ItemArrays, Prepared, _item_arrays
+from velferdslab.benefits.engine import (
+    CATEGORIES,
+    PAYERS,
+    ItemArrays,
+    Prepared,
+    _item_arrays,
+    annuity,
+)
 from velferdslab.benefits.params import AssumptionParams
 from velferdslab.benefits.results import _socioeconomic
 from velferdslab.vocabulary import DOMAINS
@@ -36,13 +42,6 @@ def _items(params: AssumptionParams) -> Items:
         )
         for item in params.cost_items
     )
-
-
-def annuity(params: AssumptionParams) -> float:
-    """Σ fade · DF over the horizon, as engine.evaluate computes it."""
-    discount = discount_factors(params.discount_schedule, params.horizon_years)
-    fade = (1 - params.drop_off) ** np.arange(params.horizon_years)
-    return float(np.sum(fade * discount))
 
 
 class Npv:
